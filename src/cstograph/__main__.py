@@ -1,0 +1,3 @@
+from cstograph.cli import main
+
+main()

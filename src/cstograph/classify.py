@@ -1,0 +1,90 @@
+"""Verdicts on assistance requests, as computed by the bundled SPARQL queries.
+
+The rules live in ``queries/obligations/request-status.rq``; this module only runs it (and
+``responses.rq``) and turns the rows into ``Verdict`` values for the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from cstograph.engine import Engine
+from cstograph.queries import run_named
+
+STATUSES = ("unmet", "met", "not-triggered")
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    response: str
+    responder: str
+    responder_label: str
+    type: str
+    type_label: str
+    date: str
+    fulfils: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    request: str
+    requester: str
+    requester_label: str
+    addressee: str
+    addressee_label: str
+    obligation: str
+    obligation_label: str
+    date: str
+    status: str
+    reason: str
+    alliance: str | None
+    responses: tuple[ResponseRecord, ...]
+
+
+def _s(value) -> str:
+    return "" if value is None else str(value)
+
+
+def responses_by_request(engine: Engine) -> dict[str, list[ResponseRecord]]:
+    grouped: dict[str, list[ResponseRecord]] = {}
+    for row in run_named(engine, "responses").records():
+        grouped.setdefault(str(row["request"]), []).append(
+            ResponseRecord(
+                response=_s(row["response"]),
+                responder=_s(row["responder"]),
+                responder_label=_s(row["responderLabel"]),
+                type=_s(row["type"]),
+                type_label=_s(row["typeLabel"]),
+                date=_s(row["date"]),
+                fulfils=bool(row["fulfils"] is not None and row["fulfils"].toPython() is True),
+            )
+        )
+    return grouped
+
+
+def classify_requests(engine: Engine, request: URIRef | None = None) -> list[Verdict]:
+    """One verdict per assistance request, ordered by date."""
+    bindings = {"request": request} if request is not None else None
+    responses = responses_by_request(engine)
+    verdicts = []
+    for row in run_named(engine, "request-status", bindings).records():
+        iri = str(row["request"])
+        verdicts.append(
+            Verdict(
+                request=iri,
+                requester=_s(row["requester"]),
+                requester_label=_s(row["requesterLabel"]),
+                addressee=_s(row["addressee"]),
+                addressee_label=_s(row["addresseeLabel"]),
+                obligation=_s(row["obligation"]),
+                obligation_label=_s(row["obligationLabel"]),
+                date=_s(row["date"]),
+                status=_s(row["status"]),
+                reason=_s(row["reason"]),
+                alliance=None if row["alliance"] is None else str(row["alliance"]),
+                responses=tuple(responses.get(iri, ())),
+            )
+        )
+    return verdicts

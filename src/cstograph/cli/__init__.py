@@ -1,0 +1,70 @@
+"""The ``cstograph`` command line: thin commands that chain the library's steps.
+
+This package is the only code that reads argv, prints or exits. Exit codes:
+0 ok; 1 findings (the data violates the shapes, or --fail-on-unmet found unmet obligations);
+2 input or usage error (unreadable file, bad RDF, unknown query, SPARQL syntax error);
+4 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from cstograph import __version__
+from cstograph.cli import query_commands, report_command, validate_command
+
+EPILOG = (
+    "Exit codes: 0 ok; 1 the data violates the shapes (or --fail-on-unmet found unmet "
+    "obligations); 2 unreadable input, bad RDF, unknown query or usage error; 4 internal error."
+)
+
+app = typer.Typer(
+    name="cstograph",
+    help="A knowledge graph of alliance commitments: which obligations were triggered, and whether help arrived.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cstograph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """A knowledge graph of alliance commitments: which obligations were triggered, and whether help arrived."""
+
+
+app.command("report", epilog=EPILOG)(report_command.report)
+app.command("validate", epilog=EPILOG)(validate_command.validate)
+app.command("query", epilog=EPILOG)(query_commands.query)
+app.command("queries", epilog=EPILOG)(query_commands.list_queries)
+
+
+def main() -> None:
+    """Entry point: runs the app; an unexpected exception becomes exit code 4, not a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug in cstograph, not bad input
+        if os.environ.get("CSTOGRAPH_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"Internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in cstograph; set CSTOGRAPH_DEBUG=1 to see the traceback.\n"
+        )
+        raise SystemExit(4) from None

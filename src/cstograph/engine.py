@@ -1,0 +1,148 @@
+"""Query engines behind one interface.
+
+``OxigraphEngine`` (embedded pyoxigraph, the default) and ``RdflibEngine`` (rdflib's own SPARQL
+evaluator) take the same query text (parameters already bound, see queries.inline_values) and return the same
+``QueryResult`` of rdflib terms, so every command can run on either and results can be compared.
+Queries see the union of all graphs as their default graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from cstograph.errors import QueryError
+
+ENGINE_NAMES = ("oxigraph", "rdflib")
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SELECT (variables + rows), ASK (boolean) or CONSTRUCT/DESCRIBE (graph) result."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Node | None, ...], ...] = ()
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def records(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+
+class Engine(Protocol):
+    name: str
+
+    def query(self, text: str) -> QueryResult: ...
+
+
+def _query_kind(text: str) -> str:
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(text)
+    except Exception as exc:
+        raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
+    name = parsed[1].name  # SelectQuery, ConstructQuery, AskQuery, DescribeQuery
+    return {"SelectQuery": "select", "AskQuery": "ask"}.get(name, "graph")
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class OxigraphEngine:
+    name = "oxigraph"
+
+    def __init__(self, dataset: Dataset) -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self.store = ox.Store()
+        data = dataset.serialize(format="nquads", encoding="utf-8")
+        self.store.load(data, format=ox.RdfFormat.N_QUADS)
+
+    def _to_rdflib(self, term) -> Node | None:
+        ox = self._ox
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            datatype = term.datatype.value
+            if datatype == "http://www.w3.org/2001/XMLSchema#string":
+                return Literal(term.value)
+            return Literal(term.value, datatype=URIRef(datatype))
+        raise QueryError(f"unsupported result term {term!r}")
+
+    def query(self, text: str) -> QueryResult:
+        kind = _query_kind(text)
+        try:
+            result = self.store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
+        except OSError as exc:
+            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+        if kind == "select":
+            variables = tuple(v.value for v in result.variables)
+            rows = tuple(
+                tuple(self._to_rdflib(solution[v]) for v in variables) for solution in result
+            )
+            return QueryResult("select", variables, rows)
+        if kind == "ask":
+            return QueryResult("ask", boolean=bool(result))
+        graph = Graph()
+        for triple in result:
+            graph.add(
+                (
+                    self._to_rdflib(triple.subject),
+                    self._to_rdflib(triple.predicate),
+                    self._to_rdflib(triple.object),
+                )
+            )
+        return QueryResult("graph", graph=graph)
+
+
+class RdflibEngine:
+    """rdflib's evaluator: slower, but pure Python and the reference for cross-engine tests."""
+
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset) -> None:
+        import rdflib.plugins.sparql
+
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM <url> graphs
+        self.dataset = dataset
+        self.dataset.default_union = True
+
+    def query(self, text: str) -> QueryResult:
+        kind = _query_kind(text)
+        try:
+            result = self.dataset.query(text)
+        except Exception as exc:
+            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+        if kind == "select":
+            variables = tuple(str(v) for v in result.vars)
+            rows = tuple(tuple(row) for row in result)
+            return QueryResult("select", variables, rows)
+        if kind == "ask":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        graph = Graph()
+        for triple in result:
+            graph.add(triple)
+        return QueryResult("graph", graph=graph)
+
+
+def make_engine(name: str, dataset: Dataset) -> Engine:
+    if name == "oxigraph":
+        return OxigraphEngine(dataset)
+    if name == "rdflib":
+        return RdflibEngine(dataset)
+    raise QueryError(f"unknown engine {name!r}", hint="choose one of " + ", ".join(ENGINE_NAMES))

@@ -1,0 +1,54 @@
+"""Refuse queries that would reach outside the loaded data.
+
+rdflib fetches ``FROM <url>`` graphs and ``SERVICE`` endpoints, and pyoxigraph executes
+``SERVICE`` with its own HTTP client, so the check runs on the parse tree before any engine
+sees the query. Updates (including ``LOAD``) are refused too: cstograph only reads.
+"""
+
+from __future__ import annotations
+
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from cstograph.errors import QueryError, UnsafeQueryError
+
+
+def _walk(node):
+    yield node
+    if isinstance(node, CompValue):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _walk(item)
+    elif hasattr(node, "asList") and not isinstance(node, str):
+        for item in node:
+            yield from _walk(item)
+
+
+def check_query_is_safe(text: str, *, allow_network: bool = False) -> None:
+    """Raise unless ``text`` is a read-only query that stays inside the loaded data."""
+    try:
+        parsed = parseQuery(text)
+    except Exception as query_exc:
+        try:
+            parseUpdate(text)
+        except Exception:
+            raise QueryError(
+                "SPARQL syntax error: " + " ".join(str(query_exc).split())
+            ) from query_exc
+        raise UnsafeQueryError("updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: cstograph only reads")
+    if allow_network:
+        return
+    body = parsed[1]
+    if body.get("datasetClause"):
+        raise UnsafeQueryError(
+            "FROM and FROM NAMED are refused: they could fetch or read data outside the loaded files",
+            hint="pass the data as PATH arguments instead, or use --allow-network",
+        )
+    for node in _walk(body):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            raise UnsafeQueryError(
+                "SERVICE is refused: it would send the query to another server",
+                hint="use --allow-network if you mean it",
+            )

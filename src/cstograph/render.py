@@ -1,0 +1,229 @@
+"""Turn verdicts, query results and validation reports into text. Pure: returns strings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from cstograph.classify import Verdict
+from cstograph.engine import QueryResult
+from cstograph.validate import ValidationReport
+
+FORMATS = ("table", "json", "csv", "markdown")
+STATUS_STYLE = {"unmet": "bold red", "met": "green", "not-triggered": "yellow"}
+
+
+# ---------------------------------------------------------------- generic tables
+
+
+def render_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    color: bool = False,
+    width: int | None = None,
+    styles: dict[int, dict[str, str]] | None = None,
+) -> str:
+    """A boxed, wrapped table for people (rich); ``styles`` maps column index -> value -> style."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=True, header_style="bold" if color else None)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        cells = []
+        for index, cell in enumerate(row):
+            style = (styles or {}).get(index, {}).get(cell)
+            cells.append(f"[{style}]{_escape(cell)}[/]" if style and color else _escape(cell))
+        table.add_row(*cells)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width or 120, force_terminal=color, no_color=not color, highlight=False
+    )
+    console.print(table)
+    return buffer.getvalue()
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def render_csv(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def render_markdown(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- verdicts (the report)
+
+
+def verdict_to_dict(verdict: Verdict) -> dict:
+    return {
+        "request": verdict.request,
+        "requester": verdict.requester,
+        "addressee": verdict.addressee,
+        "obligation": verdict.obligation,
+        "date": verdict.date,
+        "status": verdict.status,
+        "reason": verdict.reason,
+        "responses": [
+            {
+                "response": r.response,
+                "responder": r.responder,
+                "type": r.type,
+                "date": r.date,
+                "fulfils": r.fulfils,
+                "responderLabel": r.responder_label,
+                "typeLabel": r.type_label,
+            }
+            for r in verdict.responses
+        ],
+        "requesterLabel": verdict.requester_label,
+        "addresseeLabel": verdict.addressee_label,
+        "obligationLabel": verdict.obligation_label,
+        "alliance": verdict.alliance,
+    }
+
+
+def _responses_text(verdict: Verdict) -> str:
+    if not verdict.responses:
+        return "none"
+    return "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in verdict.responses)
+
+
+def render_verdicts(
+    verdicts: Sequence[Verdict], fmt: str, *, color: bool = False, width: int | None = None,
+    title: str | None = None,
+) -> str:
+    if fmt == "json":
+        return json.dumps([verdict_to_dict(v) for v in verdicts], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        columns = ["request", "date", "requester", "addressee", "obligation", "status", "reason", "responses"]
+        rows = [
+            [v.request, v.date, v.requester, v.addressee, v.obligation, v.status, v.reason,
+             "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses)]
+            for v in verdicts
+        ]
+        return render_csv(columns, rows)
+    columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "Responses"]
+    rows = [
+        [v.date, v.requester_label, v.addressee_label, v.obligation_label, v.status, v.reason,
+         _responses_text(v)]
+        for v in verdicts
+    ]
+    if fmt == "markdown":
+        return render_markdown(columns, rows)
+    if not verdicts:
+        return (title + ": none.\n") if title else "No requests.\n"
+    return render_table(columns, rows, title=title, color=color, width=width, styles={4: STATUS_STYLE})
+
+
+# ---------------------------------------------------------------- query results
+
+
+def term_text(term: Node | None, namespaces: NamespaceManager | None = None, compact: bool = False) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        if compact and namespaces is not None:
+            try:
+                qname = namespaces.curie(term, generate=False)
+                return qname
+            except (ValueError, KeyError):
+                return str(term)
+        return str(term)
+    if isinstance(term, BNode):
+        return "_:" + str(term)
+    if isinstance(term, Literal):
+        return str(term)
+    return str(term)
+
+
+def term_json(term: Node | None):
+    """A JSON value: IRIs and strings as strings, numbers and booleans as JSON numbers/booleans."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, (bool, int, float)):
+            return value
+        return str(term)
+    return term_text(term)
+
+
+def render_result(
+    result: QueryResult, fmt: str, *, namespaces: NamespaceManager | None = None,
+    color: bool = False, width: int | None = None,
+) -> str:
+    if result.kind == "ask":
+        return json.dumps(result.boolean) + "\n" if fmt == "json" else ("yes\n" if result.boolean else "no\n")
+    if result.kind == "graph":
+        assert result.graph is not None
+        if namespaces is not None:
+            for prefix, ns in namespaces.namespaces():
+                result.graph.bind(prefix, ns, override=False)
+        return result.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
+    columns = list(result.variables)
+    if fmt == "json":
+        records = [{c: term_json(t) for c, t in zip(columns, row)} for row in result.rows]
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return render_csv(columns, [[term_text(t) for t in row] for row in result.rows])
+    rows = [[term_text(t, namespaces, compact=True) for t in row] for row in result.rows]
+    if fmt == "markdown":
+        return render_markdown(columns, rows)
+    if not rows:
+        return "No rows.\n"
+    return render_table(columns, rows, color=color, width=width)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def render_validation(report: ValidationReport, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(
+            {
+                "conforms": report.conforms,
+                "violations": len(report.violations),
+                "results": [
+                    {"severity": i.severity, "focus": i.focus, "path": i.path, "message": i.message,
+                     "value": i.value, "shape": i.shape, "component": i.component}
+                    for i in report.issues
+                ],
+            },
+            indent=2,
+            ensure_ascii=False,
+        ) + "\n"
+    lines = []
+    for issue in report.issues:
+        where = f" [{issue.path}]" if issue.path else ""
+        value = f" (value: {issue.value})" if issue.value is not None and issue.severity == "Violation" else ""
+        lines.append(f"{issue.severity}: <{issue.focus}>{where}: {issue.message}{value}")
+    counts = {s: sum(1 for i in report.issues if i.severity == s) for s in ("Violation", "Warning", "Info")}
+    summary = (
+        f"{'Conforms' if report.conforms else 'Does not conform'}: "
+        f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)."
+    )
+    return "\n".join(lines + [summary]) + "\n"
