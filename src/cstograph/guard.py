@@ -26,8 +26,11 @@ def _walk(node):
             yield from _walk(item)
 
 
-def check_query_is_safe(text: str, *, allow_network: bool = False) -> None:
-    """Raise unless ``text`` is a read-only query that stays inside the loaded data."""
+def check_query_is_safe(text: str, *, allow_network: bool = False, source: str = "query") -> None:
+    """Raise unless ``text`` is a read-only query that stays inside the loaded data.
+
+    ``source`` names the query (a file name) in error messages.
+    """
     try:
         parsed = parseQuery(text)
     except Exception as query_exc:
@@ -35,20 +38,19 @@ def check_query_is_safe(text: str, *, allow_network: bool = False) -> None:
             parseUpdate(text)
         except Exception:
             raise QueryError(
-                "SPARQL syntax error: " + " ".join(str(query_exc).split())
+                f"{source}: SPARQL syntax error: " + " ".join(str(query_exc).split())
             ) from query_exc
-        raise UnsafeQueryError("updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: cstograph only reads")
+        raise UnsafeQueryError(f"{source}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: cstograph only reads")
     if allow_network:
         return
-    body = parsed[1]
-    if body.get("datasetClause"):
-        raise UnsafeQueryError(
-            "FROM and FROM NAMED are refused: they could fetch or read data outside the loaded files",
-            hint="pass the data as PATH arguments instead, or use --allow-network",
-        )
-    for node in _walk(body):
+    for node in _walk(parsed[1]):
+        if isinstance(node, CompValue) and node.name == "DatasetClause":
+            raise UnsafeQueryError(
+                f"{source}: FROM and FROM NAMED are refused: they could fetch or read data outside the loaded files",
+                hint="pass the data as PATH arguments instead, or use --allow-network",
+            )
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             raise UnsafeQueryError(
-                "SERVICE is refused: it would send the query to another server",
+                f"{source}: SERVICE is refused: it would send the query to another server",
                 hint="use --allow-network if you mean it",
             )
