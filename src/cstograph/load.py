@@ -66,8 +66,12 @@ def _describe_parse_error(exc: Exception) -> str:
     """One line naming the line number when the parser tells it."""
     line = None
     why = None
-    if hasattr(exc, "lines") and hasattr(exc, "_why"):  # rdflib notation3.BadSyntax (Turtle, TriG, N3)
-        line = exc.lines + 1  # type: ignore[attr-defined]
+    if hasattr(exc, "_why") and hasattr(exc, "_str"):  # rdflib notation3.BadSyntax (Turtle, TriG, N3)
+        # The character offset is exact; the parser's own line counter overshoots at end of file.
+        text, offset = exc._str, exc._i  # type: ignore[attr-defined]
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        line = text.count("\n", 0, min(offset, len(text.rstrip()))) + 1
         why = exc._why  # type: ignore[attr-defined]
     elif isinstance(exc, SAXParseException):
         line, why = exc.getLineNumber(), exc.getMessage()

@@ -189,7 +189,8 @@ def _where_brace(text: str) -> int:
     group is the first top-level '{' after the WHERE keyword.
     """
     i, n, depth, seen_where = 0, len(text), 0, False
-    is_construct = re.search(r"(?im)^\s*CONSTRUCT\b", re.sub(r"#[^\n]*", "", text)) is not None
+    bare = re.sub(r'<[^\s<>"{}|^`\\]*>|"[^"\n]*"|#[^\n]*', " ", text)  # no IRIs, strings, comments
+    is_construct = re.search(r"\bCONSTRUCT\b", bare, re.I) is not None
     while i < n:
         ch = text[i]
         if ch == "#":

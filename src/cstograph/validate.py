@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, Namespace
-from rdflib.namespace import RDF
 
 from cstograph.errors import ShapesError
 from cstograph.load import load_shapes, union_graph
@@ -61,7 +60,9 @@ def validate_dataset(dataset: Dataset, shapes: Graph | None = None) -> Validatio
     except Exception as exc:  # pyshacl reports bad shapes with several exception types
         raise ShapesError(f"SHACL validation could not run: {' '.join(str(exc).split())}") from exc
     issues = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested sh:detail results (from sh:node) describe the
+    # value node, not the focus node the user has to fix.
+    for result in results.objects(None, SH.result):
         severity = results.value(result, SH.resultSeverity)
         issues.append(
             ValidationIssue(

@@ -1,0 +1,81 @@
+"""The query catalogue and the vocabulary stay consistent: headers, columns, names, terms."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.plugins.sparql.parser import parseQuery
+
+from cstograph.errors import QueryError
+from cstograph.namespaces import CG
+from cstograph.queries import bundled_queries, parse_header, read_query_file
+from cstograph.resources import ontology_path, queries_dir
+
+
+def select_variables(text: str) -> list[str]:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return [str(v) for v in prepareQuery(text).algebra["PV"]]
+
+
+@pytest.mark.parametrize("name", sorted(bundled_queries()))
+def test_query_header_and_columns(name):
+    spec = bundled_queries()[name]
+    parseQuery(spec.text)
+    assert spec.summary.endswith(".")
+    assert spec.columns, "declare the result columns with '#+ columns:'"
+    assert list(spec.columns) == select_variables(spec.text)
+    for param in spec.params:
+        assert re.search(rf"\?{param.name}\b", spec.text), f"parameter {param.name} is not used"
+    assert re.search(r"^PREFIX cg:", spec.text, re.M), "each query declares its own prefixes"
+
+
+def test_query_names_are_unique_across_folders():
+    stems = [p.stem for p in queries_dir().rglob("*.rq")]
+    assert len(stems) == len(set(stems))
+    assert len(bundled_queries()) == len(stems)
+
+
+def test_header_rejects_unknown_keys_and_bad_params(tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("#+ summary: x.\n#+ colour: red\nSELECT * { ?s ?p ?o }\n")
+    with pytest.raises(QueryError, match="bad.rq:2: unknown header line"):
+        read_query_file(bad, "file")
+    with pytest.raises(QueryError, match="bad param line"):
+        parse_header("#+ param: when datetime required\n", bad)
+
+
+def test_namespace_mirrors_the_ontology():
+    onto = Graph().parse(ontology_path())
+    declared = {
+        str(s)
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, SKOS.Concept, SKOS.ConceptScheme)
+        for s in onto.subjects(RDF.type, kind)
+        if str(s).startswith(str(CG._NS))
+    }
+    in_python = {str(CG._NS) + name for name in CG.__annotations__}
+    assert declared == in_python
+
+
+def test_every_ontology_term_has_label_and_definition():
+    onto = Graph().parse(ontology_path())
+    terms = {s for s in onto.subjects() if str(s).startswith(str(CG._NS))}
+    assert len(terms) > 40
+    for term in terms:
+        assert onto.value(term, RDFS.label) is not None, term
+        assert onto.value(term, SKOS.definition) is not None, term
+
+
+def test_contract_response_types_fulfil_what_the_contract_says():
+    onto = Graph().parse(ontology_path())
+    fulfils = {(str(s).split("#")[1], str(o).split("#")[1]) for s, o in onto.subject_objects(CG.fulfils)}
+    assert fulfils == {
+        ("MilitaryDeployment", "CollectiveDefence"),
+        ("ArmsSupply", "CollectiveDefence"),
+        ("Consultations", "Consultation"),
+    }
+    for concept in ("FactFindingMission", "DiplomaticStatement", "Refusal"):
+        assert (onto.value(CG[concept], SKOS.inScheme)) == CG.ResponseTypes

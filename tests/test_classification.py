@@ -1,0 +1,100 @@
+"""The classification rules of the data contract, one fixture graph per rule and edge.
+
+Each case file under cases/classify/ states its expected statuses in '#! expect' lines; every
+case runs on every engine, and the flat unmet-obligations query must agree with the full
+request-status query on which requests are unmet.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from cstograph.classify import classify_requests
+from cstograph.queries import run_named
+
+from conftest import CASES, expectations
+
+CLASSIFY_CASES = sorted((CASES / "classify").glob("*.ttl"))
+
+
+@pytest.mark.parametrize("case", CLASSIFY_CASES, ids=lambda p: p.stem)
+def test_statuses_follow_the_contract(case: Path, engine_for):
+    expected = {request: status for request, status in expectations(case, "expect")}
+    assert expected, f"{case.name} states no expectations"
+    verdicts = {v.request: v.status for v in classify_requests(engine_for(case))}
+    assert verdicts == expected
+
+
+@pytest.mark.parametrize("case", CLASSIFY_CASES, ids=lambda p: p.stem)
+def test_flat_unmet_query_agrees_with_request_status(case: Path, engine_for):
+    engine = engine_for(case)
+    unmet_flat = {str(row[0]) for row in run_named(engine, "unmet-obligations").rows}
+    unmet_full = {v.request for v in classify_requests(engine) if v.status == "unmet"}
+    assert unmet_flat == unmet_full
+
+
+def test_conformance_graph(conformance, engine_for):
+    expected = json.loads((conformance / "report" / "expected.json").read_text())
+    verdicts = {v.request: v.status for v in classify_requests(engine_for(conformance / "report" / "cases.ttl"))}
+    assert verdicts == expected
+
+
+def comparable(verdict):
+    """A verdict with its reason as a bag of words: GROUP_CONCAT's order is up to the engine."""
+    return verdict.__class__(**{**verdict.__dict__, "reason": sorted(re.findall(r"[\w'-]+", verdict.reason))})
+
+
+def test_engines_agree_on_every_column():
+    """Oxigraph and rdflib give identical verdicts, reasons and responses on every case."""
+    from cstograph.engine import make_engine
+    from cstograph.load import load_dataset
+
+    for case in CLASSIFY_CASES + [None]:
+        paths = [case] if case else []
+        results = [
+            [comparable(v) for v in classify_requests(make_engine(name, load_dataset(paths)))]
+            for name in ("oxigraph", "rdflib")
+        ]
+        assert results[0] == results[1], case
+
+
+def test_reasons_name_the_failed_condition(engine_for):
+    verdicts = {v.request.rsplit("/", 1)[1]: v for v in classify_requests(engine_for(CASES / "classify" / "territory.ttl"))}
+    assert "does not hold for" in verdicts["rElsewhere"].reason
+    assert "on the territory of X" in verdicts["rElsewhere"].reason
+    assert "no recorded territory" in verdicts["rNowhere"].reason
+    members = {v.request.rsplit("/", 1)[1]: v for v in classify_requests(engine_for(CASES / "classify" / "former-and-future-members.ttl"))}
+    assert "was not a member, on 2005-01-02" in members["rFormer"].reason
+    assert members["rRejoined"].reason.startswith("Triggered")
+    mixed = {v.request.rsplit("/", 1)[1]: v for v in classify_requests(engine_for(CASES / "classify" / "consultation-vs-defence.ttl"))}
+    assert "refusal" in mixed["rRefused"].reason and "fact-finding mission" in mixed["rRefused"].reason
+    assert "fulfilled by consultations" in mixed["rConsultMet"].reason
+
+
+def test_responses_are_attached_to_their_request(engine_for):
+    verdicts = {v.request.rsplit("/", 1)[1]: v for v in classify_requests(engine_for(CASES / "classify" / "response-to-another-request.ttl"))}
+    assert verdicts["r1"].responses == ()
+    (response,) = verdicts["r2"].responses
+    assert response.type.endswith("#MilitaryDeployment") and response.fulfils and response.date == "2010-01-05"
+
+
+def test_bundled_graphs_tell_the_founding_story(engine_for):
+    verdicts = classify_requests(engine_for())
+    by_date = {}
+    for v in verdicts:
+        by_date.setdefault(v.date, []).append(v)
+    sept = {v.addressee_label: v for v in by_date["2022-09-13"]}
+    csto = next(v for name, v in sept.items() if "Collective Security" in name)
+    assert csto.status == "unmet"
+    assert any(r.type.endswith("#FactFindingMission") for r in csto.responses)
+    russia = sept["Russia"]
+    assert russia.status == "unmet"
+    (appeal_2020,) = by_date["2020-10-31"]
+    assert appeal_2020.status == "not-triggered" and "territory of Azerbaijan" in appeal_2020.reason
+    (kazakhstan,) = by_date["2022-01-05"]
+    assert kazakhstan.status == "not-triggered"
+    assert any(r.type.endswith("#MilitaryDeployment") for r in kazakhstan.responses)

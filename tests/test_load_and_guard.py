@@ -1,0 +1,76 @@
+"""Loading files and folders, with one-line errors; the query guard."""
+
+from __future__ import annotations
+
+import pytest
+
+from cstograph.errors import GraphLoadError, QueryError, UnsafeQueryError
+from cstograph.guard import check_query_is_safe
+from cstograph.load import expand_paths, load_dataset
+
+
+def test_folder_expands_to_rdf_files_only(tmp_path):
+    (tmp_path / "a.ttl").write_text("<http://e/a> <http://e/p> 1 .\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.nt").write_text("<http://e/b> <http://e/p> \"2\" .\n")
+    (tmp_path / "notes.txt").write_text("not rdf")
+    assert [p.name for p in expand_paths([tmp_path])] == ["a.ttl", "b.nt"]
+    dataset = load_dataset([tmp_path], with_ontology=False)
+    assert len(list(dataset.quads((None, None, None, None)))) == 2
+
+
+def test_trig_named_graphs_are_kept(tmp_path):
+    path = tmp_path / "accounts.trig"
+    path.write_text("<http://e/g1> { <http://e/a> <http://e/p> 1 . }\n<http://e/g2> { <http://e/b> <http://e/p> 2 . }\n")
+    dataset = load_dataset([path], with_ontology=False)
+    graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert {"http://e/g1", "http://e/g2"} <= graphs
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("broken.ttl", "@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:d ex:e \n", r"broken.ttl: not valid turtle: line 3"),
+        ("broken.nt", "<http://e/a> <http://e/b> .\n", r"broken.nt: not valid nt"),
+        ("broken.jsonld", '{"@id": "http://e/a",\n "x": }', r"broken.jsonld: not valid json-ld: line 2"),
+        ("broken.rdf", "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n<oops>\n", r"broken.rdf: not valid xml: line"),
+        ("data.csv", "a,b\n", r"data.csv: unknown RDF format"),
+    ],
+)
+def test_bad_files_give_one_line_errors(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(GraphLoadError, match=message) as info:
+        load_dataset([path])
+    assert "\n" not in info.value.message
+
+
+def test_missing_and_empty_inputs(tmp_path):
+    with pytest.raises(GraphLoadError, match="no such file or folder"):
+        load_dataset([tmp_path / "nope.ttl"])
+    with pytest.raises(GraphLoadError, match="holds no RDF files"):
+        load_dataset([tmp_path])
+
+
+@pytest.mark.parametrize(
+    "query, error",
+    [
+        ("SELECT * FROM <http://127.0.0.1:9/x> { ?s ?p ?o }", "FROM and FROM NAMED are refused"),
+        ("SELECT * FROM NAMED <file:///etc/passwd> { GRAPH ?g { ?s ?p ?o } }", "FROM and FROM NAMED are refused"),
+        ("SELECT * { ?s ?p ?o OPTIONAL { SERVICE <http://127.0.0.1:9/sparql> { ?s ?q ?r } } }", "SERVICE is refused"),
+        ("SELECT * { { SELECT ?s { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } } } }", "SERVICE is refused"),
+        ("LOAD <http://127.0.0.1:9/x.ttl>", "updates"),
+        ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "updates"),
+    ],
+)
+def test_guard_refuses_queries_that_leave_the_data(query, error):
+    with pytest.raises(UnsafeQueryError, match=error):
+        check_query_is_safe(query, source="q.rq")
+    if "updates" not in error:
+        check_query_is_safe(query, allow_network=True)
+
+
+def test_guard_passes_ordinary_queries_and_names_syntax_errors():
+    check_query_is_safe("SELECT ?from WHERE { ?s ?p ?from FILTER(?from != <http://e/service>) }")
+    with pytest.raises(QueryError, match="mine.rq: SPARQL syntax error"):
+        check_query_is_safe("SELECT * { ?s ?p }", source="mine.rq")

@@ -1,0 +1,62 @@
+"""SHACL shapes: each invalid case yields exactly the (focus, path) violations its '#! violation'
+lines name; valid cases conform; warnings never make data non-conforming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cstograph.load import load_dataset
+from cstograph.validate import validate_dataset
+
+from conftest import CASES, expectations
+
+SHAPE_CASES = sorted((CASES / "shapes").glob("*.ttl"))
+
+
+@pytest.mark.parametrize("case", SHAPE_CASES, ids=lambda p: p.stem)
+def test_shape_case(case: Path):
+    report = validate_dataset(load_dataset([case]))
+    violations = {(i.focus, i.path) for i in report.violations}
+    warnings = {(i.focus, i.path) for i in report.issues if i.severity == "Warning"}
+    assert violations == set(expectations(case, "violation"))
+    assert set(expectations(case, "warning")) <= warnings
+    assert report.conforms == case.name.startswith("valid-")
+
+
+def test_every_shape_has_its_own_message():
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import RDF
+
+    from cstograph.resources import shapes_path
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    shapes = Graph().parse(shapes_path())
+    property_shapes = set(shapes.objects(None, sh.property))
+    assert property_shapes
+    missing = [s for s in property_shapes if shapes.value(s, sh.message) is None]
+    assert not missing
+    messages = [str(shapes.value(s, sh.message)) for s in property_shapes]
+    assert len(messages) == len(set(messages)), "two property shapes share a message"
+    for node_shape in shapes.subjects(RDF.type, sh.NodeShape):
+        assert str(node_shape).endswith("Shape")
+
+
+def test_bundled_graphs_conform_without_warnings():
+    report = validate_dataset(load_dataset())
+    assert report.conforms, report.violations
+    assert [i for i in report.issues if i.severity == "Warning"] == []
+
+
+def test_conformance_validate_cases(conformance):
+    import json
+
+    expected = json.loads((conformance / "validate" / "expected.json").read_text())
+    for name, want in expected.items():
+        if want["exit"] == 2:
+            continue
+        report = validate_dataset(load_dataset([conformance / "validate" / name]))
+        assert report.conforms == (want["exit"] == 0), name
+        if "focus" in want:
+            assert want["focus"] in {i.focus for i in report.violations}, name
