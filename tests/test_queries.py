@@ -98,6 +98,29 @@ def test_request_status_and_unmet(engine_for):
     assert [local(r["request"]) for r in one] == ["r2"]
 
 
+def test_sources(engine_for, tmp_path):
+    extra = tmp_path / "sourced.ttl"
+    extra.write_text(
+        "@prefix dcterms: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "<http://example.org/q/r1> dcterms:source <http://example.org/q/press> .\n"
+        "<http://example.org/q/press> dcterms:title \"Press release\" ; dcterms:publisher \"League\" ;\n"
+        "  dcterms:issued \"2022-09-14\"^^xsd:date ; foaf:page <https://league.example/press> .\n"
+    )
+    engine = engine_for(SMALL, extra)
+    rows = run_named(engine, mark_tested("sources"), {"node": URIRef(EX + "r1")}).records()
+    got = sorted((local(r["source"]), str(r["title"]), local(r["publisher"]), local(r["issued"]), local(r["url"])) for r in rows)
+    assert got == [
+        ("press", "Press release", "League", "2022-09-14", "https://league.example/press"),
+        ("src", "Test fixture", None, None, None),
+    ]
+    from rdflib import Graph
+    from rdflib.namespace import DCTERMS
+
+    expected = len(list((Graph().parse(SMALL) + Graph().parse(extra)).triples((None, DCTERMS.source, None))))
+    assert len(run_named(engine, "sources").rows) == expected == 14
+
+
 def test_every_bundled_query_is_tested_here():
     from cstograph.queries import bundled_queries
 

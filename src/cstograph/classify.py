@@ -28,6 +28,15 @@ class ResponseRecord:
 
 
 @dataclass(frozen=True)
+class SourceRecord:
+    source: str
+    title: str
+    publisher: str
+    issued: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Verdict:
     request: str
     requester: str
@@ -41,6 +50,7 @@ class Verdict:
     reason: str
     alliance: str | None
     responses: tuple[ResponseRecord, ...]
+    sources: tuple[SourceRecord, ...] = ()
 
 
 def _s(value) -> str:
@@ -64,10 +74,27 @@ def responses_by_request(engine: Engine) -> dict[str, list[ResponseRecord]]:
     return grouped
 
 
+def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, list[SourceRecord]]:
+    grouped: dict[str, list[SourceRecord]] = {}
+    bindings = {"node": node} if node is not None else None
+    for row in run_named(engine, "sources", bindings).records():
+        grouped.setdefault(str(row["node"]), []).append(
+            SourceRecord(
+                source=_s(row["source"]),
+                title=_s(row["title"]),
+                publisher=_s(row["publisher"]),
+                issued=_s(row["issued"]),
+                url=_s(row["url"]),
+            )
+        )
+    return grouped
+
+
 def classify_requests(engine: Engine, request: URIRef | None = None) -> list[Verdict]:
-    """One verdict per assistance request, ordered by date."""
+    """One verdict per assistance request, ordered by date, with its responses and sources."""
     bindings = {"request": request} if request is not None else None
     responses = responses_by_request(engine)
+    sources = sources_by_node(engine)
     verdicts = []
     for row in run_named(engine, "request-status", bindings).records():
         iri = str(row["request"])
@@ -85,6 +112,7 @@ def classify_requests(engine: Engine, request: URIRef | None = None) -> list[Ver
                 reason=_s(row["reason"]),
                 alliance=None if row["alliance"] is None else str(row["alliance"]),
                 responses=tuple(responses.get(iri, ())),
+                sources=tuple(sources.get(iri, ())),
             )
         )
     return verdicts

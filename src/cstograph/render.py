@@ -30,14 +30,16 @@ def render_table(
     color: bool = False,
     width: int | None = None,
     styles: dict[int, dict[str, str]] | None = None,
+    ratios: Sequence[int] | None = None,
 ) -> str:
     """A boxed, wrapped table for people (rich); ``styles`` maps column index -> value -> style."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=True, header_style="bold" if color else None)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    table = Table(title=title, show_lines=True, header_style="bold" if color else None, expand=bool(ratios))
+    for index, column in enumerate(columns):
+        ratio = ratios[index] if ratios else None
+        table.add_column(column, overflow="fold", ratio=ratio or None, no_wrap=ratio == 0)
     for row in rows:
         cells = []
         for index, cell in enumerate(row):
@@ -99,6 +101,11 @@ def verdict_to_dict(verdict: Verdict) -> dict:
             }
             for r in verdict.responses
         ],
+        "sources": [
+            {"source": s.source, "title": s.title, "publisher": s.publisher or None,
+             "issued": s.issued or None, "url": s.url or None}
+            for s in verdict.sources
+        ],
         "requesterLabel": verdict.requester_label,
         "addresseeLabel": verdict.addressee_label,
         "obligationLabel": verdict.obligation_label,
@@ -112,6 +119,15 @@ def _responses_text(verdict: Verdict) -> str:
     return "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in verdict.responses)
 
 
+def _sources_text(verdict: Verdict, with_urls: bool) -> str:
+    parts = []
+    for s in verdict.sources:
+        details = ", ".join(x for x in (s.publisher, s.issued) if x)
+        text = s.title + (f" ({details})" if details else "")
+        parts.append(f"[{text}]({s.url})" if with_urls and s.url else text)
+    return "; ".join(parts) or "none"
+
+
 def render_verdicts(
     verdicts: Sequence[Verdict], fmt: str, *, color: bool = False, width: int | None = None,
     title: str | None = None,
@@ -119,24 +135,28 @@ def render_verdicts(
     if fmt == "json":
         return json.dumps([verdict_to_dict(v) for v in verdicts], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        columns = ["request", "date", "requester", "addressee", "obligation", "status", "reason", "responses"]
+        columns = ["request", "date", "requester", "addressee", "obligation", "status", "reason", "responses", "sources"]
         rows = [
             [v.request, v.date, v.requester, v.addressee, v.obligation, v.status, v.reason,
-             "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses)]
+             "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses),
+             " ".join(s.url or s.source for s in v.sources)]
             for v in verdicts
         ]
         return render_csv(columns, rows)
-    columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "Responses"]
+    columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "Responses", "Sources"]
     rows = [
         [v.date, v.requester_label, v.addressee_label, v.obligation_label, v.status, v.reason,
-         _responses_text(v)]
+         _responses_text(v), _sources_text(v, with_urls=fmt == "markdown")]
         for v in verdicts
     ]
     if fmt == "markdown":
         return render_markdown(columns, rows)
     if not verdicts:
         return (title + ": none.\n") if title else "No requests.\n"
-    return render_table(columns, rows, title=title, color=color, width=width, styles={4: STATUS_STYLE})
+    return render_table(
+        columns, rows, title=title, color=color, width=width, styles={4: STATUS_STYLE},
+        ratios=[0, 2, 2, 2, 0, 4, 3, 4],
+    )
 
 
 # ---------------------------------------------------------------- query results
