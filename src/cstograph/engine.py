@@ -38,6 +38,10 @@ class Engine(Protocol):
 
     def query(self, text: str) -> QueryResult: ...
 
+    def add(self, graph: Graph) -> int:
+        """Add triples to the engine's data (for materialised inferences); returns how many were new."""
+        ...
+
 
 def _query_kind(text: str) -> str:
     from rdflib.plugins.sparql.parser import parseQuery
@@ -81,6 +85,13 @@ class OxigraphEngine:
                 return Literal(term.value)
             return Literal(term.value, datatype=URIRef(datatype))
         raise QueryError(f"unsupported result term {term!r}")
+
+    def add(self, graph: Graph) -> int:
+        ox = self._ox
+        before = len(self.store)
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
+        return len(self.store) - before
 
     def query(self, text: str) -> QueryResult:
         kind = _query_kind(text)
@@ -138,6 +149,13 @@ class RdflibEngine:
         for triple in result:
             graph.add(triple)
         return QueryResult("graph", graph=graph)
+
+    def add(self, graph: Graph) -> int:
+        target = self.dataset.default_graph
+        before = len(target)
+        for triple in graph:
+            target.add(triple)
+        return len(target) - before
 
 
 def make_engine(name: str, dataset: Dataset) -> Engine:

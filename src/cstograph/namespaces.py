@@ -48,6 +48,22 @@ class CG(DefinedNamespace):
     respondsTo: URIRef
     responder: URIRef
     responseType: URIRef
+    # accounts
+    Account: URIRef
+    accountOf: URIRef
+    # derived terms (cstograph infer)
+    RequestStatus: URIRef
+    RequestStatuses: URIRef
+    Met: URIRef
+    Unmet: URIRef
+    NotTriggered: URIRef
+    status: URIRef
+    statusReason: URIRef
+    partyVia: URIRef
+    triggeringEvent: URIRef
+    triggeredObligation: URIRef
+    fulfilledBy: URIRef
+    obligedAlly: URIRef
     # concept schemes and concepts
     ObligationTypes: URIRef
     CollectiveDefence: URIRef
