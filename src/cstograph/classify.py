@@ -6,6 +6,7 @@ The rules live in ``queries/obligations/request-status.rq``; this module only ru
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -37,6 +38,13 @@ class SourceRecord:
 
 
 @dataclass(frozen=True)
+class AccountVerdict:
+    account: str
+    label: str
+    status: str
+
+
+@dataclass(frozen=True)
 class Verdict:
     request: str
     requester: str
@@ -51,6 +59,24 @@ class Verdict:
     alliance: str | None
     responses: tuple[ResponseRecord, ...]
     sources: tuple[SourceRecord, ...] = ()
+    contested: tuple[AccountVerdict, ...] = ()
+
+    def days_to(self, response_date: str) -> int | None:
+        try:
+            return (dt.date.fromisoformat(response_date) - dt.date.fromisoformat(self.date)).days
+        except ValueError:  # ill-typed dates only get here with --force
+            return None
+
+    def _first(self, responses) -> int | None:
+        return min((d for d in (self.days_to(r.date) for r in responses) if d is not None), default=None)
+
+    @property
+    def days_to_first_response(self) -> int | None:
+        return self._first(self.responses)
+
+    @property
+    def days_to_fulfilment(self) -> int | None:
+        return self._first(r for r in self.responses if r.fulfils)
 
 
 def _s(value) -> str:

@@ -43,17 +43,6 @@ class Engine(Protocol):
         ...
 
 
-def _query_kind(text: str) -> str:
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        parsed = parseQuery(text)
-    except Exception as exc:
-        raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
-    name = parsed[1].name  # SelectQuery, ConstructQuery, AskQuery, DescribeQuery
-    return {"SelectQuery": "select", "AskQuery": "ask"}.get(name, "graph")
-
-
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
@@ -94,20 +83,20 @@ class OxigraphEngine:
         return len(self.store) - before
 
     def query(self, text: str) -> QueryResult:
-        kind = _query_kind(text)
+        ox = self._ox
         try:
             result = self.store.query(text, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
         except OSError as exc:
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
-        if kind == "select":
+        if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
             rows = tuple(
                 tuple(self._to_rdflib(solution[v]) for v in variables) for solution in result
             )
             return QueryResult("select", variables, rows)
-        if kind == "ask":
+        if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result))
         graph = Graph()
         for triple in result:
@@ -134,16 +123,15 @@ class RdflibEngine:
         self.dataset.default_union = True
 
     def query(self, text: str) -> QueryResult:
-        kind = _query_kind(text)
         try:
             result = self.dataset.query(text)
         except Exception as exc:
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
-        if kind == "select":
+        if result.type == "SELECT":
             variables = tuple(str(v) for v in result.vars)
             rows = tuple(tuple(row) for row in result)
             return QueryResult("select", variables, rows)
-        if kind == "ask":
+        if result.type == "ASK":
             return QueryResult("ask", boolean=bool(result.askAnswer))
         graph = Graph()
         for triple in result:

@@ -106,6 +106,11 @@ def verdict_to_dict(verdict: Verdict) -> dict:
              "issued": s.issued or None, "url": s.url or None}
             for s in verdict.sources
         ],
+        "contested": [
+            {"account": a.account, "label": a.label, "status": a.status} for a in verdict.contested
+        ],
+        "daysToFirstResponse": verdict.days_to_first_response,
+        "daysToFulfilment": verdict.days_to_fulfilment,
         "requesterLabel": verdict.requester_label,
         "addresseeLabel": verdict.addressee_label,
         "obligationLabel": verdict.obligation_label,
@@ -113,10 +118,18 @@ def verdict_to_dict(verdict: Verdict) -> dict:
     }
 
 
+def _status_text(verdict: Verdict) -> str:
+    if not verdict.contested:
+        return verdict.status
+    accounts = "; ".join(f"{a.label}: {a.status}" for a in verdict.contested)
+    return f"{verdict.status} (contested: {accounts})"
+
+
 def _responses_text(verdict: Verdict) -> str:
     if not verdict.responses:
         return "none"
-    return "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in verdict.responses)
+    text = "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in verdict.responses)
+    return text + f" (first after {verdict.days_to_first_response} days)"
 
 
 def _sources_text(verdict: Verdict, with_urls: bool) -> str:
@@ -135,17 +148,19 @@ def render_verdicts(
     if fmt == "json":
         return json.dumps([verdict_to_dict(v) for v in verdicts], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        columns = ["request", "date", "requester", "addressee", "obligation", "status", "reason", "responses", "sources"]
+        columns = ["request", "date", "requester", "addressee", "obligation", "status", "reason", "responses",
+                   "sources", "contested"]
         rows = [
             [v.request, v.date, v.requester, v.addressee, v.obligation, v.status, v.reason,
              "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses),
-             " ".join(s.url or s.source for s in v.sources)]
+             " ".join(s.url or s.source for s in v.sources),
+             "; ".join(f"{a.account} {a.status}" for a in v.contested)]
             for v in verdicts
         ]
         return render_csv(columns, rows)
     columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "Responses", "Sources"]
     rows = [
-        [v.date, v.requester_label, v.addressee_label, v.obligation_label, v.status, v.reason,
+        [v.date, v.requester_label, v.addressee_label, v.obligation_label, _status_text(v), v.reason,
          _responses_text(v), _sources_text(v, with_urls=fmt == "markdown")]
         for v in verdicts
     ]
@@ -247,3 +262,70 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
         f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)."
     )
     return "\n".join(lines + [summary]) + "\n"
+
+
+# ---------------------------------------------------------------- explanations
+
+
+def render_explanation(explanation, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    v = explanation.verdict
+    lines = [explanation.label, f"  <{v.request}>", f"  Verdict: {_status_text(v).upper() if not v.contested else _status_text(v)}", f"  {v.reason}", ""]
+    marks = {True: "[+]", False: "[-]", None: "   "}
+    for number, step in enumerate(explanation.steps, start=1):
+        lines.append(f"{number}. {marks[step.holds]} {step.kind}: {step.text}")
+        for source in step.sources:
+            details = ", ".join(x for x in (source.publisher, source.issued) if x)
+            lines.append(f"       source: {source.title}" + (f" ({details})" if details else "") + (f" {source.url}" if source.url else ""))
+        if step.node and not step.sources:
+            lines.append("       source: none recorded")
+    if v.sources:
+        lines += ["", "Sources of the request itself:"]
+        for source in v.sources:
+            details = ", ".join(x for x in (source.publisher, source.issued) if x)
+            lines.append(f"  - {source.title}" + (f" ({details})" if details else "") + (f" {source.url}" if source.url else ""))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- allies and selectivity
+
+
+def _rows_out(columns, rows, fmt, *, title, color, width) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r)) for r in rows], indent=2, ensure_ascii=False) + "\n"
+    text_rows = [["" if c is None else str(c) for c in r] for r in rows]
+    if fmt == "csv":
+        return render_csv(columns, text_rows)
+    if fmt == "markdown":
+        return f"### {title}\n\n" + render_markdown(columns, text_rows)
+    if not rows:
+        return f"{title}: none.\n"
+    return render_table(columns, text_rows, title=title, color=color, width=width)
+
+
+def render_ally_duties(duties, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    columns = ["date", "requester", "alliance", "ally", "status", "ally did", "honoured", "days"]
+    rows = [
+        [d.request_date, d.requester, d.alliance, d.ally, d.status, d.own_responses or "nothing recorded",
+         "directly" if d.direct_fulfilment else ("through the alliance" if d.alliance_fulfilment else "no"),
+         d.days_to_fulfilment]
+        for d in duties
+    ]
+    return _rows_out(columns, rows, fmt, title="Obliged allies of triggered requests", color=color, width=width)
+
+
+def render_reliability(rows, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    columns = ["level", "name", "triggered", "honoured", "share honoured", "median days to help"]
+    out = [
+        [r.level, r.name, r.triggered, r.honoured, round(r.share, 3) if fmt == "json" else f"{r.share:.0%}", r.median_days]
+        for r in rows
+    ]
+    return _rows_out(columns, out, fmt, title="Reliability per alliance and per ally", color=color, width=width)
+
+
+def render_selectivity(cases, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    columns = ["guarantor", "case", "date", "requester", "support delivered", "request"]
+    rows = [[c.guarantor, c.case, c.request_date, c.requester, c.support or "none", c.request] for c in cases]
+    return _rows_out(columns, rows, fmt, title="Selectivity: help without a treaty trigger vs triggered obligations left unmet",
+                     color=color, width=width)

@@ -77,3 +77,23 @@ def validate_dataset(dataset: Dataset, shapes: Graph | None = None) -> Validatio
         )
     issues.sort(key=lambda i: (SEVERITY_ORDER.get(i.severity, 9), i.focus, i.path or "", i.message))
     return ValidationReport(tuple(issues))
+
+
+def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationReport:
+    """Validate each account view (the undisputed data plus one account) on its own.
+
+    Accounts may contradict each other (two territories for one event), so their union is
+    never validated; each party's account must be consistent with the undisputed data.
+    """
+    from cstograph.accounts import account_view, find_accounts
+
+    accounts = find_accounts(dataset)
+    shapes = shapes if shapes is not None else load_shapes()
+    if not accounts:
+        return validate_dataset(dataset, shapes)
+    seen: dict[tuple, ValidationIssue] = {}
+    for account in [None, *accounts]:
+        for issue in validate_dataset(account_view(dataset, account, accounts), shapes).issues:
+            seen.setdefault((issue.severity, issue.focus, issue.path, issue.message, issue.value), issue)
+    issues = sorted(seen.values(), key=lambda i: (SEVERITY_ORDER.get(i.severity, 9), i.focus, i.path or "", i.message))
+    return ValidationReport(tuple(issues))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -61,6 +62,52 @@ def error(message: str, hint: str | None = None) -> None:
 def fail(message: str, hint: str | None = None, code: int = 2) -> None:
     error(message, hint)
     raise typer.Exit(code)
+
+
+MAX_VIOLATIONS_SHOWN = 10
+
+
+AccordingToOption = Annotated[
+    Optional[str],
+    typer.Option("--according-to", help="Compute verdicts on one account only (a named graph declared a cg:Account): its IRI, prefixed name, or a word of its label.", show_default=False),
+]
+AsOfOption = Annotated[
+    Optional[datetime],
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluate as known on this day (YYYY-MM-DD): later requests, responses, events and memberships are left out.", show_default=False),
+]
+
+
+def load_validated(paths, *, force: bool):
+    """Load the data and validate it; on violations print them and exit 1 unless ``force``.
+
+    Returns the dataset. Commands that report verdicts use this, so nothing is reported on
+    data the shapes reject unless the user asks for it.
+    """
+    from cstograph.load import load_dataset
+    from cstograph.validate import validate_views
+
+    dataset = load_dataset(paths)
+    validation = validate_views(dataset)
+    if not validation.conforms:
+        violations = validation.violations
+        for issue in violations[:MAX_VIOLATIONS_SHOWN]:
+            typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
+        if len(violations) > MAX_VIOLATIONS_SHOWN:
+            typer.echo(f"... and {len(violations) - MAX_VIOLATIONS_SHOWN} more", err=True)
+        if not force:
+            error(
+                f"the data violates the shapes ({len(violations)} violation(s)); nothing reported",
+                hint="fix the data (see 'cstograph validate'), or pass --force to report anyway",
+            )
+            raise typer.Exit(1)
+        error(f"reporting on data with {len(violations)} violation(s) because of --force")
+    return dataset
+
+
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Go on even when the data violates the shapes (the count still goes to stderr)."),
+]
 
 
 @contextlib.contextmanager

@@ -4,17 +4,14 @@ from typing import Annotated
 
 import typer
 
-from cstograph.classify import classify_requests
+from cstograph.allies import ally_duties, reliability, selectivity
+from cstograph.assess import assess, open_engine
 from cstograph.cli.common import (
-    EngineOption, FormatOption, PathsArgument, error, resolve_format, stdout_is_terminal,
-    terminal_width, user_errors,
+    AccordingToOption, AsOfOption, EngineOption, ForceOption, FormatOption, PathsArgument,
+    load_validated, resolve_format,
+    stdout_is_terminal, terminal_width, user_errors,
 )
-from cstograph.engine import make_engine
-from cstograph.load import load_dataset
-from cstograph.render import render_verdicts
-from cstograph.validate import validate_dataset
-
-MAX_VIOLATIONS_SHOWN = 10
+from cstograph.render import render_ally_duties, render_reliability, render_selectivity, render_verdicts
 
 
 def report(
@@ -26,11 +23,16 @@ def report(
     fail_on_unmet: Annotated[
         bool, typer.Option("--fail-on-unmet", help="Exit 1 when an obligation is unmet (for scripts).")
     ] = False,
-    force: Annotated[
-        bool,
-        typer.Option("--force", help="Report even when the data violates the shapes (the count still goes to stderr)."),
-    ] = False,
+    force: ForceOption = False,
     engine: EngineOption = "oxigraph",
+    according_to: AccordingToOption = None,
+    as_of: AsOfOption = None,
+    by_ally: Annotated[
+        bool, typer.Option("--by-ally", help="Instead of requests, list each obliged ally of each triggered request and a reliability table per alliance and per ally.")
+    ] = False,
+    show_selectivity: Annotated[
+        bool, typer.Option("--selectivity", help="Instead of requests, put help given without a treaty trigger beside triggered obligations left unmet, per guarantor.")
+    ] = False,
 ) -> None:
     """Report the unmet obligations: requests that triggered an obligation no response fulfilled.
 
@@ -41,24 +43,27 @@ def report(
     """
     fmt = resolve_format(fmt)
     with user_errors():
-        dataset = load_dataset(paths)
-        validation = validate_dataset(dataset)
-        if not validation.conforms:
-            violations = validation.violations
-            for issue in violations[:MAX_VIOLATIONS_SHOWN]:
-                typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
-            if len(violations) > MAX_VIOLATIONS_SHOWN:
-                typer.echo(f"... and {len(violations) - MAX_VIOLATIONS_SHOWN} more", err=True)
-            if not force:
-                error(
-                    f"the data violates the shapes ({len(violations)} violation(s)); nothing reported",
-                    hint="fix the data (see 'cstograph validate'), or pass --force to report anyway",
-                )
-                raise typer.Exit(1)
-            error(f"reporting on data with {len(violations)} violation(s) because of --force")
-        verdicts = classify_requests(make_engine(engine, dataset))
+        dataset = load_validated(paths, force=force)
+        day = as_of.date() if as_of else None
+        if by_ally or show_selectivity:
+            engine_ = open_engine(dataset, engine, according_to=according_to, as_of=day)
+            color, width = stdout_is_terminal(), terminal_width()
+            if by_ally:
+                duties = ally_duties(engine_)
+                typer.echo(render_ally_duties(duties, fmt, color=color, width=width), nl=False)
+                if fmt in ("table", "markdown"):
+                    typer.echo("")
+                    typer.echo(render_reliability(reliability(duties), fmt, color=color, width=width), nl=False)
+            if show_selectivity:
+                typer.echo(render_selectivity(selectivity(engine_), fmt, color=color, width=width), nl=False)
+            return
+        verdicts = assess(dataset, engine, according_to=according_to, as_of=day)
     shown = verdicts if all_requests else [v for v in verdicts if v.status == "unmet"]
     title = "Assistance requests" if all_requests else "Unmet obligations"
+    if according_to:
+        title += f", according to {according_to}"
+    if as_of:
+        title += f", as known on {as_of.date()}"
     typer.echo(
         render_verdicts(shown, fmt, color=stdout_is_terminal(), width=terminal_width(), title=title),
         nl=False,

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cstograph.assess import open_engine
+from cstograph.cli.common import (
+    AccordingToOption, AsOfOption, EngineOption, ForceOption, PathsArgument, load_validated,
+    resolve_format, user_errors,
+)
+from cstograph.explain import explain_request, find_request
+from cstograph.render import render_explanation
+
+
+def explain(
+    request: Annotated[str, typer.Argument(help="The request: a full IRI, a prefixed name, or a word of its label.")],
+    paths: PathsArgument = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: text or json.")] = "text",
+    according_to: AccordingToOption = None,
+    as_of: AsOfOption = None,
+    force: ForceOption = False,
+    engine: EngineOption = "oxigraph",
+) -> None:
+    """Explain a request's verdict: the obligation and its trigger, the membership that made the
+    requester a party, the events and where they happened, and every response, each with its sources.
+
+    Example: cstograph explain "13 September 2022"
+    """
+    fmt = resolve_format(fmt, ("text", "json"))
+    with user_errors():
+        dataset = load_validated(paths, force=force)
+        engine_ = open_engine(dataset, engine, according_to=according_to, as_of=as_of.date() if as_of else None)
+        iri = find_request(engine_, request, dataset.namespace_manager)
+        explanation = explain_request(engine_, iri)
+    typer.echo(render_explanation(explanation, fmt), nl=False)

@@ -1,0 +1,102 @@
+"""The materialised verdicts (queries/infer rules) equal the report on every graph: fixtures,
+the conformance graph, the bundled graphs, and random graphs the rules were not written for."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+
+from cstograph.classify import classify_requests
+from cstograph.cli import app
+from cstograph.engine import make_engine
+from cstograph.infer import materialise, statuses
+from cstograph.load import load_dataset
+from cstograph.namespaces import CG
+from cstograph.queries import run_named
+
+from conftest import CASES
+from randomgraphs import random_graph
+
+FIXTURES = sorted((CASES / "classify").glob("*.ttl")) + [CASES / "queries" / "small.ttl"]
+
+
+def check_agreement(engine):
+    report = {v.request: v.status for v in classify_requests(engine)}
+    unmet_flat = {str(row[0]) for row in run_named(engine, "unmet-obligations").rows}
+    inference = materialise(engine)
+    assert statuses(inference.graph) == report
+    assert unmet_flat == {r for r, s in report.items() if s == "unmet"}
+    assert inference.passes == 2  # stratified rules: complete after one pass, the second adds nothing
+    return report, inference
+
+
+@pytest.mark.parametrize("case", FIXTURES, ids=lambda p: p.stem)
+def test_materialised_verdicts_equal_the_report(case, engine_for):
+    check_agreement(engine_for(case))
+
+
+def test_bundled_and_conformance(conformance, engine_for):
+    check_agreement(engine_for())
+    check_agreement(engine_for(conformance / "report" / "cases.ttl"))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_graphs(seed, tmp_path, engine_name):
+    path = tmp_path / f"random-{seed}.ttl"
+    random_graph(seed).serialize(path, format="turtle")
+    report, _ = check_agreement(make_engine(engine_name, load_dataset([path])))
+    assert len(report) == 8
+
+
+def test_random_graphs_cover_every_status(tmp_path):
+    seen = set()
+    for seed in range(12):
+        path = tmp_path / f"random-{seed}.ttl"
+        random_graph(seed).serialize(path, format="turtle")
+        seen |= {v.status for v in classify_requests(make_engine("oxigraph", load_dataset([path])))}
+    assert seen == {"met", "unmet", "not-triggered"}
+
+
+def test_obliged_allies_exclude_requester_and_attacker(engine_for):
+    engine = engine_for(CASES / "classify" / "attacker-is-member.ttl")
+    derived = materialise(engine).graph
+    allies = {(str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, o in derived.subject_objects(CG.obligedAlly)}
+    assert allies == {("rIntra", "C"), ("rIntraUnanswered", "C")}
+
+
+def test_obliged_allies_are_members_on_the_request_date(engine_for):
+    derived = materialise(engine_for(CASES / "queries" / "small.ttl")).graph
+    # r1 (2022): A asks; B left the League in 1999 (and is the attacker); C is the only ally.
+    assert set(derived.objects(URIRef("http://example.org/q/r1"), CG.obligedAlly)) == {URIRef("http://example.org/q/C")}
+    assert set(derived.objects(URIRef("http://example.org/q/r2"), CG.obligedAlly)) == set()
+
+
+def test_inference_does_not_touch_the_input():
+    dataset = load_dataset([CASES / "queries" / "small.ttl"])
+    before = len(list(dataset.quads((None, None, None, None))))
+    materialise(make_engine("oxigraph", dataset))
+    assert len(list(dataset.quads((None, None, None, None)))) == before
+
+
+def test_infer_command(runner, tmp_path):
+    out = tmp_path / "verdicts.ttl"
+    result = runner.invoke(app, ["infer", str(CASES / "queries" / "small.ttl"), "-o", str(out)])
+    assert result.exit_code == 0 and "Wrote" in result.stderr
+    derived = Graph().parse(out)
+    assert (URIRef("http://example.org/q/r1"), CG.status, CG.Unmet) in derived
+    assert len(list(derived.objects(None, CG.statusReason))) == 2
+    full = tmp_path / "full.nt"
+    assert runner.invoke(app, ["infer", str(CASES / "queries" / "small.ttl"), "-o", str(full), "--with-data"]).exit_code == 0
+    assert len(Graph().parse(full)) > len(derived)
+
+
+def test_infer_errors_leave_existing_files_alone(runner, tmp_path):
+    out = tmp_path / "verdicts.ttl"
+    out.write_text("# precious\n")
+    bad = runner.invoke(app, ["infer", str(CASES / "shapes" / "invalid-request-parties.ttl"), "-o", str(out)])
+    assert bad.exit_code == 1 and out.read_text() == "# precious\n"
+    unreadable = runner.invoke(app, ["infer", str(tmp_path / "missing.ttl"), "-o", str(out)])
+    assert unreadable.exit_code == 2 and out.read_text() == "# precious\n"
+    suffix = runner.invoke(app, ["infer", str(CASES / "queries" / "small.ttl"), "-o", str(tmp_path / "v.csv")])
+    assert suffix.exit_code == 2 and "cannot tell the output format" in suffix.stderr
+    assert list(tmp_path.iterdir()) == [out]
