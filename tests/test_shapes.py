@@ -44,7 +44,9 @@ def test_every_shape_has_its_own_message():
 
 
 def test_bundled_graphs_conform_without_warnings():
-    report = validate_dataset(load_dataset())
+    from cstograph.validate import validate_views
+
+    report = validate_views(load_dataset())
     assert report.conforms, report.violations
     assert [i for i in report.issues if i.severity == "Warning"] == []
 

@@ -1,0 +1,216 @@
+"""Issue 3: explanations, accounts, as-of dates, ally-level duties, reliability and selectivity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from cstograph.allies import ally_duties, reliability, selectivity
+from cstograph.assess import assess, open_engine
+from cstograph.cli import app
+from cstograph.errors import CstographError
+from cstograph.explain import explain_request, find_request
+from cstograph.load import load_dataset
+from cstograph.validate import validate_views
+
+from conftest import CASES
+
+ACCOUNTS = CASES / "accounts" / "contested.trig"
+ALLIES = CASES / "allies" / "allies.ttl"
+SMALL = CASES / "queries" / "small.ttl"
+
+
+def local(iri: str) -> str:
+    return iri.rsplit("/", 1)[1]
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def test_contested_only_where_accounts_differ_on_the_deciding_fact(engine_name):
+    verdicts = {local(v.request): v for v in assess(load_dataset([ACCOUNTS]), engine_name)}
+    assert verdicts["r1"].status == "not-triggered"
+    assert {(a.label, a.status) for a in verdicts["r1"].contested} == {("Arland's account", "unmet"), ("Borduria's account", "not-triggered")}
+    assert verdicts["r2"].status == "unmet" and verdicts["r2"].contested == ()
+    assert verdicts["r3"].status == "met" and verdicts["r3"].contested == ()
+
+
+@pytest.mark.parametrize("who, expected", [("Arland", "unmet"), ("accountY", "not-triggered"), ("http://example.org/acc/accountX", "unmet")])
+def test_according_to_one_account(who, expected):
+    dataset = load_dataset([ACCOUNTS])
+    if who == "accountY":
+        who = "ex:accountY"
+    verdicts = {local(v.request): v.status for v in assess(dataset, "oxigraph", according_to=who)}
+    assert verdicts == {"r1": expected, "r2": "unmet", "r3": "met"}
+
+
+def test_according_to_errors():
+    dataset = load_dataset([ACCOUNTS])
+    with pytest.raises(CstographError, match="matches several accounts"):
+        assess(dataset, "oxigraph", according_to="account")
+    with pytest.raises(CstographError, match="matches no account.*Arland's account"):
+        assess(dataset, "oxigraph", according_to="Ruritania")
+    with pytest.raises(CstographError, match="holds no accounts"):
+        assess(load_dataset([SMALL]), "oxigraph", according_to="Arland")
+
+
+def test_each_account_is_validated_with_the_undisputed_data(tmp_path):
+    assert validate_views(load_dataset([ACCOUNTS])).conforms  # the union would give e1 two territories
+    broken = tmp_path / "broken.trig"
+    broken.write_text(ACCOUNTS.read_text().replace("ex:e3 cg:attacker ex:C .", "ex:e3 cg:onTerritoryOf ex:C ."))
+    report = validate_views(load_dataset([broken]))
+    assert {(i.focus, i.path) for i in report.violations} == {
+        ("http://example.org/acc/e3", "https://w3id.org/cstograph/ns#onTerritoryOf")
+    }
+
+
+def test_bundled_accounts_contest_2020_and_2021():
+    verdicts = {v.date: v for v in assess(load_dataset(), "oxigraph")}
+    for day in ("2020-10-31", "2021-05-13"):
+        statuses = {a.status for a in verdicts[day].contested}
+        assert len(statuses) > 1, day
+    assert verdicts["2022-09-13"].contested == ()
+
+
+# ---------------------------------------------------------------- as-of
+
+
+def test_as_of_leaves_out_what_came_later(engine_name):
+    dataset = load_dataset([SMALL])
+    before_mission = {local(v.request): v for v in assess(dataset, engine_name, as_of=dt.date(2022, 9, 14))}
+    assert [r.type_label for r in before_mission["r1"].responses] == ["diplomatic statement"]
+    early = {local(v.request): v for v in assess(dataset, engine_name, as_of=dt.date(2022, 1, 5))}
+    assert set(early) == {"r2"} and early["r2"].responses == ()
+    assert early["r2"].status == "not-triggered"
+
+
+def test_as_of_drops_end_dates_not_yet_reached():
+    case = CASES / "classify" / "former-and-future-members.ttl"
+    # Judged on 2005-01-02 itself A had left (1999) ...
+    assert {local(v.request): v.status for v in assess(load_dataset([case]), "oxigraph", as_of=dt.date(2005, 1, 2))}["rFormer"] == "not-triggered"
+    # ... and C's second membership, ending 2012, was still running as of 2007.
+    verdicts = {local(v.request): v.status for v in assess(load_dataset([case]), "oxigraph", as_of=dt.date(2007, 6, 1))}
+    assert verdicts["rRejoined"] == "unmet"
+
+
+def test_response_delays():
+    verdicts = {local(v.request): v for v in assess(load_dataset([SMALL]), "oxigraph")}
+    assert verdicts["r1"].days_to_first_response == 0 and verdicts["r1"].days_to_fulfilment is None
+    assert verdicts["r2"].days_to_first_response == 1 and verdicts["r2"].days_to_fulfilment == 1
+
+
+# ---------------------------------------------------------------- explain
+
+
+def test_explanation_chain_with_sources(engine_name):
+    engine = open_engine(load_dataset([SMALL]), engine_name)
+    explanation = explain_request(engine, "http://example.org/q/r1")
+    kinds = [s.kind for s in explanation.steps]
+    assert kinds == ["obligation", "membership", "event", "response", "response"]
+    assert [s.holds for s in explanation.steps] == [None, True, True, False, False]
+    assert all(s.sources for s in explanation.steps[1:])  # the fixture's treaty has no source
+    assert explanation.verdict.status == "unmet"
+    assert "Treaty of Tor" in explanation.steps[0].text and "armed attack" in explanation.steps[0].text
+    assert "on the territory of Avalon, by Brill" in explanation.steps[2].text
+
+
+def test_explanation_of_a_request_not_triggered_names_the_failing_step():
+    engine = open_engine(load_dataset([CASES / "classify" / "former-and-future-members.ttl"]), "oxigraph")
+    steps = explain_request(engine, "http://example.org/t/rFormer").steps
+    membership = [s for s in steps if s.kind == "membership"]
+    assert [s.holds for s in membership] == [False] and "not a party on 2005-01-02" in membership[0].text
+
+
+def test_every_bundled_request_has_a_sourced_explanation():
+    engine = open_engine(load_dataset(), "oxigraph")
+    from cstograph.queries import run_named
+
+    requests = [str(r["request"]) for r in run_named(engine, "request-labels").records()]
+    assert len(requests) >= 5
+    for request in requests:
+        for step in explain_request(engine, request).steps:
+            if step.node:
+                assert step.sources, (request, step.kind, step.node)
+
+
+def test_finding_requests():
+    dataset = load_dataset([SMALL])
+    engine = open_engine(dataset, "oxigraph")
+    assert find_request(engine, "ex:r2", dataset.namespace_manager) == "http://example.org/q/r2"
+    assert find_request(engine, "avalon asks", dataset.namespace_manager) == "http://example.org/q/r1"
+    with pytest.raises(CstographError, match="matches 2 requests.*Corin asks the League.*Avalon asks the League"):
+        find_request(engine, "asks the League", dataset.namespace_manager)
+    with pytest.raises(CstographError, match="matches no request"):
+        find_request(engine, "Ruritania", dataset.namespace_manager)
+
+
+# ---------------------------------------------------------------- allies, reliability, selectivity
+
+
+def test_ally_duties(engine_name):
+    duties = ally_duties(open_engine(load_dataset([ALLIES]), engine_name))
+    got = {(local(d.request), d.ally): (d.honoured, d.direct_fulfilment is not None, d.days_to_fulfilment, d.own_responses) for d in duties}
+    assert got == {
+        ("r1", "B"): (False, False, None, ""),
+        ("r1", "C"): (True, True, 5, "military deployment"),
+        ("r2", "A"): (True, False, 10, "diplomatic statement"),
+        ("r2", "C"): (True, False, 10, ""),
+        ("r2", "D"): (True, False, 10, ""),
+        ("r3", "A"): (False, False, None, ""),
+        ("r3", "B"): (False, False, None, ""),
+        ("r3", "D"): (False, False, None, ""),
+    }
+
+
+def test_reliability_table():
+    rows = {(r.level, r.name): (r.triggered, r.honoured, r.median_days) for r in reliability(ally_duties(open_engine(load_dataset([ALLIES]), "oxigraph")))}
+    assert rows == {
+        ("alliance", "League"): (3, 2, 7.5),
+        ("ally", "A"): (2, 1, 10),
+        ("ally", "B"): (2, 0, None),
+        ("ally", "C"): (2, 2, 7.5),
+        ("ally", "D"): (2, 1, 10),
+    }
+
+
+def test_selectivity(engine_name):
+    cases = {(c.guarantor, c.case, local(c.request)) for c in selectivity(open_engine(load_dataset([ALLIES]), engine_name))}
+    assert cases == {("A", "support without trigger", "r4"), ("League", "triggered, left unmet", "r3")}
+
+
+def test_selectivity_on_the_bundled_graph_contrasts_kazakhstan_and_armenia():
+    cases = selectivity(open_engine(load_dataset(), "oxigraph"))
+    support = {(c.requester, c.request_date) for c in cases if c.case == "support without trigger"}
+    unmet = {(c.requester, c.request_date) for c in cases if c.case == "triggered, left unmet"}
+    assert ("Kazakhstan", "2022-01-05") in support
+    assert ("Armenia", "2022-09-13") in unmet
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_explain(runner):
+    result = runner.invoke(app, ["explain", "Avalon", str(SMALL)])
+    assert result.exit_code == 0 and "Verdict: UNMET" in result.stdout and "source: Test fixture" in result.stdout
+    as_json = json.loads(runner.invoke(app, ["explain", "ex:r2", str(SMALL), "-f", "json"]).stdout)
+    assert as_json["verdict"]["status"] == "not-triggered" and as_json["steps"][0]["kind"] == "obligation"
+    ambiguous = runner.invoke(app, ["explain", "League", str(SMALL)])
+    assert ambiguous.exit_code == 2 and "matches 2 requests" in ambiguous.stderr and "Traceback" not in ambiguous.output
+
+
+def test_cli_report_variants(runner):
+    contested = runner.invoke(app, ["report", "--all", "-f", "json", str(ACCOUNTS)])
+    r1 = next(r for r in json.loads(contested.stdout) if r["request"].endswith("/r1"))
+    assert {c["status"] for c in r1["contested"]} == {"unmet", "not-triggered"}
+    according = runner.invoke(app, ["report", "-f", "json", "--according-to", "Arland", str(ACCOUNTS)])
+    assert {r["request"].rsplit("/", 1)[1] for r in json.loads(according.stdout)} == {"r1", "r2"}
+    as_of = runner.invoke(app, ["report", "--all", "-f", "json", "--as-of", "2022-01-05", str(SMALL)])
+    assert [r["request"].rsplit("/", 1)[1] for r in json.loads(as_of.stdout)] == ["r2"]
+    bad_date = runner.invoke(app, ["report", "--as-of", "yesterday", str(SMALL)])
+    assert bad_date.exit_code == 2
+    allies = runner.invoke(app, ["report", "--by-ally", "-f", "markdown", str(ALLIES)])
+    assert "| League | 3 | 2 | 67% | 7.5 |" in allies.stdout
+    selective = runner.invoke(app, ["report", "--selectivity", "-f", "csv", str(ALLIES)])
+    assert selective.stdout.splitlines()[0].startswith("guarantor,case,date")
