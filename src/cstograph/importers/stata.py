@@ -19,13 +19,14 @@ class StataError(CstographError):
     """A .dta file cannot be read: wrong format, truncated, or not a Stata file."""
 
 
-# numeric type codes of formats 117-119 -> (struct code, size, largest non-missing value)
+# numeric type codes of formats 117-119 -> (struct code, size, smallest missing value):
+# '.' is the first value past the largest valid one, '.a' ... '.z' follow it
 _NUMERIC = {
-    65530: ("b", 1, 100),
-    65529: ("h", 2, 32740),
-    65528: ("l", 4, 2147483620),
-    65527: ("f", 4, 1.7014117331926443e38),
-    65526: ("d", 8, 8.98846567431158e307),
+    65530: ("b", 1, 101),
+    65529: ("h", 2, 32741),
+    65528: ("l", 4, 2147483621),
+    65527: ("f", 4, 2.0**127),
+    65526: ("d", 8, 2.0**1023),
 }
 _STRL = 32768
 _SUPPORTED = {117, 118, 119}
@@ -151,7 +152,7 @@ def read_dta(path: Path) -> StataTable:
         row: dict[str, object] = {}
         for (name, kind, limit), value in zip(columns, values):
             if kind == "num":
-                row[name] = None if value > limit else value
+                row[name] = None if value >= limit else value
             elif kind == "str":
                 row[name] = _cstring(value)
             else:
