@@ -112,3 +112,14 @@ def test_cli(runner, dta, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and "x.dta" in result.stderr
     assert len(rdflib.Graph().parse(out)) > 40  # the earlier import is intact
+
+
+def test_links_only_to_known_atop_alliances(dta, tmp_path):
+    alliances = tmp_path / "alliances.csv"
+    alliances.write_text("atopid,begyr\n4220,1992\n1030,1900\n")
+    result = import_reliability(dta, atop_alliance_csv=alliances)
+    graph = rdflib.Graph().parse(data=result.text, format="turtle")
+    linked = {str(o).rsplit("-", 1)[1] for o in graph.objects(None, CG.occasionAlliance)}
+    assert linked == {"4220", "1030"}
+    assert result.counts["alliances linked to ATOP"] == 2
+    assert graph.value(URIRef(f"{D}bf2018-obs-2"), CG.atopId) is not None  # the id stays as data

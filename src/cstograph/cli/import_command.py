@@ -86,6 +86,12 @@ def reliability(
     dta_file: Annotated[Path, typer.Argument(help="Berkemeier-Fuhrmann replication file (.dta, Stata 13 or later).",
                                              exists=True, dir_okay=False, show_default=False)],
     output: OutputOption = None,
+    atop: Annotated[
+        Optional[Path],
+        typer.Option("--atop", help="ATOP alliance-level CSV: link observations only to alliances it holds "
+                     "(without it every observation links to the ATOP alliance IRI of its atopid).",
+                     exists=True, dir_okay=False, show_default=False),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Import the alliance-war observations of Berkemeier and Fuhrmann (2018) with both codings.
@@ -96,6 +102,6 @@ def reliability(
 
     started = time.perf_counter()
     with user_errors(), _progress("Importing observations", quiet) as progress:
-        result = import_reliability(dta_file, on_progress=progress)
+        result = import_reliability(dta_file, atop_alliance_csv=atop, on_progress=progress)
         _emit(result.text, output)
     _summary("alliance-war observations", result.counts, result.triples, output, time.perf_counter() - started, quiet)

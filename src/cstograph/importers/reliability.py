@@ -93,11 +93,23 @@ def verdict(row: dict, coding: str, *, where: str) -> str:
     return "DoesNotApply" if dna else ("Honoured" if honour else "Violated")
 
 
+def atop_ids(alliance_csv: Path) -> set[int]:
+    """The atopids of an ATOP alliance-level CSV file."""
+    from cstograph.importers.atop import _int, _read_csv
+
+    return {_int(alliance_csv, line, row, "atopid") for line, row in _read_csv(Path(alliance_csv), ("atopid",))}
+
+
 def import_reliability(
-    path: Path, *, on_progress: Callable[[int, int], None] | None = None
+    path: Path,
+    *,
+    atop_alliance_csv: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
+    """Read the replication file; with ``atop_alliance_csv``, link only to alliances present in it."""
     path = Path(path)
     table = read_dta(path)
+    known = atop_ids(atop_alliance_csv) if atop_alliance_csv is not None else None
     missing = [c for c in REQUIRED if c not in table.variables]
     if missing:
         raise ImportDataError(
@@ -152,12 +164,13 @@ def import_reliability(
             ("rdfs:label", t.string(f"ATOP {atopid} in the {war_label(name)} war")),
             (t.cg("war"), war),
             (t.cg("atopId"), t.integer(atopid)),
-            (t.cg("occasionAlliance"), t.iri(alliance_iri(atopid))),
             (t.cg("period"), t.cg("Period1816to1944" if row["sample"] == 1 else "Period1945to2003")),
             (t.cg("allianceForm"), t.cg("Multilateral" if row["multilateral"] == 1 else "Bilateral")),
             ("dcterms:source", source),
             (t.cg("sourceRecord"), t.string(f"{path.name}:row {number}")),
         ]
+        if known is None or atopid in known:
+            pairs.append((t.cg("occasionAlliance"), t.iri(alliance_iri(atopid))))
         pairs += [(t.cg("engagesObligationType"), t.cg(concept)) for flag, concept in FLAG_TYPES.items() if _flag(row[flag])]
         for coding in CODINGS:
             assessment = t.iri(f"{occasion_iri}-{coding}")
@@ -178,5 +191,8 @@ def import_reliability(
         "Research & Politics, doi:10.1177/2053168018769375 (replication file)."
     )
     text = w.text(header)
-    counts = {"observations": total, "wars": len(wars), "alliances": len({int(r["atopid"]) for r in table.rows})}
+    ids = {int(r["atopid"]) for r in table.rows}
+    counts = {"observations": total, "wars": len(wars), "alliances": len(ids)}
+    if known is not None:
+        counts["alliances linked to ATOP"] = len(ids & known)
     return ImportResult(text=text, triples=w.triple_count(), counts=counts)
