@@ -52,7 +52,7 @@ app.command("report", epilog=EPILOG)(report_command.report)
 app.command("validate", epilog=EPILOG)(validate_command.validate)
 app.command("query", epilog=EPILOG)(query_commands.query)
 app.command("queries", epilog=EPILOG)(query_commands.list_queries)
-app.add_typer(import_command.app, name="import", epilog=EPILOG)
+app.add_typer(import_command.app, name="import")
 app.command("reliability", epilog=EPILOG)(reliability_command.reliability)
 
 

@@ -12,8 +12,14 @@ import typer
 
 from cstograph.cli.common import user_errors
 
+EPILOG = (
+    "Exit codes: 0 ok; 2 unreadable or malformed input (the message names the file and the line or row; "
+    "an existing output file is left untouched); 4 internal error."
+)
+
 app = typer.Typer(
     help="Import published research data (ATOP alliances, alliance-reliability observations) as a graph.",
+    epilog=EPILOG,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -59,7 +65,7 @@ def _summary(what: str, counts: dict[str, int], triples: int, output: Path | Non
     typer.echo(f"Imported {what}: {parts} ({triples:,} triples){where} in {seconds:.2f} s.", err=True)
 
 
-@app.command("atop")
+@app.command("atop", epilog=EPILOG)
 def atop(
     alliance_csv: Annotated[Path, typer.Argument(help="ATOP alliance-level CSV (atop-alliance-level.csv).",
                                                  exists=True, dir_okay=False, show_default=False)],
@@ -81,7 +87,7 @@ def atop(
     _summary("ATOP", result.counts, result.triples, output, time.perf_counter() - started, quiet)
 
 
-@app.command("reliability")
+@app.command("reliability", epilog=EPILOG)
 def reliability(
     dta_file: Annotated[Path, typer.Argument(help="Berkemeier-Fuhrmann replication file (.dta, Stata 13 or later).",
                                              exists=True, dir_okay=False, show_default=False)],
