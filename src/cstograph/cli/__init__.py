@@ -14,7 +14,8 @@ import sys
 import typer
 
 from cstograph import __version__
-from cstograph.cli import import_command, query_commands, reliability_command, report_command, validate_command
+from cstograph.cli import query_commands, report_command, validate_command
+from cstograph.cli import import_command, reliability_command
 
 EPILOG = (
     "Exit codes: 0 ok; 1 the data violates the shapes (or --fail-on-unmet found unmet "
