@@ -295,7 +295,7 @@ def import_atop(
         ])
         w.add_all(treaty, [
             ("a", t.cg("Treaty")),
-            ("rdfs:label", t.string(f"Treaty of ATOP alliance {atopid}" + (f", in effect from {begin.isoformat()}" if begin else ""))),
+            ("rdfs:label", t.string(f"Treaty of ATOP alliance {atopid}" + (f" (ATOP begin date {begin.isoformat()})" if begin else ""))),
             (t.cg("atopId"), t.integer(atopid)),
             ("dcterms:source", source),
             (t.cg("sourceRecord"), t.string(f"{alliance_csv.name}:{line}")),
