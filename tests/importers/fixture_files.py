@@ -19,13 +19,18 @@ _PACK = {"byte": "b", "int": "h", "long": "l", "float": "f", "double": "d"}
 _MISSING = {"byte": 101, "int": 32741, "long": 2147483621, "float": 2.0 ** 127, "double": 2.0 ** 1023}
 
 
-def write_dta(path: Path, columns: list[tuple[str, str]], rows: list[dict]) -> Path:
-    """columns: (name, type) with type byte|int|long|float|double|strN; rows: dicts, None = missing."""
+def write_dta(path: Path, columns: list[tuple[str, str]], rows: list[dict], release: int = 118) -> Path:
+    """columns: (name, type) with type byte|int|long|float|double|strN|strL; rows: dicts, None = missing.
+
+    ``release`` 117 (Stata 13), 118 (14-18) or 119 (15+, many variables) changes the field widths.
+    """
     k, n = len(columns), len(rows)
+    name_len, label_len = (33, 81) if release == 117 else (129, 321)
     out = bytearray()
-    out += b"<stata_dta><header><release>118</release><byteorder>LSF</byteorder>"
-    out += b"<K>" + struct.pack("<H", k) + b"</K><N>" + struct.pack("<Q", n) + b"</N>"
-    out += b"<label>" + struct.pack("<H", 0) + b"</label>"
+    out += b"<stata_dta><header><release>%d</release><byteorder>LSF</byteorder>" % release
+    out += b"<K>" + struct.pack("<I" if release == 119 else "<H", k) + b"</K>"
+    out += b"<N>" + struct.pack("<I" if release == 117 else "<Q", n) + b"</N>"
+    out += b"<label>" + (b"\0" if release == 117 else struct.pack("<H", 0)) + b"</label>"
     stamp = b"26 Nov 2026 12:00"
     out += b"<timestamp>" + struct.pack("B", len(stamp)) + stamp + b"</timestamp></header>"
     map_at = len(out)
@@ -38,24 +43,37 @@ def write_dta(path: Path, columns: list[tuple[str, str]], rows: list[dict]) -> P
 
     codes = []
     for _, kind in columns:
-        codes.append(int(kind[3:]) if kind.startswith("str") else DTA_TYPES[kind])
+        if kind == "strL":
+            codes.append(32768)
+        else:
+            codes.append(int(kind[3:]) if kind.startswith("str") else DTA_TYPES[kind])
     section(b"variable_types", b"".join(struct.pack("<H", c) for c in codes))
-    section(b"varnames", b"".join(name.encode().ljust(129, b"\0") for name, _ in columns))
-    section(b"sortlist", b"\0" * (2 * (k + 1)))
-    section(b"formats", b"".join(b"%9.0g".ljust(57, b"\0") for _ in columns))
-    section(b"value_label_names", b"\0" * (129 * k))
-    section(b"variable_labels", b"".join(name.encode().ljust(321, b"\0") for name, _ in columns))
+    section(b"varnames", b"".join(name.encode().ljust(name_len, b"\0") for name, _ in columns))
+    section(b"sortlist", b"\0" * ((4 if release == 119 else 2) * (k + 1)))
+    section(b"formats", b"".join(b"%9.0g".ljust(49 if release == 117 else 57, b"\0") for _ in columns))
+    section(b"value_label_names", b"\0" * (name_len * k))
+    section(b"variable_labels", b"".join(name.encode().ljust(label_len, b"\0") for name, _ in columns))
     section(b"characteristics", b"")
     body = bytearray()
-    for row in rows:
-        for (name, kind), code in zip(columns, codes):
+    strls = bytearray()
+    for number, row in enumerate(rows, start=1):
+        for variable, ((name, kind), code) in enumerate(zip(columns, codes), start=1):
             value = row.get(name)
-            if kind.startswith("str"):
+            if kind == "strL":
+                data = (value or "").encode() + b"\0"
+                if release == 117:
+                    body += struct.pack("<II", variable, number)
+                    strls += b"GSO" + struct.pack("<IIBI", variable, number, 130, len(data)) + data
+                else:
+                    split = 2 if release == 118 else 3
+                    body += variable.to_bytes(split, "little") + number.to_bytes(8 - split, "little")
+                    strls += b"GSO" + struct.pack("<IQBI", variable, number, 130, len(data)) + data
+            elif kind.startswith("str"):
                 body += (value or "").encode().ljust(code, b"\0")[:code]
             else:
                 body += struct.pack("<" + _PACK[kind], _MISSING[kind] if value is None else value)
     section(b"data", bytes(body))
-    section(b"strls", b"")
+    section(b"strls", bytes(strls))
     section(b"value_labels", b"")
     offsets.append(len(out))
     out += b"</stata_dta>"

@@ -50,3 +50,12 @@ def test_truncated_file(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(StataError, match="cannot read"):
         read_dta(tmp_path / "absent.dta")
+
+
+@pytest.mark.parametrize("release", [117, 118, 119])
+def test_reads_long_strings_stored_as_strl_in_every_supported_release(tmp_path, release):
+    columns = [("id", "int"), ("note", "strL"), ("x", "double")]
+    rows = [{"id": 1, "note": "Azeri-Armenian war " * 20, "x": 0.25}, {"id": 2, "note": "short", "x": None}]
+    table = read_dta(write_dta(tmp_path / "strl.dta", columns, rows, release=release))
+    assert table.release == release
+    assert table.rows == [{"id": 1, "note": "Azeri-Armenian war " * 20, "x": 0.25}, {"id": 2, "note": "short", "x": None}]

@@ -162,16 +162,17 @@ def read_dta(path: Path) -> StataTable:
 
 
 def _strl_key(raw: bytes, bo: str, release: int) -> tuple[int, int]:
+    """The (variable, observation) pair a strL cell points to.
+
+    117 stores v and o in 4 bytes each; 118 packs v into 2 bytes and o into 6, 119 v into 3
+    and o into 5 (in the file's byte order, v first).
+    """
     if release == 117:
         v, o = struct.unpack(bo + "II", raw)
-    else:  # 118/119: v in 2 bytes, o in 6 (little endian) or the reverse layout
-        if bo == "<":
-            v = int.from_bytes(raw[:2], "little")
-            o = int.from_bytes(raw[2:], "little")
-        else:
-            v = int.from_bytes(raw[:2], "big")
-            o = int.from_bytes(raw[2:], "big")
-    return (v, o)
+        return (v, o)
+    split = 2 if release == 118 else 3
+    order = "little" if bo == "<" else "big"
+    return (int.from_bytes(raw[:split], order), int.from_bytes(raw[split:], order))
 
 
 def _read_strls(data: bytes, offset: int, bo: str, release: int, path: Path) -> dict[tuple[int, int], str]:
