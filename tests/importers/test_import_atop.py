@@ -188,3 +188,29 @@ def test_cli_bad_input_exits_2_and_keeps_the_existing_output(runner, atop_files,
 def test_cli_missing_file_is_a_usage_error(runner, tmp_path):
     result = runner.invoke(app, ["import", "atop", str(tmp_path / "no.csv"), str(tmp_path / "no2.csv")])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_undertaken_obligations_query_reads_the_conditions(atop_files, tmp_path, engine):
+    from cstograph.engine import make_engine
+    from cstograph.queries import run_named
+
+    out = tmp_path / "atop.ttl"
+    out.write_text(import_atop(*atop_files).text, encoding="utf-8")
+    bindings = {"onDate": Literal("2003-01-01", datatype=XSD.date), "member": d("cow-371")}
+    result = run_named(make_engine(engine, load_dataset([out])), "undertaken-obligations", bindings)
+    # GROUP_CONCAT's order is the engine's choice: compare the conditions sorted
+    rows = [(str(r["alliance"]).rsplit("/", 1)[1], str(r["type"]), ", ".join(sorted(str(r["conditions"]).split(", "))))
+            for r in result.records()]
+    assert rows == [
+        ("atop-4220", "collective defence", "location, specific adversary"),
+        ("atop-4220", "consultation", "unconditional"),
+        ("atop-4220", "non-aggression", "unconditional"),
+        ("atop-4890", "collective defence", "unconditional"),
+        ("atop-4890", "consultation", "consultation only on request"),
+    ]
+    # before phase 2 the defence obligation was unconditional
+    bindings["onDate"] = Literal("1995-01-01", datatype=XSD.date)
+    result = run_named(make_engine(engine, load_dataset([out])), "undertaken-obligations", bindings)
+    assert ("atop-4220", "collective defence", "unconditional") in [
+        (str(r["alliance"]).rsplit("/", 1)[1], str(r["type"]), str(r["conditions"])) for r in result.records()]
