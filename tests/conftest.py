@@ -1,43 +1,16 @@
-"""Shared fixtures: paths to the case folders, a CLI runner, loaded case graphs per engine."""
+"""Shared fixtures: engines per kind, a CLI runner, the conformance suite (skipped when absent)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from rdflib.namespace import NamespaceManager
 from typer.testing import CliRunner
 
 from cstograph.engine import ENGINE_NAMES, make_engine
 from cstograph.load import load_dataset
 
-TESTS = Path(__file__).resolve().parent
-REPO = TESTS.parent
-CASES = TESTS / "cases"
-SHARED = REPO.parent / "shared"
-CONFORMANCE = SHARED / "conformance"
-
-
-def expectations(path: Path, keyword: str) -> list[tuple[str, ...]]:
-    """The '#! KEYWORD a b ...' lines of a case file, prefixed names expanded with its prefixes."""
-    dataset = load_dataset([path], with_ontology=False)
-    manager: NamespaceManager = dataset.namespace_manager
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = re.match(rf"^#!\s*{keyword}\s+(.*)$", line)
-        if match:
-            rows.append(tuple(expand(token, manager) for token in match.group(1).split()))
-    return rows
-
-
-def expand(token: str, manager: NamespaceManager) -> str:
-    if ":" in token and not token.startswith("http"):
-        try:
-            return str(manager.expand_curie(token))
-        except ValueError:
-            return token
-    return token
+from cgtest import CONFORMANCE
 
 
 @pytest.fixture(params=ENGINE_NAMES)

@@ -15,7 +15,7 @@ from cstograph.explain import explain_request, find_request
 from cstograph.load import load_dataset
 from cstograph.validate import validate_views
 
-from conftest import CASES
+from cgtest import CASES
 
 ACCOUNTS = CASES / "accounts" / "contested.trig"
 ALLIES = CASES / "allies" / "allies.ttl"

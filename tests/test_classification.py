@@ -16,7 +16,7 @@ import pytest
 from cstograph.classify import classify_requests
 from cstograph.queries import run_named
 
-from conftest import CASES, expectations
+from cgtest import CASES, expectations
 
 CLASSIFY_CASES = sorted((CASES / "classify").glob("*.ttl"))
 

@@ -14,7 +14,7 @@ import pytest
 from cstograph import __version__
 from cstograph.cli import app
 
-from conftest import CASES
+from cgtest import CASES
 
 SMALL = str(CASES / "queries" / "small.ttl")
 INVALID = str(CASES / "shapes" / "invalid-request-parties.ttl")

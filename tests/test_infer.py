@@ -14,7 +14,7 @@ from cstograph.load import load_dataset
 from cstograph.namespaces import CG
 from cstograph.queries import run_named
 
-from conftest import CASES
+from cgtest import CASES
 from randomgraphs import random_graph
 
 FIXTURES = sorted((CASES / "classify").glob("*.ttl")) + [CASES / "queries" / "small.ttl"]

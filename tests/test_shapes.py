@@ -10,7 +10,7 @@ import pytest
 from cstograph.load import load_dataset
 from cstograph.validate import validate_dataset
 
-from conftest import CASES, expectations
+from cgtest import CASES, expectations
 
 SHAPE_CASES = sorted((CASES / "shapes").glob("*.ttl"))
 

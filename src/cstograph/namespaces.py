@@ -79,6 +79,61 @@ class CG(DefinedNamespace):
     DiplomaticStatement: URIRef
     Refusal: URIRef
 
+    # extension: imported research data (ATOP, alliance reliability)
+    War: URIRef
+    WarOccasion: URIRef
+    FulfilmentAssessment: URIRef
+    AllianceForm: URIRef
+    ObligationCondition: URIRef
+    StudyPeriod: URIRef
+    CodingRule: URIRef
+    Verdict: URIRef
+    atopId: URIRef
+    cowCode: URIRef
+    wikidata: URIRef
+    sourceRecord: URIRef
+    allianceForm: URIRef
+    undertakes: URIRef
+    phase: URIRef
+    hasCondition: URIRef
+    atopCode: URIRef
+    war: URIRef
+    occasionAlliance: URIRef
+    engagesObligationType: URIRef
+    period: URIRef
+    assessment: URIRef
+    codingRules: URIRef
+    verdict: URIRef
+    AllianceForms: URIRef
+    Bilateral: URIRef
+    Multilateral: URIRef
+    ObligationConditions: URIRef
+    SpecificAdversary: URIRef
+    SpecificLocation: URIRef
+    SpecificConflict: URIRef
+    NumberOfAdversaries: URIRef
+    NonComplianceWithDemand: URIRef
+    NonProvocation: URIRef
+    PartnerAttacked: URIRef
+    OnlyOnRequest: URIRef
+    OffensiveSupport: URIRef
+    Neutrality: URIRef
+    NonAggression: URIRef
+    MemberAtWar: URIRef
+    ConflictBetweenMembers: URIRef
+    StudyPeriods: URIRef
+    Period1816to1944: URIRef
+    Period1945to2003: URIRef
+    CodingRules: URIRef
+    LLMCoding: URIRef
+    BFCoding: URIRef
+    LLMLenientCoding: URIRef
+    BFLenientCoding: URIRef
+    Verdicts: URIRef
+    DoesNotApply: URIRef
+    Honoured: URIRef
+    Violated: URIRef
+
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/cstograph/ns")
 DATA = Namespace("https://w3id.org/cstograph/data/")

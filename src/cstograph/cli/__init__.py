@@ -14,7 +14,10 @@ import sys
 import typer
 
 from cstograph import __version__
-from cstograph.cli import explain_command, infer_command, query_commands, report_command, validate_command
+from cstograph.cli import (
+    explain_command, import_command, infer_command, query_commands, reliability_command,
+    report_command, validate_command,
+)
 
 EPILOG = (
     "Exit codes: 0 ok; 1 the data violates the shapes (or --fail-on-unmet found unmet "
@@ -54,6 +57,8 @@ app.command("query", epilog=EPILOG)(query_commands.query)
 app.command("queries", epilog=EPILOG)(query_commands.list_queries)
 app.command("infer", epilog=EPILOG)(infer_command.infer)
 app.command("explain", epilog=EPILOG)(explain_command.explain)
+app.add_typer(import_command.app, name="import")
+app.command("reliability", epilog=EPILOG)(reliability_command.reliability)
 
 
 def main() -> None:

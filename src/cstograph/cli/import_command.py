@@ -1,0 +1,113 @@
+"""``cstograph import atop|reliability``: research data files -> a Turtle graph."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cstograph.cli.common import user_errors
+
+EPILOG = (
+    "Exit codes: 0 ok; 2 unreadable or malformed input (the message names the file and the line or row; "
+    "an existing output file is left untouched); 4 internal error."
+)
+
+app = typer.Typer(
+    help="Import published research data (ATOP alliances, alliance-reliability observations) as a graph.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help="Write the Turtle graph to this file (atomically) instead of stdout.",
+                 dir_okay=False, show_default=False),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary or progress on stderr.")]
+
+
+@contextmanager
+def _progress(description: str, quiet: bool):
+    """A progress bar on stderr when it is a terminal; a no-op callback otherwise."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                  console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from cstograph.importers.turtle import write_atomically
+
+        write_atomically(output, text)
+
+
+def _summary(what: str, counts: dict[str, int], triples: int, output: Path | None, seconds: float, quiet: bool) -> None:
+    if quiet:
+        return
+    parts = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+    where = f" to {output}" if output else ""
+    typer.echo(f"Imported {what}: {parts} ({triples:,} triples){where} in {seconds:.2f} s.", err=True)
+
+
+@app.command("atop", epilog=EPILOG)
+def atop(
+    alliance_csv: Annotated[Path, typer.Argument(help="ATOP alliance-level CSV (atop-alliance-level.csv).",
+                                                 exists=True, dir_okay=False, show_default=False)],
+    member_csv: Annotated[Path, typer.Argument(help="ATOP member-level CSV (atop-member-level.csv).",
+                                               exists=True, dir_okay=False, show_default=False)],
+    output: OutputOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Import ATOP alliances, treaties, memberships, obligations and conditions.
+
+    Example: cstograph import atop atop-alliance-level.csv atop-member-level.csv -o atop.ttl
+    """
+    from cstograph.importers.atop import import_atop
+
+    started = time.perf_counter()
+    with user_errors(), _progress("Importing ATOP", quiet) as progress:
+        result = import_atop(alliance_csv, member_csv, on_progress=progress)
+        _emit(result.text, output)
+    _summary("ATOP", result.counts, result.triples, output, time.perf_counter() - started, quiet)
+
+
+@app.command("reliability", epilog=EPILOG)
+def reliability(
+    dta_file: Annotated[Path, typer.Argument(help="Berkemeier-Fuhrmann replication file (.dta, Stata 13 or later).",
+                                             exists=True, dir_okay=False, show_default=False)],
+    output: OutputOption = None,
+    atop: Annotated[
+        Optional[Path],
+        typer.Option("--atop", help="ATOP alliance-level CSV: link observations only to alliances it holds "
+                     "(without it every observation links to the ATOP alliance IRI of its atopid).",
+                     exists=True, dir_okay=False, show_default=False),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Import the alliance-war observations of Berkemeier and Fuhrmann (2018) with both codings.
+
+    Example: cstograph import reliability BerkemeierFuhrmannRAP2018_0303.dta -o reliability.ttl
+    """
+    from cstograph.importers.reliability import import_reliability
+
+    started = time.perf_counter()
+    with user_errors(), _progress("Importing observations", quiet) as progress:
+        result = import_reliability(dta_file, atop_alliance_csv=atop, on_progress=progress)
+        _emit(result.text, output)
+    _summary("alliance-war observations", result.counts, result.triples, output, time.perf_counter() - started, quiet)

@@ -1,0 +1,72 @@
+"""``cstograph reliability``: the fulfilment table of the alliance-reliability studies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cstograph.cli.common import (
+    EngineOption, FormatOption, PathsArgument, error, fail, resolve_format, stdout_is_terminal,
+    terminal_width, user_errors,
+)
+
+MAX_VIOLATIONS_SHOWN = 10
+
+
+def reliability(
+    paths: PathsArgument = None,
+    fmt: FormatOption = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write the table to this file (atomically) instead of stdout.",
+                     dir_okay=False, show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Report even when the data violates the shapes.")
+    ] = False,
+    engine: EngineOption = "oxigraph",
+) -> None:
+    """Fulfilment of alliance commitments in war: observations, does not apply, relevant, honoured, rate.
+
+    Counts every cg:WarOccasion in the data (see 'cstograph import reliability') per coding (LLM,
+    BF, and their lenient multilateral variants) for all cases, each period, each obligation
+    type, and bilateral vs multilateral alliances. The data is validated first.
+
+    Example: cstograph reliability reliability.ttl --format markdown
+    """
+    from cstograph.engine import make_engine
+    from cstograph.load import load_dataset
+    from cstograph.reliability import CITATION, fulfilment_table, render_fulfilment
+    from cstograph.validate import validate_dataset
+
+    fmt = resolve_format(fmt)
+    with user_errors():
+        dataset = load_dataset(paths)
+        validation = validate_dataset(dataset)
+        if not validation.conforms:
+            for issue in validation.violations[:MAX_VIOLATIONS_SHOWN]:
+                typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
+            if not force:
+                error(
+                    f"the data violates the shapes ({len(validation.violations)} violation(s)); nothing reported",
+                    hint="fix the data (see 'cstograph validate'), or pass --force to report anyway",
+                )
+                raise typer.Exit(1)
+        rows = fulfilment_table(make_engine(engine, dataset))
+        if not rows:
+            fail(
+                "the data holds no alliance-war observations (cg:WarOccasion)",
+                hint="import them first: cstograph import reliability FILE.dta -o reliability.ttl",
+            )
+        color = output is None and stdout_is_terminal()
+        text = render_fulfilment(rows, fmt, color=color, width=terminal_width())
+        if fmt in ("table", "markdown"):
+            text += ("\n" if fmt == "markdown" else "") + CITATION + "\n"
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            from cstograph.importers.turtle import write_atomically
+
+            write_atomically(output, text)

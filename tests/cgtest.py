@@ -1,0 +1,37 @@
+"""Paths and helpers shared by the test modules (imported as ``cgtest``; conftest.py holds fixtures)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib.namespace import NamespaceManager
+
+from cstograph.load import load_dataset
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+CASES = TESTS / "cases"
+SHARED = REPO.parent / "shared"
+CONFORMANCE = SHARED / "conformance"
+
+
+def expectations(path: Path, keyword: str) -> list[tuple[str, ...]]:
+    """The '#! KEYWORD a b ...' lines of a case file, prefixed names expanded with its prefixes."""
+    dataset = load_dataset([path], with_ontology=False)
+    manager: NamespaceManager = dataset.namespace_manager
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(rf"^#!\s*{keyword}\s+(.*)$", line)
+        if match:
+            rows.append(tuple(expand(token, manager) for token in match.group(1).split()))
+    return rows
+
+
+def expand(token: str, manager: NamespaceManager) -> str:
+    if ":" in token and not token.startswith("http"):
+        try:
+            return str(manager.expand_curie(token))
+        except ValueError:
+            return token
+    return token

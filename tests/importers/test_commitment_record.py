@@ -1,0 +1,46 @@
+"""queries/reliability/commitment-record.rq: the war record of alliances linked to ATOP ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from cstograph.cli import app
+from cstograph.engine import make_engine
+from cstograph.load import load_dataset
+from cstograph.queries import run_named
+
+CASE = Path(__file__).parent / "cases" / "commitment-record.ttl"
+
+EXPECTED = [
+    ("4220", "1993-1994", "war (reliability study)", "http://example.org/obs548", "Azeri-Armenian 1993-94", "BF coding", "violated"),
+    ("4220", "1993-1994", "war (reliability study)", "http://example.org/obs548", "Azeri-Armenian 1993-94", "LLM coding", "violated"),
+    ("4220", "2022-09-13", "assistance request", "http://example.org/Request2022", "Armenia, September 2022", "",
+     "no response fulfils collective defence (responses: fact-finding mission)"),
+    ("4890", "2021-05-14", "assistance request", "http://example.org/Request2021", "Request2021", "",
+     "fulfilled by military deployment"),
+]
+
+
+def rows(engine: str, bindings=None):
+    result = run_named(make_engine(engine, load_dataset([CASE])), "commitment-record", bindings)
+    return [tuple("" if v is None else str(v) for v in row) for row in result.rows]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_war_verdicts_beside_requests(engine):
+    assert rows(engine) == EXPECTED
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_one_atop_id(engine):
+    assert rows(engine, {"atopId": Literal(4890, datatype=XSD.integer)}) == EXPECTED[3:]
+
+
+def test_cli_param(runner):
+    result = runner.invoke(app, ["query", "commitment-record", str(CASE), "-p", "atopId=4220", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("violated") == 2 and "Request2021" not in result.stdout

@@ -1,0 +1,128 @@
+"""`cstograph reliability` and the fulfilment-table query on a small imported fixture."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from cstograph.cli import app
+from cstograph.engine import make_engine
+from cstograph.importers.reliability import import_reliability
+from cstograph.load import load_dataset
+from cstograph.reliability import fulfilment_table
+from fixture_files import BF_COLUMNS, bf_row, write_dta
+
+# Six observations; the expected counts below are worked out by hand from these rows.
+ROWS = [
+    # warid, name, atopid, sample, multilateral, LLM, BF, lenient LLM, lenient BF, types
+    (1, "Crimean1853-1856", 1020, 1, 1, "violate", "honor", 1.0, 1.0, ("defense",)),
+    (1, "Crimean1853-1856", 1030, 1, 0, "honor", "honor", 1.0, 1.0, ("defense", "consul")),
+    (2, "SevenWeeks1866", 1040, 1, 0, "dna", "dna", None, None, ("neutral",)),
+    (3, "Korean_1950-53", 3180, 0, 1, "violate", "violate", None, None, ("defense", "consul")),
+    (3, "Korean_1950-53", 3190, 0, 1, "dna", "violate", 1.0, None, ("nonagg",)),
+    (4, "Kargil1999", 4000, 0, 0, "violate", "dna", None, None, ("offense",)),
+]
+
+
+@pytest.fixture(scope="module")
+def fixture_graph(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reliability")
+    rows = [bf_row(w, n, a, sample=s, multilateral=m, llm=llm, bf=bf, lenient_llm=ll, lenient_bf=lb, types=t)
+            for w, n, a, s, m, llm, bf, ll, lb, t in ROWS]
+    dta = write_dta(folder / "bf.dta", BF_COLUMNS, rows)
+    path = folder / "bf.ttl"
+    path.write_text(import_reliability(dta).text, encoding="utf-8")
+    return path
+
+
+def table(path, engine="oxigraph"):
+    rows = fulfilment_table(make_engine(engine, load_dataset([path])))
+    return {(r.subset_label, r.coding_label): (r.observations, r.does_not_apply, r.relevant, r.honoured, r.violated,
+                                              None if r.rate is None else round(r.rate, 4)) for r in rows}
+
+
+EXPECTED = {
+    ("All cases", "LLM"): (6, 2, 4, 1, 3, 0.25),
+    ("All cases", "BF"): (6, 2, 4, 2, 2, 0.5),
+    ("All cases", "LLM, lenient multilateral"): (6, 1, 5, 3, 2, 0.6),
+    ("All cases", "BF, lenient multilateral"): (6, 2, 4, 2, 2, 0.5),
+    ("1816-1944", "LLM"): (3, 1, 2, 1, 1, 0.5),
+    ("1816-1944", "BF"): (3, 1, 2, 2, 0, 1.0),
+    ("1945-2003", "LLM"): (3, 1, 2, 0, 2, 0.0),
+    ("1945-2003", "BF"): (3, 1, 2, 0, 2, 0.0),
+    ("Defense", "LLM"): (3, 0, 3, 1, 2, 0.3333),
+    ("Defense", "BF"): (3, 0, 3, 2, 1, 0.6667),
+    ("Offense", "LLM"): (1, 0, 1, 0, 1, 0.0),
+    ("Offense", "BF"): (1, 1, 0, 0, 0, None),
+    ("Neutrality", "LLM"): (1, 1, 0, 0, 0, None),
+    ("Neutrality", "BF"): (1, 1, 0, 0, 0, None),
+    ("Non-aggression", "LLM"): (1, 1, 0, 0, 0, None),
+    ("Non-aggression", "BF"): (1, 0, 1, 0, 1, 0.0),
+    ("Consultation", "LLM"): (2, 0, 2, 1, 1, 0.5),
+    ("Consultation", "BF"): (2, 0, 2, 1, 1, 0.5),
+    ("Bilateral", "LLM"): (3, 1, 2, 1, 1, 0.5),
+    ("Bilateral", "BF"): (3, 2, 1, 1, 0, 1.0),
+    ("Multilateral", "LLM"): (3, 1, 2, 0, 2, 0.0),
+    ("Multilateral", "BF"): (3, 0, 3, 1, 2, 0.3333),
+    ("Multilateral", "LLM, lenient multilateral"): (3, 0, 3, 2, 1, 0.6667),
+    ("Multilateral", "BF, lenient multilateral"): (3, 0, 3, 1, 2, 0.3333),
+}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_fulfilment_table_counts(fixture_graph, engine):
+    assert table(fixture_graph, engine) == EXPECTED
+
+
+def test_rows_follow_the_papers_order(fixture_graph):
+    rows = fulfilment_table(make_engine("oxigraph", load_dataset([fixture_graph])))
+    order = [r.subset_label for r in rows]
+    assert order[:4] == ["All cases"] * 4
+    assert order.index("1816-1944") < order.index("Defense") < order.index("Bilateral") < order.index("Multilateral")
+
+
+def test_cli_json_csv_markdown_table(runner, fixture_graph, tmp_path):
+    result = runner.invoke(app, ["reliability", str(fixture_graph), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    first = records[0]
+    assert (first["subsetLabel"], first["codingLabel"], first["observations"], first["rate"]) == ("All cases", "LLM", 6, 0.25)
+    assert set(first) == {"subset", "subsetLabel", "coding", "codingLabel", "observations", "doesNotApply",
+                          "relevant", "honoured", "violated", "rate"}
+    result = runner.invoke(app, ["reliability", str(fixture_graph), "-f", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0] == {"subset": "All cases", "coding": "LLM", "observations": "6", "doesNotApply": "2",
+                       "relevant": "4", "honoured": "1", "violated": "3", "rate": "0.2500"}
+    assert len(rows) == len(EXPECTED)
+    result = runner.invoke(app, ["reliability", str(fixture_graph), "-f", "markdown"])
+    assert "| All cases | LLM | 6 | 2 | 4 | 1 | 3 | 25.0% |" in result.stdout
+    assert "Berkemeier and Fuhrmann (2018)" in result.stdout
+    result = runner.invoke(app, ["reliability", str(fixture_graph), "-f", "table"])
+    assert "Fulfilment of alliance commitments in war" in result.stdout and "25.0%" in result.stdout
+    out = tmp_path / "table.csv"
+    result = runner.invoke(app, ["reliability", str(fixture_graph), "-f", "csv", "-o", str(out)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert out.read_text().startswith("subset,coding,observations")
+
+
+def test_cli_without_observations_exits_2(runner, tmp_path):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("@prefix cg: <https://w3id.org/cstograph/ns#> .\n")
+    result = runner.invoke(app, ["reliability", str(empty)])
+    assert result.exit_code == 2
+    assert "no alliance-war observations" in result.stderr and "cstograph import reliability" in result.stderr
+
+
+def test_cli_refuses_data_that_violates_the_shapes(runner, fixture_graph, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        "@prefix cg: <https://w3id.org/cstograph/ns#> .\n"
+        "<http://example.org/o> a cg:WarOccasion .\n"
+    )
+    result = runner.invoke(app, ["reliability", str(fixture_graph), str(broken)])
+    assert result.exit_code == 1
+    assert "violates the shapes" in result.stderr
+    assert result.stdout == ""
