@@ -18,8 +18,6 @@ from cstograph.errors import ViewError
 DOT_LIMIT = 400
 GRAPHVIZ_TIMEOUT_S = 300
 COLUMN_ORDER = ("event", "request", "response", "state", "obligation", "treaty", "alliance", "membership", "source", "other")
-# reading order of the story edges for dot: cause on the left, answer on the right
-REVERSED_FOR_LAYOUT = {"concerns", "respondsTo", "requester"}
 
 
 def graphviz_available(program: str = "dot") -> bool:
@@ -49,16 +47,33 @@ def dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+# Node boxes as the page draws them (points): Graphviz keeps them apart.
+NODE_SIZE_IN = {"state": (1.53, 0.56), "membership": (1.67, 0.47), "source": (1.67, 0.47), "other": (1.67, 0.47)}
+DEFAULT_SIZE_IN = (2.08, 0.8)
+
+
 def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str) -> str:
-    lines = ["digraph G {", '  graph [rankdir=LR, nodesep=0.25, ranksep=0.9, overlap=false, splines=false, outputorder=edgesfirst];',
-             '  node [shape=box, width=2.2, height=0.9, fixedsize=true];']
-    for node in graph:
-        lines.append(f"  {ids[node]};")
+    """DOT for positions only. For the requests view the story reads left to right (context ->
+    request -> responses) and the relations the boxes name (requester, addressee, responder,
+    member of) do not pull the layout apart, as in the static figure."""
+    from cstograph.views.static import DRAWN_BACKWARDS, NAMED_IN_BOXES
+
+    story = graph.graph.get("view", "requests") == "requests"
+    large = program != "dot"
+    lines = ["digraph G {",
+             "  graph [rankdir=LR, nodesep=0.12, ranksep=0.5, overlap=false, splines=false];",
+             "  node [shape=box, fixedsize=true];"]
+    for node, data in graph.nodes(data=True):
+        width, height = (0.25, 0.25) if large else NODE_SIZE_IN.get(data["kind"], DEFAULT_SIZE_IN)
+        lines.append(f"  {ids[node]} [width={width}, height={height}];")
     for source, target, data in graph.edges(data=True):
-        if data.get("relation") in REVERSED_FOR_LAYOUT:
-            lines.append(f"  {ids[target]} -> {ids[source]};")
-        else:
-            lines.append(f"  {ids[source]} -> {ids[target]};")
+        relation = data.get("relation")
+        a, b, extra = ids[source], ids[target], ""
+        if story and relation in DRAWN_BACKWARDS:
+            a, b = b, a
+        if story and (relation in NAMED_IN_BOXES or relation == "foundedOn"):
+            extra = " [constraint=false]"
+        lines.append(f"  {a} -> {b}{extra};")
     lines.append("}")
     return "\n".join(lines)
 
