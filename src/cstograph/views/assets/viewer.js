@@ -187,8 +187,17 @@
       ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(l[2], l[0], l[1]);
       ctx.fillStyle = "#444444"; ctx.fillText(l[2], l[0], l[1]);
     });
-    window.cstographView = { nodes: nodes.length, edges: edges.length, drawnNodes: drawnNodes, drawnEdges: drawnEdges, scale: k };
+    window.cstographView = { nodes: nodes.length, edges: edges.length, drawnNodes: drawnNodes, drawnEdges: drawnEdges,
+                             scale: k, locate: locate };
     document.documentElement.setAttribute("data-rendered-nodes", String(drawnNodes));
+  }
+  // screen position (CSS pixels, relative to the page) of the first node with this label, for tests and scripts
+  function locate(label) {
+    var rect = canvas.getBoundingClientRect();
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i].label === label) return { x: rect.left + nodes[i].x * view.scale + view.x, y: rect.top + nodes[i].y * view.scale + view.y, visible: !!visibleNode[i] };
+    }
+    return null;
   }
   function arrow(x0, y0, x1, y1, colour) {
     var angle = Math.atan2(y1 - y0, x1 - x0), s = 7;
