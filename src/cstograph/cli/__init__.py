@@ -14,7 +14,7 @@ import sys
 import typer
 
 from cstograph import __version__
-from cstograph.cli import query_commands, report_command, validate_command, viz_command
+from cstograph.cli import query_commands, report_command, timeline_command, validate_command, viz_command
 
 EPILOG = (
     "Exit codes: 0 ok; 1 the data violates the shapes (or --fail-on-unmet found unmet "
@@ -53,6 +53,7 @@ app.command("validate", epilog=EPILOG)(validate_command.validate)
 app.command("query", epilog=EPILOG)(query_commands.query)
 app.command("queries", epilog=EPILOG)(query_commands.list_queries)
 app.command("viz", epilog=EPILOG)(viz_command.viz)
+app.command("timeline", epilog=EPILOG)(timeline_command.timeline)
 
 
 def main() -> None:
