@@ -76,8 +76,11 @@ def render_viz(
 
     positions, method = layout(graph, layout_method)
     if fmt == "html":
-        from cstograph.views.html import render_html
+        from cstograph.views.html import LARGE_GRAPH, render_html
 
+        if graph.number_of_nodes() > LARGE_GRAPH:
+            notes.append(f"a large graph ({graph.number_of_nodes():,} nodes): labels appear as you zoom in; "
+                         "filter by alliance or period above, or draw one case with --focus IRI|LABEL")
         if method == "columns":
             notes.append("Graphviz is not installed: laid the page out in columns by kind (pure-Python fallback)")
         data = render_html(graph, positions, title=heading, notes=notes)

@@ -156,7 +156,7 @@
       if (Math.max(ax, bx) < 0 || Math.min(ax, bx) > W || Math.max(ay, by) < 0 || Math.min(ay, by) > H) continue;
       var p = border(a, ax, ay, a.w * k, a.h * k)(bx, by), q = border(b, bx, by, b.w * k, b.h * k)(ax, ay);
       var near = hovered >= 0 && (e.s === hovered || e.t === hovered) || selected >= 0 && (e.s === selected || e.t === selected);
-      ctx.strokeStyle = near ? "#222222" : (e.dashed ? "#8a7fb0" : "#8c8c8c");
+      ctx.strokeStyle = near ? "#222222" : (large ? "rgba(120,120,120,0.25)" : (e.dashed ? "#8a7fb0" : "#8c8c8c"));
       ctx.lineWidth = near ? 2 : 1;
       ctx.setLineDash(e.dashed ? [3, 3] : []);
       ctx.beginPath(); ctx.moveTo(p[0], p[1]); ctx.lineTo(q[0], q[1]); ctx.stroke();
@@ -173,7 +173,7 @@
       if (sx + w / 2 < 0 || sx - w / 2 > W || sy + h / 2 < 0 || sy - h / 2 > H) { drawnNodes++; continue; }
       shapePath(n, sx, sy, Math.max(w, 3), Math.max(h, 3));
       ctx.fillStyle = n.fill; ctx.fill();
-      ctx.lineWidth = n.kind === "request" ? 3 : (i === hovered || i === selected ? 2.5 : 1);
+      ctx.lineWidth = i === hovered || i === selected ? 2.5 : (n.kind === "request" && !large ? 3 : (large ? 0.5 : 1));
       ctx.strokeStyle = i === selected ? "#000000" : (n.kind === "request" ? "#222222" : "#777777");
       ctx.setLineDash(n.kind === "response" && !n.help ? [4, 3] : []);
       ctx.stroke(); ctx.setLineDash([]);
