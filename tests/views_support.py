@@ -21,6 +21,8 @@ def loaded(path: Path = THREE, engine: str = "oxigraph"):
     return dataset, make_engine(engine, dataset)
 
 
+@cache
 def graph_of(view: str = "requests", path: Path = THREE, engine: str = "oxigraph"):
+    """Built once per arguments: tests must not change it (focus/reduce/export return copies)."""
     dataset, eng = loaded(path, engine)
     return build_graph(dataset, eng, view)

@@ -48,7 +48,7 @@ def dot_quote(text: str) -> str:
 
 
 # Node boxes as the page draws them (points): Graphviz keeps them apart.
-NODE_SIZE_IN = {"state": (1.53, 0.56), "membership": (1.67, 0.47), "source": (1.67, 0.47), "other": (1.67, 0.47)}
+NODE_SIZE_IN = {"state": (1.53, 0.56), "request": (2.08, 1.0), "membership": (1.67, 0.47), "source": (1.67, 0.47), "other": (1.67, 0.47)}
 DEFAULT_SIZE_IN = (2.08, 0.8)
 
 

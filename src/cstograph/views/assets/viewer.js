@@ -19,6 +19,7 @@
   function size(n) {
     if (large) return n.kind === "request" ? [22, 22] : [12, 12];
     if (n.kind === "state") return [110, 40];
+    if (n.kind === "request") return [150, 72];
     if (n.kind === "membership" || n.kind === "source" || n.kind === "other") return [120, 34];
     return [150, 58];
   }
