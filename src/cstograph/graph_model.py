@@ -277,7 +277,8 @@ def find_nodes(graph: nx.MultiDiGraph, query: str) -> list[str]:
     if text in graph:
         return [text]
     folded = text.casefold()
-    exact = [n for n, d in graph.nodes(data=True) if d["label"].casefold() == folded or _tail(n).casefold() == folded]
+    exact = [n for n, d in graph.nodes(data=True)
+             if folded in (d["label"].casefold(), d["shortLabel"].casefold(), _tail(n).casefold())]
     if exact:
         return sorted(exact)
     return sorted(n for n, d in graph.nodes(data=True) if folded in d["label"].casefold() or folded in n.casefold())
