@@ -155,3 +155,34 @@ def test_success_replaces_the_file_atomically(tmp_path):
     assert viz("-o", out).exit_code == 0
     assert json.loads(out.read_text())["nodes"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json"]
+
+
+@pytest.fixture
+def no_tools(tmp_path, monkeypatch):
+    """A PATH with no Graphviz and no rsvg-convert on it: what a machine without them sees."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    return tmp_path
+
+
+def test_without_graphviz_svg_falls_back_and_says_so(no_tools):
+    out = no_tools / "figure.svg"
+    result = viz("-o", out)
+    assert result.exit_code == 0, result.output
+    assert "Graphviz is not installed" in result.output and "pure-Python" in out.read_text()
+
+
+def test_without_graphviz_the_page_is_laid_out_in_columns(no_tools):
+    out = no_tools / "view.html"
+    result = viz("-o", out)
+    assert result.exit_code == 0, result.output
+    assert "laid the page out in columns" in result.output and "; columns)" in result.output
+
+
+def test_without_graphviz_or_rsvg_png_is_a_clear_error(no_tools):
+    out = no_tools / "figure.png"
+    result = viz("-o", out)
+    assert result.exit_code == 2
+    assert "neither Graphviz nor rsvg-convert" in result.output and "librsvg2-bin" in result.output
+    assert not out.exists()

@@ -153,7 +153,9 @@ def render_static(graph: nx.MultiDiGraph, fmt: str, *, title: str = "", note: st
     if use_graphviz and graphviz_available("dot"):
         return Figure(run_graphviz("dot", figure_dot(graph, title, note), fmt), "graphviz dot")
     svg = fallback_svg(graph, title=title, note=note).encode("utf-8")
-    fallback_note = "Graphviz is not installed: drew the figure with the pure-Python fallback (column layout)"
+    fallback_note = ("drew the figure with the pure-Python fallback (column layout), as --layout columns asks"
+                     if not use_graphviz else
+                     "Graphviz is not installed: drew the figure with the pure-Python fallback (column layout)")
     if fmt == "svg":
         return Figure(svg, "pure-Python fallback", fallback_note)
     return Figure(convert_svg(svg, fmt), "pure-Python fallback + rsvg-convert", fallback_note)
@@ -173,11 +175,25 @@ def convert_svg(svg: bytes, fmt: str) -> bytes:
 
 # ---------------------------------------------------------------- pure-Python fallback
 
-BOX_W, BOX_H, LINE_H = 190.0, 64.0, 13.0
+BOX_W, BOX_H, LINE_H = 200.0, 72.0, 13.0
 
 
 def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> str:
-    """An SVG drawn without Graphviz: columns by kind, straight labelled edges, a legend."""
+    """An SVG drawn without Graphviz: columns by kind, straight labelled edges, a legend.
+
+    As in the Graphviz figure, the requests view names requesters, addressees, responders and
+    members in the boxes instead of drawing those edges.
+    """
+    if graph.graph.get("view", "requests") == "requests":
+        keep_edges = [(s, t, k) for s, t, k, d in graph.edges(keys=True, data=True) if d.get("relation") not in NAMED_IN_BOXES]
+        linked = {s for s, _, _ in keep_edges} | {t for _, t, _ in keep_edges}
+        full = graph
+        graph = graph.edge_subgraph(keep_edges).copy()
+        graph.add_nodes_from((n, full.nodes[n]) for n in full if full.nodes[n]["kind"] != "state" or n in linked)
+        captions = {n: caption_lines(full, n, width=30) + (wrap(_members_line(full, n), 34, 3)
+                    if full.nodes[n]["kind"] == "alliance" else []) for n in graph}
+    else:
+        captions = {n: caption_lines(graph, n, width=30) for n in graph}
     positions = column_positions(graph, column_gap=BOX_W + 70, row_gap=BOX_H + 26, max_rows=30)
     top = 50.0
     xs = [x for x, _ in positions.values()] or [0.0]
@@ -218,7 +234,7 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
         out.append(f'<g><title>{escape(data["label"])}</title>'
                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
                    f'stroke="{stroke}" stroke-width="{width_px}"{dash}/>')
-        lines = caption_lines(graph, node, width=30)[:4]
+        lines = [line for line in captions[node] if line][:5]
         first = y + BOX_H / 2 - (len(lines) - 1) * LINE_H / 2 + 4
         for i, line in enumerate(lines):
             weight = ' font-weight="bold"' if data["kind"] == "request" and i == 2 else ""
