@@ -60,3 +60,12 @@ def test_timeline_focus_and_bad_suffix(tmp_path):
     assert result.exit_code == 0 and "1 requests" in result.output
     bad = runner.invoke(app, ["timeline", str(THREE), "-o", str(tmp_path / "t.gexf")])
     assert bad.exit_code == 2 and bad.output.startswith("Error: ") and "timeline format" in bad.output
+
+
+def test_reduced_timeline_keeps_unmet_first_and_says_so(tmp_path):
+    out = tmp_path / "t.svg"
+    result = runner.invoke(app, ["timeline", str(THREE), "-o", str(out), "--max-requests", "1"])
+    assert result.exit_code == 0, result.output
+    assert "reduced timeline: 1 of 3 requests" in result.output and "1 requests" in result.output
+    svg = out.read_text()
+    assert "reduced timeline" in svg and "Ardia → NPO" in svg and "Borova → NPO" not in svg

@@ -20,6 +20,9 @@ def timeline(
                      show_default=False),
     ] = None,
     hops: Annotated[int, typer.Option("--hops", help="How many steps around --focus.", min=0)] = 2,
+    max_requests: Annotated[
+        int, typer.Option("--max-requests", help="Show at most this many requests, unmet first (0 = all).", min=0)
+    ] = 60,
     title: Annotated[Optional[str], typer.Option("--title", help="The timeline's title.", show_default=False)] = None,
     engine: EngineOption = "oxigraph",
 ) -> None:
@@ -46,7 +49,10 @@ def timeline(
         graph = build_graph(dataset, make_engine(engine, dataset), "requests")
         if focus:
             graph = focus_graph(graph, focus, hops)
-        data = render_timeline(graph, fmt, title)
+        data, note = render_timeline(graph, fmt, title, max_requests)
         write_atomic(output, data)
     requests = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "request")
-    typer.echo(f"wrote {output} ({requests} requests)", err=True)
+    if note:
+        typer.echo(f"Note: {note}", err=True)
+    shown = min(requests, max_requests) if max_requests else requests
+    typer.echo(f"wrote {output} ({shown} requests)", err=True)

@@ -21,6 +21,8 @@ from cstograph.views.style import (
 )
 
 TIMELINE_FORMATS = ("svg", "png", "html")
+TIMELINE_MAX_REQUESTS = 60
+_STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2}
 WAIT_TICKS = (0, 1, 7, 30, 90, 365)
 
 
@@ -61,6 +63,19 @@ def _date(text: str) -> dt.date | None:
 
 def _name(graph, node) -> str:
     return graph.nodes[node].get("shortLabel") or graph.nodes[node]["label"]
+
+
+def limit_requests(lanes: list[Lane], max_requests: int) -> tuple[list[Lane], str]:
+    """At most ``max_requests`` rows (unmet first, then met, newest first), and the note saying so."""
+    rows = [row for lane in lanes for row in lane.rows]
+    if not max_requests or len(rows) <= max_requests:
+        return lanes, ""
+    ranked = sorted(rows, key=lambda r: (_STATUS_RANK.get(r.status, 3), -(r.date or dt.date.min).toordinal(), r.node))
+    keep = {row.node for row in ranked[:max_requests]}
+    kept = [Lane(lane.alliance, [r for r in lane.rows if r.node in keep], []) for lane in lanes]
+    note = (f"showing a reduced timeline: {max_requests} of {len(rows):,} requests (unmet first, newest first); "
+            "use --focus IRI|LABEL for one case, or --max-requests N to show more")
+    return [lane for lane in kept if lane.rows], note
 
 
 def timeline_lanes(graph: nx.MultiDiGraph) -> list[Lane]:
@@ -117,8 +132,9 @@ def _wait_x(days: float, x0: float, width: float, max_days: float) -> float:
     return x0 + width * math.log1p(max(days, 0)) / math.log1p(max_days)
 
 
-def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and the wait between them") -> str:
-    lanes = timeline_lanes(graph)
+def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and the wait between them",
+                 lanes: list[Lane] | None = None, note: str = "") -> str:
+    lanes = timeline_lanes(graph) if lanes is None else lanes
     rows = [r for lane in lanes for r in lane.rows]
     if not rows and not any(lane.other_events for lane in lanes):
         raise ViewError("nothing to put on a timeline: the data has no dated requests or events")
@@ -158,6 +174,8 @@ def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and t
                f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="DejaVu Sans, Arial, sans-serif">')
     out.append('<rect width="100%" height="100%" fill="#ffffff"/>')
     out.append(f'<text x="10" y="24" font-size="17" font-weight="bold">{escape(title)}</text>')
+    if note:
+        out.append(f'<text x="10" y="42" font-size="11" fill="#8a4b00">{escape(note)}</text>')
     out.append(f'<text x="{cal_x}" y="58" font-size="13" font-weight="bold">When (calendar)</text>')
     out.append(f'<text x="{wait_x}" y="58" font-size="13" font-weight="bold">Wait from request to response (days, log scale)</text>')
     # calendar axis
@@ -302,15 +320,18 @@ td, th {{ border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-al
 """
 
 
-def render_timeline(graph: nx.MultiDiGraph, fmt: str, title: str | None = None) -> bytes:
+def render_timeline(graph: nx.MultiDiGraph, fmt: str, title: str | None = None,
+                    max_requests: int = TIMELINE_MAX_REQUESTS) -> tuple[bytes, str]:
+    """(the file's bytes, a note when only some requests are shown)."""
     if fmt not in TIMELINE_FORMATS:
         raise ViewError(f"unknown timeline format {fmt!r}", hint="name the file .svg, .png or .html")
     heading = title or "Requests, responses and the wait between them"
-    svg = timeline_svg(graph, heading)
+    lanes, note = limit_requests(timeline_lanes(graph), max_requests)
+    svg = timeline_svg(graph, heading, lanes, note)
     if fmt == "svg":
-        return svg.encode("utf-8")
+        return svg.encode("utf-8"), note
     if fmt == "html":
-        return timeline_html(svg, heading, timeline_lanes(graph)).encode("utf-8")
+        return timeline_html(svg, heading, lanes).encode("utf-8"), note
     from cstograph.views.static import convert_svg
 
-    return convert_svg(svg.encode("utf-8"), "png")
+    return convert_svg(svg.encode("utf-8"), "png"), note
