@@ -186,3 +186,11 @@ def test_without_graphviz_or_rsvg_png_is_a_clear_error(no_tools):
     assert result.exit_code == 2
     assert "neither Graphviz nor rsvg-convert" in result.output and "librsvg2-bin" in result.output
     assert not out.exists()
+
+
+@needs_graphviz
+def test_reduced_figure_puts_the_note_on_its_own_line(tmp_path):
+    out = tmp_path / "figure.svg"
+    assert viz("-o", out, "--max-nodes", "8").exit_code == 0
+    svg = out.read_text()
+    assert "showing a reduced view: 8 of 15 nodes" in svg and "\\n" not in svg

@@ -163,12 +163,12 @@ def _add_all_triples(graph: nx.MultiDiGraph, dataset: Dataset) -> None:
     for s, p, o in triples:
         if p in label_predicates and isinstance(o, Literal) and (not o.language or o.language.startswith("en")):
             labels.setdefault(node_id(s), str(o))
-    for s, p, o in sorted(set(triples)):
+    typed_sources = {s for s, p, o in triples if p == RDF.type and o == CG.Source}
+    for s, p, o in sorted(set(triples), key=lambda t: (str(t[0]), str(t[1]), t[2].n3())):
         source = node_id(s)
         name = _tail(str(p))
         if source not in graph:
-            _add_node(graph, source, kind="source" if (s, RDF.type, CG.Source) in triples else "other",
-                      label=labels.get(source, ""))
+            _add_node(graph, source, kind="source" if s in typed_sources else "other", label=labels.get(source, ""))
         if isinstance(o, Literal) or p == RDF.type:
             value = _literal_text(o) if isinstance(o, Literal) else _tail(str(o))
             properties.setdefault(source, []).append(f"{name}: {value}")
@@ -179,9 +179,9 @@ def _add_all_triples(graph: nx.MultiDiGraph, dataset: Dataset) -> None:
         _add_edge(graph, source, target, relation=name, label=_edge_label(p), predicate=str(p))
     for key, values in properties.items():
         graph.nodes[key]["properties"] = "\n".join(sorted(values))
-    # a source node typed cg:Source after it was first seen as an object
-    for s, p, o in triples:
-        if p == RDF.type and o == CG.Source and graph.nodes[node_id(s)]["kind"] == "other":
+    # a source node first seen as an object
+    for s in typed_sources:
+        if graph.nodes[node_id(s)]["kind"] == "other":
             graph.nodes[node_id(s)]["kind"] = "source"
 
 

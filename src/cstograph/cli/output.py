@@ -6,6 +6,7 @@ and never destroys the file that was there before.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -32,7 +33,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except BaseException as exc:
-        with _suppress():
+        with contextlib.suppress(OSError):
             os.unlink(temp)
         if isinstance(exc, OSError):
             raise CstographError(f"{path}: cannot write: {exc.strerror or exc}") from exc
@@ -43,11 +44,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-class _suppress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return exc[0] is not None and issubclass(exc[0], OSError)

@@ -102,7 +102,7 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
     linked = {s for s, _, _ in edges} | {t for _, t, _ in edges}
     nodes = [n for n in graph if not (compact and graph.nodes[n]["kind"] == "state" and n not in linked)]
     ids = {node: f"n{i}" for i, node in enumerate(nodes)}
-    heading = "\\n".join(x for x in (title, note) if x)
+    heading = "\n".join(x for x in (title, note) if x)
     lines = [
         "digraph cstograph {",
         f'  graph [rankdir=LR, size="{A4_SIZE_IN}", dpi=200, nodesep=0.12, ranksep=0.45, newrank=true, '
@@ -131,7 +131,7 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
     for source, target, data in edges:
         label = data.get("label") or data.get("relation", "")
         if data.get("relation") == "memberOf" and data.get("start"):
-            label += f"\\n{data['start'][:4]}–{data['end'][:4] if data.get('end') else ''}"
+            label += f"\n{data['start'][:4]}–{data['end'][:4] if data.get('end') else ''}"
         a, b = ids[source], ids[target]
         extra = ""
         if compact and data.get("relation") in DRAWN_BACKWARDS:
