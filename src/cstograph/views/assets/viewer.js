@@ -171,7 +171,7 @@
     for (i = 0; i < nodes.length; i++) {
       if (!visibleNode[i]) continue;
       var n = nodes[i], sx = n.x * k + view.x, sy = n.y * k + view.y, w = n.w * k, h = n.h * k;
-      if (sx + w / 2 < 0 || sx - w / 2 > W || sy + h / 2 < 0 || sy - h / 2 > H) { drawnNodes++; continue; }
+      if (sx + w / 2 < 0 || sx - w / 2 > W || sy + h / 2 < 0 || sy - h / 2 > H) continue;  // off screen
       shapePath(n, sx, sy, Math.max(w, 3), Math.max(h, 3));
       ctx.fillStyle = n.fill; ctx.fill();
       ctx.lineWidth = i === hovered || i === selected ? 2.5 : (n.kind === "request" && !large ? 3 : (large ? 0.5 : 1));
@@ -188,6 +188,7 @@
       ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(l[2], l[0], l[1]);
       ctx.fillStyle = "#444444"; ctx.fillText(l[2], l[0], l[1]);
     });
+    // drawnNodes/drawnEdges: painted on the canvas in this frame (visible after the filters, and on screen)
     window.cstographView = { nodes: nodes.length, edges: edges.length, drawnNodes: drawnNodes, drawnEdges: drawnEdges,
                              scale: k, locate: locate };
     document.documentElement.setAttribute("data-rendered-nodes", String(drawnNodes));
