@@ -219,12 +219,12 @@ def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x:
     for start, end, label in row.events:
         parts.append(_event_svg(start, end, label, mid, cx))
     if row.date:
-        x = cx(row.date)
-        parts.append(_diamond(x, mid, colour, f"{row.title}: asked {row.date.isoformat()} ({words})"))
         for answer in row.answers:
             ax = cx(answer.date)
             parts.append(f'<circle cx="{ax:.1f}" cy="{mid:.1f}" r="4" fill="{HELP_FILL if answer.helps else NO_HELP_FILL}" '
                          f'stroke="#555"><title>{escape(answer.label)} ({answer.date.isoformat()})</title></circle>')
+        # the request on top: its status colour must stay visible when answers come within days
+        parts.append(_diamond(cx(row.date), mid, colour, f"{row.title}: asked {row.date.isoformat()} ({words})"))
     # the wait panel
     x0 = _wait_x(0, wait_x, wait_w, max_days)
     # the request sits just left of day 0, so that same-day answers stay visible
