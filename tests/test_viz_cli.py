@@ -1,6 +1,5 @@
 """cstograph viz through the CLI: every format, focus, reduction, fallbacks, errors, atomic writes."""
 
-import io
 import json
 import shutil
 import xml.dom.minidom

@@ -45,7 +45,7 @@ def export_bytes(graph: nx.MultiDiGraph, fmt: str, positions: dict[str, tuple[fl
     if fmt == "graphml":
         nx.write_graphml(out, buffer, encoding="utf-8", prettyprint=True)
     else:
-        for node, data in out.nodes(data=True):
+        for _, data in out.nodes(data=True):
             viz = {"color": _rgb(data["colour"]), "size": 12.0 if data["kind"] == "request" else 6.0}
             if "x" in data:
                 viz["position"] = {"x": data["x"], "y": -data["y"], "z": 0.0}
