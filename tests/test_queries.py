@@ -137,6 +137,8 @@ EXTERNALLY_TESTED = {
     "ally-responses", "selectivity",
     # tests/importers/: test_reliability_report.py, test_commitment_record.py, test_import_atop.py
     "fulfilment-table", "commitment-record", "undertaken-obligations",
+    # tests/test_view_queries.py
+    "view-nodes", "view-edges",
 }
 
 

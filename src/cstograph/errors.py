@@ -30,3 +30,7 @@ class ParameterError(CstographError):
 
 class UnsafeQueryError(QueryError):
     """A query would reach outside the loaded data (SERVICE, FROM, LOAD, updates)."""
+
+
+class ViewError(CstographError):
+    """A picture or export cannot be made: unknown format or view, no such focus node, a missing tool."""

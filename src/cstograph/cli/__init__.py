@@ -16,7 +16,7 @@ import typer
 from cstograph import __version__
 from cstograph.cli import (
     explain_command, import_command, infer_command, query_commands, reliability_command,
-    report_command, validate_command,
+    report_command, timeline_command, validate_command, viz_command,
 )
 
 EPILOG = (
@@ -59,6 +59,8 @@ app.command("infer", epilog=EPILOG)(infer_command.infer)
 app.command("explain", epilog=EPILOG)(explain_command.explain)
 app.add_typer(import_command.app, name="import")
 app.command("reliability", epilog=EPILOG)(reliability_command.reliability)
+app.command("viz", epilog=EPILOG)(viz_command.viz)
+app.command("timeline", epilog=EPILOG)(timeline_command.timeline)
 
 
 def main() -> None:

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cstograph.cli.common import EngineOption, PathsArgument, user_errors
+from cstograph.cli.output import write_atomic
+
+OutputOption = Annotated[
+    Path,
+    typer.Option("--output", "-o", help="The file to write; its suffix picks the format.", show_default=False),
+]
+
+
+def viz(
+    paths: PathsArgument = None,
+    output: OutputOption = ...,
+    fmt: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="html, svg, png, pdf, graphml, gexf or json (default: from the suffix).",
+                     show_default=False),
+    ] = None,
+    view: Annotated[
+        str, typer.Option("--view", help="requests: the request -> obligation -> response story; full: every triple.")
+    ] = "requests",
+    focus: Annotated[
+        Optional[str],
+        typer.Option("--focus", help="Only the neighbourhood of this node (a full IRI or part of its label).",
+                     show_default=False),
+    ] = None,
+    hops: Annotated[int, typer.Option("--hops", help="How many steps around --focus.", min=0)] = 2,
+    max_nodes: Annotated[
+        Optional[int],
+        typer.Option("--max-nodes", help="Show a reduced view above this many nodes (default: 120 for figures, "
+                     "10000 for html, no limit for exports; 0 = no limit).", min=0, show_default=False),
+    ] = None,
+    layout: Annotated[
+        str, typer.Option("--layout", help="auto (Graphviz when installed), graphviz, or columns (pure Python).")
+    ] = "auto",
+    title: Annotated[Optional[str], typer.Option("--title", help="The figure's title.", show_default=False)] = None,
+    engine: EngineOption = "oxigraph",
+) -> None:
+    """Draw or export the graph: an interactive page, a figure for a paper, or a file for Gephi/Cytoscape.
+
+    The format follows the suffix of -o: .html (one offline file), .svg/.png/.pdf (Graphviz, or a
+    pure-Python fallback), .graphml/.gexf/.json (networkx exports). With no PATH the bundled graphs
+    are used.
+
+    Example: cstograph viz -o requests.html
+    """
+    from cstograph.engine import make_engine
+    from cstograph.load import load_dataset
+    from cstograph.views.viz import format_for_suffix, render_viz
+
+    with user_errors():
+        chosen = format_for_suffix("." + fmt if fmt else output.suffix)
+        dataset = load_dataset(paths)
+        rendered = render_viz(
+            dataset, make_engine(engine, dataset), chosen, view=view, focus=focus, hops=hops,
+            max_nodes=max_nodes, layout_method=layout, title=title,
+        )
+        write_atomic(output, rendered.data)
+    for note in rendered.notes:
+        typer.echo(f"Note: {note}", err=True)
+    typer.echo(f"wrote {output} ({rendered.nodes} nodes, {rendered.edges} edges; {rendered.method})", err=True)

@@ -1,0 +1,341 @@
+// cstograph interactive view: a canvas drawing of a precomputed layout, with filters by
+// alliance and period, hover tooltips and a details panel. No library, no network access.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("graph-data").textContent);
+  var nodes = data.nodes, edges = data.edges;
+  var canvas = document.getElementById("canvas");
+  var ctx = canvas.getContext("2d");
+  var tooltip = document.getElementById("tooltip");
+  var details = document.getElementById("details");
+  var large = data.large;
+  var view = { scale: 1, x: 0, y: 0 };  // screen = world * scale + (x, y)
+  var hovered = -1, selected = -1, dirty = true;
+  var visibleNode = new Array(nodes.length), visibleEdge = new Array(edges.length);
+  var adjacency = nodes.map(function () { return []; });
+  edges.forEach(function (e, i) { adjacency[e.s].push(i); adjacency[e.t].push(i); });
+
+  // ------------------------------------------------------------ sizes and shapes
+  function size(n) {
+    if (large) return n.kind === "request" ? [22, 22] : [12, 12];
+    if (n.kind === "state") return [110, 40];
+    if (n.kind === "request") return [150, 72];
+    if (n.kind === "membership" || n.kind === "source" || n.kind === "other") return [120, 34];
+    return [150, 58];
+  }
+  nodes.forEach(function (n, i) { var s = size(n); n.w = s[0]; n.h = s[1]; n.index = i; });
+
+  // ------------------------------------------------------------ period and alliance filters
+  function year(iso) { return iso ? parseInt(iso.slice(0, 4), 10) : null; }
+  var minYear = Infinity, maxYear = -Infinity;
+  nodes.forEach(function (n) {
+    var a = year(n.date || n.start), b = year(n.end) || a;
+    n.y0 = a; n.y1 = b;
+    if (a !== null) { minYear = Math.min(minYear, a); maxYear = Math.max(maxYear, b); }
+  });
+  edges.forEach(function (e) { e.y0 = year(e.start); e.y1 = e.end ? year(e.end) : null; });
+  var fromInput = document.getElementById("from"), toInput = document.getElementById("to");
+  if (minYear === Infinity) { minYear = maxYear = new Date().getFullYear(); }
+  [fromInput, toInput].forEach(function (input) { input.min = minYear; input.max = maxYear; });
+  fromInput.value = minYear; toInput.value = maxYear;
+
+  var allianceSelect = document.getElementById("alliance");
+  data.alliances.forEach(function (a, i) {
+    var option = document.createElement("option");
+    option.value = String(i); option.textContent = a.label;
+    allianceSelect.appendChild(option);
+  });
+
+  function applyFilters() {
+    var from = parseInt(fromInput.value, 10), to = parseInt(toInput.value, 10);
+    if (isNaN(from)) from = minYear;
+    if (isNaN(to)) to = maxYear;
+    var periodActive = from > minYear || to < maxYear;
+    var alliance = allianceSelect.value === "" ? -1 : parseInt(allianceSelect.value, 10);
+    function allianceOk(n) { return alliance < 0 || n.alliances.indexOf(alliance) >= 0; }
+    var i, frontier = [];
+    for (i = 0; i < nodes.length; i++) {
+      var n = nodes[i];
+      if (!allianceOk(n)) { visibleNode[i] = false; continue; }
+      if (!periodActive) { visibleNode[i] = true; continue; }
+      if (n.y0 !== null) {
+        visibleNode[i] = n.y0 <= to && n.y1 >= from;
+        if (visibleNode[i]) frontier.push(i);
+      } else {
+        visibleNode[i] = false;
+      }
+    }
+    if (periodActive) {
+      // undated nodes (states, treaties, obligations, alliances) join when a visible dated node
+      // reaches them within three steps through undated nodes
+      var depth = 0;
+      while (frontier.length && depth < 3) {
+        var next = [];
+        frontier.forEach(function (k) {
+          adjacency[k].forEach(function (ei) {
+            var e = edges[ei], other = e.s === k ? e.t : e.s;
+            if (!visibleNode[other] && nodes[other].y0 === null && allianceOk(nodes[other]) && periodOk(e, from, to)) {
+              visibleNode[other] = true; next.push(other);
+            }
+          });
+        });
+        frontier = next; depth++;
+      }
+    }
+    var shown = 0, shownEdges = 0;
+    for (i = 0; i < nodes.length; i++) if (visibleNode[i]) shown++;
+    for (i = 0; i < edges.length; i++) {
+      var e = edges[i];
+      visibleEdge[i] = visibleNode[e.s] && visibleNode[e.t] && (!periodActive || periodOk(e, from, to));
+      if (visibleEdge[i]) shownEdges++;
+    }
+    document.getElementById("count").textContent = shown + " of " + nodes.length + " nodes, " + shownEdges + " edges shown";
+    dirty = true;
+  }
+  function periodOk(e, from, to) {
+    if (e.y0 === null) return true;
+    return e.y0 <= to && (e.y1 === null || e.y1 >= from);
+  }
+
+  // ------------------------------------------------------------ drawing
+  function resize() {
+    var ratio = window.devicePixelRatio || 1, rect = canvas.getBoundingClientRect();
+    canvas.width = Math.max(1, Math.round(rect.width * ratio));
+    canvas.height = Math.max(1, Math.round(rect.height * ratio));
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    dirty = true;
+  }
+  function fit() {
+    var rect = canvas.getBoundingClientRect(), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    nodes.forEach(function (n, i) {
+      if (!visibleNode[i]) return;
+      x0 = Math.min(x0, n.x - n.w / 2); x1 = Math.max(x1, n.x + n.w / 2);
+      y0 = Math.min(y0, n.y - n.h / 2); y1 = Math.max(y1, n.y + n.h / 2);
+    });
+    if (x0 === Infinity) { x0 = y0 = 0; x1 = y1 = 1; }
+    var pad = 20, w = Math.max(x1 - x0, 1), h = Math.max(y1 - y0, 1);
+    view.scale = Math.min((rect.width - 2 * pad) / w, (rect.height - 2 * pad) / h, 2.5);
+    view.x = (rect.width - w * view.scale) / 2 - x0 * view.scale;
+    view.y = (rect.height - h * view.scale) / 2 - y0 * view.scale;
+    dirty = true;
+  }
+  function roundedRect(x, y, w, h, r) {
+    ctx.beginPath();
+    ctx.moveTo(x + r, y); ctx.lineTo(x + w - r, y); ctx.quadraticCurveTo(x + w, y, x + w, y + r);
+    ctx.lineTo(x + w, y + h - r); ctx.quadraticCurveTo(x + w, y + h, x + w - r, y + h);
+    ctx.lineTo(x + r, y + h); ctx.quadraticCurveTo(x, y + h, x, y + h - r);
+    ctx.lineTo(x, y + r); ctx.quadraticCurveTo(x, y, x + r, y); ctx.closePath();
+  }
+  function shapePath(n, sx, sy, w, h) {
+    if (large || n.kind === "state") {
+      ctx.beginPath(); ctx.ellipse(sx, sy, w / 2, h / 2, 0, 0, Math.PI * 2);
+    } else {
+      roundedRect(sx - w / 2, sy - h / 2, w, h, Math.min(8, h / 4));
+    }
+  }
+  function border(n, sx, sy, w, h) {
+    // where the segment from the centre towards (sx, sy) leaves the node's box
+    return function (tx, ty) {
+      var dx = tx - sx, dy = ty - sy, s = Math.max(Math.abs(dx) / (w / 2), Math.abs(dy) / (h / 2), 1e-9);
+      return [sx + dx / Math.max(s, 1), sy + dy / Math.max(s, 1)];
+    };
+  }
+  function draw() {
+    dirty = false;
+    var rect = canvas.getBoundingClientRect(), W = rect.width, H = rect.height, k = view.scale;
+    ctx.clearRect(0, 0, W, H);
+    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, W, H);
+    var drawnNodes = 0, drawnEdges = 0, i;
+    var labelEdges = !large && k * 9 >= 6.5;
+    // edges
+    ctx.lineWidth = 1;
+    var edgeLabels = [];
+    for (i = 0; i < edges.length; i++) {
+      if (!visibleEdge[i]) continue;
+      var e = edges[i], a = nodes[e.s], b = nodes[e.t];
+      var ax = a.x * k + view.x, ay = a.y * k + view.y, bx = b.x * k + view.x, by = b.y * k + view.y;
+      if (Math.max(ax, bx) < 0 || Math.min(ax, bx) > W || Math.max(ay, by) < 0 || Math.min(ay, by) > H) continue;
+      var p = border(a, ax, ay, a.w * k, a.h * k)(bx, by), q = border(b, bx, by, b.w * k, b.h * k)(ax, ay);
+      var near = hovered >= 0 && (e.s === hovered || e.t === hovered) || selected >= 0 && (e.s === selected || e.t === selected);
+      ctx.strokeStyle = near ? "#222222" : (large ? "rgba(120,120,120,0.25)" : (e.dashed ? "#8a7fb0" : "#8c8c8c"));
+      ctx.lineWidth = near ? 2 : 1;
+      ctx.setLineDash(e.dashed ? [3, 3] : []);
+      ctx.beginPath(); ctx.moveTo(p[0], p[1]); ctx.lineTo(q[0], q[1]); ctx.stroke();
+      ctx.setLineDash([]);
+      if (!large) arrow(p[0], p[1], q[0], q[1], ctx.strokeStyle);
+      if (labelEdges || near) edgeLabels.push([(p[0] + q[0]) / 2, (p[1] + q[1]) / 2, e.label]);
+      drawnEdges++;
+    }
+    // nodes
+    var showText = !large && k * 11 >= 5 || large && k >= 1.2;
+    for (i = 0; i < nodes.length; i++) {
+      if (!visibleNode[i]) continue;
+      var n = nodes[i], sx = n.x * k + view.x, sy = n.y * k + view.y, w = n.w * k, h = n.h * k;
+      if (sx + w / 2 < 0 || sx - w / 2 > W || sy + h / 2 < 0 || sy - h / 2 > H) continue;  // off screen
+      shapePath(n, sx, sy, Math.max(w, 3), Math.max(h, 3));
+      ctx.fillStyle = n.fill; ctx.fill();
+      ctx.lineWidth = i === hovered || i === selected ? 2.5 : (n.kind === "request" && !large ? 3 : (large ? 0.5 : 1));
+      ctx.strokeStyle = i === selected ? "#000000" : (n.kind === "request" ? "#222222" : "#777777");
+      ctx.setLineDash(n.kind === "response" && !n.help ? [4, 3] : []);
+      ctx.stroke(); ctx.setLineDash([]);
+      if (showText) text(n, sx, sy, w, h, k);
+      drawnNodes++;
+    }
+    // edge labels on top, with a white halo
+    ctx.font = Math.max(8, Math.min(12, 9 * k)) + "px DejaVu Sans, Arial, sans-serif";
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    edgeLabels.forEach(function (l) {
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(l[2], l[0], l[1]);
+      ctx.fillStyle = "#444444"; ctx.fillText(l[2], l[0], l[1]);
+    });
+    // drawnNodes/drawnEdges: painted on the canvas in this frame (visible after the filters, and on screen)
+    window.cstographView = { nodes: nodes.length, edges: edges.length, drawnNodes: drawnNodes, drawnEdges: drawnEdges,
+                             scale: k, locate: locate };
+    document.documentElement.setAttribute("data-rendered-nodes", String(drawnNodes));
+  }
+  // screen position (CSS pixels, relative to the page) of the first node with this label, for tests and scripts
+  function locate(label) {
+    var rect = canvas.getBoundingClientRect();
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i].label === label) return { x: rect.left + nodes[i].x * view.scale + view.x, y: rect.top + nodes[i].y * view.scale + view.y, visible: !!visibleNode[i] };
+    }
+    return null;
+  }
+  function arrow(x0, y0, x1, y1, colour) {
+    var angle = Math.atan2(y1 - y0, x1 - x0), s = 7;
+    ctx.fillStyle = colour; ctx.beginPath(); ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - s * Math.cos(angle - 0.4), y1 - s * Math.sin(angle - 0.4));
+    ctx.lineTo(x1 - s * Math.cos(angle + 0.4), y1 - s * Math.sin(angle + 0.4));
+    ctx.closePath(); ctx.fill();
+  }
+  function text(n, sx, sy, w, h, k) {
+    var lines = large ? [n.label] : n.caption, size = Math.min(16, 11 * k);
+    if (large) size = 11;
+    if (!large && lines.length * size * 1.15 > h) lines = lines.slice(0, Math.max(1, Math.floor(h / (size * 1.15))));
+    ctx.font = (n.kind === "request" ? "bold " : "") + size + "px DejaVu Sans, Arial, sans-serif";
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    ctx.fillStyle = large ? "#1a1a1a" : n.text;
+    var lineHeight = size * 1.15, top = (large ? sy + h / 2 + lineHeight / 2 + 2 : sy - (lines.length - 1) * lineHeight / 2);
+    for (var j = 0; j < lines.length; j++) ctx.fillText(lines[j], sx, top + j * lineHeight, large ? 220 : w - 6);
+  }
+  function loop() { if (dirty) draw(); window.requestAnimationFrame(loop); }
+
+  // ------------------------------------------------------------ interaction
+  function nodeAt(px, py) {
+    var k = view.scale, best = -1, bestArea = Infinity;
+    for (var i = 0; i < nodes.length; i++) {
+      if (!visibleNode[i]) continue;
+      var n = nodes[i], sx = n.x * k + view.x, sy = n.y * k + view.y;
+      var hw = Math.max(n.w * k, 6) / 2, hh = Math.max(n.h * k, 6) / 2;
+      if (Math.abs(px - sx) <= hw && Math.abs(py - sy) <= hh && hw * hh < bestArea) { best = i; bestArea = hw * hh; }
+    }
+    return best;
+  }
+  function describe(n, full) {
+    var parts = [];
+    parts.push("<strong>" + esc(n.label) + "</strong>");
+    parts.push("<div>" + esc(n.kindName) + (n.detail ? " · " + esc(n.detail) : "") + "</div>");
+    if (n.status) parts.push('<div class="status-' + esc(n.status) + '">' + esc(n.statusWords) + "</div>");
+    if (n.answer) parts.push("<div>" + esc(n.answer) + "</div>");
+    var dates = n.date ? n.date : (n.start ? n.start + " – " + (n.end || (n.kind === "event" ? "" : "ongoing")) : "");
+    if (dates) parts.push("<div>" + esc(dates) + "</div>");
+    if (full) {
+      var list = "<dl>";
+      if (n.reason) list += "<dt>Why</dt><dd>" + esc(n.reason) + "</dd>";
+      if (n.description) list += "<dt>Description</dt><dd>" + esc(n.description) + "</dd>";
+      if (n.properties) list += "<dt>Properties</dt><dd>" + esc(n.properties) + "</dd>";
+      if (n.sources.length) list += "<dt>Sources</dt>" + n.sources.map(function (s) { return "<dd>• " + esc(s) + "</dd>"; }).join("");
+      var links = adjacency[n.index].map(function (ei) {
+        var e = edges[ei];
+        return e.s === n.index ? e.label + " → " + nodes[e.t].label : "← " + e.label + " · " + nodes[e.s].label;
+      });
+      if (links.length) list += "<dt>Links</dt>" + links.slice(0, 40).map(function (l) { return "<dd>" + esc(l) + "</dd>"; }).join("") +
+        (links.length > 40 ? "<dd>… and " + (links.length - 40) + " more</dd>" : "");
+      list += '<dt>IRI</dt><dd class="iri">' + esc(n.iri) + "</dd></dl>";
+      parts.push(list);
+    } else if (n.sources.length) {
+      parts.push("<div>" + n.sources.length + " source(s); click for details</div>");
+    }
+    return parts.join("");
+  }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+  }
+  var drag = null;
+  canvas.addEventListener("mousedown", function (ev) {
+    drag = { x: ev.clientX, y: ev.clientY, vx: view.x, vy: view.y, moved: false };
+    canvas.classList.add("dragging");
+  });
+  window.addEventListener("mouseup", function (ev) {
+    if (drag && !drag.moved) {
+      var rect = canvas.getBoundingClientRect(), i = nodeAt(ev.clientX - rect.left, ev.clientY - rect.top);
+      if (ev.target === canvas) select(i);
+    }
+    drag = null; canvas.classList.remove("dragging");
+  });
+  canvas.addEventListener("mousemove", function (ev) {
+    var rect = canvas.getBoundingClientRect(), px = ev.clientX - rect.left, py = ev.clientY - rect.top;
+    if (drag) {
+      if (Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) > 3) drag.moved = true;
+      view.x = drag.vx + ev.clientX - drag.x; view.y = drag.vy + ev.clientY - drag.y; dirty = true;
+      tooltip.style.display = "none";
+      return;
+    }
+    var i = nodeAt(px, py);
+    if (i !== hovered) { hovered = i; dirty = true; }
+    if (i >= 0) {
+      tooltip.innerHTML = describe(nodes[i], false);
+      tooltip.style.display = "block";
+      tooltip.style.left = Math.min(px + 14, rect.width - 370) + "px";
+      tooltip.style.top = Math.min(py + 14, rect.height - 120) + "px";
+    } else {
+      tooltip.style.display = "none";
+    }
+  });
+  canvas.addEventListener("mouseleave", function () { tooltip.style.display = "none"; hovered = -1; dirty = true; });
+  canvas.addEventListener("wheel", function (ev) {
+    ev.preventDefault();
+    var rect = canvas.getBoundingClientRect(), px = ev.clientX - rect.left, py = ev.clientY - rect.top;
+    var factor = Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0015));
+    var scale = Math.min(8, Math.max(0.01, view.scale * factor));
+    view.x = px - (px - view.x) * scale / view.scale; view.y = py - (py - view.y) * scale / view.scale;
+    view.scale = scale; dirty = true;
+  }, { passive: false });
+  function select(i) {
+    selected = i; dirty = true;
+    details.innerHTML = i >= 0 ? describe(nodes[i], true) : "Hover over a node to see it; click it to pin its details here.";
+  }
+  [fromInput, toInput, allianceSelect].forEach(function (input) {
+    input.addEventListener("change", function () { applyFilters(); fit(); });
+  });
+  document.getElementById("fit").addEventListener("click", fit);
+  var find = document.getElementById("find"), datalist = document.getElementById("labels");
+  nodes.slice(0, 3000).forEach(function (n) { var o = document.createElement("option"); o.value = n.label; datalist.appendChild(o); });
+  find.addEventListener("change", function () {
+    var q = find.value.trim().toLowerCase();
+    if (!q) return;
+    var i = -1, j;
+    for (j = 0; j < nodes.length && i < 0; j++) if (nodes[j].label.toLowerCase() === q || nodes[j].iri.toLowerCase() === q) i = j;
+    for (j = 0; j < nodes.length && i < 0; j++) if (nodes[j].label.toLowerCase().indexOf(q) >= 0) i = j;
+    if (i < 0) return;
+    if (!visibleNode[i]) { allianceSelect.value = ""; fromInput.value = minYear; toInput.value = maxYear; applyFilters(); }
+    var rect = canvas.getBoundingClientRect();
+    view.scale = Math.max(view.scale, 1);
+    view.x = rect.width / 2 - nodes[i].x * view.scale; view.y = rect.height / 2 - nodes[i].y * view.scale;
+    select(i);
+  });
+  window.addEventListener("resize", function () { resize(); });
+
+  // ------------------------------------------------------------ legend and notes
+  var legend = document.getElementById("legend");
+  data.legend.forEach(function (entry) {
+    var row = document.createElement("div"); row.className = "legend-row";
+    var swatch = document.createElement("span"); swatch.className = "swatch" + (entry.dashed ? " dashed" : "");
+    swatch.style.background = entry.colour;
+    var label = document.createElement("span"); label.textContent = entry.text;
+    row.appendChild(swatch); row.appendChild(label); legend.appendChild(row);
+  });
+  document.getElementById("notes").textContent = data.notes.join(" · ");
+
+  resize(); applyFilters(); fit(); draw(); loop();
+})();

@@ -1,0 +1,122 @@
+"""RDF -> networkx (graph_model): counts, attributes, focus, reduction and export round trips."""
+
+import io
+import json
+
+import networkx as nx
+import pytest
+
+from cstograph.errors import ViewError
+from cstograph.graph_model import build_graph, focus_graph, reduce_graph
+from cstograph.views.export import export_bytes
+from views_support import CONFORMANCE, EX, graph_of, loaded
+
+
+def test_requests_view_counts_and_kinds():
+    graph = graph_of("requests")
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (15, 27)
+    kinds = sorted(d["kind"] for _, d in graph.nodes(data=True))
+    assert kinds.count("request") == 3 and kinds.count("response") == 3 and kinds.count("state") == 3
+    assert "membership" not in kinds  # memberships are collapsed into memberOf edges
+
+
+def test_full_view_has_every_data_triple():
+    graph = graph_of("full")
+    # 15 story nodes + 2 memberships + the source + its page + 4 vocabulary concepts
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (23, 47)
+    relations = [d["relation"] for _, _, d in graph.edges(data=True)]
+    assert relations.count("source") == 12 and "memberOf" not in relations
+    assert "title: Fixture chronicle" in graph.nodes[EX + "src"]["properties"]
+    assert graph.nodes["https://w3id.org/cstograph/ns#MilitaryDeployment"]["label"] == "military deployment"
+
+
+def test_rdflib_and_oxigraph_give_the_same_graph():
+    a, b = graph_of("requests", engine="oxigraph"), graph_of("requests", engine="rdflib")
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    assert sorted((s, t, d["relation"]) for s, t, d in a.edges(data=True)) == sorted(
+        (s, t, d["relation"]) for s, t, d in b.edges(data=True))
+
+
+def test_request_status_answer_and_help():
+    nodes = graph_of().nodes
+    assert (nodes[EX + "r1"]["status"], nodes[EX + "r1"]["answer"]) == ("unmet", "no help delivered (responses: diplomatic statement)")
+    assert (nodes[EX + "r2"]["status"], nodes[EX + "r2"]["answer"]) == ("met", "help delivered: military deployment")
+    assert nodes[EX + "r3"]["status"] == "not-triggered"
+    assert nodes[EX + "r3"]["answer"] == "help delivered: military deployment"
+    assert [nodes[EX + p]["deliversHelp"] for p in ("p1", "p2", "p3")] == [False, True, True]
+    assert nodes[EX + "r1"]["sources"] == "Fixture chronicle <http://example.org/chronicle>"
+    assert nodes[EX + "League"]["shortLabel"] == "NPO"
+
+
+def test_every_node_is_tagged_with_its_alliance():
+    graph = graph_of()
+    league = EX + "League"
+    assert all(d["alliances"] == league for _, d in graph.nodes(data=True)), [
+        (n, d["alliances"]) for n, d in graph.nodes(data=True) if d["alliances"] != league]
+
+
+def test_membership_edge_keeps_period_and_sources():
+    graph = graph_of()
+    (data,) = graph.get_edge_data(EX + "Borova", EX + "League").values()
+    assert (data["relation"], data["start"], data["end"], data["predicate"]) == ("memberOf", "2000-01-01", "2030-01-01", EX + "m2")
+    assert data["sources"].startswith("Fixture chronicle")
+
+
+def test_focus_by_label_and_by_iri():
+    graph = graph_of()
+    assert set(focus_graph(graph, "Cazan", hops=1)) == {EX + "Cazan", EX + "e1", EX + "e2"}
+    assert set(focus_graph(graph, f"<{EX}p1>", hops=0)) == {EX + "p1"}
+    two = focus_graph(graph, "riots in borova", hops=1)  # case-insensitive exact label
+    assert set(two) == {EX + "e3", EX + "r3", EX + "Borova"}
+
+
+@pytest.mark.parametrize("query, message", [("Zembla", "no node matches"), ("asks", "matches 3 nodes")])
+def test_focus_errors_name_the_problem(query, message):
+    with pytest.raises(ViewError, match=message):
+        focus_graph(graph_of(), query)
+
+
+def test_reduced_view_keeps_unmet_story_first_and_says_so():
+    reduced = reduce_graph(graph_of(), 8)
+    assert reduced.graph.number_of_nodes() <= 8 and reduced.total_nodes == 15
+    assert EX + "r1" in reduced.graph and EX + "p1" in reduced.graph
+    assert "reduced view: 8 of 15 nodes" in reduced.note and "--focus" in reduced.note
+    assert reduce_graph(graph_of(), 15).note == ""
+
+
+def test_graphml_round_trip_keeps_counts_and_types():
+    graph = graph_of()
+    back = nx.read_graphml(io.BytesIO(export_bytes(graph, "graphml", {n: (1.5, 2.0) for n in graph})))
+    assert (back.number_of_nodes(), back.number_of_edges()) == (15, 27)
+    r1 = back.nodes[EX + "r1"]
+    assert r1["status"] == "unmet" and r1["x"] == 1.5 and back.nodes[EX + "p2"]["deliversHelp"] is True
+    assert {d["relation"] for _, _, d in back.edges(data=True)} >= {"memberOf", "respondsTo", "invokes"}
+
+
+def test_gexf_and_json_round_trips():
+    graph = graph_of("full")
+    gexf = nx.read_gexf(io.BytesIO(export_bytes(graph, "gexf", {n: (0.0, 0.0) for n in graph})))
+    assert (gexf.number_of_nodes(), gexf.number_of_edges()) == (23, 47)
+    assert gexf.nodes[EX + "r1"]["status"] == "unmet"
+    data = json.loads(export_bytes(graph, "json"))
+    back = nx.node_link_graph(data, edges="links")
+    assert (back.number_of_nodes(), back.number_of_edges()) == (23, 47)
+
+
+def test_unknown_view_is_an_error():
+    dataset, engine = loaded()
+    with pytest.raises(ViewError, match="unknown view"):
+        build_graph(dataset, engine, "everything")
+
+
+def test_conformance_graph_statuses_reach_the_nodes():
+    cases = CONFORMANCE / "cases.ttl"
+    if not cases.exists():
+        pytest.skip(f"conformance graph not found at {cases}")
+    graph = graph_of("requests", path=cases)
+    expected = json.loads((CONFORMANCE / "expected.json").read_text())
+    statuses = {n: d["status"] for n, d in graph.nodes(data=True) if d["kind"] == "request"}
+    assert len(statuses) == 9
+    want = {row["request"]: row["status"] for row in expected} if isinstance(expected, list) else {
+        k: (v["status"] if isinstance(v, dict) else v) for k, v in expected.items()}
+    assert statuses == want

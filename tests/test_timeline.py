@@ -1,0 +1,71 @@
+"""cstograph timeline: lanes, waits and the unanswered mark, on fixture graphs."""
+
+import shutil
+import xml.dom.minidom
+
+import pytest
+from typer.testing import CliRunner
+
+from cstograph.cli import app
+from cstograph.views.timeline import timeline_lanes, timeline_svg
+from views_support import FIXTURES, THREE, graph_of
+
+runner = CliRunner()
+
+
+def test_lanes_rows_and_waits():
+    (lane,) = timeline_lanes(graph_of())
+    assert lane.alliance == "NPO"
+    assert [(r.title, r.status, r.date.isoformat()) for r in lane.rows] == [
+        ("Ardia → NPO (Article 5)", "unmet", "2010-03-02"),
+        ("Borova → NPO (Article 5)", "met", "2015-06-02"),
+        ("Borova → NPO (Article 5)", "not-triggered", "2020-01-05"),
+    ]
+    assert [(a.type, a.days, a.helps) for r in lane.rows for a in r.answers] == [
+        ("diplomatic statement", 18, False), ("military deployment", 2, True), ("military deployment", 1, True)]
+    assert [e[2] for e in lane.rows[0].events] == ["Cazan shells Ardia"]
+
+
+def test_unanswered_request_is_marked():
+    graph = graph_of(path=FIXTURES / "unanswered.ttl")
+    (lane,) = timeline_lanes(graph)
+    assert [(r.status, r.answers) for r in lane.rows] == [("unmet", ())]
+    svg = timeline_svg(graph)
+    xml.dom.minidom.parseString(svg)
+    assert "no response" in svg and "UNMET" in svg
+
+
+@pytest.mark.parametrize("suffix, check", [
+    (".svg", lambda b: b"<svg" in b[:200] and b"+18d" in b),
+    (".html", lambda b: b"<table>" in b and b"default-src 'none'" in b and b"no help" not in b[:0]),
+])
+def test_timeline_cli(tmp_path, suffix, check):
+    out = tmp_path / f"timeline{suffix}"
+    result = runner.invoke(app, ["timeline", str(THREE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert check(out.read_bytes())
+    assert "3 requests" in result.output
+
+
+@pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert (librsvg2-bin) is not installed")
+def test_timeline_png(tmp_path):
+    out = tmp_path / "timeline.png"
+    assert runner.invoke(app, ["timeline", str(THREE), "-o", str(out)]).exit_code == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_timeline_focus_and_bad_suffix(tmp_path):
+    out = tmp_path / "t.svg"
+    result = runner.invoke(app, ["timeline", str(THREE), "-o", str(out), "--focus", "Riots in Borova", "--hops", "1"])
+    assert result.exit_code == 0 and "1 requests" in result.output
+    bad = runner.invoke(app, ["timeline", str(THREE), "-o", str(tmp_path / "t.gexf")])
+    assert bad.exit_code == 2 and bad.output.startswith("Error: ") and "timeline format" in bad.output
+
+
+def test_reduced_timeline_keeps_unmet_first_and_says_so(tmp_path):
+    out = tmp_path / "t.svg"
+    result = runner.invoke(app, ["timeline", str(THREE), "-o", str(out), "--max-requests", "1"])
+    assert result.exit_code == 0, result.output
+    assert "reduced timeline: 1 of 3 requests" in result.output and "1 requests" in result.output
+    svg = out.read_text()
+    assert "reduced timeline" in svg and "Ardia → NPO" in svg and "Borova → NPO" not in svg

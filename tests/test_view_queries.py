@@ -1,0 +1,44 @@
+"""queries/views/*.rq on the three-request fixture, on both engines."""
+
+import pytest
+
+from cstograph.queries import run_named
+from views_support import EX, loaded
+
+
+def short(term):
+    return None if term is None else str(term).replace(EX, "ex:").replace("https://w3id.org/cstograph/ns#", "cg:")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_view_nodes_kinds_labels_dates(engine):
+    _, eng = loaded(engine=engine)
+    rows = {short(r["node"]): r for r in run_named(eng, "view-nodes").records()}
+    kinds = {node: str(r["kind"]) for node, r in rows.items()}
+    assert kinds == {
+        "ex:Ardia": "state", "ex:Borova": "state", "ex:Cazan": "state", "ex:League": "alliance",
+        "ex:Pact": "treaty", "ex:art5": "obligation", "ex:m1": "membership", "ex:m2": "membership",
+        "ex:e1": "event", "ex:e2": "event", "ex:e3": "event", "ex:r1": "request", "ex:r2": "request",
+        "ex:r3": "request", "ex:p1": "response", "ex:p2": "response", "ex:p3": "response",
+    }
+    assert str(rows["ex:League"]["altLabel"]) == "NPO"
+    assert str(rows["ex:r1"]["date"]) == "2010-03-02"
+    assert (str(rows["ex:e1"]["startDate"]), str(rows["ex:e1"]["endDate"])) == ("2010-03-01", "2010-03-03")
+    assert str(rows["ex:p1"]["detail"]) == "diplomatic statement"
+    assert str(rows["ex:art5"]["detail"]) == "Article 5, collective defence"
+    assert str(rows["ex:e3"]["detail"]) == "internal unrest"
+    assert str(rows["ex:r1"]["sources"]) == "Fixture chronicle <http://example.org/chronicle>"
+    assert rows["ex:Cazan"]["sources"] is None
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_view_edges_story_relations(engine):
+    _, eng = loaded(engine=engine)
+    rows = {(short(r["source"]), str(r["relation"]), short(r["target"])): r for r in run_named(eng, "view-edges").records()}
+    assert len(rows) == 27
+    assert ("ex:p2", "respondsTo", "ex:r2") in rows
+    assert ("ex:e1", "attacker", "ex:Cazan") in rows
+    assert str(rows[("ex:r1", "invokes", "ex:art5")]["relationLabel"]) == "invokes"
+    member = rows[("ex:Borova", "memberOf", "ex:League")]
+    assert (str(member["startDate"]), str(member["endDate"]), short(member["via"])) == ("2000-01-01", "2030-01-01", "ex:m2")
+    assert rows[("ex:Ardia", "memberOf", "ex:League")]["endDate"] is None

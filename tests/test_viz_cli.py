@@ -1,0 +1,195 @@
+"""cstograph viz through the CLI: every format, focus, reduction, fallbacks, errors, atomic writes."""
+
+import json
+import shutil
+import xml.dom.minidom
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from cstograph.cli import app
+from views_support import THREE
+
+needs_graphviz = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+runner = CliRunner()
+
+
+def viz(*args):
+    return runner.invoke(app, ["viz", str(THREE), *map(str, args)])
+
+
+@needs_graphviz
+@pytest.mark.parametrize("suffix, magic", [(".svg", b"<svg"), (".png", b"\x89PNG"), (".pdf", b"%PDF")])
+def test_static_figures_with_graphviz(tmp_path, suffix, magic):
+    out = tmp_path / f"figure{suffix}"
+    result = viz("-o", out)
+    assert result.exit_code == 0, result.output
+    assert magic in out.read_bytes()[:400]
+    assert "graphviz dot" in result.output
+
+
+@needs_graphviz
+def test_svg_figure_names_statuses_and_legend(tmp_path):
+    out = tmp_path / "figure.svg"
+    assert viz("-o", out).exit_code == 0
+    svg = out.read_text()
+    xml.dom.minidom.parseString(svg)
+    for text in ("UNMET", "MET", "NOT TRIGGERED", "Legend", "Ardia → NPO", "no help delivered", "#c0262d", "#1b7f3b"):
+        assert text in svg, text
+
+
+def test_pure_python_fallback_svg_says_so(tmp_path):
+    out = tmp_path / "figure.svg"
+    result = viz("-o", out, "--layout", "columns")
+    assert result.exit_code == 0, result.output
+    assert "pure-Python fallback" in result.output
+    svg = out.read_text()
+    xml.dom.minidom.parseString(svg)
+    assert "UNMET" in svg and "Legend" in svg and svg.count("<rect") >= 15
+
+
+@pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert (librsvg2-bin) is not installed")
+def test_pure_python_fallback_png(tmp_path):
+    out = tmp_path / "figure.png"
+    result = viz("-o", out, "--layout", "columns")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".json"])
+def test_exports_load_back_with_the_same_counts(tmp_path, suffix):
+    out = tmp_path / f"graph{suffix}"
+    result = viz("-o", out)
+    assert result.exit_code == 0, result.output
+    if suffix == ".graphml":
+        back = nx.read_graphml(out)
+    elif suffix == ".gexf":
+        back = nx.read_gexf(out)
+    else:
+        back = nx.node_link_graph(json.loads(out.read_text()), edges="links")
+    assert (back.number_of_nodes(), back.number_of_edges()) == (15, 27)
+
+
+def test_full_view_export(tmp_path):
+    out = tmp_path / "full.graphml"
+    assert viz("-o", out, "--view", "full").exit_code == 0
+    back = nx.read_graphml(out)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (23, 47)
+
+
+def test_focus_and_hops(tmp_path):
+    out = tmp_path / "focus.json"
+    result = viz("-o", out, "--focus", "Cazan", "--hops", "1")
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text())
+    assert sorted(n["label"] for n in data["nodes"]) == ["Cazan", "Cazan raids Borova", "Cazan shells Ardia"]
+
+
+def test_reduced_view_is_announced(tmp_path):
+    out = tmp_path / "small.html"
+    result = viz("-o", out, "--max-nodes", "8")
+    assert result.exit_code == 0, result.output
+    assert "reduced view: 8 of 15 nodes" in result.output and "--focus" in result.output
+    assert "reduced view: 8 of 15 nodes" in out.read_text()  # the page says it too
+
+
+def test_html_is_one_file_with_no_external_reference(tmp_path):
+    out = tmp_path / "view.html"
+    result = viz("-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "<script src" not in page and "<link" not in page and "@import" not in page
+    assert "default-src 'none'" in page
+    data = page.split('id="graph-data">', 1)[1].split("</script>", 1)[0]
+    parsed = json.loads(data)
+    assert len(parsed["nodes"]) == 15 and len(parsed["edges"]) == 27
+    assert [a["label"] for a in parsed["alliances"]] == ["NPO"]
+
+
+def test_format_option_overrides_suffix(tmp_path):
+    out = tmp_path / "graph.xml"
+    assert viz("-o", out, "--format", "graphml").exit_code == 0
+    assert nx.read_graphml(out).number_of_nodes() == 15
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-o", "x.docx"], "cannot tell the output format"),
+    (["-o", "x.svg", "--view", "triples"], "unknown view"),
+    (["-o", "x.svg", "--focus", "Zembla"], "no node matches"),
+    (["-o", "x.svg", "--layout", "spring"], "unknown layout"),
+    (["-o", "no-such-folder/x.svg"], "does not exist"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = viz(*args)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ") and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_rdf_is_exit_2(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle")
+    result = runner.invoke(app, ["viz", str(bad), "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2 and "Error: " in result.output and "bad.ttl" in result.output
+
+
+def test_missing_output_option_is_a_usage_error():
+    assert viz().exit_code == 2
+
+
+def test_failure_keeps_the_existing_file_and_leaves_no_temp_file(tmp_path):
+    out = tmp_path / "figure.svg"
+    out.write_text("precious")
+    result = viz("-o", out, "--focus", "Zembla")
+    assert result.exit_code == 2
+    assert out.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.svg"]
+
+
+def test_success_replaces_the_file_atomically(tmp_path):
+    out = tmp_path / "graph.json"
+    out.write_text("old")
+    assert viz("-o", out).exit_code == 0
+    assert json.loads(out.read_text())["nodes"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json"]
+
+
+@pytest.fixture
+def no_tools(tmp_path, monkeypatch):
+    """A PATH with no Graphviz and no rsvg-convert on it: what a machine without them sees."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    return tmp_path
+
+
+def test_without_graphviz_svg_falls_back_and_says_so(no_tools):
+    out = no_tools / "figure.svg"
+    result = viz("-o", out)
+    assert result.exit_code == 0, result.output
+    assert "Graphviz is not installed" in result.output and "pure-Python" in out.read_text()
+
+
+def test_without_graphviz_the_page_is_laid_out_in_columns(no_tools):
+    out = no_tools / "view.html"
+    result = viz("-o", out)
+    assert result.exit_code == 0, result.output
+    assert "laid the page out in columns" in result.output and "; columns)" in result.output
+
+
+def test_without_graphviz_or_rsvg_png_is_a_clear_error(no_tools):
+    out = no_tools / "figure.png"
+    result = viz("-o", out)
+    assert result.exit_code == 2
+    assert "neither Graphviz nor rsvg-convert" in result.output and "librsvg2-bin" in result.output
+    assert not out.exists()
+
+
+@needs_graphviz
+def test_reduced_figure_puts_the_note_on_its_own_line(tmp_path):
+    out = tmp_path / "figure.svg"
+    assert viz("-o", out, "--max-nodes", "8").exit_code == 0
+    svg = out.read_text()
+    assert "showing a reduced view: 8 of 15 nodes" in svg and "\\n" not in svg
