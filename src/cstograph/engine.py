@@ -8,7 +8,7 @@ Queries see the union of all graphs as their default graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef

@@ -34,3 +34,7 @@ class UnsafeQueryError(QueryError):
 
 class ViewError(CstographError):
     """A picture or export cannot be made: unknown format or view, no such focus node, a missing tool."""
+
+
+class OutputError(CstographError):
+    """An output file cannot be written."""

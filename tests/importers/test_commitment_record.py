@@ -19,9 +19,9 @@ EXPECTED = [
     ("4220", "1993-1994", "war (reliability study)", "http://example.org/obs548", "Azeri-Armenian 1993-94", "BF coding", "violated"),
     ("4220", "1993-1994", "war (reliability study)", "http://example.org/obs548", "Azeri-Armenian 1993-94", "LLM coding", "violated"),
     ("4220", "2022-09-13", "assistance request", "http://example.org/Request2022", "Armenia, September 2022", "",
-     "no response fulfils collective defence (responses: fact-finding mission)"),
+     "no response of a type that fulfils collective defence (responses: fact-finding mission)"),
     ("4890", "2021-05-14", "assistance request", "http://example.org/Request2021", "Request2021", "",
-     "fulfilled by military deployment"),
+     "response of a type that fulfils collective defence: military deployment (whether the request triggered the obligation: see cstograph report)"),
 ]
 
 

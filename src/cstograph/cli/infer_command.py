@@ -10,7 +10,7 @@ from cstograph.engine import make_engine
 from cstograph.errors import CstographError
 from cstograph.infer import materialise, statuses
 from cstograph.load import FORMATS_BY_SUFFIX
-from cstograph.output import write_atomically
+from cstograph.output import write_atomic
 
 
 def infer(
@@ -45,7 +45,7 @@ def infer(
             graph = union_graph(dataset) + graph
         for prefix, namespace in dataset.namespaces():
             graph.bind(prefix, namespace, override=False)
-        write_atomically(output, graph.serialize(format=fmt, encoding="utf-8"))
+        write_atomic(output, graph.serialize(format=fmt, encoding="utf-8"))
     counts = {}
     for status in statuses(inference.graph).values():
         counts[status] = counts.get(status, 0) + 1

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import EngineOption, PathsArgument, user_errors
-from cstograph.cli.output import write_atomic
+from cstograph.output import write_atomic
 
 
 def timeline(
@@ -36,6 +36,7 @@ def timeline(
     from cstograph.engine import make_engine
     from cstograph.errors import ViewError
     from cstograph.graph_model import build_graph, focus_graph
+    from cstograph.assess import view_of
     from cstograph.load import load_dataset
     from cstograph.views.timeline import TIMELINE_FORMATS, render_timeline
 
@@ -45,7 +46,7 @@ def timeline(
         if fmt not in TIMELINE_FORMATS:
             raise ViewError(f"cannot tell the timeline format from the suffix {output.suffix or '(none)'!r}",
                             hint="name the file .svg, .png or .html")
-        dataset = load_dataset(paths)
+        dataset = view_of(load_dataset(paths))  # the undisputed data: accounts left out
         graph = build_graph(dataset, make_engine(engine, dataset), "requests")
         if focus:
             graph = focus_graph(graph, focus, hops)

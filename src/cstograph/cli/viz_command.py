@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import EngineOption, PathsArgument, user_errors
-from cstograph.cli.output import write_atomic
+from cstograph.output import write_atomic
 
 OutputOption = Annotated[
     Path,
@@ -51,12 +51,13 @@ def viz(
     Example: cstograph viz -o requests.html
     """
     from cstograph.engine import make_engine
+    from cstograph.assess import view_of
     from cstograph.load import load_dataset
     from cstograph.views.viz import format_for_suffix, render_viz
 
     with user_errors():
         chosen = format_for_suffix("." + fmt if fmt else output.suffix)
-        dataset = load_dataset(paths)
+        dataset = view_of(load_dataset(paths))  # the undisputed data: accounts left out
         rendered = render_viz(
             dataset, make_engine(engine, dataset), chosen, view=view, focus=focus, hops=hops,
             max_nodes=max_nodes, layout_method=layout, title=title,

@@ -8,13 +8,12 @@ here (IRIs and literals), and tests parse the output back with rdflib.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from cstograph.errors import CstographError
+from cstograph.errors import OutputError
+from cstograph.output import write_atomic
 
 PREFIXES = {
     "cg": "https://w3id.org/cstograph/ns#",
@@ -31,8 +30,6 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-class OutputError(CstographError):
-    """The output file cannot be written."""
 
 
 def iri(value: str) -> str:
@@ -108,34 +105,9 @@ class TurtleWriter:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and os.replace.
-
-    A failure leaves no partial file and keeps an existing file untouched.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: cannot write: folder {folder} does not exist")
+    """Write ``text`` as UTF-8 through cstograph.output.write_atomic (no partial files)."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        if path.exists():
-            try:
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-            except OSError:
-                pass
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-        raise
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.reason}") from exc
+    write_atomic(Path(path), data)
