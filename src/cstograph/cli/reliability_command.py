@@ -8,11 +8,10 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import (
-    EngineOption, FormatOption, PathsArgument, error, fail, resolve_format, stdout_is_terminal,
-    terminal_width, user_errors,
+    EngineOption, FormatOption, PathsArgument, fail, load_validated, resolve_format,
+    stdout_is_terminal, terminal_width, user_errors,
 )
 
-MAX_VIOLATIONS_SHOWN = 10
 
 
 def reliability(
@@ -37,23 +36,11 @@ def reliability(
     Example: cstograph reliability reliability.ttl --format markdown
     """
     from cstograph.engine import make_engine
-    from cstograph.load import load_dataset
     from cstograph.reliability import CITATION, fulfilment_table, render_fulfilment
-    from cstograph.validate import validate_dataset
 
     fmt = resolve_format(fmt)
     with user_errors():
-        dataset = load_dataset(paths)
-        validation = validate_dataset(dataset)
-        if not validation.conforms:
-            for issue in validation.violations[:MAX_VIOLATIONS_SHOWN]:
-                typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
-            if not force:
-                error(
-                    f"the data violates the shapes ({len(validation.violations)} violation(s)); nothing reported",
-                    hint="fix the data (see 'cstograph validate'), or pass --force to report anyway",
-                )
-                raise typer.Exit(1)
+        dataset = load_validated(paths, force=force)
         rows = fulfilment_table(make_engine(engine, dataset))
         if not rows:
             fail(
