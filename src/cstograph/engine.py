@@ -50,13 +50,27 @@ def _one_line(exc: Exception) -> str:
 class OxigraphEngine:
     name = "oxigraph"
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset | None = None, *, store=None, excluded: frozenset[str] = frozenset()) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
-        self.store = ox.Store()
-        data = dataset.serialize(format="nquads", encoding="utf-8")
-        self.store.load(data, format=ox.RdfFormat.N_QUADS)
+        if store is None:
+            store = ox.Store()
+            data = dataset.serialize(format="nquads", encoding="utf-8")
+            store.load(data, format=ox.RdfFormat.N_QUADS)
+        self.store = store
+        self._excluded = excluded
+
+    def view(self, excluded: frozenset[str]) -> "OxigraphEngine":
+        """An engine over the same store whose default graph leaves out the ``excluded`` named graphs."""
+        return OxigraphEngine(store=self.store, excluded=frozenset(excluded))
+
+    def _dataset_options(self) -> dict:
+        if not self._excluded:
+            return {"use_default_graph_as_union": True}
+        ox = self._ox
+        graphs = [g for g in self.store.named_graphs() if g.value not in self._excluded]
+        return {"default_graph": [ox.DefaultGraph(), *graphs]}
 
     def _to_rdflib(self, term) -> Node | None:
         ox = self._ox
@@ -85,7 +99,7 @@ class OxigraphEngine:
     def query(self, text: str) -> QueryResult:
         ox = self._ox
         try:
-            result = self.store.query(text, use_default_graph_as_union=True)
+            result = self.store.query(text, **self._dataset_options())
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
         except OSError as exc:
