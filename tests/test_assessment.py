@@ -212,5 +212,10 @@ def test_cli_report_variants(runner):
     assert bad_date.exit_code == 2
     allies = runner.invoke(app, ["report", "--by-ally", "-f", "markdown", str(ALLIES)])
     assert "| League | 3 | 2 | 67% | 7.5 |" in allies.stdout
+    as_json = json.loads(runner.invoke(app, ["report", "--by-ally", "-f", "json", str(ALLIES)]).stdout)
+    assert len(as_json["allies"]) == 8 and {"level": "alliance", "name": "League", "triggered": 3, "honoured": 2,
+                                            "share honoured": 0.667, "median days to help": 7.5} in as_json["reliability"]
+    both = runner.invoke(app, ["report", "--by-ally", "--selectivity", str(ALLIES)])
+    assert both.exit_code == 2 and "choose one" in both.stderr
     selective = runner.invoke(app, ["report", "--selectivity", "-f", "csv", str(ALLIES)])
     assert selective.stdout.splitlines()[0].startswith("guarantor,case,date")

@@ -304,24 +304,40 @@ def _rows_out(columns, rows, fmt, *, title, color, width) -> str:
     return render_table(columns, text_rows, title=title, color=color, width=width)
 
 
-def render_ally_duties(duties, fmt: str, *, color: bool = False, width: int | None = None) -> str:
-    columns = ["date", "requester", "alliance", "ally", "status", "ally did", "honoured", "days"]
-    rows = [
+ALLY_COLUMNS = ["date", "requester", "alliance", "ally", "status", "ally did", "honoured", "days"]
+RELIABILITY_COLUMNS = ["level", "name", "triggered", "honoured", "share honoured", "median days to help"]
+
+
+def _ally_rows(duties) -> list[list]:
+    return [
         [d.request_date, d.requester, d.alliance, d.ally, d.status, d.own_responses or "nothing recorded",
          "directly" if d.direct_fulfilment else ("through the alliance" if d.alliance_fulfilment else "no"),
          d.days_to_fulfilment]
         for d in duties
     ]
-    return _rows_out(columns, rows, fmt, title="Obliged allies of triggered requests", color=color, width=width)
 
 
-def render_reliability(rows, fmt: str, *, color: bool = False, width: int | None = None) -> str:
-    columns = ["level", "name", "triggered", "honoured", "share honoured", "median days to help"]
-    out = [
+def _reliability_rows(rows, fmt: str) -> list[list]:
+    return [
         [r.level, r.name, r.triggered, r.honoured, round(r.share, 3) if fmt == "json" else f"{r.share:.0%}", r.median_days]
         for r in rows
     ]
-    return _rows_out(columns, out, fmt, title="Reliability per alliance and per ally", color=color, width=width)
+
+
+def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """Obliged allies and the reliability table: one JSON object, or two tables (CSV: allies only)."""
+    allies, table = _ally_rows(duties), _reliability_rows(reliability_rows, fmt)
+    if fmt == "json":
+        return json.dumps(
+            {"allies": [dict(zip(ALLY_COLUMNS, r)) for r in allies],
+             "reliability": [dict(zip(RELIABILITY_COLUMNS, r)) for r in table]},
+            indent=2, ensure_ascii=False,
+        ) + "\n"
+    first = _rows_out(ALLY_COLUMNS, allies, fmt, title="Obliged allies of triggered requests", color=color, width=width)
+    if fmt == "csv":
+        return first
+    second = _rows_out(RELIABILITY_COLUMNS, table, fmt, title="Reliability per alliance and per ally", color=color, width=width)
+    return first + "\n" + second
 
 
 def render_selectivity(cases, fmt: str, *, color: bool = False, width: int | None = None) -> str:

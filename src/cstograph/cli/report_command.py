@@ -8,10 +8,10 @@ from cstograph.allies import ally_duties, reliability, selectivity
 from cstograph.assess import assess, open_engine
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EngineOption, ForceOption, FormatOption, PathsArgument,
-    load_validated, resolve_format,
+    fail, load_validated, resolve_format,
     stdout_is_terminal, terminal_width, user_errors,
 )
-from cstograph.render import render_ally_duties, render_reliability, render_selectivity, render_verdicts
+from cstograph.render import render_ally_report, render_selectivity, render_verdicts
 
 
 def report(
@@ -28,7 +28,7 @@ def report(
     according_to: AccordingToOption = None,
     as_of: AsOfOption = None,
     by_ally: Annotated[
-        bool, typer.Option("--by-ally", help="Instead of requests, list each obliged ally of each triggered request and a reliability table per alliance and per ally.")
+        bool, typer.Option("--by-ally", help="Instead of requests, list each obliged ally of each triggered request and a reliability table per alliance and per ally (csv: the allies only; json: both, as {allies, reliability}).")
     ] = False,
     show_selectivity: Annotated[
         bool, typer.Option("--selectivity", help="Instead of requests, put help given without a treaty trigger beside triggered obligations left unmet, per guarantor.")
@@ -42,6 +42,8 @@ def report(
     Example: cstograph report --all --format markdown
     """
     fmt = resolve_format(fmt)
+    if by_ally and show_selectivity:
+        fail("--by-ally and --selectivity are two reports: choose one")
     with user_errors():
         dataset = load_validated(paths, force=force)
         day = as_of.date() if as_of else None
@@ -50,12 +52,10 @@ def report(
             color, width = stdout_is_terminal(), terminal_width()
             if by_ally:
                 duties = ally_duties(engine_)
-                typer.echo(render_ally_duties(duties, fmt, color=color, width=width), nl=False)
-                if fmt in ("table", "markdown"):
-                    typer.echo("")
-                    typer.echo(render_reliability(reliability(duties), fmt, color=color, width=width), nl=False)
-            if show_selectivity:
-                typer.echo(render_selectivity(selectivity(engine_), fmt, color=color, width=width), nl=False)
+                text = render_ally_report(duties, reliability(duties), fmt, color=color, width=width)
+            else:
+                text = render_selectivity(selectivity(engine_), fmt, color=color, width=width)
+            typer.echo(text, nl=False)
             return
         verdicts = assess(dataset, engine, according_to=according_to, as_of=day)
     shown = verdicts if all_requests else [v for v in verdicts if v.status == "unmet"]
