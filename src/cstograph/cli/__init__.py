@@ -14,7 +14,7 @@ import sys
 import typer
 
 from cstograph import __version__
-from cstograph.cli import query_commands, report_command, validate_command
+from cstograph.cli import load_command, query_commands, report_command, synth_command, validate_command
 
 EPILOG = (
     "Exit codes: 0 ok; 1 the data violates the shapes (or --fail-on-unmet found unmet "
@@ -52,6 +52,8 @@ app.command("report", epilog=EPILOG)(report_command.report)
 app.command("validate", epilog=EPILOG)(validate_command.validate)
 app.command("query", epilog=EPILOG)(query_commands.query)
 app.command("queries", epilog=EPILOG)(query_commands.list_queries)
+app.command("load", epilog=EPILOG)(load_command.load)
+app.command("synth", epilog=EPILOG)(synth_command.synth)
 
 
 def main() -> None:

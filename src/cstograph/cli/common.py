@@ -70,3 +70,22 @@ def user_errors():
         yield
     except CstographError as exc:
         fail(exc.message, exc.hint)
+
+
+StoreOption = Annotated[
+    Optional[Path],
+    typer.Option("--store", help="Use a store folder made by 'cstograph load PATH... --store DIR' (no re-parsing).",
+                 show_default=False),
+]
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option("--endpoint", help="Run the queries on this SPARQL 1.1 query endpoint (e.g. http://127.0.0.1:7878/query).",
+                 show_default=False),
+]
+
+
+def open_data(paths, engine: str = "oxigraph", store: Path | None = None, endpoint: str | None = None):
+    """The data named by PATH arguments, --store or --endpoint, with its engine (see cstograph.data)."""
+    from cstograph.data import open_data as _open_data
+
+    return _open_data(paths or None, engine=engine, store=store, endpoint=endpoint)

@@ -6,13 +6,10 @@ import typer
 
 from cstograph.classify import classify_requests
 from cstograph.cli.common import (
-    EngineOption, FormatOption, PathsArgument, error, resolve_format, stdout_is_terminal,
-    terminal_width, user_errors,
+    EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption, error, open_data,
+    resolve_format, stdout_is_terminal, terminal_width, user_errors,
 )
-from cstograph.engine import make_engine
-from cstograph.load import load_dataset
 from cstograph.render import render_verdicts
-from cstograph.validate import validate_dataset
 
 MAX_VIOLATIONS_SHOWN = 10
 
@@ -31,6 +28,8 @@ def report(
         typer.Option("--force", help="Report even when the data violates the shapes (the count still goes to stderr)."),
     ] = False,
     engine: EngineOption = "oxigraph",
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Report the unmet obligations: requests that triggered an obligation no response fulfilled.
 
@@ -41,9 +40,11 @@ def report(
     """
     fmt = resolve_format(fmt)
     with user_errors():
-        dataset = load_dataset(paths)
-        validation = validate_dataset(dataset)
-        if not validation.conforms:
+        data = open_data(paths, engine, store, endpoint)
+        validation = data.validate()
+        if validation is None:
+            error(f"not validated: {data.description} is remote (validate the files before 'cstograph load --endpoint')")
+        elif not validation.conforms:
             violations = validation.violations
             for issue in violations[:MAX_VIOLATIONS_SHOWN]:
                 typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
@@ -56,7 +57,7 @@ def report(
                 )
                 raise typer.Exit(1)
             error(f"reporting on data with {len(violations)} violation(s) because of --force")
-        verdicts = classify_requests(make_engine(engine, dataset))
+        verdicts = classify_requests(data.engine)
     shown = verdicts if all_requests else [v for v in verdicts if v.status == "unmet"]
     title = "Assistance requests" if all_requests else "Unmet obligations"
     typer.echo(

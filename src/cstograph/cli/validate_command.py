@@ -4,8 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cstograph.cli.common import PathsArgument, resolve_format, user_errors
-from cstograph.load import load_dataset
+from cstograph.cli.common import EngineOption, PathsArgument, StoreOption, fail, open_data, resolve_format, user_errors
 from cstograph.render import render_validation
 from cstograph.validate import validate_dataset
 
@@ -15,6 +14,8 @@ def validate(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Output format: text or json.")
     ] = "text",
+    engine: EngineOption = "oxigraph",
+    store: StoreOption = None,
 ) -> None:
     """Check the data against the SHACL shapes and print every result with its focus node.
 
@@ -25,6 +26,9 @@ def validate(
     """
     fmt = resolve_format(fmt, ("text", "json"))
     with user_errors():
-        report = validate_dataset(load_dataset(paths))
+        data = open_data(paths, engine, store)
+        report = data.validate()
+    if report is None:
+        fail(f"cannot validate {data.description}")
     typer.echo(render_validation(report, fmt), nl=False)
     raise typer.Exit(0 if report.conforms else 1)
