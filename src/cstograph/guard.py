@@ -7,10 +7,17 @@ sees the query. Updates (including ``LOAD``) are refused too: cstograph only rea
 
 from __future__ import annotations
 
+import threading
+
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from cstograph.errors import QueryError, UnsafeQueryError
+
+
+# rdflib's parser (pyparsing) is not thread-safe: concurrent parses fail at random (seen under
+# `cstograph serve` with several clients). Parsing takes milliseconds, so parses take turns.
+_PARSE_LOCK = threading.Lock()
 
 
 def _walk(node):
@@ -32,10 +39,12 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
     ``source`` names the query (a file name) in error messages.
     """
     try:
-        parsed = parseQuery(text)
+        with _PARSE_LOCK:
+            parsed = parseQuery(text)
     except Exception as query_exc:
         try:
-            parseUpdate(text)
+            with _PARSE_LOCK:
+                parseUpdate(text)
         except Exception:
             raise QueryError(
                 f"{source}: SPARQL syntax error: " + " ".join(str(query_exc).split())

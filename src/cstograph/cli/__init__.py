@@ -14,7 +14,7 @@ import sys
 import typer
 
 from cstograph import __version__
-from cstograph.cli import load_command, query_commands, report_command, synth_command, validate_command
+from cstograph.cli import load_command, query_commands, report_command, serve_command, synth_command, validate_command
 
 EPILOG = (
     "Exit codes: 0 ok; 1 the data violates the shapes (or --fail-on-unmet found unmet "
@@ -54,6 +54,7 @@ app.command("query", epilog=EPILOG)(query_commands.query)
 app.command("queries", epilog=EPILOG)(query_commands.list_queries)
 app.command("load", epilog=EPILOG)(load_command.load)
 app.command("synth", epilog=EPILOG)(synth_command.synth)
+app.command("serve", epilog=EPILOG)(serve_command.serve)
 
 
 def main() -> None:
