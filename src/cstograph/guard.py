@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import threading
 
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from cstograph.errors import QueryError, UnsafeQueryError
 
@@ -21,6 +19,8 @@ _PARSE_LOCK = threading.Lock()
 
 
 def _walk(node):
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     yield node
     if isinstance(node, CompValue):
         for value in node.values():
@@ -38,6 +38,8 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
 
     ``source`` names the query (a file name) in error messages.
     """
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate  # 60 ms: only when a query is checked
+    from rdflib.plugins.sparql.parserutils import CompValue
     try:
         with _PARSE_LOCK:
             parsed = parseQuery(text)
