@@ -21,6 +21,9 @@ from cstograph.resources import ontology_path
 from cstograph.validate import ValidationReport
 
 
+VALIDATORS = ("auto", "sparql", "pyshacl")
+
+
 class UsageError(CstographError):
     """Options that cannot be used together."""
 
@@ -30,13 +33,20 @@ class Data:
     engine: Engine
     namespaces: NamespaceManager
     description: str
-    _validate: Callable[[], ValidationReport | None]
+    _validate: Callable[[str], ValidationReport | None]
     store: object | None = None  # the pyoxigraph Store, when the engine is embedded Oxigraph
     _dataset: Callable[[], object] | None = field(default=None, repr=False)
 
-    def validate(self) -> ValidationReport | None:
-        """SHACL validation of the data; None when it cannot be done here (a remote endpoint)."""
-        return self._validate()
+    def validate(self, validator: str = "auto") -> ValidationReport | None:
+        """SHACL validation of the data.
+
+        ``validator``: ``sparql`` (the shapes compiled to set-based queries on this engine),
+        ``pyshacl`` (the reference), or ``auto`` (sparql when the shapes compile, else pyshacl).
+        None when the data cannot be validated here (pyshacl on a remote endpoint).
+        """
+        if validator not in VALIDATORS:
+            raise UsageError(f"unknown validator {validator!r}", hint="choose one of " + ", ".join(VALIDATORS))
+        return self._validate(validator)
 
     def rdflib_dataset(self):
         """The data as an rdflib Dataset, for features that need rdflib objects."""
@@ -55,6 +65,34 @@ def namespace_manager(prefixes: dict[str, str]) -> NamespaceManager:
     for prefix, iri in {**scan_prefixes(ontology_path()), **prefixes}.items():
         manager.bind(prefix, iri, override=True, replace=True)
     return manager
+
+
+def _validator_for(engine: Engine, reference: Callable[[], ValidationReport] | None, *, prefer_reference: bool = False):
+    """validate(validator) for data held by ``engine``; ``reference`` runs pyshacl (None: impossible).
+
+    ``prefer_reference``: ``auto`` means pyshacl (for rdflib, whose SPARQL evaluation is slower).
+    """
+
+    def run(validator: str) -> ValidationReport | None:
+        from cstograph.fastshacl import Unsupported, compile_shapes, validate_with_engine
+        from cstograph.load import load_shapes
+
+        if validator == "sparql" or (validator == "auto" and not prefer_reference):
+            shapes = load_shapes()
+            try:
+                compiled = compile_shapes(shapes)
+            except Unsupported as exc:
+                if validator == "sparql":
+                    raise UsageError(f"the shapes cannot be compiled to SPARQL: {exc}", hint="use --validator pyshacl") from None
+            else:
+                return validate_with_engine(engine, shapes, compiled)
+        if reference is None:
+            if validator == "pyshacl":
+                raise UsageError("pyshacl needs the data locally", hint="use --validator sparql on an endpoint")
+            return None
+        return reference()
+
+    return run
 
 
 def open_data(
@@ -83,32 +121,37 @@ def open_data(
         from cstograph.endpoint import DEFAULT_TIMEOUT, EndpointEngine
 
         remote = EndpointEngine(endpoint, timeout=timeout or DEFAULT_TIMEOUT, default_graph=default_graph)
-        return Data(remote, namespace_manager({}), f"the endpoint {endpoint}", lambda: None)
+        return Data(remote, namespace_manager({}), f"the endpoint {endpoint}", _validator_for(remote, None))
 
     if store:
         from cstograph.store import open_store
 
         oxstore, info = open_store(store)
 
-        def validate_recorded() -> ValidationReport:
-            if info.violations == 0:  # validated when loaded, and a read-only store cannot change
+        engine_on_store = OxigraphEngine(oxstore)
+        validate_here = _validator_for(engine_on_store, lambda: validate_store(oxstore))
+
+        def validate_recorded(validator: str) -> ValidationReport:
+            if info.violations == 0 and validator == "auto":
+                # validated when loaded, and a read-only store cannot change since
                 return ValidationReport((), engine=f"{info.validated_with} (at load time)")
-            return validate_store(oxstore)
+            return validate_here(validator)
 
         def as_dataset():
             from cstograph.load import load_dataset
 
             return load_dataset([Path(f) for f in info.files])
 
-        return Data(OxigraphEngine(oxstore), namespace_manager(info.prefixes), f"the store {store}",
+        return Data(engine_on_store, namespace_manager(info.prefixes), f"the store {store}",
                     validate_recorded, store=oxstore, _dataset=as_dataset)
 
     if engine == "rdflib":
         from cstograph.load import load_dataset
 
         dataset = load_dataset(paths)
-        return Data(RdflibEngine(dataset), dataset.namespace_manager, "rdflib in memory",
-                    lambda: validate_dataset(dataset), _dataset=lambda: dataset)
+        rdflib_engine = RdflibEngine(dataset)
+        return Data(rdflib_engine, dataset.namespace_manager, "rdflib in memory",
+                    _validator_for(rdflib_engine, lambda: validate_dataset(dataset), prefer_reference=True), _dataset=lambda: dataset)
 
     from cstograph.store import load_files
 
@@ -119,5 +162,14 @@ def open_data(
 
         return load_dataset(paths)
 
-    return Data(OxigraphEngine(loaded.store), namespace_manager(loaded.prefixes), "Oxigraph in memory",
-                lambda: validate_store(loaded.store), store=loaded.store, _dataset=as_dataset)
+    engine_in_memory = OxigraphEngine(loaded.store)
+    return Data(engine_in_memory, namespace_manager(loaded.prefixes), "Oxigraph in memory",
+                _validator_for(engine_in_memory, lambda: validate_store(loaded.store)),
+                store=loaded.store, _dataset=as_dataset)
+
+
+def validate_oxigraph_store(store, validator: str = "auto") -> ValidationReport:
+    """Validate a pyoxigraph store that holds the data and the ontology (used by ``load``)."""
+    from cstograph.validate import validate_store
+
+    return _validator_for(OxigraphEngine(store), lambda: validate_store(store))(validator)

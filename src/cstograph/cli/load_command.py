@@ -59,7 +59,7 @@ def load(
         fail("name one target: --store DIR or --endpoint URL")
     started = time.perf_counter()
     with user_errors():
-        from cstograph.validate import validate_store
+        from cstograph.data import validate_oxigraph_store as validate_store
 
         if store is not None:
             from cstograph.store import create_store

@@ -16,6 +16,10 @@ def validate(
     ] = "text",
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
+    validator: Annotated[
+        str,
+        typer.Option("--validator", help="auto (set-based SPARQL when the shapes compile, else pyshacl), sparql or pyshacl."),
+    ] = "auto",
 ) -> None:
     """Check the data against the SHACL shapes and print every result with its focus node.
 
@@ -27,7 +31,7 @@ def validate(
     fmt = resolve_format(fmt, ("text", "json"))
     with user_errors():
         data = open_data(paths, engine, store)
-        report = data.validate()
+        report = data.validate(validator)
     if report is None:
         fail(f"cannot validate {data.description}")
     typer.echo(render_validation(report, fmt), nl=False)
