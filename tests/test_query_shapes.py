@@ -34,7 +34,8 @@ def test_shipped_query_is_fast_on_100k_triples(spec, big):
     result = run_query(data.engine, spec, sample_bindings(spec))
     elapsed = time.perf_counter() - started
     assert elapsed < LIMIT_SECONDS, f"{spec.name} took {elapsed:.1f} s on 100k triples"
-    assert result.rows or result.kind != "select" or spec.name == "members-on-date"
+    if spec.kind != "validation":  # those return rows only once filled by the validator
+        assert result.rows or result.kind != "select" or spec.name == "members-on-date"
 
 
 def test_the_100k_report_has_the_expected_verdicts(big):

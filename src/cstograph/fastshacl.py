@@ -201,15 +201,18 @@ def _compile_node(shapes: Graph, shape: Node, c: Constraint, target: Node, compi
 # ---------------------------------------------------------------- running
 
 
-_VALUES_BLOCK = re.compile(r"VALUES\s*\(([^)]*)\)\s*\{\s*\}")
+_VALUES_BLOCK = re.compile(r"VALUES\s*\(([^)]*)\)\s*\{[^{}]*\}")
+UNFILLED = URIRef("urn:cstograph:unfilled")
 
 
 def fill_values(text: str, tables: dict[tuple[str, ...], Iterable[tuple]]) -> str:
-    """Fill each empty ``VALUES (?a ?b) { }`` block with the rows given for that variable list."""
+    """Replace the rows of each ``VALUES (?a ?b) { ... }`` block with the rows given for that
+    variable list. No rows: one row of a placeholder IRI that matches nothing (rdflib cannot
+    evaluate an empty VALUES block)."""
 
     def replace(match: re.Match) -> str:
         names = tuple(v.lstrip("?$") for v in match.group(1).split())
-        rows = tables.get(names, ())
+        rows = list(tables.get(names, ())) or [(UNFILLED,) * len(names)]
         body = " ".join("(" + " ".join(term.n3() for term in row) + ")" for row in rows)
         return f"VALUES ({match.group(1)}) {{ {body} }}"
 
