@@ -170,7 +170,7 @@ def upload(
     *,
     method: str = "update",
     graph: str | None = None,
-    chunk: int = 50_000,
+    chunk: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> UploadSummary:
     """Send every graph of ``store`` to the server at ``url``.
@@ -185,6 +185,8 @@ def upload(
 
     if method not in UPLOAD_METHODS:
         raise EndpointError(f"unknown upload method {method!r}", hint="choose update or gsp")
+    if chunk is None:  # Virtuoso's SPARQL compiler runs out of memory past ~5,000 lines per update
+        chunk = 2_000 if method == "update" else 100_000
     graphs = [ox.DefaultGraph()] + sorted(store.named_graphs(), key=lambda g: str(g))
     triples = requests = 0
     for source_graph in graphs:
@@ -193,9 +195,13 @@ def upload(
             body = "\n".join(lines) + "\n"
             if method == "update":
                 inner = f"GRAPH <{target}> {{\n{body}}}" if target else body
+                # INSERT DATA may hold blank nodes (SPARQL 1.1), but Virtuoso refuses them there;
+                # INSERT {...} WHERE {} means the same and every server takes it.
+                has_bnodes = lines[0].startswith("_:") or "> _:" in lines[0]
+                update = f"INSERT {{\n{inner}}} WHERE {{}}" if has_bnodes else f"INSERT DATA {{\n{inner}}}"
                 request = urllib.request.Request(
                     url,
-                    data=urllib.parse.urlencode({"update": f"INSERT DATA {{\n{inner}}}"}).encode("utf-8"),
+                    data=urllib.parse.urlencode({"update": update}).encode("utf-8"),
                     headers={"Content-Type": "application/x-www-form-urlencoded", "User-Agent": USER_AGENT},
                     method="POST",
                 )

@@ -207,12 +207,13 @@ UNFILLED = URIRef("urn:cstograph:unfilled")
 
 def fill_values(text: str, tables: dict[tuple[str, ...], Iterable[tuple]]) -> str:
     """Replace the rows of each ``VALUES (?a ?b) { ... }`` block with the rows given for that
-    variable list. No rows: one row of a placeholder IRI that matches nothing (rdflib cannot
-    evaluate an empty VALUES block)."""
+    variable list, plus one row of a placeholder IRI that matches nothing: rdflib cannot
+    evaluate an empty VALUES block, and Virtuoso 7.2 mis-compiles a one-row VALUES joined
+    inside OPTIONAL ("ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED")."""
 
     def replace(match: re.Match) -> str:
         names = tuple(v.lstrip("?$") for v in match.group(1).split())
-        rows = list(tables.get(names, ())) or [(UNFILLED,) * len(names)]
+        rows = list(tables.get(names, ())) + [(UNFILLED,) * len(names)]
         body = " ".join("(" + " ".join(term.n3() for term in row) + ")" for row in rows)
         return f"VALUES ({match.group(1)}) {{ {body} }}"
 
@@ -226,17 +227,25 @@ def _lit(value: int) -> Literal:
 def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes | None = None) -> ValidationReport:
     """Run the compiled shapes on ``engine`` (which must hold the data and the ontology)."""
     compiled = compiled or compile_shapes(shapes)
-    classes = {cls for _, cls in compiled.class_targets} | {cls for _, cls in compiled.allowed_classes}
-    closure: dict[URIRef, set[URIRef]] = defaultdict(set)
-    if classes:
-        text = fill_values(get_query("shape-subclasses").text, {("class",): [(c,) for c in sorted(classes)]})
-        for cls, sub in engine.query(text).rows:
-            closure[cls].add(sub)
+    parents: dict[Node, set[Node]] = defaultdict(set)  # super -> direct subclasses
+    for sub, sup in engine.query(get_query("shape-subclasses").text).rows:
+        parents[sup].add(sub)
+
+    def subclasses(cls: URIRef) -> list[URIRef]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for sub in parents.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        return sorted(seen)
+
+    closure = {cls: subclasses(cls) for cls in
+               {c for _, c in compiled.class_targets} | {c for _, c in compiled.allowed_classes}}
     targets = {
-        ("shape", "targetType"): [(s, sub) for s, cls in compiled.class_targets for sub in sorted(closure[cls] | {cls})],
+        ("shape", "targetType"): [(s, sub) for s, cls in compiled.class_targets for sub in closure[cls]],
         ("shape", "targetProperty"): compiled.property_targets,
-        ("constraint", "allowedType"): [(_lit(n), sub) for n, cls in compiled.allowed_classes
-                                         for sub in sorted(closure[cls] | {cls})],
+        ("constraint", "allowedType"): [(_lit(n), sub) for n, cls in compiled.allowed_classes for sub in closure[cls]],
         ("constraint", "allowedDatatype"): [(_lit(n), dt) for n, dt in compiled.allowed_datatypes],
     }
     columns = {
