@@ -102,3 +102,38 @@ def test_cli_start_up_does_not_import_heavy_modules():
     code = "import sys, cstograph.cli; print(sorted(m for m in ('pyshacl', 'pyoxigraph', 'owlrl', 'rdflib.plugins.sparql') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_materialised_results_equal_live_queries(tmp_path, synth_small):
+    """The report's queries are answered from TSV files made at load time: same rows as live."""
+    from cstograph.data import open_data
+    from cstograph.engine import OxigraphEngine
+    from cstograph.queries import get_query, run_query
+    from cstograph.store import MATERIALISED_QUERIES, create_store
+    from helpers import canonical
+
+    paths = [synth_small[0], FIXTURES / "mini.trig"]
+    info, _ = create_store(tmp_path / "store", paths)
+    assert len(info.materialised) == len(MATERIALISED_QUERIES)
+    data = open_data(store=tmp_path / "store")
+    live = OxigraphEngine(data.store)  # the same store, no materialised answers
+    for name in MATERIALISED_QUERIES:
+        spec = get_query(name)
+        assert run_query(data.engine, spec).rows == run_query(OxigraphEngine(open_data(paths).store), spec).rows
+        assert canonical(run_query(data.engine, spec)) == canonical(run_query(live, spec))
+
+
+def test_tsv_terms_round_trip():
+    import pyoxigraph as ox
+
+    from cstograph.engine import OxigraphEngine, read_tsv_results
+
+    store = ox.Store()
+    store.load(input='<http://e/a> <http://e/p> "tab\\there\\n\\"q\\" \\\\ \\u00e9"@en-GB , 5, -2.5, 1e3, true, '
+                     '"2003-01-01"^^<http://www.w3.org/2001/XMLSchema#date>, "plain" .', format=ox.RdfFormat.TURTLE)
+    text = "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".tsv") as handle:
+        store.query(text).serialize(handle.name, format=ox.QueryResultsFormat.TSV)
+        assert read_tsv_results(handle.name).rows == OxigraphEngine(store).query(text).rows

@@ -128,7 +128,7 @@ def open_data(
 
         oxstore, info = open_store(store)
 
-        engine_on_store = OxigraphEngine(oxstore)
+        engine_on_store = OxigraphEngine(oxstore, materialised=info.materialised)
         validate_here = _validator_for(engine_on_store, lambda: validate_store(oxstore))
 
         def validate_recorded(validator: str) -> ValidationReport:

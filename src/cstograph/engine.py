@@ -65,6 +65,13 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+def query_key(text: str) -> str:
+    """The key of a query text for materialised results (any change to the text misses)."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def ox_to_rdflib(term) -> Node | None:
     """A pyoxigraph term as the equal rdflib term (xsd:string literals become plain literals)."""
     import pyoxigraph as ox
@@ -94,10 +101,13 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, source) -> None:
+    def __init__(self, source, materialised: dict[str, str] | None = None) -> None:
+        """``materialised`` maps query_key(text) to a SPARQL TSV results file computed when a
+        read-only store was loaded: those exact queries are answered from the file."""
         import pyoxigraph as ox
 
         self._ox = ox
+        self.materialised = materialised or {}
         if isinstance(source, ox.Store):
             self.store = source
         else:
@@ -119,24 +129,96 @@ class OxigraphEngine:
 
     def query(self, text: str) -> QueryResult:
         kind = _query_kind(text)
+        stored = self.materialised.get(query_key(text)) if self.materialised else None
+        if stored is not None and kind == "select":
+            return read_tsv_results(stored)
         result = self.raw_query(text)
+        cache: dict = {}  # results repeat terms (states, dates, labels): convert each one once
+
+        def convert(term):
+            if term is None:
+                return None
+            found = cache.get(term)
+            if found is None:
+                found = cache[term] = ox_to_rdflib(term)
+            return found
+
         try:
             if kind == "select":
                 variables = tuple(v.value for v in result.variables)
-                rows = tuple(
-                    tuple(ox_to_rdflib(solution[v]) for v in variables) for solution in result
-                )
+                names = result.variables
+                rows = tuple(tuple(convert(solution[v]) for v in names) for solution in result)
                 return QueryResult("select", variables, rows)
             if kind == "ask":
                 return QueryResult("ask", boolean=bool(result))
             graph = Graph()
             for triple in result:
-                graph.add(
-                    (ox_to_rdflib(triple.subject), ox_to_rdflib(triple.predicate), ox_to_rdflib(triple.object))
-                )
+                graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
         except OSError as exc:  # evaluation is lazy: errors can surface while iterating
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
         return QueryResult("graph", graph=graph)
+
+
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+
+
+def _unescape(match: re.Match) -> str:
+    code = match.group(1)
+    if len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _ESCAPES.get(code, code)
+
+
+def tsv_term(token: str) -> Node | None:
+    """One cell of SPARQL 1.1 TSV results (Turtle/N-Triples term syntax) as an rdflib term."""
+    if not token:
+        return None
+    first = token[0]
+    if first == "<":
+        return URIRef(token[1:-1])
+    if first == '"':
+        end = token.rfind('"')
+        lexical = _ESCAPE.sub(_unescape, token[1:end]) if "\\" in token else token[1:end]
+        rest = token[end + 1:]
+        if rest.startswith("^^<"):
+            datatype = rest[3:-1]
+            return Literal(lexical) if datatype == XSD_STRING else Literal(lexical, datatype=URIRef(datatype))
+        if rest.startswith("@"):
+            return Literal(lexical, lang=rest[1:])
+        return Literal(lexical)
+    if token.startswith("_:"):
+        return BNode(token[2:])
+    if token in ("true", "false"):
+        return Literal(token, datatype=URIRef(_XSD + "boolean"))
+    if _INTEGER.match(token):
+        return Literal(token, datatype=URIRef(_XSD + "integer"))
+    if _DECIMAL.match(token):
+        return Literal(token, datatype=URIRef(_XSD + "decimal"))
+    return Literal(token, datatype=URIRef(_XSD + "double"))
+
+
+def read_tsv_results(path: str) -> QueryResult:
+    """SELECT results saved as SPARQL TSV (see store.py), read without a per-row round trip
+    through pyoxigraph objects: each distinct cell is converted once."""
+    with open(path, encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n")
+        variables = tuple(v[1:] for v in header.split("\t")) if header else ()
+        cache: dict[str, Node | None] = {"": None}
+        rows = []
+        for line in handle:
+            cells = line.rstrip("\n").split("\t")
+            row = []
+            for cell in cells:
+                term = cache.get(cell, cache)
+                if term is cache:
+                    term = cache[cell] = tsv_term(cell)
+                row.append(term)
+            rows.append(tuple(row))
+    return QueryResult("select", variables, tuple(rows))
 
 
 class RdflibEngine:

@@ -26,7 +26,12 @@ from cstograph.load import expand_paths, rdf_format_for
 from cstograph.resources import graphs_dir, ontology_path
 
 METADATA_FILE = "cstograph-store.json"
+RESULTS_DIR = "results"
 STORE_FORMAT = 1
+# The report's queries, answered at load time from memory and kept as SPARQL TSV files beside
+# the store: the store is read-only afterwards, so the answers cannot go stale, and a changed
+# query text (a new cstograph version) simply misses and runs on the store.
+MATERIALISED_QUERIES = ("request-status", "responses", "unmet-obligations")
 
 _OX_FORMATS = {
     "turtle": "TURTLE",
@@ -120,6 +125,7 @@ class StoreInfo:
     prefixes: dict[str, str]
     violations: int | None  # None: not validated at load time
     validated_with: str | None
+    materialised: dict[str, str] = field(default_factory=dict)  # query key -> TSV file (absolute)
 
 
 def read_store_info(directory: Path) -> StoreInfo:
@@ -149,6 +155,9 @@ def read_store_info(directory: Path) -> StoreInfo:
             prefixes=dict(data.get("prefixes", {})),
             violations=data.get("violations"),
             validated_with=data.get("validated_with"),
+            materialised={key: str(directory / RESULTS_DIR / name)
+                          for key, name in data.get("materialised", {}).items()
+                          if (directory / RESULTS_DIR / name).is_file()},
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise StoreError(f"{directory / METADATA_FILE}: unreadable store metadata ({exc})") from exc
@@ -215,6 +224,7 @@ def create_store(
     # is as fast as bulk_load with less memory. Then write the whole dataset to disk at once.
     loaded = load_files(paths)
     report = validate(loaded.store) if validate is not None else None
+    materialised = _materialise(loaded.store, directory / RESULTS_DIR)
     try:
         disk = ox.Store(str(directory))
         disk.bulk_extend(loaded.store)
@@ -233,6 +243,24 @@ def create_store(
         "prefixes": loaded.prefixes,
         "violations": None if report is None else len(report.violations),
         "validated_with": None if report is None else report.engine,
+        "materialised": materialised,
     }
     write_json_atomically(directory / METADATA_FILE, payload)
     return read_store_info(directory), report
+
+
+def _materialise(store, folder: Path) -> dict[str, str]:
+    """Answer the report's queries now (in memory, fast) and keep the answers as TSV files."""
+    import pyoxigraph as ox
+
+    from cstograph.engine import query_key
+    from cstograph.queries import get_query
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, str] = {}
+    for name in MATERIALISED_QUERIES:
+        text = get_query(name).text
+        result = store.query(text, use_default_graph_as_union=True)
+        result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
+        written[query_key(text)] = f"{name}.tsv"
+    return written
