@@ -137,3 +137,12 @@ def test_tsv_terms_round_trip():
     with tempfile.NamedTemporaryFile(suffix=".tsv") as handle:
         store.query(text).serialize(handle.name, format=ox.QueryResultsFormat.TSV)
         assert read_tsv_results(handle.name).rows == OxigraphEngine(store).query(text).rows
+
+
+def test_ill_typed_literals_give_violations_not_tracebacks():
+    for validator in ("auto", "pyshacl"):
+        result = subprocess.run([sys.executable, "-m", "cstograph", "validate", str(FIXTURES / "defects.ttl"),
+                                 "--validator", validator], capture_output=True, text=True)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stdout + result.stderr
+        assert "1990-02-30" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import sys
 from pathlib import Path
@@ -13,6 +14,10 @@ import typer
 from cstograph.engine import ENGINE_NAMES
 from cstograph.errors import CstographError
 from cstograph.render import FORMATS
+
+# rdflib logs a full traceback (as a warning) for every ill-typed literal such as
+# "1990-02-30"^^xsd:date; validation reports those as violations, so the log is only noise.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 PathsArgument = Annotated[
     Optional[list[Path]],
