@@ -146,3 +146,18 @@ def test_ill_typed_literals_give_violations_not_tracebacks():
         assert result.returncode == 1
         assert "Traceback" not in result.stdout + result.stderr
         assert "1990-02-30" in result.stdout
+
+
+def test_validate_on_a_store_lists_warnings_again(tmp_path):
+    """A conforming store answers `report` from its load-time record, but `validate` runs again
+    and lists the warnings (the record keeps only the violation count)."""
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["load", str(FIXTURES / "defects.ttl"), "--store", str(store), "--force"]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--store", str(store)])
+    assert result.exit_code == 1 and "Warning:" in result.stdout and "Info:" in result.stdout
+    warned = tmp_path / "warned.ttl"
+    warned.write_text("@prefix cg: <https://w3id.org/cstograph/ns#> .\n<http://example.org/S> a cg:State .\n")
+    conforming = tmp_path / "conforming"
+    assert runner.invoke(app, ["load", str(warned), "--store", str(conforming)]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--store", str(conforming)])
+    assert result.exit_code == 0 and "should have an rdfs:label" in result.stdout

@@ -37,15 +37,19 @@ class Data:
     store: object | None = None  # the pyoxigraph Store, when the engine is embedded Oxigraph
     _dataset: Callable[[], object] | None = field(default=None, repr=False)
 
-    def validate(self, validator: str = "auto") -> ValidationReport | None:
+    def validate(self, validator: str = "auto", *, use_recorded: bool = True) -> ValidationReport | None:
         """SHACL validation of the data.
 
         ``validator``: ``sparql`` (the shapes compiled to set-based queries on this engine),
         ``pyshacl`` (the reference), or ``auto`` (sparql when the shapes compile, else pyshacl).
         None when the data cannot be validated here (pyshacl on a remote endpoint).
+        ``use_recorded``: a store validated at load time without violations answers from its
+        record (enough for the report); pass False to list every warning again.
         """
         if validator not in VALIDATORS:
             raise UsageError(f"unknown validator {validator!r}", hint="choose one of " + ", ".join(VALIDATORS))
+        if not use_recorded and validator == "auto":
+            validator = "auto-full"
         return self._validate(validator)
 
     def rdflib_dataset(self):
@@ -77,6 +81,7 @@ def _validator_for(engine: Engine, reference: Callable[[], ValidationReport] | N
         from cstograph.fastshacl import Unsupported, compile_shapes, validate_with_engine
         from cstograph.load import load_shapes
 
+        validator = "auto" if validator == "auto-full" else validator
         if validator == "sparql" or (validator == "auto" and not prefer_reference):
             shapes = load_shapes()
             try:
@@ -132,6 +137,8 @@ def open_data(
         validate_here = _validator_for(engine_on_store, lambda: validate_store(oxstore))
 
         def validate_recorded(validator: str) -> ValidationReport:
+            if validator == "auto-full":
+                return validate_here("auto")
             if info.violations == 0 and validator == "auto":
                 # validated when loaded, and a read-only store cannot change since
                 return ValidationReport((), engine=f"{info.validated_with} (at load time)")
