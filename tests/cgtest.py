@@ -14,6 +14,8 @@ REPO = TESTS.parent
 CASES = TESTS / "cases"
 SHARED = REPO.parent / "shared"
 CONFORMANCE = SHARED / "conformance"
+CONFORMANCE_CASES = CONFORMANCE / "report" / "cases.ttl"
+FIXTURES = TESTS / "fixtures"
 
 
 def expectations(path: Path, keyword: str) -> list[tuple[str, ...]]:

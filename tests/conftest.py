@@ -1,4 +1,5 @@
-"""Shared fixtures: engines per kind, a CLI runner, the conformance suite (skipped when absent)."""
+"""Shared fixtures: engines per kind, a CLI runner, the conformance graph, the bundled graphs,
+and small synthetic graphs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 from cstograph.engine import ENGINE_NAMES, make_engine
 from cstograph.load import load_dataset
 
-from cgtest import CONFORMANCE
+from cgtest import CONFORMANCE, CONFORMANCE_CASES
 
 
 @pytest.fixture(params=ENGINE_NAMES)
@@ -38,3 +39,35 @@ def conformance() -> Path:
     if not CONFORMANCE.is_dir():
         pytest.skip("the shared conformance suite is not beside this checkout")
     return CONFORMANCE
+
+from cstograph.resources import graphs_dir
+from cstograph.synth import synthesize
+
+
+
+@pytest.fixture(scope="session")
+def conformance_cases() -> Path:
+    if not CONFORMANCE_CASES.is_file():
+        pytest.skip(f"the public conformance graph is not beside this checkout ({CONFORMANCE_CASES.name} absent)")
+    return CONFORMANCE_CASES
+
+
+@pytest.fixture(scope="session")
+def bundled_graphs() -> Path:
+    folder = graphs_dir()
+    if not folder.is_dir() or not any(folder.glob("*.ttl")):
+        pytest.skip("the bundled graphs/ folder is absent from this checkout")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def synth_small(tmp_path_factory):
+    """A 60-request synthetic graph (about 2k triples) and its expected verdicts."""
+    graph = synthesize(60, seed=11)
+    path = tmp_path_factory.mktemp("synth") / "synth-60.ttl"
+    path.write_text(graph.turtle, encoding="utf-8")
+    return path, graph
+
+
+def graph_sets(request, names):
+    return [request.getfixturevalue(name) for name in names]

@@ -7,13 +7,20 @@ sees the query. Updates (including ``LOAD``) are refused too: cstograph only rea
 
 from __future__ import annotations
 
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+import threading
+
 
 from cstograph.errors import QueryError, UnsafeQueryError
 
 
+# rdflib's parser (pyparsing) is not thread-safe: concurrent parses fail at random (seen under
+# `cstograph serve` with several clients). Parsing takes milliseconds, so parses take turns.
+_PARSE_LOCK = threading.Lock()
+
+
 def _walk(node):
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     yield node
     if isinstance(node, CompValue):
         for value in node.values():
@@ -31,11 +38,15 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
 
     ``source`` names the query (a file name) in error messages.
     """
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate  # 60 ms: only when a query is checked
+    from rdflib.plugins.sparql.parserutils import CompValue
     try:
-        parsed = parseQuery(text)
+        with _PARSE_LOCK:
+            parsed = parseQuery(text)
     except Exception as query_exc:
         try:
-            parseUpdate(text)
+            with _PARSE_LOCK:
+                parseUpdate(text)
         except Exception:
             raise QueryError(
                 f"{source}: SPARQL syntax error: " + " ".join(str(query_exc).split())

@@ -27,6 +27,7 @@ class ValidationIssue:
 @dataclass(frozen=True)
 class ValidationReport:
     issues: tuple[ValidationIssue, ...]
+    engine: str = "pyshacl"
 
     @property
     def violations(self) -> tuple[ValidationIssue, ...]:
@@ -46,6 +47,31 @@ def _text(graph: Graph, node, prop) -> str | None:
 def validate_dataset(dataset: Dataset, shapes: Graph | None = None) -> ValidationReport:
     """Validate the union of all graphs in ``dataset`` (which holds the ontology) with pyshacl."""
     return validate_graph(union_graph(dataset), shapes)
+
+
+def store_union_graph(store) -> Graph:
+    """All triples of a pyoxigraph store (every graph) as one rdflib Graph, for pyshacl."""
+    from cstograph.engine import ox_to_rdflib
+
+    graph = Graph()
+    cache: dict = {}
+
+    def term(t):
+        key = (type(t), t.value) if not hasattr(t, "datatype") else None
+        if key is None:
+            return ox_to_rdflib(t)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = ox_to_rdflib(t)
+        return found
+
+    graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in store)
+    return graph
+
+
+def validate_store(store, shapes: Graph | None = None) -> ValidationReport:
+    """Validate everything in a pyoxigraph store (data plus ontology) with pyshacl."""
+    return validate_graph(store_union_graph(store), shapes)
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None, focus_nodes=None) -> ValidationReport:

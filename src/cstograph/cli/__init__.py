@@ -15,8 +15,9 @@ import typer
 
 from cstograph import __version__
 from cstograph.cli import (
-    explain_command, import_command, infer_command, query_commands, reliability_command,
-    report_command, timeline_command, validate_command, viz_command,
+    explain_command, import_command, infer_command, load_command, query_commands,
+    reliability_command, report_command, serve_command, synth_command, timeline_command,
+    validate_command, viz_command,
 )
 
 EPILOG = (
@@ -61,6 +62,9 @@ app.add_typer(import_command.app, name="import")
 app.command("reliability", epilog=EPILOG)(reliability_command.reliability)
 app.command("viz", epilog=EPILOG)(viz_command.viz)
 app.command("timeline", epilog=EPILOG)(timeline_command.timeline)
+app.command("load", epilog=EPILOG)(load_command.load)
+app.command("synth", epilog=EPILOG)(synth_command.synth)
+app.command("serve", epilog=EPILOG)(serve_command.serve)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import sys
 from datetime import datetime
@@ -14,6 +15,10 @@ import typer
 from cstograph.engine import ENGINE_NAMES
 from cstograph.errors import CstographError
 from cstograph.render import FORMATS
+
+# rdflib logs a full traceback (as a warning) for every ill-typed literal such as
+# "1990-02-30"^^xsd:date; validation reports those as violations, so the log is only noise.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 PathsArgument = Annotated[
     Optional[list[Path]],
@@ -77,18 +82,29 @@ AsOfOption = Annotated[
 ]
 
 
-def load_validated(paths, *, force: bool):
-    """Load the data and validate it; on violations print them and exit 1 unless ``force``.
+def open_checked(paths, engine: str = "oxigraph", store=None, endpoint=None, *, force: bool = False):
+    """Open the data (files, --store or --endpoint) and validate it; on violations print them and
+    exit 1 unless ``force``. Returns ``(data, has_accounts)``.
 
-    Returns the dataset. Commands that report verdicts use this, so nothing is reported on
-    data the shapes reject unless the user asks for it.
+    Data holding accounts (named graphs declared cg:Account) is validated one account view at
+    a time (see validate.validate_views); other data by the engine's own validator.
     """
-    from cstograph.load import load_dataset
+    from cstograph.queries import run_named
     from cstograph.validate import validate_views
 
-    dataset = load_dataset(paths)
-    validation = validate_views(dataset)
-    if not validation.conforms:
+    data = open_data(paths, engine, store, endpoint)
+    has_accounts = bool(run_named(data.engine, "accounts").rows)
+    if has_accounts and endpoint:
+        from cstograph.data import UsageError
+
+        raise UsageError(
+            f"{data.description} holds accounts (cg:Account graphs), which cstograph separates only on local data",
+            hint="pass the files as PATH arguments or use --store DIR",
+        )
+    validation = validate_views(data.rdflib_dataset()) if has_accounts else data.validate()
+    if validation is None:
+        error(f"not validated: {data.description} is remote (validate the files before 'cstograph load --endpoint')")
+    elif not validation.conforms:
         violations = validation.violations
         for issue in violations[:MAX_VIOLATIONS_SHOWN]:
             typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
@@ -101,7 +117,7 @@ def load_validated(paths, *, force: bool):
             )
             raise typer.Exit(1)
         error(f"reporting on data with {len(violations)} violation(s) because of --force")
-    return dataset
+    return data, has_accounts
 
 
 ForceOption = Annotated[
@@ -117,3 +133,22 @@ def user_errors():
         yield
     except CstographError as exc:
         fail(exc.message, exc.hint)
+
+
+StoreOption = Annotated[
+    Optional[Path],
+    typer.Option("--store", help="Use a store folder made by 'cstograph load PATH... --store DIR' (no re-parsing).",
+                 show_default=False),
+]
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option("--endpoint", help="Run the queries on this SPARQL 1.1 query endpoint (e.g. http://127.0.0.1:7878/query).",
+                 show_default=False),
+]
+
+
+def open_data(paths, engine: str = "oxigraph", store: Path | None = None, endpoint: str | None = None):
+    """The data named by PATH arguments, --store or --endpoint, with its engine (see cstograph.data)."""
+    from cstograph.data import open_data as _open_data
+
+    return _open_data(paths or None, engine=engine, store=store, endpoint=endpoint)

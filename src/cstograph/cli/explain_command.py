@@ -6,7 +6,8 @@ import typer
 
 from cstograph.assess import open_engine
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EngineOption, ForceOption, PathsArgument, load_validated,
+    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument,
+    StoreOption, open_checked,
     resolve_format, user_errors,
 )
 from cstograph.explain import explain_request, find_request
@@ -21,6 +22,8 @@ def explain(
     as_of: AsOfOption = None,
     force: ForceOption = False,
     engine: EngineOption = "oxigraph",
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Explain a request's verdict: the obligation and its trigger, the membership that made the
     requester a party, the events and where they happened, and every response, each with its sources.
@@ -29,8 +32,12 @@ def explain(
     """
     fmt = resolve_format(fmt, ("text", "json"))
     with user_errors():
-        dataset = load_validated(paths, force=force)
-        engine_ = open_engine(dataset, engine, according_to=according_to, as_of=as_of.date() if as_of else None)
-        iri = find_request(engine_, request, dataset.namespace_manager)
+        data, has_accounts = open_checked(paths, engine, store, endpoint, force=force)
+        if has_accounts or according_to or as_of:  # a view of the data: computed on a local copy
+            engine_ = open_engine(data.rdflib_dataset(), engine, according_to=according_to,
+                                  as_of=as_of.date() if as_of else None)
+        else:
+            engine_ = data.engine
+        iri = find_request(engine_, request, data.namespaces)
         explanation = explain_request(engine_, iri)
     typer.echo(render_explanation(explanation, fmt), nl=False)

@@ -5,8 +5,10 @@ from typing import Annotated
 
 import typer
 
-from cstograph.cli.common import EngineOption, ForceOption, PathsArgument, load_validated, user_errors
-from cstograph.engine import make_engine
+from cstograph.assess import open_engine
+from cstograph.cli.common import (
+    AccordingToOption, EngineOption, ForceOption, PathsArgument, StoreOption, open_checked, user_errors,
+)
 from cstograph.errors import CstographError
 from cstograph.infer import materialise, statuses
 from cstograph.load import FORMATS_BY_SUFFIX
@@ -23,9 +25,12 @@ def infer(
     ] = False,
     force: ForceOption = False,
     engine: EngineOption = "oxigraph",
+    store: StoreOption = None,
+    according_to: AccordingToOption = None,
 ) -> None:
     """Materialise the verdicts as RDF: cg:status, cg:statusReason, cg:triggeredObligation,
-    cg:obligedAlly and the facts behind them, computed by the rules in queries/infer/.
+    cg:obligedAlly and the facts behind them, computed by the rules in queries/infer/ on the
+    undisputed data (or on one account with --according-to).
 
     Example: cstograph infer -o verdicts.ttl
     """
@@ -36,8 +41,9 @@ def infer(
                 f"{output}: cannot tell the output format from the suffix",
                 hint="use .ttl, .nt, .jsonld or .rdf",
             )
-        dataset = load_validated(paths, force=force)
-        inference = materialise(make_engine(engine, dataset))
+        data, _ = open_checked(paths, engine, store, force=force)
+        dataset = data.rdflib_dataset()  # the rules add triples: they run on a copy
+        inference = materialise(open_engine(dataset, engine, according_to=according_to))
         graph = inference.graph
         if with_data:
             from cstograph.load import union_graph

@@ -5,12 +5,10 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import (
-    EngineOption, FormatOption, PathsArgument, resolve_format, stdout_is_terminal, terminal_width,
-    user_errors,
+    EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption, open_data, resolve_format,
+    stdout_is_terminal, terminal_width, user_errors,
 )
-from cstograph.engine import make_engine
 from cstograph.guard import check_query_is_safe
-from cstograph.load import load_dataset
 from cstograph.queries import bind_params, bundled_queries, parse_param_options, resolve_query, run_query
 from cstograph.render import render_result, render_table
 
@@ -28,6 +26,8 @@ def query(
     allow_network: Annotated[
         bool, typer.Option("--allow-network", help="Allow SERVICE, FROM and FROM NAMED (they may fetch remote data).")
     ] = False,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Run a bundled query or your own SPARQL file over the data (no validation).
 
@@ -38,11 +38,11 @@ def query(
         spec = resolve_query(name)
         if spec.kind == "file":  # bundled queries are checked once, by the test suite
             check_query_is_safe(spec.text, allow_network=allow_network, source=spec.path.name)
-        dataset = load_dataset(paths)
-        bindings = bind_params(spec, parse_param_options(params or []), dataset.namespace_manager)
-        result = run_query(make_engine(engine, dataset), spec, bindings)
+        data = open_data(paths, engine, store, endpoint)
+        bindings = bind_params(spec, parse_param_options(params or []), data.namespaces)
+        result = run_query(data.engine, spec, bindings)
     typer.echo(
-        render_result(result, fmt, namespaces=dataset.namespace_manager, color=stdout_is_terminal(),
+        render_result(result, fmt, namespaces=data.namespaces, color=stdout_is_terminal(),
                       width=terminal_width()),
         nl=False,
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import (
-    EngineOption, FormatOption, PathsArgument, fail, load_validated, resolve_format,
+    EngineOption, FormatOption, PathsArgument, fail, open_checked, resolve_format,
     stdout_is_terminal, terminal_width, user_errors,
 )
 
@@ -35,13 +35,12 @@ def reliability(
 
     Example: cstograph reliability reliability.ttl --format markdown
     """
-    from cstograph.engine import make_engine
     from cstograph.reliability import CITATION, fulfilment_table, render_fulfilment
 
     fmt = resolve_format(fmt)
     with user_errors():
-        dataset = load_validated(paths, force=force)
-        rows = fulfilment_table(make_engine(engine, dataset))
+        data, _ = open_checked(paths, engine, force=force)
+        rows = fulfilment_table(data.engine)
         if not rows:
             fail(
                 "the data holds no alliance-war observations (cg:WarOccasion)",

@@ -6,9 +6,10 @@ import typer
 
 from cstograph.allies import ally_duties, reliability, selectivity
 from cstograph.assess import assess, open_engine
+from cstograph.classify import classify_requests
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EngineOption, ForceOption, FormatOption, PathsArgument,
-    fail, load_validated, resolve_format,
+    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption,
+    PathsArgument, StoreOption, fail, open_checked, resolve_format,
     stdout_is_terminal, terminal_width, user_errors,
 )
 from cstograph.render import render_ally_report, render_selectivity, render_verdicts
@@ -25,6 +26,8 @@ def report(
     ] = False,
     force: ForceOption = False,
     engine: EngineOption = "oxigraph",
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
     according_to: AccordingToOption = None,
     as_of: AsOfOption = None,
     by_ally: Annotated[
@@ -45,10 +48,10 @@ def report(
     if by_ally and show_selectivity:
         fail("--by-ally and --selectivity are two reports: choose one")
     with user_errors():
-        dataset = load_validated(paths, force=force)
+        data, has_accounts = open_checked(paths, engine, store, endpoint, force=force)
         day = as_of.date() if as_of else None
         if by_ally or show_selectivity:
-            engine_ = open_engine(dataset, engine, according_to=according_to, as_of=day)
+            engine_ = open_engine(data.rdflib_dataset(), engine, according_to=according_to, as_of=day)
             color, width = stdout_is_terminal(), terminal_width()
             if by_ally:
                 duties = ally_duties(engine_)
@@ -57,7 +60,10 @@ def report(
                 text = render_selectivity(selectivity(engine_), fmt, color=color, width=width)
             typer.echo(text, nl=False)
             return
-        verdicts = assess(dataset, engine, according_to=according_to, as_of=day)
+        if has_accounts or according_to or day:  # views of the data: computed on a local copy
+            verdicts = assess(data.rdflib_dataset(), engine, according_to=according_to, as_of=day)
+        else:
+            verdicts = classify_requests(data.engine)
     shown = verdicts if all_requests else [v for v in verdicts if v.status == "unmet"]
     title = "Assistance requests" if all_requests else "Unmet obligations"
     if according_to:

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cstograph.cli.common import PathsArgument, error, fail, user_errors
+
+MAX_VIOLATIONS_SHOWN = 10
+
+
+def _refuse_violations(report, force: bool) -> None:
+    violations = report.violations
+    for issue in violations[:MAX_VIOLATIONS_SHOWN]:
+        typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
+    if len(violations) > MAX_VIOLATIONS_SHOWN:
+        typer.echo(f"... and {len(violations) - MAX_VIOLATIONS_SHOWN} more", err=True)
+    if not force:
+        error(
+            f"the data violates the shapes ({len(violations)} violation(s)); nothing loaded",
+            hint="fix the data (see 'cstograph validate'), or pass --force to load it anyway",
+        )
+        raise typer.Exit(1)
+    error(f"loading data with {len(violations)} violation(s) because of --force")
+
+
+def load(
+    paths: PathsArgument = None,
+    store: Annotated[
+        Optional[Path],
+        typer.Option("--store", help="Write an on-disk Oxigraph store into this folder.", show_default=False),
+    ] = None,
+    endpoint: Annotated[
+        Optional[str],
+        typer.Option("--endpoint", help="Upload to this server: its SPARQL Update URL (or Graph Store URL with --method gsp).",
+                     show_default=False),
+    ] = None,
+    method: Annotated[
+        str, typer.Option("--method", help="How to upload to --endpoint: update (SPARQL 1.1 INSERT DATA) or gsp (Graph Store Protocol POST).")
+    ] = "update",
+    graph: Annotated[
+        Optional[str],
+        typer.Option("--graph", help="With --endpoint: put everything into this named graph (Virtuoso needs one).",
+                     show_default=False),
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="With --store: replace an existing store.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Load even when the data violates the shapes.")] = False,
+) -> None:
+    """Validate the data once and load it (with the ontology) into a store folder or a SPARQL server.
+
+    Afterwards 'report', 'query' and 'validate' take --store DIR (or --endpoint URL) and skip the
+    parsing. With no PATH the bundled graphs are loaded.
+
+    Example: cstograph load big/ --store cg-store && cstograph report --store cg-store
+    """
+    if (store is None) == (endpoint is None):
+        fail("name one target: --store DIR or --endpoint URL")
+    started = time.perf_counter()
+    with user_errors():
+        from cstograph.data import validate_oxigraph_store as validate_store
+
+        if store is not None:
+            from cstograph.store import create_store
+
+            checked = {}
+
+            def validate_then_decide(oxstore):
+                report = validate_store(oxstore, paths=paths)
+                if not report.conforms:
+                    _refuse_violations(report, force)
+                checked["report"] = report
+                return report
+
+            info, _ = create_store(store, paths, replace=replace, validate=validate_then_decide)
+            typer.echo(
+                f"Loaded {info.triples} triples from {len(info.files)} file(s) (and the ontology) into {store} "
+                f"in {time.perf_counter() - started:.1f} s; {info.violations} violation(s)."
+            )
+            return
+        from cstograph.endpoint import upload
+        from cstograph.store import load_files
+
+        loaded = load_files(paths)
+        report = validate_store(loaded.store, paths=paths)
+        if not report.conforms:
+            _refuse_violations(report, force)
+        summary = upload(loaded.store, endpoint, method=method, graph=graph)
+        typer.echo(
+            f"Uploaded {summary.triples} triples from {len(loaded.files)} file(s) (and the ontology) to {endpoint} "
+            f"in {summary.requests} request(s), {time.perf_counter() - started:.1f} s."
+        )

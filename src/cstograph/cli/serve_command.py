@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import ipaddress
+import sys
+from typing import Annotated
+
+import typer
+
+from cstograph.cli.common import PathsArgument, StoreOption, error, fail, open_data, user_errors
+
+
+def serve(
+    paths: PathsArgument = None,
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one and prints it).")] = 7878,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds before a query gets 503.")] = 30.0,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many rows or triples per answer.")] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", help="Queries evaluated at the same time.")] = 4,
+    allow_network: Annotated[
+        bool, typer.Option("--allow-network", help="Allow SERVICE, FROM and FROM NAMED (they may fetch remote data).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False,
+) -> None:
+    """Serve the data as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    Updates and LOAD are refused; SERVICE, FROM and FROM NAMED too unless --allow-network.
+    Stop it with Ctrl-C.
+
+    Example: cstograph serve --store cg-store --port 7878
+    """
+    from cstograph.serve import ServeSettings, make_server
+
+    if timeout <= 0 or limit < 1 or workers < 1:
+        fail("--timeout, --limit and --workers must be positive")
+    with user_errors():
+        data = open_data(paths, "oxigraph", store, None)
+    try:
+        is_loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        is_loopback = host == "localhost"
+    if not is_loopback:
+        error(f"listening on {host}: the endpoint is reachable from other machines")
+    settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers)
+    try:
+        server, _ = make_server(data.store, host, port, settings, quiet=quiet)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    bound_host, bound_port = server.server_address[:2]
+    typer.echo(f"Serving {data.description} at http://{bound_host}:{bound_port}/sparql (read-only; Ctrl-C stops)")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

@@ -1,0 +1,266 @@
+"""Oxigraph stores: files loaded straight into pyoxigraph (no rdflib parse), in memory or on disk.
+
+The placement of triples is the one ``load.py`` gives rdflib: triples from triple formats go to
+the default graph, named graphs from TriG and N-Quads stay named; queries see the union.
+Blank nodes are renamed per file, so two files that both say ``_:b0`` do not share a node.
+
+A persistent store is a folder made by ``cstograph load PATH... --store DIR``: pyoxigraph's
+RocksDB files plus ``cstograph-store.json``, which records what was loaded and what validation
+found at load time, so later commands open the folder in milliseconds without re-parsing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cstograph import __version__
+from cstograph.errors import CstographError, GraphLoadError
+from cstograph.load import expand_paths, rdf_format_for
+from cstograph.resources import graphs_dir, ontology_path
+
+METADATA_FILE = "cstograph-store.json"
+RESULTS_DIR = "results"
+STORE_FORMAT = 1
+# The report's queries, answered at load time from memory and kept as SPARQL TSV files beside
+# the store: the store is read-only afterwards, so the answers cannot go stale, and a changed
+# query text (a new cstograph version) simply misses and runs on the store.
+MATERIALISED_QUERIES = ("request-status", "responses", "unmet-obligations")
+
+_OX_FORMATS = {
+    "turtle": "TURTLE",
+    "trig": "TRIG",
+    "nt": "N_TRIPLES",
+    "nquads": "N_QUADS",
+    "n3": "N3",
+    "xml": "RDF_XML",
+    "json-ld": "JSON_LD",
+}
+_PREFIX_LINE = re.compile(rb"(?im)^[ \t]*@?prefix[ \t]+([A-Za-z][\w.-]*|):[ \t]*<([^>\s]*)>")
+_XMLNS = re.compile(rb'xmlns:([A-Za-z][\w.-]*)="([^"]+)"')
+
+
+class StoreError(CstographError):
+    """A store folder is missing, not a cstograph store, or locked by another process."""
+
+
+def ox_format(path: Path):
+    import pyoxigraph as ox
+
+    fmt = rdf_format_for(path)
+    if fmt is None or fmt not in _OX_FORMATS:
+        raise GraphLoadError(f"{path}: unknown RDF format")
+    return getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+
+
+def scan_prefixes(path: Path, data: bytes | None = None) -> dict[str, str]:
+    """Prefix declarations of a Turtle/TriG/N3 (or RDF/XML) file, for display and --param values."""
+    try:
+        data = path.read_bytes() if data is None else data
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    pattern = _XMLNS if rdf_format_for(path) == "xml" else _PREFIX_LINE
+    for match in pattern.finditer(data):
+        prefix, iri = match.group(1).decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace")
+        found.setdefault(prefix, iri)
+    return found
+
+
+def _describe_ox_error(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def load_file(store, path: Path) -> None:
+    """Load one RDF file into a pyoxigraph store; errors name the file and line."""
+    fmt = ox_format(path)
+    try:
+        store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise GraphLoadError(f"{path}: not valid {rdf_format_for(path)}: {_describe_ox_error(exc)}") from exc
+    except (OSError, ValueError) as exc:
+        raise GraphLoadError(f"{path}: cannot load: {_describe_ox_error(exc)}") from exc
+
+
+@dataclass
+class LoadedData:
+    """A pyoxigraph store with the data (and the ontology), and the prefixes the files declared."""
+
+    store: object
+    files: list[Path]
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def load_files(paths: Sequence[Path] | None, store=None, *, with_ontology: bool = True) -> LoadedData:
+    """Files and folders (the bundled graphs when none) plus the ontology, into a pyoxigraph store."""
+    import pyoxigraph as ox
+
+    files = expand_paths(paths if paths else [graphs_dir()])
+    store = ox.Store() if store is None else store
+    prefixes: dict[str, str] = {}
+    every = ([ontology_path()] if with_ontology else []) + files
+    for file in every:
+        load_file(store, file)
+        for prefix, iri in scan_prefixes(file).items():
+            prefixes.setdefault(prefix, iri)
+    return LoadedData(store, files, prefixes)
+
+
+# ---------------------------------------------------------------- persistent stores
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    path: Path
+    files: tuple[str, ...]
+    triples: int
+    loaded_at: str
+    prefixes: dict[str, str]
+    violations: int | None  # None: not validated at load time
+    validated_with: str | None
+    materialised: dict[str, str] = field(default_factory=dict)  # query key -> TSV file (absolute)
+
+
+def read_store_info(directory: Path) -> StoreInfo:
+    meta = directory / METADATA_FILE
+    if not directory.is_dir():
+        raise StoreError(
+            f"{directory}: no such store folder",
+            hint=f"create it with 'cstograph load PATH... --store {directory}'",
+        )
+    if not meta.is_file():
+        raise StoreError(
+            f"{directory}: not a cstograph store (no {METADATA_FILE})",
+            hint=f"create it with 'cstograph load PATH... --store {directory}'",
+        )
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        if data.get("format") != STORE_FORMAT:
+            raise StoreError(
+                f"{directory}: store format {data.get('format')!r} is not {STORE_FORMAT}",
+                hint="load the data again with 'cstograph load PATH... --store DIR'",
+            )
+        return StoreInfo(
+            path=directory,
+            files=tuple(data["files"]),
+            triples=int(data["triples"]),
+            loaded_at=data["loaded_at"],
+            prefixes=dict(data.get("prefixes", {})),
+            violations=data.get("violations"),
+            validated_with=data.get("validated_with"),
+            materialised={key: str(directory / RESULTS_DIR / name)
+                          for key, name in data.get("materialised", {}).items()
+                          if (directory / RESULTS_DIR / name).is_file()},
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"{directory / METADATA_FILE}: unreadable store metadata ({exc})") from exc
+
+
+def open_store(directory: Path, *, read_only: bool = True):
+    """Open an existing store folder (read-only by default: several processes may read it)."""
+    import pyoxigraph as ox
+
+    info = read_store_info(directory)
+    try:
+        store = ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
+    except OSError as exc:
+        raise StoreError(
+            f"{directory}: cannot open the store: {_describe_ox_error(exc)}",
+            hint="is another 'cstograph load' writing to it?",
+        ) from exc
+    return store, info
+
+
+def write_json_atomically(path: Path, payload: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def create_store(
+    directory: Path,
+    paths: Sequence[Path] | None,
+    *,
+    replace: bool = False,
+    validate=None,
+) -> tuple[StoreInfo, object]:
+    """Load files into a new on-disk store in ``directory``.
+
+    ``validate`` is an optional callable taking the store and returning a ValidationReport; its
+    violation count is recorded so that ``report --store`` can refuse non-conforming data
+    without validating again. Returns the store info and the validation report (or None).
+    """
+    import pyoxigraph as ox
+
+    if directory.exists() and any(directory.iterdir()):
+        if not (directory / METADATA_FILE).is_file():
+            raise StoreError(
+                f"{directory}: folder exists and is not a cstograph store; refusing to write into it",
+                hint="name a new or empty folder",
+            )
+        if not replace:
+            raise StoreError(
+                f"{directory}: a store already exists there",
+                hint="pass --replace to load it again from scratch",
+            )
+        import shutil
+
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    # Load into memory first: a bad file leaves no half-written store behind, and Store.load
+    # is as fast as bulk_load with less memory. Then write the whole dataset to disk at once.
+    loaded = load_files(paths)
+    report = validate(loaded.store) if validate is not None else None
+    materialised = _materialise(loaded.store, directory / RESULTS_DIR)
+    try:
+        disk = ox.Store(str(directory))
+        disk.bulk_extend(loaded.store)
+        disk.flush()
+        disk.optimize()
+        triples = len(disk)
+        del disk
+    except OSError as exc:
+        raise StoreError(f"{directory}: cannot write the store: {_describe_ox_error(exc)}") from exc
+    payload = {
+        "format": STORE_FORMAT,
+        "cstograph": __version__,
+        "files": [str(f.resolve()) for f in loaded.files],
+        "triples": triples,
+        "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "prefixes": loaded.prefixes,
+        "violations": None if report is None else len(report.violations),
+        "validated_with": None if report is None else report.engine,
+        "materialised": materialised,
+    }
+    write_json_atomically(directory / METADATA_FILE, payload)
+    return read_store_info(directory), report
+
+
+def _materialise(store, folder: Path) -> dict[str, str]:
+    """Answer the report's queries now (in memory, fast) and keep the answers as TSV files."""
+    import pyoxigraph as ox
+
+    from cstograph.engine import query_key
+    from cstograph.queries import get_query
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, str] = {}
+    for name in MATERIALISED_QUERIES:
+        text = get_query(name).text
+        result = store.query(text, use_default_graph_as_union=True)
+        result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
+        written[query_key(text)] = f"{name}.tsv"
+    return written

@@ -1,0 +1,73 @@
+"""Comparison helpers shared by the cross-engine and server tests."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import BNode, Literal
+from rdflib.term import Node
+
+from cstograph.engine import QueryResult
+from cstograph.queries import QuerySpec, bundled_queries, coerce_param
+
+# Values for required parameters (dates fall inside the fixtures' periods).
+SAMPLE_PARAMS = {"onDate": "2005-06-01"}
+
+
+def _unordered_lists(text: str) -> str:
+    """GROUP_CONCAT's order is engine-defined (SPARQL 1.1 fixes none), so texts are compared as
+    multisets of words: a missing, extra or different word still fails, a reordered list does not."""
+    return " ".join(sorted(re.findall(r"[^\s,;:()]+", text)))
+
+
+def term_key(term: Node | None) -> str:
+    if term is None:
+        return "UNBOUND"
+    if isinstance(term, BNode):
+        return "_:bnode"  # engines name blank nodes differently
+    if isinstance(term, Literal) and term.datatype is not None:
+        return f'"{term}"^^<{term.datatype}>'
+    if isinstance(term, Literal):
+        return f'"{_unordered_lists(str(term))}"@{term.language or ""}'
+    return term.n3()
+
+
+def canonical(result: QueryResult):
+    """Rows as sorted tuples of comparable strings (order-insensitive), or the boolean/graph size."""
+    if result.kind == "select":
+        return result.variables, sorted(tuple(term_key(t) for t in row) for row in result.rows)
+    if result.kind == "ask":
+        return result.boolean
+    return sorted(tuple(term_key(t) for t in triple) for triple in result.graph)
+
+
+def shipped_queries() -> list[QuerySpec]:
+    return list(bundled_queries().values())
+
+
+def sample_bindings(spec: QuerySpec, engine=None) -> dict:
+    """Values for the required parameters; ``request`` is the data's first request (by date)."""
+    bindings = {}
+    for p in spec.params:
+        if not p.required:
+            continue
+        if p.name == "request":
+            from cstograph.queries import run_named
+
+            rows = run_named(engine, "request-labels").rows if engine is not None else ()
+            bindings[p.name] = rows[0][0] if rows else coerce_param(p, "http://example.org/no-request")
+        else:
+            bindings[p.name] = coerce_param(p, SAMPLE_PARAMS[p.name])
+    return bindings
+
+
+def verdict_keys(verdicts) -> list[tuple]:
+    """Verdicts in a comparable form (reason texts as word multisets, responses sorted)."""
+    keys = []
+    for v in verdicts:
+        keys.append((
+            v.request, v.requester, v.addressee, v.obligation, v.date, v.status, v.alliance,
+            _unordered_lists(v.reason), _unordered_lists(v.requester_label), _unordered_lists(v.obligation_label),
+            tuple(sorted((r.response, r.responder, r.type, r.date, r.fulfils) for r in v.responses)),
+        ))
+    return sorted(keys)

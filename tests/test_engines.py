@@ -1,0 +1,78 @@
+"""The same query files give the same rows on every embedded engine and on a persistent store."""
+
+from __future__ import annotations
+
+import pytest
+
+from cstograph.classify import classify_requests
+from cstograph.data import UsageError, open_data
+from cstograph.engine import OxigraphEngine, RdflibEngine
+from cstograph.load import load_dataset
+from cstograph.queries import run_query
+from cstograph.store import create_store
+from helpers import canonical, sample_bindings, shipped_queries, verdict_keys
+
+from cgtest import FIXTURES
+
+GRAPHS = ["mini", "conformance_cases", "bundled_graphs", "synth_small"]
+
+
+@pytest.fixture(params=GRAPHS)
+def data_paths(request):
+    if request.param == "mini":
+        return [FIXTURES / "mini.trig"]
+    value = request.getfixturevalue(request.param)
+    return [value[0]] if isinstance(value, tuple) else [value]
+
+
+@pytest.fixture
+def engines(data_paths, tmp_path):
+    """Oxigraph from files, Oxigraph via rdflib's parse, rdflib, and a reopened on-disk store."""
+    dataset = load_dataset(data_paths)
+    create_store(tmp_path / "store", data_paths)
+    return {
+        "oxigraph-files": open_data(data_paths).engine,
+        "oxigraph-dataset": OxigraphEngine(dataset),
+        "rdflib": RdflibEngine(load_dataset(data_paths)),
+        "store": open_data(store=tmp_path / "store").engine,
+    }
+
+
+@pytest.mark.parametrize("spec", shipped_queries(), ids=lambda s: s.name)
+def test_every_shipped_query_gives_identical_results_on_every_engine(spec, engines):
+    results = {name: canonical(run_query(engine, spec, sample_bindings(spec, engines["rdflib"]))) for name, engine in engines.items()}
+    reference = results.pop("rdflib")
+    for name, got in results.items():
+        assert got == reference, f"{spec.name}: {name} differs from rdflib"
+
+
+def test_the_verdicts_are_identical_on_every_engine(engines):
+    verdicts = {name: verdict_keys(classify_requests(engine)) for name, engine in engines.items()}
+    reference = verdicts.pop("rdflib")
+    assert reference, "the graph has requests"
+    for name, got in verdicts.items():
+        assert got == reference, name
+
+
+def test_synthetic_verdicts_are_the_expected_ones(synth_small):
+    path, graph = synth_small
+    got = {v.request: v.status for v in classify_requests(open_data([path]).engine)}
+    assert got == graph.expected
+
+
+def test_blank_nodes_of_different_files_stay_apart(tmp_path):
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    one.write_text('_:b <http://example.org/p> "1" .\n')
+    two.write_text('_:b <http://example.org/p> "2" .\n')
+    engine = open_data([one, two]).engine
+    rows = engine.query("SELECT DISTINCT ?s WHERE { ?s <http://example.org/p> ?o }").rows
+    assert len(rows) == 2
+
+
+def test_options_that_name_the_data_twice_are_refused(tmp_path):
+    with pytest.raises(UsageError):
+        open_data([FIXTURES / "mini.trig"], store=tmp_path)
+    with pytest.raises(UsageError):
+        open_data(store=tmp_path, endpoint="http://127.0.0.1:9/query")
+    with pytest.raises(UsageError):
+        open_data(store=tmp_path, engine="rdflib")

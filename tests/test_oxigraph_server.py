@@ -1,0 +1,107 @@
+"""A real Oxigraph server (the `oxigraph` wheel) on 127.0.0.1: upload with `load --endpoint`,
+then every shipped query and the report over HTTP equal the embedded results."""
+
+from __future__ import annotations
+
+
+import pytest
+from typer.testing import CliRunner
+
+from cstograph.classify import classify_requests
+from cstograph.cli import app
+from cstograph.data import open_data
+from cstograph.endpoint import EndpointEngine, EndpointError
+from cstograph.queries import run_query
+from cgtest import FIXTURES
+from helpers import canonical, sample_bindings, shipped_queries, verdict_keys
+from servers import find_program, free_port, running
+
+OXIGRAPH = find_program("oxigraph")
+pytestmark = pytest.mark.skipif(
+    OXIGRAPH is None, reason="the Oxigraph server is not installed (pip install oxigraph; it is in the [test] extra)"
+)
+GRAPHS = ["mini", "conformance_cases", "bundled_graphs", "synth_small"]
+
+
+def _paths(request, name):
+    if name == "mini":
+        return [FIXTURES / "mini.trig"]
+    value = request.getfixturevalue(name)
+    return [value[0]] if isinstance(value, tuple) else [value]
+
+
+@pytest.fixture(params=GRAPHS)
+def loaded_server(request):
+    """An in-memory read-write Oxigraph server loaded through `cstograph load --endpoint`."""
+    paths = _paths(request, request.param)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    args = [OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "60"]
+    with running(args, base + "/query?query=ASK%7B%7D"):
+        result = CliRunner().invoke(app, ["load", *map(str, paths), "--endpoint", base + "/update"])
+        assert result.exit_code == 0, result.output
+        yield paths, base
+
+
+def test_every_shipped_query_over_http_equals_embedded(loaded_server):
+    paths, base = loaded_server
+    remote = EndpointEngine(base + "/query")
+    local = open_data(paths).engine
+    for spec in shipped_queries():
+        bindings = sample_bindings(spec, local)
+        assert canonical(run_query(remote, spec, bindings)) == canonical(run_query(local, spec, bindings)), spec.name
+
+
+def test_report_over_http_equals_embedded(loaded_server):
+    paths, base = loaded_server
+    remote = verdict_keys(classify_requests(EndpointEngine(base + "/query")))
+    assert remote == verdict_keys(classify_requests(open_data(paths).engine))
+    assert remote
+
+
+def test_report_command_with_endpoint(loaded_server):
+    paths, base = loaded_server
+    runner = CliRunner()
+    remote = runner.invoke(app, ["report", "--all", "--format", "json", "--endpoint", base + "/query"])
+    if any(p.is_dir() and (p / "accounts.trig").exists() for p in paths):
+        # contested accounts are separated on local data only: refused, with the way out
+        assert remote.exit_code == 2 and "holds accounts" in remote.stderr and "--store" in remote.stderr
+        return
+    local = runner.invoke(app, ["report", "--all", "--format", "json", *map(str, paths)])
+    assert remote.exit_code == 0, remote.output
+    import json
+
+    strip = lambda out: sorted((r["request"], r["status"]) for r in json.loads(out[out.index("["):]))
+    assert strip(remote.stdout) == strip(local.stdout)
+
+
+def test_graph_store_protocol_upload_and_a_read_only_server(tmp_path, synth_small):
+    """gsp upload into a disk-backed server, then the same folder served read-only."""
+    path, graph = synth_small
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    location = tmp_path / "oxdb"
+    with running([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                 base + "/query?query=ASK%7B%7D"):
+        result = CliRunner().invoke(app, ["load", str(path), "--endpoint", base + "/store", "--method", "gsp"])
+        assert result.exit_code == 0, result.output
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running([OXIGRAPH, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                 base + "/query?query=ASK%7B%7D"):
+        verdicts = classify_requests(EndpointEngine(base + "/query"))
+    assert {v.request: v.status for v in verdicts} == graph.expected
+
+
+def test_an_unreachable_endpoint_is_one_line_and_exit_2():
+    result = CliRunner().invoke(app, ["report", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+    assert result.exit_code == 2
+    assert "cannot reach" in result.output and "Traceback" not in result.output
+
+
+def test_a_server_error_is_an_endpoint_error():
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running([OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}"], base + "/query?query=ASK%7B%7D"):
+        with pytest.raises(EndpointError, match="HTTP 400"):
+            EndpointEngine(base + "/query").query("SELECT * WHERE { ?s ?p }")

@@ -1,0 +1,168 @@
+"""`cstograph serve` as a real process on 127.0.0.1, queried by real clients over a real socket."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import csv
+import io
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from rdflib import Graph, URIRef
+
+from cgtest import FIXTURES
+
+CG = "https://w3id.org/cstograph/ns#"
+STATES = f"SELECT ?s WHERE {{ ?s a <{CG}State> }} ORDER BY ?s"
+
+
+@contextlib.contextmanager
+def cstograph_serve(*args: str):
+    """Start `cstograph serve --port 0 ...`, read the URL it prints, stop it at the end."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cstograph", "serve", "--port", "0", "--quiet", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = process.stdout.readline()  # the server prints its URL before serving
+        assert line.startswith("Serving"), (line, process.stderr.read() if process.poll() is not None else "")
+        url = line.split(" at ", 1)[1].split()[0]
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    with cstograph_serve(str(FIXTURES / "mini.trig"), "--limit", "5", "--timeout", "1", "--workers", "2") as url:
+        yield url
+
+
+def http(url: str, *, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def test_sparqlwrapper_get_and_post_json_and_xml(endpoint):
+    from SPARQLWrapper import GET, JSON, POST, XML, SPARQLWrapper
+
+    for method in (GET, POST):
+        client = SPARQLWrapper(endpoint)
+        client.setMethod(method)
+        client.setQuery(STATES)
+        client.setReturnFormat(JSON)
+        rows = client.query().convert()["results"]["bindings"]
+        assert [r["s"]["value"] for r in rows] == ["http://example.org/mini/A", "http://example.org/mini/B"]
+        client.setReturnFormat(XML)
+        document = client.query().convert()
+        assert len(document.getElementsByTagName("result")) == 2
+
+
+def test_rdflib_sparqlstore_reads_terms_back(endpoint):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(store=SPARQLStore(endpoint, returnFormat="json"))
+    labels = {str(row.l): row.l.language for row in graph.query(
+        "SELECT ?l WHERE { <http://example.org/mini/A> <http://www.w3.org/2000/01/rdf-schema#label> ?l }")}
+    assert labels == {"Alpha": "en", "Альфа": "ru"}
+    assert graph.query(f"ASK {{ <http://example.org/mini/B> a <{CG}State> }}").askAnswer is True
+
+
+def test_csv_tsv_and_construct_formats(endpoint):
+    query = urllib.parse.quote(STATES)
+    status, headers, body = http(f"{endpoint}?query={query}", headers={"Accept": "text/csv"})
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(body.decode()))) == [["s"], ["http://example.org/mini/A"], ["http://example.org/mini/B"]]
+    status, _, body = http(f"{endpoint}?query={query}&format=tsv")
+    assert body.decode().splitlines() == ["?s", "<http://example.org/mini/A>", "<http://example.org/mini/B>"]
+    construct = urllib.parse.quote(f"CONSTRUCT {{ ?s a <{CG}State> }} WHERE {{ ?s a <{CG}State> }}")
+    for accept, fmt in (("text/turtle", "turtle"), ("application/n-triples", "nt")):
+        status, headers, body = http(f"{endpoint}?query={construct}", headers={"Accept": accept})
+        assert status == 200 and headers["Content-Type"].startswith(accept)
+        graph = Graph().parse(data=body, format=fmt)
+        assert set(graph.subjects()) == {URIRef("http://example.org/mini/A"), URIRef("http://example.org/mini/B")}
+
+
+def test_sparql_query_post_body(endpoint):
+    status, _, body = http(endpoint, data=STATES.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 2
+
+
+def test_updates_load_and_other_methods_are_refused(endpoint):
+    form = urllib.parse.urlencode({"update": f"INSERT DATA {{ <urn:x> a <{CG}State> }}"}).encode()
+    assert http(endpoint, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    body = b"LOAD <http://127.0.0.1:9/data.ttl>"
+    assert http(endpoint, data=body, headers={"Content-Type": "application/sparql-update"})[0] == 403
+    form = urllib.parse.urlencode({"query": "DROP ALL"}).encode()
+    assert http(endpoint, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    assert http(endpoint, data=b"x", method="PUT")[0] == 405
+    count = urllib.parse.quote(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{CG}State> }}")
+    _, _, body = http(f"{endpoint}?query={count}")
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "2"  # nothing was inserted
+
+
+def test_syntax_errors_are_400(endpoint):
+    assert http(f"{endpoint}?query={urllib.parse.quote('SELECT * WHERE { ?s ?p }')}")[0] == 400
+
+
+def test_result_limit_cuts_and_says_so(endpoint):
+    query = urllib.parse.quote("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    status, headers, body = http(f"{endpoint}?query={query}")
+    assert status == 200 and headers["X-Cstograph-Truncated"] == "true"
+    assert len(json.loads(body)["results"]["bindings"]) == 5
+
+
+def test_a_query_past_the_timeout_gets_503(endpoint):
+    slow = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }")
+    started = time.monotonic()
+    status, _, body = http(f"{endpoint}?query={slow}")
+    assert status == 503 and b"did not finish" in body
+    assert time.monotonic() - started < 10
+
+
+def test_bounded_concurrent_load_has_no_errors():
+    """8 client threads, 400 queries in all, on loopback; prints queries per second."""
+    with cstograph_serve(str(FIXTURES / "mini.trig"), "--workers", "4") as url:
+        query = urllib.parse.quote(f"SELECT ?s ?l WHERE {{ ?s a <{CG}State> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")
+
+        def one(_):
+            status, _, body = http(f"{url}?query={query}")
+            return status, len(json.loads(body)["results"]["bindings"]) if status == 200 else body
+
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(one, range(400)))
+        elapsed = time.monotonic() - started
+    statuses = [a[0] for a in answers]
+    # 503 'busy' is allowed only as back-pressure; every answered query must be right
+    assert all(s in (200, 503) for s in statuses), set(statuses)
+    assert all(a[1] == 3 for a in answers if a[0] == 200)
+    ok = statuses.count(200)
+    assert ok >= 300, f"too many refusals: {len(statuses) - ok}"
+    print(f"\nserve: {ok} queries answered in {elapsed:.2f} s = {ok / elapsed:.0f} queries/s, "
+          f"{len(statuses) - ok} busy refusals, 0 errors")
+
+
+def test_serving_a_store(tmp_path):
+    store = tmp_path / "store"
+    subprocess.run([sys.executable, "-m", "cstograph", "load", str(FIXTURES / "mini.trig"), "--store", str(store)],
+                   check=True, capture_output=True)
+    with cstograph_serve("--store", str(store)) as url:
+        _, _, body = http(f"{url}?query={urllib.parse.quote(STATES)}")
+    assert len(json.loads(body)["results"]["bindings"]) == 2

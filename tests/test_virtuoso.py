@@ -1,0 +1,190 @@
+"""A real Virtuoso (Debian's virtuoso-opensource) on 127.0.0.1 with its own config file: data
+uploaded with `cstograph load --endpoint`, then every shipped query, the verdicts and the
+set-based validation over HTTP equal the embedded results, graph by graph."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from typer.testing import CliRunner
+
+from cstograph.classify import classify_requests
+from cstograph.cli import app
+from cstograph.data import open_data
+from cstograph.endpoint import EndpointEngine
+from cstograph.fastshacl import validate_with_engine
+from cstograph.load import load_shapes
+from cstograph.queries import run_query
+from cstograph.synth import synthesize
+from cgtest import FIXTURES
+from helpers import canonical, sample_bindings, shipped_queries, verdict_keys
+from servers import find_program, free_port, wait_until_ready
+from test_fastshacl import key
+
+VIRTUOSO, ISQL = find_program("virtuoso-t"), find_program("isql-vt")
+pytestmark = pytest.mark.skipif(
+    VIRTUOSO is None or ISQL is None,
+    reason="Virtuoso is not installed (Debian package virtuoso-opensource, listed in .ci/apt-packages.txt)",
+)
+VAD = "/usr/share/virtuoso-opensource-7/vad"
+INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {d}, {vad}
+VADInstallDir = {vad}/
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 12000
+MaxQueryMem = 1G
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+MaxClientConnections = 10
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 300
+MaxQueryCostEstimationTime = 0
+MaxSortedTopRows = 100000
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("virtuoso")
+    sql, http = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=sql, http=http, vad=VAD))
+    process = subprocess.Popen([VIRTUOSO, "+configfile", str(folder / "virtuoso.ini"), "+foreground"],
+                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{http}/sparql"
+    try:
+        wait_until_ready(base + "?query=ASK%7B%7D", process, seconds=90)
+        grant = subprocess.run([ISQL, f"127.0.0.1:{sql}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+                               capture_output=True, text=True, timeout=60)
+        assert grant.returncode == 0, grant.stderr
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _paths(request, name, tmp_path_factory):
+    if name == "mini":
+        return [FIXTURES / "mini.trig"]
+    if name == "defects":
+        return [FIXTURES / "defects.ttl"]
+    if name == "unseen":  # a graph generated with another seed and size than any other test
+        path = tmp_path_factory.mktemp("unseen") / "unseen.ttl"
+        path.write_text(synthesize(400, seed=20261126).turtle)
+        return [path]
+    value = request.getfixturevalue(name)
+    return [value[0]] if isinstance(value, tuple) else [value]
+
+
+@pytest.fixture(scope="module", params=["mini", "conformance_cases", "bundled_graphs", "synth_small", "unseen", "defects"])
+def loaded(request, virtuoso, tmp_path_factory):
+    paths = _paths(request, request.param, tmp_path_factory)
+    graph = f"urn:cstograph:test:{request.param}"
+    result = CliRunner().invoke(app, ["load", *map(str, paths), "--force", "--endpoint", virtuoso, "--graph", graph])
+    assert result.exit_code == 0, result.output
+    return request.param, paths, EndpointEngine(virtuoso, default_graph=graph)
+
+
+# Known Virtuoso 7.2.5 faults (each checked below to still differ, so a fix is noticed):
+KNOWN_WRONG = {
+    # On the mini fixture (not on the other graphs), FILTER (?startDate <= ?onDate) with ?onDate
+    # an xsd:date from a one-row VALUES (or BIND, or a constant in the query text) is false for
+    # every stored date: 0 rows instead of the two members. A two-row VALUES gives the right rows.
+    ("members-on-date", "mini"): "Virtuoso compares an xsd:date constant with stored dates as false",
+    # not a Virtuoso fault: these tests upload every graph into one named graph, so the account
+    # graphs (cg:Account) do not exist on the server
+    ("accounts", "bundled_graphs"): "the account graphs are merged into one graph on upload",
+}
+# Columns Virtuoso gets wrong while the rest of the row is right: the 'reason' sentence of a
+# not-triggered request whose event another request also concerns says "no recorded event"
+# (the GROUP_CONCAT sub-select of request-status.rq loses the shared event); statuses agree.
+# The event-type columns of view-nodes and explain-events come from a sub-select over
+# `?class rdfs:subClassOf* cg:Event`; Virtuoso 7.2 leaves them unbound (the rows are right).
+KNOWN_WRONG_COLUMNS = {"request-status": {"reason"}, "view-nodes": {"detail"}, "explain-events": {"types"}}
+
+
+def _masked(result, columns):
+    variables, rows = result
+    keep = [i for i, v in enumerate(variables) if v not in columns]
+    return [variables[i] for i in keep], sorted(tuple(row[i] for i in keep) for row in rows)
+
+
+def test_every_shipped_query_equals_embedded(loaded):
+    name, paths, remote = loaded
+    if name == "defects":
+        pytest.skip("the defects fixture is for validation; reports refuse such data")
+    local = open_data(paths).engine
+    for spec in shipped_queries():
+        if spec.kind == "validation":  # run filled, by test_set_based_validation_equals_embedded
+            continue
+        if spec.kind == "infer":  # the rules add triples, so `infer` runs them in-process only
+            continue
+        bindings = sample_bindings(spec, local)
+        here, there = canonical(run_query(local, spec, bindings)), canonical(run_query(remote, spec, bindings))
+        if spec.name in KNOWN_WRONG_COLUMNS:
+            here, there = _masked(here, KNOWN_WRONG_COLUMNS[spec.name]), _masked(there, KNOWN_WRONG_COLUMNS[spec.name])
+        if (spec.name, name) in KNOWN_WRONG:
+            if here[1]:
+                assert there != here, f"{spec.name} now works on Virtuoso: remove it from KNOWN_WRONG"
+            continue
+        if there != here:
+            rows_here, rows_there = (here[1], there[1]) if isinstance(here, tuple) else (here, there)
+            only_here = [r for r in rows_here if r not in rows_there][:3]
+            only_there = [r for r in rows_there if r not in rows_here][:3]
+            pytest.fail(f"{spec.name} on {name}: embedded only {only_here}; Virtuoso only {only_there}")
+
+
+def test_verdicts_equal_embedded(loaded):
+    name, paths, remote = loaded
+    if name == "defects":
+        pytest.skip("the defects fixture is for validation")
+    without_reason = lambda keys: [k[:7] + k[8:] for k in keys]  # see KNOWN_WRONG_COLUMNS
+    got = without_reason(verdict_keys(classify_requests(remote)))
+    assert got and got == without_reason(verdict_keys(classify_requests(open_data(paths).engine)))
+
+
+def test_set_based_validation_equals_embedded(loaded):
+    _, paths, remote = loaded
+    shapes = load_shapes()
+    local = validate_with_engine(open_data(paths).engine, shapes)
+    assert sorted(map(key, validate_with_engine(remote, shapes).issues)) == sorted(map(key, local.issues))
+
+
+def test_report_command_on_virtuoso(virtuoso, conformance_cases):
+    graph = "urn:cstograph:test:cli"
+    runner = CliRunner()
+    assert runner.invoke(app, ["load", str(conformance_cases), "--endpoint", virtuoso, "--graph", graph]).exit_code == 0
+    remote = runner.invoke(app, ["report", "--all", "-f", "csv", "--endpoint", f"{virtuoso}?default-graph-uri={graph}"])
+    local = runner.invoke(app, ["report", "--all", "-f", "csv", str(conformance_cases)])
+    assert remote.exit_code == 0, remote.output
+    status = lambda out: sorted(line.split(",")[0] + line.split(",")[5] for line in out.splitlines()[1:])
+    assert status(remote.stdout) == status(local.stdout)
