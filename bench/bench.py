@@ -67,8 +67,10 @@ def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
         if step == "load":
             from cstograph.store import create_store
 
+            from cstograph.data import validate_oxigraph_store
+
             shutil.rmtree(store_dir, ignore_errors=True)
-            create_store(store_dir, [path])
+            create_store(store_dir, [path], validate=validate_oxigraph_store)  # as `cstograph load` does
             _emit("load", time.perf_counter() - started)
             return
         data = open_data(store=store_dir)
