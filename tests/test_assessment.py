@@ -17,6 +17,9 @@ from cstograph.validate import validate_views
 
 from cgtest import CASES
 
+# The bundled queries these tests run through allies.py and explain.py (see test_queries.py).
+QUERIES_RUN_HERE = ("ally-responses", "selectivity", "explain-obligation", "explain-memberships",
+                    "explain-events", "request-labels", "accounts")
 ACCOUNTS = CASES / "accounts" / "contested.trig"
 ALLIES = CASES / "allies" / "allies.ttl"
 SMALL = CASES / "queries" / "small.ttl"
@@ -44,6 +47,16 @@ def test_according_to_one_account(who, expected):
         who = "ex:accountY"
     verdicts = {local(v.request): v.status for v in assess(dataset, "oxigraph", according_to=who)}
     assert verdicts == {"r1": expected, "r2": "unmet", "r3": "met"}
+
+
+def test_accounts_query():
+    from cstograph.queries import run_named
+
+    from cstograph.engine import make_engine
+
+    rows = run_named(make_engine("oxigraph", load_dataset([ACCOUNTS])), "accounts").records()
+    assert [(local(str(r["account"])), str(r["label"]), local(str(r["accountOf"]))) for r in rows] == [
+        ("accountX", "Arland's account", "A"), ("accountY", "Borduria's account", "B")]
 
 
 def test_according_to_errors():
