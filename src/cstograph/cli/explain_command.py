@@ -28,7 +28,7 @@ def explain(
     """Explain a request's verdict: the obligation and its trigger, the membership that made the
     requester a party, the events and where they happened, and every response, each with its sources.
 
-    Example: cstograph explain "13 September 2022"
+    Example: cstograph explain "Article 4 of the Collective Security Treaty"
     """
     fmt = resolve_format(fmt, ("text", "json"))
     with user_errors():
