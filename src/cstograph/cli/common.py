@@ -82,6 +82,22 @@ AsOfOption = Annotated[
 ]
 
 
+def refuse_violations(validation, force: bool, *, doing: str) -> None:
+    """Print the violations (the first few) and exit 1, unless ``force``: then warn and go on."""
+    violations = validation.violations
+    for issue in violations[:MAX_VIOLATIONS_SHOWN]:
+        typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
+    if len(violations) > MAX_VIOLATIONS_SHOWN:
+        typer.echo(f"... and {len(violations) - MAX_VIOLATIONS_SHOWN} more", err=True)
+    if not force:
+        error(
+            f"the data violates the shapes ({len(violations)} violation(s)); nothing {doing}ed",
+            hint=f"fix the data (see 'cstograph validate'), or pass --force to {doing} anyway",
+        )
+        raise typer.Exit(1)
+    error(f"going on with {len(violations)} violation(s) because of --force")
+
+
 def open_checked(paths, engine: str = "oxigraph", store=None, endpoint=None, *, force: bool = False):
     """Open the data (files, --store or --endpoint) and validate it; on violations print them and
     exit 1 unless ``force``. Returns ``(data, has_accounts)``.
@@ -105,18 +121,7 @@ def open_checked(paths, engine: str = "oxigraph", store=None, endpoint=None, *, 
     if validation is None:
         error(f"not validated: {data.description} is remote (validate the files before 'cstograph load --endpoint')")
     elif not validation.conforms:
-        violations = validation.violations
-        for issue in violations[:MAX_VIOLATIONS_SHOWN]:
-            typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
-        if len(violations) > MAX_VIOLATIONS_SHOWN:
-            typer.echo(f"... and {len(violations) - MAX_VIOLATIONS_SHOWN} more", err=True)
-        if not force:
-            error(
-                f"the data violates the shapes ({len(violations)} violation(s)); nothing reported",
-                hint="fix the data (see 'cstograph validate'), or pass --force to report anyway",
-            )
-            raise typer.Exit(1)
-        error(f"reporting on data with {len(violations)} violation(s) because of --force")
+        refuse_violations(validation, force, doing="report")
     return data, has_accounts
 
 

@@ -6,24 +6,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstograph.cli.common import PathsArgument, error, fail, user_errors
-
-MAX_VIOLATIONS_SHOWN = 10
-
+from cstograph.cli.common import PathsArgument, fail, refuse_violations, user_errors
 
 def _refuse_violations(report, force: bool) -> None:
-    violations = report.violations
-    for issue in violations[:MAX_VIOLATIONS_SHOWN]:
-        typer.echo(f"Violation: <{issue.focus}>: {issue.message}", err=True)
-    if len(violations) > MAX_VIOLATIONS_SHOWN:
-        typer.echo(f"... and {len(violations) - MAX_VIOLATIONS_SHOWN} more", err=True)
-    if not force:
-        error(
-            f"the data violates the shapes ({len(violations)} violation(s)); nothing loaded",
-            hint="fix the data (see 'cstograph validate'), or pass --force to load it anyway",
-        )
-        raise typer.Exit(1)
-    error(f"loading data with {len(violations)} violation(s) because of --force")
+    refuse_violations(report, force, doing="load")
 
 
 def load(
