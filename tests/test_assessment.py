@@ -232,3 +232,44 @@ def test_cli_report_variants(runner):
     assert both.exit_code == 2 and "choose one" in both.stderr
     selective = runner.invoke(app, ["report", "--selectivity", "-f", "csv", str(ALLIES)])
     assert selective.stdout.splitlines()[0].startswith("guarantor,case,date")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_according_to_flips_exactly_the_requests_whose_deciding_fact_differs(seed, tmp_path):
+    """On random graphs: an account that adds, for every request, a response of a type that
+    fulfils its obligation changes exactly the unmet requests (to met), and nothing else."""
+    from rdflib import Dataset, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+    from randomgraphs import random_graph
+
+    cg = Namespace("https://w3id.org/cstograph/ns#")
+    base = random_graph(seed)
+    dataset = Dataset()
+    for triple in base:
+        dataset.add(triple)
+    account = URIRef("http://example.org/random/account")
+    dataset.add((account, RDF.type, cg.Account))
+    dataset.add((account, RDFS.label, Literal("the helpers' account")))
+    graph = dataset.graph(account)
+    fulfilling = {cg.CollectiveDefence: cg.MilitaryDeployment, cg.Consultation: cg.Consultations}
+    for n, request in enumerate(sorted(base.subjects(RDF.type, cg.AssistanceRequest))):
+        obligation_type = base.value(base.value(request, cg.invokes), cg.obligationType)
+        response = URIRef(f"http://example.org/random/help{n}")
+        graph.add((response, RDF.type, cg.Response))
+        graph.add((response, cg.respondsTo, request))
+        graph.add((response, cg.responder, URIRef("http://example.org/random/S0")))
+        graph.add((response, cg.responseType, fulfilling[obligation_type]))
+        graph.add((response, cg.date, Literal(base.value(request, cg.date).toPython(), datatype=XSD.date)))
+        graph.add((response, DCTERMS.source, URIRef("http://example.org/random/src")))
+    path = tmp_path / "random.trig"
+    path.write_text(dataset.serialize(format="trig"))
+    loaded = load_dataset([path])
+    base_view = {v.request: v for v in assess(loaded, "oxigraph")}
+    helped = {v.request: v.status for v in assess(loaded, "oxigraph", according_to="helpers")}
+    assert set(helped) == set(base_view)
+    assert {"unmet", "not-triggered"} <= {v.status for v in base_view.values()}  # both cases occur
+    for request, verdict in base_view.items():
+        expected = "met" if verdict.status == "unmet" else verdict.status
+        assert helped[request] == expected, request
+        assert bool(verdict.contested) == (verdict.status == "unmet"), request
