@@ -46,9 +46,14 @@ def running(args: list[str], ready_url: str, **popen):
         wait_until_ready(ready_url, process)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a server this test started; kill it if it does not exit within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

@@ -18,6 +18,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from cgtest import FIXTURES
+from servers import stop
 
 CG = "https://w3id.org/cstograph/ns#"
 STATES = f"SELECT ?s WHERE {{ ?s a <{CG}State> }} ORDER BY ?s"
@@ -36,12 +37,7 @@ def cstograph_serve(*args: str):
         url = line.split(" at ", 1)[1].split()[0]
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 @pytest.fixture(scope="module")
