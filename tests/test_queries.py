@@ -149,6 +149,14 @@ def test_parameters_are_bound_not_pasted():
     assert bind_params(spec, {"onDate": "2020-01-01"})["onDate"] == Literal(dt.date(2020, 1, 1), datatype=XSD.date)
 
 
+def test_boolean_parameters():
+    spec = get_query("war-observations")
+    for word, value in (("true", True), ("YES", True), ("1", True), ("false", False), ("no", False), ("0", False)):
+        assert bind_params(spec, {"relevantOnly": word})["relevantOnly"] == Literal(value, datatype=XSD.boolean)
+    with pytest.raises(ParameterError, match="relevantOnly: 'maybe' is not a boolean"):
+        bind_params(spec, {"relevantOnly": "maybe"})
+
+
 def test_values_block_opens_the_where_group_of_construct_queries():
     query = "PREFIX ex: <http://e/#> CONSTRUCT { ?s ex:p ?o } WHERE { ?s ex:q ?o }"
     text = inline_values(query, {"s": URIRef("http://e/#a")})

@@ -4,8 +4,8 @@ Header keys (one per line, ``#+ key: value``):
 ``summary`` (required), ``description`` (may repeat), ``tags`` (comma-separated),
 ``columns`` (comma-separated result columns), and ``param`` (may repeat):
 ``#+ param: NAME TYPE required|optional -- what it means`` with TYPE one of iri, date, string,
-integer. Parameters are bound by the engine (substitution / initBindings), never pasted into
-the query text.
+integer, boolean. Parameters are bound by a VALUES block opening the WHERE group (see
+``inline_values``), serialised as RDF terms, so a value can never change the query's shape.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from cstograph.errors import ParameterError, QueryError
 from cstograph.resources import queries_dir
 
 HEADER_KEYS = {"summary", "description", "tags", "columns", "param"}
-PARAM_TYPES = {"iri", "date", "string", "integer"}
+PARAM_TYPES = {"iri", "date", "string", "integer", "boolean"}
+BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 _PARAM_LINE = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
 
 
@@ -76,7 +77,7 @@ def parse_header(text: str, path: Path) -> dict:
             if not match or match.group(2) not in PARAM_TYPES:
                 raise QueryError(
                     f"{path}:{number}: bad param line {value!r}",
-                    hint="write '#+ param: NAME iri|date|string|integer required|optional -- meaning'",
+                    hint="write '#+ param: NAME iri|date|string|integer|boolean required|optional -- meaning'",
                 )
             name, type_, need, meaning = match.groups()
             params.append(ParamSpec(name, type_, need == "required", meaning or ""))
@@ -143,6 +144,11 @@ def coerce_param(spec: ParamSpec, raw: str, namespaces: NamespaceManager | None 
             return Literal(int(raw), datatype=XSD.integer)
         except ValueError:
             raise ParameterError(f"parameter {spec.name}: {raw!r} is not an integer") from None
+    if spec.type == "boolean":
+        word = raw.strip().lower()
+        if word not in BOOLEAN_WORDS:
+            raise ParameterError(f"parameter {spec.name}: {raw!r} is not a boolean (true or false)")
+        return Literal(BOOLEAN_WORDS[word], datatype=XSD.boolean)
     if spec.type == "iri":
         return expand_iri(raw, namespaces, what=f"parameter {spec.name}")
     return Literal(raw)

@@ -16,10 +16,11 @@ from cstograph.queries import run_named
 from cstograph.render import render_csv, render_markdown, render_table
 
 ALL = "all"
-SUBSETS = (
-    (ALL, "All cases"),
+PERIODS = (
     (str(CG.Period1816to1944), "1816-1944"),
     (str(CG.Period1945to2003), "1945-2003"),
+)
+SUBSETS = (
     (str(CG.CollectiveDefence), "Defense"),
     (str(CG.OffensiveSupport), "Offense"),
     (str(CG.Neutrality), "Neutrality"),
@@ -41,7 +42,8 @@ CODING_NAMES = {
 
 @dataclass(frozen=True)
 class FulfilmentRow:
-    subset: str
+    period: str  # "all" or the IRI of a study period
+    subset: str  # "all", an obligation type or an alliance form
     subset_label: str
     coding: str
     coding_label: str
@@ -53,11 +55,35 @@ class FulfilmentRow:
     rate: float | None  # honoured / relevant
 
 
-def fulfilment_table(engine: Engine) -> list[FulfilmentRow]:
-    """The rows of the fulfilment table present in the data, in the paper's order."""
+def period_by_label(label: str) -> str:
+    """The IRI of a study period named as in the table ('1816-1944', '1945-2003')."""
+    for iri, name in PERIODS:
+        if label == name:
+            return iri
+    raise ValueError(f"unknown period {label!r} (periods: {', '.join(name for _, name in PERIODS)})")
+
+
+def _layout(period: str) -> list[tuple[str, str, str]]:
+    """(period, subset, label) of the rows to show, in the paper's order.
+
+    The whole table (period "all") is the paper's: all cases, each era, then each obligation
+    type and alliance form over both eras. One era's table repeats the layout within that era.
+    """
+    if period == ALL:
+        return ([(ALL, ALL, "All cases")] + [(p, ALL, name) for p, name in PERIODS]
+                + [(ALL, s, name) for s, name in SUBSETS])
+    era = dict(PERIODS)[period]
+    return [(period, ALL, era)] + [(period, s, f"{name}, {era}") for s, name in SUBSETS]
+
+
+def fulfilment_table(engine: Engine, period: str = ALL) -> list[FulfilmentRow]:
+    """The rows of the fulfilment table present in the data, in the paper's order.
+
+    ``period`` is "all" (the paper's table) or a period IRI from PERIODS (that era only).
+    """
     found = {}
     for record in run_named(engine, "fulfilment-table").records():
-        key = (str(record["subset"]), str(record["coding"]))
+        key = (str(record["period"]), str(record["subset"]), str(record["coding"]))
         rate = record["rate"]
         found[key] = (
             int(record["observations"].toPython()),
@@ -68,16 +94,17 @@ def fulfilment_table(engine: Engine) -> list[FulfilmentRow]:
             None if rate is None else float(rate.toPython()),
         )
     rows = []
-    for subset, subset_label in SUBSETS:
-        codings = STRICT_CODINGS + (LENIENT_CODINGS if subset in LENIENT_SUBSETS else ())
-        for coding in codings:
-            if (subset, coding) in found:
-                rows.append(FulfilmentRow(subset, subset_label, coding, CODING_NAMES[coding], *found[(subset, coding)]))
+    for row_period, subset, label in _layout(period):
+        lenient = subset in LENIENT_SUBSETS and (row_period == ALL or period != ALL)
+        for coding in STRICT_CODINGS + (LENIENT_CODINGS if lenient else ()):
+            counts = found.get((row_period, subset, coding))
+            if counts is not None:
+                rows.append(FulfilmentRow(row_period, subset, label, coding, CODING_NAMES[coding], *counts))
     return rows
 
 
 COLUMNS = ("Cases", "Coding", "Observations", "Does not apply", "Relevant", "Honoured", "Violated", "Rate")
-JSON_KEYS = ("subset", "subsetLabel", "coding", "codingLabel", "observations", "doesNotApply", "relevant",
+JSON_KEYS = ("period", "subset", "subsetLabel", "coding", "codingLabel", "observations", "doesNotApply", "relevant",
              "honoured", "violated", "rate")
 
 
@@ -91,7 +118,7 @@ def render_fulfilment(rows: Sequence[FulfilmentRow], fmt: str, *, color: bool = 
         return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return render_csv(
-            ["subset", "coding", *JSON_KEYS[4:]],
+            ["subset", "coding", *JSON_KEYS[5:]],
             [[r.subset_label, r.coding_label, r.observations, r.does_not_apply, r.relevant, r.honoured,
               r.violated, "" if r.rate is None else f"{r.rate:.4f}"] for r in rows],
         )

@@ -20,20 +20,19 @@ from cstograph.importers.reliability import import_reliability
 from cstograph.importers.stata import read_dta
 from cstograph.load import load_dataset, rdf_format_for
 from cstograph.namespaces import CG
-from cstograph.reliability import fulfilment_table
+from cstograph.queries import bind_params, get_query, run_query
+from cstograph.reliability import fulfilment_table, period_by_label
 from cstograph.resources import graphs_dir
 from cstograph.validate import validate_dataset
 
 BF_FILE = "alliance-reliability/BerkemeierFuhrmannRAP2018_0303.dta"
 
-# Published fulfilment rates, Berkemeier, M. and Fuhrmann, M. (2018), "Reassessing the
-# fulfillment of alliance commitments in war", Research & Politics 5(2), abstract (p. 1),
-# doi:10.1177/2053168018769375: "Our analysis reveals a lower compliance rate overall: 50%.
-# ... 66% of the time prior to 1945 but the compliance rate drops to 22% from 1945 to 2003.
-# Moreover, the rates of fulfillment for defense pacts (41%) and nonaggression pacts (37%) are
-# dramatically lower than offensive alliances (74%) and neutrality agreements (78%)."
-# The authors report these rates for their update of the Leeds, Long and Mitchell (2000) coding
-# rules to 1816-2003: the file's columns with the suffix LLM.
+# The published figures. Berkemeier, M. and Fuhrmann, M. (2018), "Reassessing the fulfillment of
+# alliance commitments in war", Research & Politics 5(2), doi:10.1177/2053168018769375.
+# (1) The abstract, p. 1: "a lower compliance rate overall: 50%. ... 66% of the time prior to 1945
+# but the compliance rate drops to 22% from 1945 to 2003. Moreover, the rates of fulfillment for
+# defense pacts (41%) and nonaggression pacts (37%) are dramatically lower than offensive alliances
+# (74%) and neutrality agreements (78%)."
 PUBLISHED_RATES_PERCENT = {
     "All cases": 50,
     "1816-1944": 66,
@@ -43,6 +42,30 @@ PUBLISHED_RATES_PERCENT = {
     "Offense": 74,
     "Neutrality": 78,
 }
+# (2) The counts behind those rates and behind Figures 1 and 2, as the authors give them in the
+# replication do-file distributed with the .dta file (dated 5 March 2018), in its comments on
+# "Figure 1", "Figure 2" and "Other figures mentioned in the paper": observations, "DNA" (does
+# not apply), relevant, fulfilled, and the rate as printed (percent, two decimals). All are for
+# the LLM coding rules (the file's columns with the suffix LLM).
+PUBLISHED_COUNTS = {
+    # subset label: (observations, does not apply, relevant, honoured, rate in percent)
+    "All cases": (576, 430, 146, 73, 50.00),
+    "1816-1944": (204, 112, 92, 61, 66.30),
+    "1945-2003": (372, 318, 54, 12, 22.22),
+    "Defense": (301, 199, 102, 42, 41.18),
+    "Offense": (73, 31, 42, 31, 73.81),
+    "Neutrality": (80, 35, 45, 35, 77.78),
+    "Non-aggression": (263, 214, 49, 18, 36.73),
+}
+# Defence pacts before and after 1945 (same do-file, "defense pact compliance pre- and
+# post-1945"): honoured / relevant and the rate printed.
+PUBLISHED_DEFENCE_BY_ERA = {
+    "1816-1944": (59, 36, 61.02),
+    "1945-2003": (43, 6, 13.95),
+}
+# Table 1 of the paper lists the post-1945 observations the alliance applied to (the do-file
+# lists warid, warname, atopid and honorLLM "if sample==0 & dnaLLM~=1"): 54 of them, 12 honoured
+# by the counts above.
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +90,15 @@ def sparql_table(reliability_ttl):
     return {(r.subset_label, r.coding_label): r for r in rows}
 
 
-def independent_table(path: Path) -> dict[tuple[str, str], tuple[int, int, int, int, int]]:
-    """(observations, does not apply, relevant, honoured, violated) counted directly from the columns."""
+def independent_table(path: Path, era: str | None = None) -> dict[tuple[str, str], tuple[int, int, int, int, int]]:
+    """(observations, does not apply, relevant, honoured, violated) counted directly from the columns.
+
+    ``era`` ('1816-1944' or '1945-2003') counts within one era, labelled as the era table is.
+    """
     rows = read_dta(path).rows
     one = lambda value: value == 1  # noqa: E731
+    if era is not None:
+        rows = [r for r in rows if r["sample"] == (1 if era == "1816-1944" else 0)]
     subsets = {
         "All cases": lambda r: True,
         "1816-1944": lambda r: r["sample"] == 1,
@@ -85,6 +113,9 @@ def independent_table(path: Path) -> dict[tuple[str, str], tuple[int, int, int, 
     }
     codings = {"LLM": ("LLM", None), "BF": ("BF", None),
                "LLM, lenient multilateral": ("LLM", "sabroskyhonorllm"), "BF, lenient multilateral": ("BF", "sabroskyhonorbf")}
+    if era is not None:
+        subsets = {(era if name == "All cases" else f"{name}, {era}"): keep for name, keep in subsets.items()
+                   if name not in ("1816-1944", "1945-2003")}
     table = {}
     for subset, keep in subsets.items():
         chosen = [r for r in rows if keep(r)]
@@ -100,6 +131,55 @@ def test_reliability_report_matches_the_published_rates(sparql_table):
     for subset, percent in PUBLISHED_RATES_PERCENT.items():
         row = sparql_table[(subset, "LLM")]
         assert round(100 * row.rate) == percent, (subset, row)
+
+
+def test_reliability_report_matches_the_published_counts_figure_by_figure(sparql_table):
+    for subset, (observations, dna, relevant, honoured, percent) in PUBLISHED_COUNTS.items():
+        row = sparql_table[(subset, "LLM")]
+        assert (row.observations, row.does_not_apply, row.relevant, row.honoured) == (observations, dna, relevant,
+                                                                                        honoured), subset
+        assert round(100 * row.rate, 2) == percent, subset
+
+
+def test_defence_pacts_by_era_match_the_published_counts(reliability_ttl):
+    engine = make_engine("oxigraph", load_dataset([reliability_ttl]))
+    for era, (relevant, honoured, percent) in PUBLISHED_DEFENCE_BY_ERA.items():
+        rows = {(r.subset_label, r.coding_label): r for r in fulfilment_table(engine, period_by_label(era))}
+        row = rows[(f"Defense, {era}", "LLM")]
+        assert (row.relevant, row.honoured, round(100 * row.rate, 2)) == (relevant, honoured, percent), era
+
+
+@pytest.mark.parametrize("era", ["1816-1944", "1945-2003"])
+def test_each_eras_table_matches_an_independent_count(reliability_ttl, shared_data, era):
+    expected = independent_table(shared_data / BF_FILE, era)
+    rows = fulfilment_table(make_engine("oxigraph", load_dataset([reliability_ttl])), period_by_label(era))
+    got = {(r.subset_label, r.coding_label): (r.observations, r.does_not_apply, r.relevant, r.honoured, r.violated)
+           for r in rows}
+    for key, counts in got.items():
+        assert counts == expected[key], key
+    # every strict row (9 subsets x 2 codings), lenient rows for the era and its multilateral alliances
+    lenient = {(era, "LLM, lenient multilateral"), (era, "BF, lenient multilateral"),
+               (f"Multilateral, {era}", "LLM, lenient multilateral"), (f"Multilateral, {era}", "BF, lenient multilateral")}
+    assert set(got) == {key for key in expected if "lenient" not in key[1]} | lenient
+
+
+def test_war_observations_reproduce_the_listing_of_table_1(reliability_ttl, shared_data):
+    """The post-1945 observations the alliance applied to: the same (war, ATOP id, honoured) as the .dta."""
+    expected = sorted(
+        (int(r["warid"]), int(r["atopid"]), r["honorLLM"] == 1)
+        for r in read_dta(shared_data / BF_FILE).rows if r["sample"] == 0 and r["dnaLLM"] != 1
+    )
+    engine = make_engine("oxigraph", load_dataset([reliability_ttl]))
+    spec = get_query("war-observations")
+    bindings = bind_params(spec, {"period": str(CG.Period1945to2003), "coding": str(CG.LLMCoding),
+                                  "relevantOnly": "true"})
+    listed = sorted(
+        (int(str(r["war"]).rsplit("-", 1)[1]), int(r["atopId"].toPython()), r["verdict"] == CG.Honoured)
+        for r in run_query(engine, spec, bindings).records()
+    )
+    assert listed == expected
+    assert len(listed) == PUBLISHED_COUNTS["1945-2003"][2]
+    assert sum(honoured for _, _, honoured in listed) == PUBLISHED_COUNTS["1945-2003"][3]
 
 
 def test_reliability_report_matches_an_independent_count_figure_by_figure(sparql_table, shared_data):

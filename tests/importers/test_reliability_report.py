@@ -12,6 +12,8 @@ from cstograph.cli import app
 from cstograph.engine import make_engine
 from cstograph.importers.reliability import import_reliability
 from cstograph.load import load_dataset
+from cstograph.namespaces import CG
+from cstograph.queries import bind_params, get_query, run_query
 from cstograph.reliability import fulfilment_table
 from fixture_files import BF_COLUMNS, bf_row, write_dta
 
@@ -38,8 +40,8 @@ def fixture_graph(tmp_path_factory):
     return path
 
 
-def table(path, engine="oxigraph"):
-    rows = fulfilment_table(make_engine(engine, load_dataset([path])))
+def table(path, engine="oxigraph", period="all"):
+    rows = fulfilment_table(make_engine(engine, load_dataset([path])), period)
     return {(r.subset_label, r.coding_label): (r.observations, r.does_not_apply, r.relevant, r.honoured, r.violated,
                                               None if r.rate is None else round(r.rate, 4)) for r in rows}
 
@@ -90,7 +92,8 @@ def test_cli_json_csv_markdown_table(runner, fixture_graph, tmp_path):
     records = json.loads(result.stdout)
     first = records[0]
     assert (first["subsetLabel"], first["codingLabel"], first["observations"], first["rate"]) == ("All cases", "LLM", 6, 0.25)
-    assert set(first) == {"subset", "subsetLabel", "coding", "codingLabel", "observations", "doesNotApply",
+    assert first["period"] == "all"
+    assert set(first) == {"period", "subset", "subsetLabel", "coding", "codingLabel", "observations", "doesNotApply",
                           "relevant", "honoured", "violated", "rate"}
     result = runner.invoke(app, ["reliability", str(fixture_graph), "-f", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -126,3 +129,68 @@ def test_cli_refuses_data_that_violates_the_shapes(runner, fixture_graph, tmp_pa
     assert result.exit_code == 1
     assert "violates the shapes" in result.stderr
     assert result.stdout == ""
+
+
+# The same rows within one era, worked out by hand from ROWS (the first three are 1816-1944).
+EXPECTED_1816_1944 = {
+    ("1816-1944", "LLM"): (3, 1, 2, 1, 1, 0.5),
+    ("1816-1944", "BF"): (3, 1, 2, 2, 0, 1.0),
+    ("1816-1944", "LLM, lenient multilateral"): (3, 1, 2, 2, 0, 1.0),
+    ("1816-1944", "BF, lenient multilateral"): (3, 1, 2, 2, 0, 1.0),
+    ("Defense, 1816-1944", "LLM"): (2, 0, 2, 1, 1, 0.5),
+    ("Defense, 1816-1944", "BF"): (2, 0, 2, 2, 0, 1.0),
+    ("Neutrality, 1816-1944", "LLM"): (1, 1, 0, 0, 0, None),
+    ("Neutrality, 1816-1944", "BF"): (1, 1, 0, 0, 0, None),
+    ("Consultation, 1816-1944", "LLM"): (1, 0, 1, 1, 0, 1.0),
+    ("Consultation, 1816-1944", "BF"): (1, 0, 1, 1, 0, 1.0),
+    ("Bilateral, 1816-1944", "LLM"): (2, 1, 1, 1, 0, 1.0),
+    ("Bilateral, 1816-1944", "BF"): (2, 1, 1, 1, 0, 1.0),
+    ("Multilateral, 1816-1944", "LLM"): (1, 0, 1, 0, 1, 0.0),
+    ("Multilateral, 1816-1944", "BF"): (1, 0, 1, 1, 0, 1.0),
+    ("Multilateral, 1816-1944", "LLM, lenient multilateral"): (1, 0, 1, 1, 0, 1.0),
+    ("Multilateral, 1816-1944", "BF, lenient multilateral"): (1, 0, 1, 1, 0, 1.0),
+}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_one_eras_table(fixture_graph, engine):
+    assert table(fixture_graph, engine, str(CG.Period1816to1944)) == EXPECTED_1816_1944
+
+
+def test_cli_period_option(runner, fixture_graph):
+    result = runner.invoke(app, ["reliability", str(fixture_graph), "--period", "1945-2003", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = {(r["subset"], r["coding"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+    # Korean war: 3180 violated, 3190 does not apply (LLM); Kargil: violated
+    assert rows[("1945-2003", "LLM")]["relevant"] == "2" and rows[("1945-2003", "LLM")]["violated"] == "2"
+    assert rows[("Offense, 1945-2003", "LLM")]["observations"] == "1"
+    assert not any(subset.endswith("1816-1944") or subset == "All cases" for subset, _ in rows)
+    result = runner.invoke(app, ["reliability", str(fixture_graph), "--period", "1900-1910"])
+    assert result.exit_code == 2
+    assert "unknown period '1900-1910'" in result.stderr and "1816-1944, 1945-2003" in result.stderr
+
+
+def observations(path, engine="oxigraph", **params):
+    engine = make_engine(engine, load_dataset([path]))
+    spec = get_query("war-observations")
+    rows = run_query(engine, spec, bind_params(spec, params)).records()
+    return [(str(r["war"]).rsplit("-", 1)[1], int(r["atopId"].toPython()), str(r["codingRules"]).rsplit("#", 1)[1],
+             str(r["verdict"]).rsplit("#", 1)[1]) for r in rows]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_war_observations_lists_the_relevant_cases_of_an_era(fixture_graph, engine):
+    listed = observations(fixture_graph, engine, period=str(CG.Period1945to2003), coding=str(CG.LLMCoding),
+                          relevantOnly="true")
+    # 3190 is "does not apply" under LLM and is left out
+    assert sorted(listed) == [("3", 3180, "LLMCoding", "Violated"), ("4", 4000, "LLMCoding", "Violated")]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_war_observations_parameters_narrow_the_list(fixture_graph, engine):
+    assert len(observations(fixture_graph, engine)) == 6 * 4  # every observation under four codings
+    assert len(observations(fixture_graph, engine, relevantOnly="false")) == 6 * 4
+    assert len(observations(fixture_graph, engine, coding=str(CG.BFCoding))) == 6
+    assert len(observations(fixture_graph, engine, period=str(CG.Period1816to1944))) == 3 * 4
+    relevant_bf = observations(fixture_graph, engine, coding=str(CG.BFCoding), relevantOnly="1")
+    assert sorted(a for _, a, _, _ in relevant_bf) == [1020, 1030, 3180, 3190]

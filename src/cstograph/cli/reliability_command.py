@@ -25,25 +25,37 @@ def reliability(
     force: Annotated[
         bool, typer.Option("--force", help="Report even when the data violates the shapes.")
     ] = False,
+    period: Annotated[
+        Optional[str],
+        typer.Option("--period", help="Only this era: 1816-1944 or 1945-2003 (the same rows within it, e.g. "
+                     "defence pacts before 1945).", show_default=False),
+    ] = None,
     engine: EngineOption = "oxigraph",
 ) -> None:
     """Fulfilment of alliance commitments in war: observations, does not apply, relevant, honoured, rate.
 
     Counts every cg:WarOccasion in the data (see 'cstograph import reliability') per coding (LLM,
     BF, and their lenient multilateral variants) for all cases, each period, each obligation
-    type, and bilateral vs multilateral alliances. The data is validated first.
+    type, and bilateral vs multilateral alliances. With --period, the same rows within one era.
+    The data is validated first.
 
     Example: cstograph reliability reliability.ttl --format markdown
+    Example: cstograph reliability reliability.ttl --period 1945-2003
     """
-    from cstograph.reliability import CITATION, fulfilment_table, render_fulfilment
+    from cstograph.reliability import ALL, CITATION, fulfilment_table, period_by_label, render_fulfilment
 
     fmt = resolve_format(fmt)
     with user_errors():
+        try:
+            period_iri = ALL if period is None else period_by_label(period)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--period") from None
         data, _ = open_checked(paths, engine, force=force)
-        rows = fulfilment_table(data.engine)
+        rows = fulfilment_table(data.engine, period_iri)
         if not rows:
+            where = "" if period is None else f" in {period}"
             fail(
-                "the data holds no alliance-war observations (cg:WarOccasion)",
+                f"the data holds no alliance-war observations (cg:WarOccasion){where}",
                 hint="import them first: cstograph import reliability FILE.dta -o reliability.ttl",
             )
         color = output is None and stdout_is_terminal()
