@@ -19,7 +19,7 @@ from cgtest import CASES
 
 # The bundled queries these tests run through allies.py and explain.py (see test_queries.py).
 QUERIES_RUN_HERE = ("ally-responses", "selectivity", "explain-obligation", "explain-memberships",
-                    "explain-events", "request-labels", "accounts")
+                    "explain-events", "explain-conditions", "request-labels", "accounts")
 ACCOUNTS = CASES / "accounts" / "contested.trig"
 ALLIES = CASES / "allies" / "allies.ttl"
 SMALL = CASES / "queries" / "small.ttl"
@@ -127,6 +127,22 @@ def test_explanation_chain_with_sources(engine_name):
     assert explanation.verdict.status == "unmet"
     assert "Treaty of Tor" in explanation.steps[0].text and "armed attack" in explanation.steps[0].text
     assert "on the territory of Avalon, by Brill" in explanation.steps[2].text
+
+
+def test_explanation_names_the_conditions_of_the_obligation(tmp_path):
+    engine = open_engine(load_dataset([SMALL]), "oxigraph")
+    assert "conditional" not in explain_request(engine, "http://example.org/q/r1").steps[0].text
+    conditions = tmp_path / "conditions.ttl"
+    conditions.write_text(
+        "@prefix cg: <https://w3id.org/cstograph/ns#> .\n"
+        "<http://example.org/q/art4> cg:hasCondition cg:SpecificAdversary, cg:NonProvocation .\n"
+    )
+    engine = open_engine(load_dataset([SMALL, conditions]), "oxigraph")
+    explanation = explain_request(engine, "http://example.org/q/r1")
+    text = explanation.steps[0].text
+    assert "conditional (" in text and "specific adversary" in text and "non-provocation" in text
+    assert "does not check conditions" in text
+    assert explanation.verdict.status == "unmet"  # conditions are named, not applied
 
 
 def test_explanation_of_a_request_not_triggered_names_the_failing_step():

@@ -78,6 +78,15 @@ def _yes(value) -> bool:
     return value is not None and value.toPython() is True
 
 
+def _conditions_note(engine: Engine, request: URIRef) -> str:
+    """Conditions coded on the obligation (e.g. by ATOP): named, since the verdict does not test them."""
+    names = [_s(c["conditionLabel"]) or _s(c["condition"])
+             for c in run_named(engine, "explain-conditions", {"request": request}).records()]
+    if not names:
+        return ""
+    return f" It is conditional ({', '.join(names)}); the classification does not check conditions."
+
+
 def explain_request(engine: Engine, request: str) -> Explanation:
     iri = URIRef(request)
     (verdict,) = classify_requests(engine, iri)
@@ -93,7 +102,8 @@ def explain_request(engine: Engine, request: str) -> Explanation:
             "obligation", _s(o["obligation"]),
             f"{verdict.requester_label} invoked {verdict.obligation_label}, in {_s(o['treatyLabel']) or _s(o['treaty'])}: "
             f"{_s(o['obligationTypeLabel']) or _s(o['obligationType'])}, triggered by '{_s(o['triggerLabel']) or _s(o['trigger'])}' "
-            f"(an event of type '{required}' on the requester's territory).",
+            f"(an event of type '{required}' on the requester's territory)."
+            + _conditions_note(engine, iri),
             None, tuple(dict.fromkeys(cite(o["obligation"]) + cite(o["treaty"]))),
         )
     ]
