@@ -8,7 +8,8 @@ import json
 import pytest
 
 from cstograph.allies import ally_duties, reliability, selectivity
-from cstograph.assess import assess, open_engine
+from cstograph.assess import assess, assess_data, open_engine
+from cstograph.data import open_data
 from cstograph.cli import app
 from cstograph.errors import CstographError
 from cstograph.explain import explain_request, find_request
@@ -16,6 +17,8 @@ from cstograph.load import load_dataset
 from cstograph.validate import validate_views
 
 from cgtest import CASES
+from helpers import verdict_keys
+from test_fastshacl import key as issue_key
 
 # The bundled queries these tests run through allies.py and explain.py (see test_queries.py).
 QUERIES_RUN_HERE = ("ally-responses", "selectivity", "explain-obligation", "explain-memberships",
@@ -77,6 +80,38 @@ def test_each_account_is_validated_with_the_undisputed_data(tmp_path):
     assert {(i.focus, i.path) for i in report.violations} == {
         ("http://example.org/acc/e3", "https://w3id.org/cstograph/ns#onTerritoryOf")
     }
+
+
+@pytest.mark.parametrize("case", ["contested", "broken", "bundled"])
+def test_account_views_validated_in_the_store_equal_pyshacl(tmp_path, case):
+    """Data.validate_views runs the compiled shapes on views of one Oxigraph store; the
+    reference is pyshacl on each rdflib view. Same issues, warnings included."""
+    if case == "bundled":
+        paths = None
+    else:
+        text = ACCOUNTS.read_text()
+        if case == "broken":  # an account gives e3 a second territory
+            text = text.replace("ex:e3 cg:attacker ex:C .", "ex:e3 cg:onTerritoryOf ex:C .")
+        path = tmp_path / f"{case}.trig"
+        path.write_text(text)
+        paths = [path]
+    fast = open_data(paths).validate_views()
+    reference = validate_views(load_dataset(paths))
+    assert fast.engine == "cstograph set-based SHACL" and reference.engine == "pyshacl"
+    assert sorted(map(issue_key, fast.issues)) == sorted(map(issue_key, reference.issues))
+    assert fast.conforms == (case != "broken")
+    assert open_data(paths).validate_views("pyshacl").engine == "pyshacl"
+
+
+def test_report_on_account_views_of_the_store_equals_the_rdflib_copy(engine_name):
+    """assess_data (views of the files' own store) and assess (views made from an rdflib copy) agree."""
+    for paths in (None, [ACCOUNTS]):
+        data = open_data(paths)
+        for according_to in (None, "Arland's account") if paths else (None,):
+            got = verdict_keys(assess_data(data, "oxigraph", according_to=according_to))
+            assert got == verdict_keys(assess(load_dataset(paths), engine_name, according_to=according_to))
+    contested = [v for v in assess_data(open_data(None), "oxigraph") if v.contested]
+    assert {v.date for v in contested} == {"2020-10-31", "2021-05-13"}
 
 
 def test_bundled_accounts_contest_2020_and_2021():

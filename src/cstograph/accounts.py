@@ -37,6 +37,17 @@ def find_accounts(dataset: Dataset) -> list[Account]:
     return accounts
 
 
+def accounts_in(engine) -> list[Account]:
+    """The accounts held by the data an engine queries (as find_accounts, without rdflib)."""
+    from cstograph.queries import run_named
+
+    accounts = []
+    for record in run_named(engine, "accounts").records():
+        iri, label, of = str(record["account"]), record["label"], record["accountOf"]
+        accounts.append(Account(iri, str(label) if label else iri.rsplit("/", 1)[-1], str(of) if of else None))
+    return accounts
+
+
 def account_view(dataset: Dataset, account: Account | None, accounts: list[Account]) -> Dataset:
     """The undisputed graphs plus ``account``'s graph (all other accounts left out)."""
     if not accounts:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from rdflib import Dataset
 
-from cstograph.accounts import Account, account_view, find_accounts, resolve_account
+from cstograph.accounts import Account, account_view, accounts_in, find_accounts, resolve_account
 from cstograph.asof import as_of_view
 from cstograph.classify import AccountVerdict, Verdict, classify_requests
 from cstograph.engine import Engine, OxigraphEngine, make_engine
@@ -49,13 +49,52 @@ def assess(
     dataset: Dataset, engine_name: str, *, according_to: str | None = None, as_of: dt.date | None = None
 ) -> list[Verdict]:
     accounts = find_accounts(dataset)
-    if according_to is not None:
-        account = resolve_account(accounts, according_to, dataset.namespace_manager)
+    if according_to is not None or not accounts:
+        account = resolve_account(accounts, according_to, dataset.namespace_manager) if according_to else None
         return classify_requests(make_engine(engine_name, view_of(dataset, account, as_of, accounts)))
-    if not accounts:
-        return classify_requests(make_engine(engine_name, view_of(dataset, None, as_of, accounts)))
-    engine_for = _view_engines(dataset, engine_name, as_of, accounts)
+    return _contested(accounts, _view_engines(dataset, engine_name, as_of, accounts))
+
+
+def assess_data(data, engine_name: str, *, according_to: str | None = None, as_of: dt.date | None = None) -> list[Verdict]:
+    """``assess`` on the data a command opened (``data.Data``).
+
+    On embedded Oxigraph (files or --store) without --as-of, each view is a view of the data's
+    own store: nothing is parsed twice. Otherwise the views are made from an rdflib copy.
+    """
+    views = _store_views(data, engine_name, as_of)
+    if views is None:
+        return assess(data.rdflib_dataset(), engine_name, according_to=according_to, as_of=as_of)
+    accounts, engine_for = views
+    if according_to is not None:
+        return classify_requests(engine_for(resolve_account(accounts, according_to, data.namespaces)))
+    return _contested(accounts, engine_for)
+
+
+def view_engine(data, engine_name: str, *, according_to: str | None = None, as_of: dt.date | None = None) -> Engine:
+    """A read-only engine over the view the options select (see ``assess_data``); the views of
+    a store share it, so nothing may be added to the engine returned."""
+    views = _store_views(data, engine_name, as_of)
+    if views is None:
+        return open_engine(data.rdflib_dataset(), engine_name, according_to=according_to, as_of=as_of)
+    accounts, engine_for = views
+    return engine_for(resolve_account(accounts, according_to, data.namespaces) if according_to else None)
+
+
+def _store_views(data, engine_name: str, as_of: dt.date | None):
+    """(accounts, account -> engine over its view of the data's store), or None when the views
+    must be built from an rdflib copy (another engine, an endpoint, or --as-of)."""
+    if engine_name != "oxigraph" or as_of is not None or not isinstance(data.engine, OxigraphEngine):
+        return None
+    accounts = accounts_in(data.engine)
+    names = frozenset(a.iri for a in accounts)
+    return accounts, lambda account: data.engine.view(names - {account.iri} if account else names)
+
+
+def _contested(accounts: list[Account], engine_for) -> list[Verdict]:
+    """The undisputed verdicts, marked contested where an account's view gives another status."""
     base = classify_requests(engine_for(None))
+    if not accounts:
+        return base
     per_account = {account: {v.request: v.status for v in classify_requests(engine_for(account))} for account in accounts}
     verdicts = []
     for verdict in base:

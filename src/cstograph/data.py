@@ -52,6 +52,28 @@ class Data:
             validator = "auto-full"
         return self._validate(validator)
 
+    def validate_views(self, validator: str = "auto") -> ValidationReport:
+        """Validate data holding accounts one view at a time: the undisputed data, then each
+        account with it (accounts may contradict each other, so their union is never validated).
+
+        On embedded Oxigraph (files or --store) the compiled shapes run on views of the one
+        store; with ``pyshacl``, or on another engine, pyshacl runs on an rdflib copy of the
+        files (see validate.validate_views).
+        """
+        from cstograph.accounts import accounts_in
+        from cstograph.validate import merge_reports, validate_views
+
+        if validator not in VALIDATORS:
+            raise UsageError(f"unknown validator {validator!r}", hint="choose one of " + ", ".join(VALIDATORS))
+        compiled = _compiled_shapes(validator) if isinstance(self.engine, OxigraphEngine) and validator != "pyshacl" else None
+        if compiled is None:
+            return validate_views(self.rdflib_dataset())
+        from cstograph.fastshacl import validate_with_engine
+
+        names = frozenset(a.iri for a in accounts_in(self.engine))
+        views = [self.engine.view(names), *(self.engine.view(names - {name}) for name in sorted(names))]
+        return merge_reports((validate_with_engine(view, *compiled) for view in views), engine="cstograph set-based SHACL")
+
     def rdflib_dataset(self):
         """The data as an rdflib Dataset, for features that need rdflib objects."""
         if self._dataset is None:
@@ -71,6 +93,21 @@ def namespace_manager(prefixes: dict[str, str]) -> NamespaceManager:
     return manager
 
 
+def _compiled_shapes(validator: str):
+    """(shapes, compiled shapes), or None when they do not compile (then pyshacl runs, unless
+    the user asked for the set-based validator)."""
+    from cstograph.fastshacl import Unsupported, compile_shapes
+    from cstograph.load import load_shapes
+
+    shapes = load_shapes()
+    try:
+        return shapes, compile_shapes(shapes)
+    except Unsupported as exc:
+        if validator == "sparql":
+            raise UsageError(f"the shapes cannot be compiled to SPARQL: {exc}", hint="use --validator pyshacl") from None
+        return None
+
+
 def _validator_for(engine: Engine, reference: Callable[[], ValidationReport] | None, *, prefer_reference: bool = False):
     """validate(validator) for data held by ``engine``; ``reference`` runs pyshacl (None: impossible).
 
@@ -78,19 +115,13 @@ def _validator_for(engine: Engine, reference: Callable[[], ValidationReport] | N
     """
 
     def run(validator: str) -> ValidationReport | None:
-        from cstograph.fastshacl import Unsupported, compile_shapes, validate_with_engine
-        from cstograph.load import load_shapes
+        from cstograph.fastshacl import validate_with_engine
 
         validator = "auto" if validator == "auto-full" else validator
         if validator == "sparql" or (validator == "auto" and not prefer_reference):
-            shapes = load_shapes()
-            try:
-                compiled = compile_shapes(shapes)
-            except Unsupported as exc:
-                if validator == "sparql":
-                    raise UsageError(f"the shapes cannot be compiled to SPARQL: {exc}", hint="use --validator pyshacl") from None
-            else:
-                return validate_with_engine(engine, shapes, compiled)
+            compiled = _compiled_shapes(validator)
+            if compiled is not None:
+                return validate_with_engine(engine, *compiled)
         if reference is None:
             if validator == "pyshacl":
                 raise UsageError("pyshacl needs the data locally", hint="use --validator sparql on an endpoint")
@@ -181,11 +212,13 @@ def validate_oxigraph_store(store, validator: str = "auto", paths=None) -> Valid
     Data holding accounts (cg:Account named graphs) is validated one account view at a time,
     from ``paths`` (see validate.validate_views)."""
     from cstograph.queries import run_named
-    from cstograph.validate import validate_store, validate_views
+    from cstograph.validate import validate_store
 
     engine = OxigraphEngine(store)
     if run_named(engine, "accounts").rows:
         from cstograph.load import load_dataset
 
-        return validate_views(load_dataset(list(paths) if paths else None))
+        data = Data(engine, namespace_manager({}), "the store", lambda _: None, store=store,
+                    _dataset=lambda: load_dataset(list(paths) if paths else None))
+        return data.validate_views(validator)
     return _validator_for(engine, lambda: validate_store(store))(validator)

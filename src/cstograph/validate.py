@@ -130,7 +130,7 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
     if not accounts:
         return validate_dataset(dataset, shapes)
     data = union_graph(account_view(dataset, None, accounts))
-    seen = {_key(i): i for i in validate_graph(data, shapes).issues}
+    reports = [validate_graph(data, shapes)]
     for account in accounts:
         extra = [t for t in dataset.graph(URIRef(account.iri)) if t not in data]
         mentioned = {n for s, _, o in extra for n in (s, o) if isinstance(n, URIRef)}
@@ -138,12 +138,20 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
         for triple in extra:
             data.add(triple)
         try:
-            for issue in validate_graph(data, shapes, focus_nodes=sorted(mentioned | referrers)).issues:
-                seen.setdefault(_key(issue), issue)
+            reports.append(validate_graph(data, shapes, focus_nodes=sorted(mentioned | referrers)))
         finally:
             for triple in extra:
                 data.remove(triple)
-    return ValidationReport(tuple(sorted(seen.values(), key=_order)))
+    return merge_reports(reports)
+
+
+def merge_reports(reports, engine: str = "pyshacl") -> ValidationReport:
+    """The issues of several views' reports, each once (a fault of the undisputed data shows in every view)."""
+    seen: dict[tuple, ValidationIssue] = {}
+    for report in reports:
+        for issue in report.issues:
+            seen.setdefault(_key(issue), issue)
+    return ValidationReport(tuple(sorted(seen.values(), key=_order)), engine=engine)
 
 
 def _key(issue: ValidationIssue) -> tuple:

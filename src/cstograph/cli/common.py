@@ -103,10 +103,9 @@ def open_checked(paths, engine: str = "oxigraph", store=None, endpoint=None, *, 
     exit 1 unless ``force``. Returns ``(data, has_accounts)``.
 
     Data holding accounts (named graphs declared cg:Account) is validated one account view at
-    a time (see validate.validate_views); other data by the engine's own validator.
+    a time (see Data.validate_views); other data by the engine's own validator.
     """
     from cstograph.queries import run_named
-    from cstograph.validate import validate_views
 
     data = open_data(paths, engine, store, endpoint)
     has_accounts = bool(run_named(data.engine, "accounts").rows)
@@ -117,7 +116,7 @@ def open_checked(paths, engine: str = "oxigraph", store=None, endpoint=None, *, 
             f"{data.description} holds accounts (cg:Account graphs), which cstograph separates only on local data",
             hint="pass the files as PATH arguments or use --store DIR",
         )
-    validation = validate_views(data.rdflib_dataset()) if has_accounts else data.validate()
+    validation = data.validate_views() if has_accounts else data.validate()
     if validation is None:
         error(f"not validated: {data.description} is remote (validate the files before 'cstograph load --endpoint')")
     elif not validation.conforms:

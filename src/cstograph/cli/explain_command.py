@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cstograph.assess import open_engine
+from cstograph.assess import view_engine
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument,
     StoreOption, open_checked,
@@ -33,9 +33,8 @@ def explain(
     fmt = resolve_format(fmt, ("text", "json"))
     with user_errors():
         data, has_accounts = open_checked(paths, engine, store, endpoint, force=force)
-        if has_accounts or according_to or as_of:  # a view of the data: computed on a local copy
-            engine_ = open_engine(data.rdflib_dataset(), engine, according_to=according_to,
-                                  as_of=as_of.date() if as_of else None)
+        if has_accounts or according_to or as_of:  # a view of the data
+            engine_ = view_engine(data, engine, according_to=according_to, as_of=as_of.date() if as_of else None)
         else:
             engine_ = data.engine
         iri = find_request(engine_, request, data.namespaces)

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from cstograph.allies import ally_duties, reliability, selectivity
-from cstograph.assess import assess, open_engine
+from cstograph.assess import assess_data, open_engine
 from cstograph.classify import classify_requests
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption,
@@ -60,8 +60,8 @@ def report(
                 text = render_selectivity(selectivity(engine_), fmt, color=color, width=width)
             typer.echo(text, nl=False)
             return
-        if has_accounts or according_to or day:  # views of the data: computed on a local copy
-            verdicts = assess(data.rdflib_dataset(), engine, according_to=according_to, as_of=day)
+        if has_accounts or according_to or day:  # views of the data
+            verdicts = assess_data(data, engine, according_to=according_to, as_of=day)
         else:
             verdicts = classify_requests(data.engine)
     shown = verdicts if all_requests else [v for v in verdicts if v.status == "unmet"]

@@ -7,7 +7,6 @@ import typer
 from cstograph.cli.common import EngineOption, PathsArgument, StoreOption, fail, open_data, resolve_format, user_errors
 from cstograph.queries import run_named
 from cstograph.render import render_validation
-from cstograph.validate import validate_views
 
 
 def validate(
@@ -34,7 +33,7 @@ def validate(
     with user_errors():
         data = open_data(paths, engine, store)
         if run_named(data.engine, "accounts").rows:  # accounts may contradict each other: one view at a time
-            report = validate_views(data.rdflib_dataset())
+            report = data.validate_views(validator)
         else:
             report = data.validate(validator, use_recorded=False)
     if report is None:
