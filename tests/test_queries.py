@@ -153,8 +153,12 @@ def test_boolean_parameters():
     spec = get_query("war-observations")
     for word, value in (("true", True), ("YES", True), ("1", True), ("false", False), ("no", False), ("0", False)):
         assert bind_params(spec, {"relevantOnly": word})["relevantOnly"] == Literal(value, datatype=XSD.boolean)
-    with pytest.raises(ParameterError, match="relevantOnly: 'maybe' is not a boolean"):
+    with pytest.raises(ParameterError, match="relevantOnly: 'maybe' is not a boolean") as caught:
         bind_params(spec, {"relevantOnly": "maybe"})
+    assert caught.value.hint.startswith("relevantOnly (boolean): true: leave out")  # the header's meaning
+    with pytest.raises(ParameterError) as caught:
+        bind_params(spec, {"period": "1945-2003"})
+    assert "cg:Period1945to2003" in caught.value.hint
 
 
 def test_values_block_opens_the_where_group_of_construct_queries():

@@ -185,7 +185,14 @@ def bind_params(
             f"query {spec.name!r} needs the parameter(s) {', '.join(missing)}",
             hint="pass them as --param NAME=VALUE",
         )
-    return {name: coerce_param(known[name], value, namespaces) for name, value in raw.items()}
+    bound = {}
+    for name, value in raw.items():
+        try:
+            bound[name] = coerce_param(known[name], value, namespaces)
+        except ParameterError as exc:
+            meaning = known[name].description
+            raise ParameterError(exc.message, hint=f"{name} ({known[name].type}): {meaning}" if meaning else exc.hint) from None
+    return bound
 
 
 def _where_brace(text: str) -> int:
