@@ -69,5 +69,6 @@ def verdict_keys(verdicts) -> list[tuple]:
             v.request, v.requester, v.addressee, v.obligation, v.date, v.status, v.alliance,
             _unordered_lists(v.reason), _unordered_lists(v.requester_label), _unordered_lists(v.obligation_label),
             tuple(sorted((r.response, r.responder, r.type, r.date, r.fulfils) for r in v.responses)),
+            tuple(sorted((a.account, a.status) for a in v.contested)),  # which account says what
         ))
     return sorted(keys)

@@ -112,6 +112,10 @@ def test_report_on_account_views_of_the_store_equals_the_rdflib_copy(engine_name
             assert got == verdict_keys(assess(load_dataset(paths), engine_name, according_to=according_to))
     contested = [v for v in assess_data(open_data(None), "oxigraph") if v.contested]
     assert {v.date for v in contested} == {"2020-10-31", "2021-05-13"}
+    # each account's own view decides its status (fixture: Arland says e1 was on its territory)
+    fixture = {local(v.request): {a.label: a.status for a in v.contested} for v in assess_data(open_data([ACCOUNTS]), "oxigraph")}
+    assert fixture == {local(v.request): {a.label: a.status for a in v.contested} for v in assess(load_dataset([ACCOUNTS]), "oxigraph")}
+    assert fixture["r1"] == {"Arland's account": "unmet", "Borduria's account": "not-triggered"}
 
 
 def test_bundled_accounts_contest_2020_and_2021():
