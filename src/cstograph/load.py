@@ -41,13 +41,15 @@ def rdf_format_for(path: Path) -> str | None:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders expanded (recursively) to the RDF files inside them, sorted."""
+    """Files as given, folders expanded (recursively) to the RDF files inside them, sorted;
+    hidden files and folders (.git, editor backups) inside a folder are skipped."""
     files: list[Path] = []
     for path in paths:
         if not path.exists():
             raise GraphLoadError(f"{path}: no such file or folder")
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and rdf_format_for(p))
+            found = sorted(p for p in path.rglob("*") if p.is_file() and rdf_format_for(p)
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
             if not found:
                 suffixes = ", ".join(sorted(FORMATS_BY_SUFFIX))
                 raise GraphLoadError(f"{path}: folder holds no RDF files ({suffixes})")

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -203,9 +204,10 @@ def create_store(
     violation count is recorded so that ``report --store`` can refuse non-conforming data
     without validating again. Returns the store info and the validation report (or None).
     """
-    import pyoxigraph as ox
-
-    if directory.exists() and any(directory.iterdir()):
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory}: is a file, not a folder", hint="name a new or empty folder for the store")
+    existing = directory.exists() and any(directory.iterdir())
+    if existing:
         if not (directory / METADATA_FILE).is_file():
             raise StoreError(
                 f"{directory}: folder exists and is not a cstograph store; refusing to write into it",
@@ -216,37 +218,71 @@ def create_store(
                 f"{directory}: a store already exists there",
                 hint="pass --replace to load it again from scratch",
             )
-        import shutil
-
-        shutil.rmtree(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    # Load into memory first: a bad file leaves no half-written store behind, and Store.load
-    # is as fast as bulk_load with less memory. Then write the whole dataset to disk at once.
+    parent = directory.parent if str(directory.parent) else Path(".")
+    if not parent.is_dir():
+        raise StoreError(f"{directory}: folder {parent} does not exist")
+    # Load into memory and validate first: bad input leaves the folder (and an old store) as it
+    # was. Store.load is as fast as bulk_load with less memory.
     loaded = load_files(paths)
     report = validate(loaded.store) if validate is not None else None
-    materialised = _materialise(loaded.store, directory / RESULTS_DIR)
+    # Then build the new store beside the old one and swap the two only once it is complete.
     try:
-        disk = ox.Store(str(directory))
+        building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=parent))
+    except OSError as exc:
+        raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
+    try:
+        _write_store(building, loaded, report)
+        _swap_into_place(building, directory, existing)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return read_store_info(directory), report
+
+
+def _write_store(folder: Path, loaded: LoadedData, report) -> None:
+    import pyoxigraph as ox
+
+    try:
+        materialised = _materialise(loaded.store, folder / RESULTS_DIR)
+        disk = ox.Store(str(folder))
         disk.bulk_extend(loaded.store)
         disk.flush()
         disk.optimize()
         triples = len(disk)
         del disk
+        payload = {
+            "format": STORE_FORMAT,
+            "cstograph": __version__,
+            "files": [str(f.resolve()) for f in loaded.files],
+            "triples": triples,
+            "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "prefixes": loaded.prefixes,
+            "violations": None if report is None else len(report.violations),
+            "validated_with": None if report is None else report.engine,
+            "materialised": materialised,
+        }
+        write_json_atomically(folder / METADATA_FILE, payload)
     except OSError as exc:
-        raise StoreError(f"{directory}: cannot write the store: {_describe_ox_error(exc)}") from exc
-    payload = {
-        "format": STORE_FORMAT,
-        "cstograph": __version__,
-        "files": [str(f.resolve()) for f in loaded.files],
-        "triples": triples,
-        "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "prefixes": loaded.prefixes,
-        "violations": None if report is None else len(report.violations),
-        "validated_with": None if report is None else report.engine,
-        "materialised": materialised,
-    }
-    write_json_atomically(directory / METADATA_FILE, payload)
-    return read_store_info(directory), report
+        raise StoreError(f"{folder}: cannot write the store: {_describe_ox_error(exc)}") from exc
+
+
+def _swap_into_place(building: Path, directory: Path, existing: bool) -> None:
+    """Rename the finished store to ``directory``; an old store is moved aside first and
+    deleted only after the new one is in place (restored if the rename fails)."""
+    old = None
+    try:
+        if existing:
+            old = building.with_name(building.name.replace(".new-", ".old-", 1))
+            directory.rename(old)
+        elif directory.exists():  # an empty folder
+            directory.rmdir()
+        building.rename(directory)
+    except OSError as exc:
+        if old is not None and old.exists() and not directory.exists():
+            old.rename(directory)
+        raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _materialise(store, folder: Path) -> dict[str, str]:

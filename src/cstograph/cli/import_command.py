@@ -10,6 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from cstograph.output import refuse_overwriting_inputs
+
 from cstograph.cli.common import user_errors
 
 EPILOG = (
@@ -82,6 +84,7 @@ def atop(
 
     started = time.perf_counter()
     with user_errors(), _progress("Importing ATOP", quiet) as progress:
+        refuse_overwriting_inputs(output, [alliance_csv, member_csv])
         result = import_atop(alliance_csv, member_csv, on_progress=progress)
         _emit(result.text, output)
     _summary("ATOP", result.counts, result.triples, output, time.perf_counter() - started, quiet)
@@ -108,6 +111,7 @@ def reliability(
 
     started = time.perf_counter()
     with user_errors(), _progress("Importing observations", quiet) as progress:
+        refuse_overwriting_inputs(output, [dta_file, *([atop] if atop else [])])
         result = import_reliability(dta_file, atop_alliance_csv=atop, on_progress=progress)
         _emit(result.text, output)
     _summary("alliance-war observations", result.counts, result.triples, output, time.perf_counter() - started, quiet)

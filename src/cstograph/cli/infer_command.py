@@ -11,14 +11,17 @@ from cstograph.cli.common import (
 )
 from cstograph.errors import CstographError
 from cstograph.infer import materialise, statuses
-from cstograph.load import FORMATS_BY_SUFFIX
-from cstograph.output import write_atomic
+from cstograph.load import FORMATS_BY_SUFFIX, expand_paths
+from cstograph.output import refuse_overwriting_inputs, write_atomic
+
+QUAD_FORMATS = {"trig", "nquads"}  # keep named graphs (accounts) apart
 
 
 def infer(
     paths: PathsArgument = None,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="File to write; the format follows the suffix (.ttl, .nt, .jsonld, .rdf).")
+        Path, typer.Option("--output", "-o", help="File to write; the format follows the suffix (.ttl, .nt, .jsonld, .rdf; "
+                     ".trig or .nq keep named graphs apart).")
     ] = ...,
     with_data: Annotated[
         bool, typer.Option("--with-data", help="Write the input data too, not only the derived triples.")
@@ -36,27 +39,45 @@ def infer(
     """
     with user_errors():
         fmt = FORMATS_BY_SUFFIX.get(output.suffix.lower())
-        if fmt is None or fmt in {"trig", "nquads"}:
+        if fmt is None:
             raise CstographError(
                 f"{output}: cannot tell the output format from the suffix",
-                hint="use .ttl, .nt, .jsonld or .rdf",
+                hint="use .ttl, .nt, .jsonld, .rdf, or .trig/.nq to keep named graphs apart",
             )
-        data, _ = open_checked(paths, engine, store, force=force)
+        refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
+        data, has_accounts = open_checked(paths, engine, store, force=force)
         dataset = data.rdflib_dataset()  # the rules add triples: they run on a copy
+        if with_data and has_accounts and fmt not in QUAD_FORMATS:
+            raise CstographError(
+                f"{output}: the data holds accounts (named graphs declared cg:Account), which one graph "
+                "would merge into contradictions",
+                hint="write .trig or .nq to keep each account in its own graph",
+            )
         inference = materialise(open_engine(dataset, engine, according_to=according_to))
         graph = inference.graph
-        if with_data:
-            from cstograph.load import union_graph
+        if fmt in QUAD_FORMATS:  # the derived triples in the default graph, the data's graphs kept
+            from rdflib import Dataset
 
-            graph = union_graph(dataset) + graph
+            out = Dataset()
+            if with_data:
+                for quad in dataset.quads((None, None, None, None)):
+                    out.add(quad)
+            out.default_graph.addN((s, p, o, out.default_graph) for s, p, o in graph)
+            written, total = out, sum(1 for _ in out.quads((None, None, None, None)))
+        else:
+            if with_data:
+                from cstograph.load import union_graph
+
+                graph = union_graph(dataset) + graph
+            written, total = graph, len(graph)
         for prefix, namespace in dataset.namespaces():
-            graph.bind(prefix, namespace, override=False)
-        write_atomic(output, graph.serialize(format=fmt, encoding="utf-8"))
+            written.bind(prefix, namespace, override=False)
+        write_atomic(output, written.serialize(format=fmt, encoding="utf-8"))
     counts = {}
     for status in statuses(inference.graph).values():
         counts[status] = counts.get(status, 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no requests"
     typer.echo(
-        f"Wrote {len(graph)} triples to {output} ({len(inference.graph)} derived in {inference.passes} passes; {summary}).",
+        f"Wrote {total} triples to {output} ({len(inference.graph)} derived in {inference.passes} passes; {summary}).",
         err=True,
     )

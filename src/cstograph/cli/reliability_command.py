@@ -42,6 +42,8 @@ def reliability(
     Example: cstograph reliability reliability.ttl --format markdown
     Example: cstograph reliability reliability.ttl --period 1945-2003
     """
+    from cstograph.load import expand_paths
+    from cstograph.output import refuse_overwriting_inputs
     from cstograph.reliability import ALL, CITATION, fulfilment_table, period_by_label, render_fulfilment
 
     fmt = resolve_format(fmt)
@@ -50,6 +52,7 @@ def reliability(
             period_iri = ALL if period is None else period_by_label(period)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--period") from None
+        refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         data, _ = open_checked(paths, engine, force=force)
         rows = fulfilment_table(data.engine, period_iri)
         if not rows:

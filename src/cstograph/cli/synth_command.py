@@ -24,23 +24,25 @@ def synth(
 
     Example: cstograph synth --requests 3300 --seed 1 -o synth-100k.ttl
     """
-    from cstograph.store import write_json_atomically
+    import json
+
+    from cstograph.cli.common import user_errors
+    from cstograph.errors import OutputError
+    from cstograph.output import write_atomic
     from cstograph.synth import synthesize
 
     if requests < 1:
         fail("--requests must be at least 1")
     if not 0.0 <= defects <= 1.0:
         fail("--defects must be between 0 and 1")
-    graph = synthesize(requests, seed, defects=defects)
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        tmp.write_text(graph.turtle, encoding="utf-8")
-        tmp.replace(output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        fail(f"{output}: cannot write: {exc.strerror or exc}")
-    if expected is not None:
-        write_json_atomically(expected, graph.expected)
+    with user_errors():
+        for path in (output, expected):  # both folders checked before anything is written
+            if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
+                raise OutputError(f"{path}: folder {path.parent} does not exist")
+        graph = synthesize(requests, seed, defects=defects)
+        write_atomic(output, graph.turtle.encode("utf-8"))
+        if expected is not None:
+            write_atomic(expected, (json.dumps(graph.expected, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     counts = graph.counts
     typer.echo(
         f"Wrote {output}: {requests} requests (met {counts['met']}, unmet {counts['unmet']}, "

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import EngineOption, PathsArgument, user_errors
-from cstograph.output import write_atomic
+from cstograph.load import expand_paths
+from cstograph.output import refuse_overwriting_inputs, write_atomic
 
 
 def timeline(
@@ -41,6 +42,7 @@ def timeline(
     from cstograph.views.timeline import TIMELINE_FORMATS, render_timeline
 
     with user_errors():
+        refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         fmt = output.suffix.lower().lstrip(".")
         fmt = "html" if fmt == "htm" else fmt
         if fmt not in TIMELINE_FORMATS:

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import EngineOption, PathsArgument, user_errors
-from cstograph.output import write_atomic
+from cstograph.load import expand_paths
+from cstograph.output import refuse_overwriting_inputs, write_atomic
 
 OutputOption = Annotated[
     Path,
@@ -53,10 +54,14 @@ def viz(
     from cstograph.engine import make_engine
     from cstograph.assess import view_of
     from cstograph.load import load_dataset
-    from cstograph.views.viz import format_for_suffix, render_viz
+    from cstograph.errors import ViewError
+    from cstograph.views.viz import VIZ_FORMATS, format_for_suffix, render_viz
 
     with user_errors():
+        if fmt and fmt.lower().lstrip(".") not in VIZ_FORMATS:
+            raise ViewError(f"--format {fmt!r}: unknown format", hint="choose one of " + ", ".join(VIZ_FORMATS))
         chosen = format_for_suffix("." + fmt if fmt else output.suffix)
+        refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         dataset = view_of(load_dataset(paths))  # the undisputed data: accounts left out
         rendered = render_viz(
             dataset, make_engine(engine, dataset), chosen, view=view, focus=focus, hops=hops,
