@@ -287,6 +287,15 @@ def test_cli_report_variants(runner):
     assert both.exit_code == 2 and "choose one" in both.stderr
     selective = runner.invoke(app, ["report", "--selectivity", "-f", "csv", str(ALLIES)])
     assert selective.stdout.splitlines()[0].startswith("guarantor,case,date")
+    # --fail-on-unmet holds for the other reports too; --all belongs to the request list only
+    for report in ("--by-ally", "--selectivity"):
+        assert runner.invoke(app, ["report", report, "-f", "csv", str(ALLIES)]).exit_code == 0
+        assert runner.invoke(app, ["report", report, "--fail-on-unmet", "-f", "csv", str(ALLIES)]).exit_code == 1
+        mixed = runner.invoke(app, ["report", report, "--all", str(ALLIES)])
+        assert mixed.exit_code == 2 and "--all lists requests" in mixed.stderr
+    no_unmet = CASES / "classify" / "user-extensions.ttl"  # one met, one not triggered
+    for report in ("--by-ally", "--selectivity"):
+        assert runner.invoke(app, ["report", report, "--fail-on-unmet", "-f", "csv", str(no_unmet)]).exit_code == 0
 
 
 @pytest.mark.parametrize("seed", range(4))

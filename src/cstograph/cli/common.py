@@ -46,7 +46,14 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def resolve_format(fmt: str | None, allowed: tuple[str, ...] = FORMATS) -> str:
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv", ".txt": "table"}
+
+
+def resolve_format(fmt: str | None, allowed: tuple[str, ...] = FORMATS, output: Path | None = None) -> str:
+    """--format as given; else from the suffix of an output file (.md, .json, .csv, .txt), else
+    a table on a terminal and csv in a pipe."""
+    if fmt is None and output is not None:
+        return SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
     if fmt is None:
         return "table" if stdout_is_terminal() else "csv"
     if fmt not in allowed:

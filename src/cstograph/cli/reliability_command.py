@@ -19,7 +19,8 @@ def reliability(
     fmt: FormatOption = None,
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write the table to this file (atomically) instead of stdout.",
+        typer.Option("--output", "-o", help="Write the table to this file (atomically) instead of stdout; without "
+                     "--format the suffix chooses (.md, .json, .csv, .txt).",
                      dir_okay=False, show_default=False),
     ] = None,
     force: Annotated[
@@ -40,13 +41,14 @@ def reliability(
     The data is validated first.
 
     Example: cstograph reliability reliability.ttl --format markdown
-    Example: cstograph reliability reliability.ttl --period 1945-2003
+
+    Example: cstograph reliability reliability.ttl --period 1945-2003 -o post-1945.md
     """
     from cstograph.load import expand_paths
     from cstograph.output import refuse_overwriting_inputs
     from cstograph.reliability import ALL, CITATION, fulfilment_table, period_by_label, render_fulfilment
 
-    fmt = resolve_format(fmt)
+    fmt = resolve_format(fmt, output=output)
     with user_errors():
         try:
             period_iri = ALL if period is None else period_by_label(period)

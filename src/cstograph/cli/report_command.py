@@ -47,6 +47,8 @@ def report(
     fmt = resolve_format(fmt)
     if by_ally and show_selectivity:
         fail("--by-ally and --selectivity are two reports: choose one")
+    if all_requests and (by_ally or show_selectivity):
+        fail(f"--all lists requests; {'--by-ally' if by_ally else '--selectivity'} is another report: choose one")
     with user_errors():
         data, has_accounts = open_checked(paths, engine, store, endpoint, force=force)
         day = as_of.date() if as_of else None
@@ -59,6 +61,8 @@ def report(
             else:
                 text = render_selectivity(selectivity(engine_), fmt, color=color, width=width)
             typer.echo(text, nl=False)
+            if fail_on_unmet and any(v.status == "unmet" for v in classify_requests(engine_)):
+                raise typer.Exit(1)
             return
         if has_accounts or according_to or day:  # views of the data
             verdicts = assess_data(data, engine, according_to=according_to, as_of=day)
