@@ -266,6 +266,14 @@ def test_cli_explain(runner):
     assert as_json["verdict"]["status"] == "not-triggered" and as_json["steps"][0]["kind"] == "obligation"
     ambiguous = runner.invoke(app, ["explain", "League", str(SMALL)])
     assert ambiguous.exit_code == 2 and "matches 2 requests" in ambiguous.stderr and "Traceback" not in ambiguous.output
+    # a contested request: explain says what each account holds, as report does
+    contested = json.loads(runner.invoke(app, ["explain", "ex:r1", str(ACCOUNTS), "-f", "json"]).stdout)
+    assert {(c["label"], c["status"]) for c in contested["verdict"]["contested"]} == {
+        ("Arland's account", "unmet"), ("Borduria's account", "not-triggered")}
+    text = runner.invoke(app, ["explain", "ex:r1", str(ACCOUNTS)]).stdout
+    assert "contested: Arland's account: unmet" in text
+    one = json.loads(runner.invoke(app, ["explain", "ex:r1", str(ACCOUNTS), "-f", "json", "--according-to", "Arland"]).stdout)
+    assert one["verdict"]["status"] == "unmet" and one["verdict"]["contested"] == []
 
 
 def test_cli_report_variants(runner):

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cstograph.assess import view_engine
+from cstograph.assess import assess_data, view_engine
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument,
     StoreOption, open_checked,
@@ -39,4 +39,10 @@ def explain(
             engine_ = data.engine
         iri = find_request(engine_, request, data.namespaces)
         explanation = explain_request(engine_, iri)
+        if has_accounts and not according_to:  # what each account says, as 'report' shows it
+            from dataclasses import replace
+
+            day = as_of.date() if as_of else None
+            contested = next((v.contested for v in assess_data(data, engine, as_of=day) if v.request == iri), ())
+            explanation = replace(explanation, verdict=replace(explanation.verdict, contested=contested))
     typer.echo(render_explanation(explanation, fmt), nl=False)
