@@ -101,6 +101,20 @@ def test_account_views_validated_in_the_store_equal_pyshacl(tmp_path, case):
     assert sorted(map(issue_key, fast.issues)) == sorted(map(issue_key, reference.issues))
     assert fast.conforms == (case != "broken")
     assert open_data(paths).validate_views("pyshacl").engine == "pyshacl"
+    assert open_data(paths, engine="rdflib").validate_views().engine == "pyshacl"
+
+
+def test_the_set_based_validator_is_refused_on_rdflib(runner):
+    """rdflib drops the outer variables from a FILTER beside a sub-select inside OPTIONAL, which the
+    compiled shapes use: the combination is refused rather than answering wrongly."""
+    from cstograph.data import UsageError
+
+    for paths in (None, [SMALL]):  # with accounts, and without
+        with pytest.raises(UsageError, match="does not run on --engine rdflib"):
+            data = open_data(paths, engine="rdflib")
+            data.validate_views("sparql") if paths is None else data.validate("sparql")
+    result = runner.invoke(app, ["validate", "--engine", "rdflib", "--validator", "sparql", str(SMALL)])
+    assert result.exit_code == 2 and "--validator pyshacl" in result.stderr
 
 
 def test_report_on_account_views_of_the_store_equals_the_rdflib_copy(engine_name):

@@ -17,10 +17,13 @@ import pytest
 import typer.main
 
 from cstograph.cli import app
-from cstograph.queries import bundled_queries
+from cstograph.data import namespace_manager
+from cstograph.queries import bind_params, bundled_queries
 
 from cgtest import REPO
 
+# the prefixes the bundled graphs and the importers declare, which the examples use
+DOCUMENTED_PREFIXES = {"cg": "https://w3id.org/cstograph/ns#", "cgd": "https://w3id.org/cstograph/data/"}
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), REPO / "bench" / "README.md"]
 
 
@@ -77,6 +80,10 @@ def test_documented_command_line_is_valid(document, number, text):
         queries = bundled_queries()
         assert name in queries, f"{document}:{number}: no query {name!r}"
         declared = {p.name for p in queries[name].params}
+        params = {}
         for option, value in zip(words, words[1:]):
             if option in ("-p", "--param"):
                 assert value.split("=", 1)[0] in declared, f"{document}:{number}: {name} has no parameter {value}"
+                params[value.split("=", 1)[0]] = value.split("=", 1)[1]
+        # the values must bind too (a date that is a date, an IRI in a prefix the data declares)
+        bind_params(queries[name], params, namespace_manager(DOCUMENTED_PREFIXES))

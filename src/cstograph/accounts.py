@@ -48,6 +48,15 @@ def accounts_in(engine) -> list[Account]:
     return accounts
 
 
+def store_views(engine, accounts: list[Account] | None = None):
+    """(accounts, account -> engine over that account's view; None -> the undisputed data) for
+    an Oxigraph engine: each view is the same store with the other accounts' graphs left out of
+    its default graph, so nothing is copied. The views share the store: add nothing to them."""
+    accounts = accounts_in(engine) if accounts is None else accounts
+    names = frozenset(a.iri for a in accounts)
+    return accounts, lambda account: engine.view(names - {account.iri} if account else names)
+
+
 def account_view(dataset: Dataset, account: Account | None, accounts: list[Account]) -> Dataset:
     """The undisputed graphs plus ``account``'s graph (all other accounts left out)."""
     if not accounts:

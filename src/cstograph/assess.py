@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from rdflib import Dataset
 
-from cstograph.accounts import Account, account_view, accounts_in, find_accounts, resolve_account
+from cstograph.accounts import Account, account_view, find_accounts, resolve_account, store_views
 from cstograph.asof import as_of_view
 from cstograph.classify import AccountVerdict, Verdict, classify_requests
 from cstograph.engine import Engine, OxigraphEngine, make_engine
@@ -38,10 +38,8 @@ def open_engine(
 
 def _view_engines(dataset: Dataset, engine_name: str, as_of: dt.date | None, accounts: list[Account]):
     """account -> engine over that view; Oxigraph shares one store between the views."""
-    names = {a.iri for a in accounts}
     if engine_name == "oxigraph" and as_of is None:
-        shared = OxigraphEngine(dataset)
-        return lambda account: shared.view(names - {account.iri} if account else names)
+        return store_views(OxigraphEngine(dataset), accounts)[1]
     return lambda account: make_engine(engine_name, view_of(dataset, account, as_of, accounts))
 
 
@@ -85,9 +83,7 @@ def _store_views(data, engine_name: str, as_of: dt.date | None):
     must be built from an rdflib copy (another engine, an endpoint, or --as-of)."""
     if engine_name != "oxigraph" or as_of is not None or not isinstance(data.engine, OxigraphEngine):
         return None
-    accounts = accounts_in(data.engine)
-    names = frozenset(a.iri for a in accounts)
-    return accounts, lambda account: data.engine.view(names - {account.iri} if account else names)
+    return store_views(data.engine)
 
 
 def _contested(accounts: list[Account], engine_for) -> list[Verdict]:

@@ -56,23 +56,22 @@ class Data:
         """Validate data holding accounts one view at a time: the undisputed data, then each
         account with it (accounts may contradict each other, so their union is never validated).
 
-        On embedded Oxigraph (files or --store) the compiled shapes run on views of the one
-        store; with ``pyshacl``, or on another engine, pyshacl runs on an rdflib copy of the
-        files (see validate.validate_views).
+        On Oxigraph (files or --store) the compiled shapes run on views of the one store;
+        ``pyshacl``, or another engine, runs the reference on rdflib copies (validate.validate_views).
         """
-        from cstograph.accounts import accounts_in
+        from cstograph.accounts import store_views
+        from cstograph.fastshacl import ENGINE_NAME, validate_with_engine
         from cstograph.validate import merge_reports, validate_views
 
         if validator not in VALIDATORS:
             raise UsageError(f"unknown validator {validator!r}", hint="choose one of " + ", ".join(VALIDATORS))
+        _refuse_sparql_on_rdflib(self.engine, validator)
         compiled = _compiled_shapes(validator) if isinstance(self.engine, OxigraphEngine) and validator != "pyshacl" else None
         if compiled is None:
             return validate_views(self.rdflib_dataset())
-        from cstograph.fastshacl import validate_with_engine
-
-        names = frozenset(a.iri for a in accounts_in(self.engine))
-        views = [self.engine.view(names), *(self.engine.view(names - {name}) for name in sorted(names))]
-        return merge_reports((validate_with_engine(view, *compiled) for view in views), engine="cstograph set-based SHACL")
+        accounts, engine_for = store_views(self.engine)
+        views = [engine_for(None), *(engine_for(a) for a in accounts)]
+        return merge_reports((validate_with_engine(view, *compiled) for view in views), engine=ENGINE_NAME)
 
     def rdflib_dataset(self):
         """The data as an rdflib Dataset, for features that need rdflib objects."""
@@ -91,6 +90,15 @@ def namespace_manager(prefixes: dict[str, str]) -> NamespaceManager:
     for prefix, iri in {**scan_prefixes(ontology_path()), **prefixes}.items():
         manager.bind(prefix, iri, override=True, replace=True)
     return manager
+
+
+def _refuse_sparql_on_rdflib(engine: Engine, validator: str) -> None:
+    if validator == "sparql" and isinstance(engine, RdflibEngine):
+        raise UsageError(
+            "--validator sparql does not run on --engine rdflib: rdflib evaluates a FILTER beside a "
+            "sub-select inside OPTIONAL without the outer variables, so the compiled shapes would be wrong",
+            hint="use the default engine for the set-based validator, or --validator pyshacl",
+        )
 
 
 def _compiled_shapes(validator: str):
@@ -118,6 +126,7 @@ def _validator_for(engine: Engine, reference: Callable[[], ValidationReport] | N
         from cstograph.fastshacl import validate_with_engine
 
         validator = "auto" if validator == "auto-full" else validator
+        _refuse_sparql_on_rdflib(engine, validator)
         if validator == "sparql" or (validator == "auto" and not prefer_reference):
             compiled = _compiled_shapes(validator)
             if compiled is not None:
@@ -209,8 +218,8 @@ def open_data(
 def validate_oxigraph_store(store, validator: str = "auto", paths=None) -> ValidationReport:
     """Validate a pyoxigraph store that holds the data and the ontology (used by ``load``).
 
-    Data holding accounts (cg:Account named graphs) is validated one account view at a time,
-    from ``paths`` (see validate.validate_views)."""
+    Data holding accounts (cg:Account named graphs) is validated one account view at a time
+    (see Data.validate_views); ``paths`` are read again only for ``--validator pyshacl``."""
     from cstograph.queries import run_named
     from cstograph.validate import validate_store
 

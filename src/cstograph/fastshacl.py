@@ -51,6 +51,8 @@ COMPONENT = {
     SH.node: "NodeConstraintComponent",
 }
 
+ENGINE_NAME = "cstograph set-based SHACL"  # as ValidationReport.engine names it
+
 
 class Unsupported(Exception):
     """The shapes use a SHACL feature this validator does not compile."""
@@ -297,4 +299,4 @@ def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes
             component=str(SH) + c.component,
         ))
     issues.sort(key=lambda i: (SEVERITY_ORDER.get(i.severity, 9), i.focus, i.path or "", i.message, i.value or ""))
-    return ValidationReport(tuple(issues), engine="cstograph set-based SHACL")
+    return ValidationReport(tuple(issues), engine=ENGINE_NAME)

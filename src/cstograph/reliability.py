@@ -72,6 +72,8 @@ def _layout(period: str) -> list[tuple[str, str, str]]:
     if period == ALL:
         return ([(ALL, ALL, "All cases")] + [(p, ALL, name) for p, name in PERIODS]
                 + [(ALL, s, name) for s, name in SUBSETS])
+    if period not in dict(PERIODS):
+        raise ValueError(f"unknown period {period!r} (periods: {', '.join(iri for iri, _ in PERIODS)})")
     era = dict(PERIODS)[period]
     return [(period, ALL, era)] + [(period, s, f"{name}, {era}") for s, name in SUBSETS]
 

@@ -237,7 +237,14 @@ def test_report_and_query_over_atop_with_the_bundled_graphs(runner, atop_ttl, re
     paths = [str(atop_ttl)] + [str(p) for p in bundled]
     result = runner.invoke(app, ["report", "--all", "-f", "json", *paths])
     assert result.exit_code == 0, result.output
-    assert isinstance(json.loads(result.stdout), list)
+    verdicts = json.loads(result.stdout)
+    # ATOP adds no requests: the bundled verdicts stand, with the contested accounts
+    alone = json.loads(runner.invoke(app, ["report", "--all", "-f", "json", *map(str, bundled)]).stdout)
+    assert verdicts == alone
+    if bundled:
+        contested = {v["date"] for v in verdicts if v["contested"]}
+        assert contested == {"2020-10-31", "2021-05-13"}
+        assert sorted(v["status"] for v in verdicts if v["date"] == "2022-09-13") == ["unmet", "unmet"]
     result = runner.invoke(app, ["query", "members-on-date", *paths, "-p", "onDate=1994-06-01",
                                  "-p", "alliance=https://w3id.org/cstograph/data/atop-4220", "-f", "csv"])
     assert result.exit_code == 0, result.output
