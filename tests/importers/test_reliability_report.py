@@ -10,34 +10,18 @@ import pytest
 
 from cstograph.cli import app
 from cstograph.engine import make_engine
-from cstograph.importers.reliability import import_reliability
 from cstograph.load import load_dataset
 from cstograph.namespaces import CG
 from cstograph.queries import bind_params, get_query, run_query
 from cstograph.reliability import fulfilment_table
-from fixture_files import BF_COLUMNS, bf_row, write_dta
+from fixture_files import BF_FIXTURE_ROWS, write_reliability_fixture
 
-# Six observations; the expected counts below are worked out by hand from these rows.
-ROWS = [
-    # warid, name, atopid, sample, multilateral, LLM, BF, lenient LLM, lenient BF, types
-    (1, "Crimean1853-1856", 1020, 1, 1, "violate", "honor", 1.0, 1.0, ("defense",)),
-    (1, "Crimean1853-1856", 1030, 1, 0, "honor", "honor", 1.0, 1.0, ("defense", "consul")),
-    (2, "SevenWeeks1866", 1040, 1, 0, "dna", "dna", None, None, ("neutral",)),
-    (3, "Korean_1950-53", 3180, 0, 1, "violate", "violate", None, None, ("defense", "consul")),
-    (3, "Korean_1950-53", 3190, 0, 1, "dna", "violate", 1.0, None, ("nonagg",)),
-    (4, "Kargil1999", 4000, 0, 0, "violate", "dna", None, None, ("offense",)),
-]
+ROWS = BF_FIXTURE_ROWS  # six observations; the expected counts below are worked out by hand from them
 
 
 @pytest.fixture(scope="module")
 def fixture_graph(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("reliability")
-    rows = [bf_row(w, n, a, sample=s, multilateral=m, llm=llm, bf=bf, lenient_llm=ll, lenient_bf=lb, types=t)
-            for w, n, a, s, m, llm, bf, ll, lb, t in ROWS]
-    dta = write_dta(folder / "bf.dta", BF_COLUMNS, rows)
-    path = folder / "bf.ttl"
-    path.write_text(import_reliability(dta).text, encoding="utf-8")
-    return path
+    return write_reliability_fixture(tmp_path_factory.mktemp("reliability"))
 
 
 def table(path, engine="oxigraph", period="all"):

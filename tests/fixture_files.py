@@ -127,3 +127,28 @@ def member(atopid, code, start, end=None, phase=0, **flags):
     if end:
         row |= {"yrexit": end[0], "moexit": end[1], "dayexit": end[2]}
     return row | flags
+
+
+# A small reliability fixture: six alliance-war observations (the counts the report tests expect
+# are worked out by hand from these rows).
+BF_FIXTURE_ROWS = [
+    # warid, name, atopid, sample, multilateral, LLM, BF, lenient LLM, lenient BF, types
+    (1, "Crimean1853-1856", 1020, 1, 1, "violate", "honor", 1.0, 1.0, ("defense",)),
+    (1, "Crimean1853-1856", 1030, 1, 0, "honor", "honor", 1.0, 1.0, ("defense", "consul")),
+    (2, "SevenWeeks1866", 1040, 1, 0, "dna", "dna", None, None, ("neutral",)),
+    (3, "Korean_1950-53", 3180, 0, 1, "violate", "violate", None, None, ("defense", "consul")),
+    (3, "Korean_1950-53", 3190, 0, 1, "dna", "violate", 1.0, None, ("nonagg",)),
+    (4, "Kargil1999", 4000, 0, 0, "violate", "dna", None, None, ("offense",)),
+]
+
+
+def write_reliability_fixture(folder: Path) -> Path:
+    """The fixture rows as a .dta file, imported to Turtle by the real importer; returns the .ttl."""
+    from cstograph.importers.reliability import import_reliability
+
+    rows = [bf_row(w, n, a, sample=s, multilateral=m, llm=llm, bf=bf, lenient_llm=ll, lenient_bf=lb, types=t)
+            for w, n, a, s, m, llm, bf, ll, lb, t in BF_FIXTURE_ROWS]
+    dta = write_dta(folder / "bf.dta", BF_COLUMNS, rows)
+    path = folder / "bf.ttl"
+    path.write_text(import_reliability(dta).text, encoding="utf-8")
+    return path
