@@ -74,3 +74,13 @@ def test_guard_passes_ordinary_queries_and_names_syntax_errors():
     check_query_is_safe("SELECT ?from WHERE { ?s ?p ?from FILTER(?from != <http://e/service>) }")
     with pytest.raises(QueryError, match="mine.rq: SPARQL syntax error"):
         check_query_is_safe("SELECT * { ?s ?p }", source="mine.rq")
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path):
+    from cstograph.data import open_data
+
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n")
+    query = "ASK { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    for engine in ("oxigraph", "rdflib"):
+        assert open_data([path], engine=engine).engine.query(query).boolean, engine

@@ -8,8 +8,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from cstograph.errors import ParameterError
-from cstograph.queries import bind_params, get_query, inline_values, run_named
+from cstograph.errors import ParameterError, QueryError
+from cstograph.queries import bind_params, get_query, inline_values, parse_param_options, run_named
 
 from cgtest import CASES
 
@@ -147,6 +147,25 @@ def test_parameters_are_bound_not_pasted():
     with pytest.raises(ParameterError):
         bind_params(spec, {"onDate": "2020-01-01", "colour": "red"})
     assert bind_params(spec, {"onDate": "2020-01-01"})["onDate"] == Literal(dt.date(2020, 1, 1), datatype=XSD.date)
+
+
+def test_parameter_options():
+    assert parse_param_options(["onDate=2022-01-01", "alliance=cgd:CSTO"]) == {"onDate": "2022-01-01", "alliance": "cgd:CSTO"}
+    with pytest.raises(ParameterError, match="onDate is given twice"):
+        parse_param_options(["onDate=2022-01-01", "onDate=2023-01-01"])
+    with pytest.raises(ParameterError, match="write NAME=VALUE"):
+        parse_param_options(["onDate"])
+
+
+def test_empty_and_misplaced_query_files(tmp_path):
+    from cstograph.queries import resolve_query
+    from cstograph.guard import check_query_is_safe
+
+    (tmp_path / "empty.rq").write_text("# nothing but a comment\n")
+    with pytest.raises(QueryError, match="holds no query"):
+        check_query_is_safe(resolve_query(str(tmp_path / "empty.rq")).text, source="empty.rq")
+    with pytest.raises(QueryError, match="is a folder, not a query file"):
+        resolve_query(str(tmp_path))
 
 
 def test_boolean_parameters():

@@ -7,6 +7,8 @@ sees the query. Updates (including ``LOAD``) are refused too: cstograph only rea
 
 from __future__ import annotations
 
+import re
+
 import threading
 
 
@@ -40,6 +42,9 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
     """
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate  # 60 ms: only when a query is checked
     from rdflib.plugins.sparql.parserutils import CompValue
+
+    if not re.sub(r"(?m)#.*$", "", text).strip():  # an empty text is a valid (empty) update
+        raise QueryError(f"{source}: holds no query (only comments or nothing)")
     try:
         with _PARSE_LOCK:
             parsed = parseQuery(text)

@@ -95,6 +95,7 @@ def parse_file(dataset: Dataset, path: Path) -> None:
         data = path.read_bytes()
     except OSError as exc:
         raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a UTF-8 byte order mark
     try:
         if fmt in QUAD_FORMATS:
             dataset.parse(data=data, format=fmt, publicID=path.resolve().as_uri())

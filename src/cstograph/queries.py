@@ -128,7 +128,7 @@ def resolve_query(name_or_file: str) -> QuerySpec:
     path = Path(name_or_file)
     if path.suffix or "/" in name_or_file or path.exists():
         if not path.is_file():
-            raise QueryError(f"{path}: no such query file")
+            raise QueryError(f"{path}: is a folder, not a query file" if path.is_dir() else f"{path}: no such query file")
         return read_query_file(path, kind="file")
     return get_query(name_or_file)
 
@@ -268,5 +268,8 @@ def parse_param_options(options: Sequence[str]) -> dict[str, str]:
         name, sep, value = option.partition("=")
         if not sep or not name.strip():
             raise ParameterError(f"--param {option!r}: write NAME=VALUE")
+        if name.strip() in result:
+            raise ParameterError(f"--param {name.strip()} is given twice ({result[name.strip()]!r} and {value!r})",
+                                 hint="a parameter takes one value")
         result[name.strip()] = value
     return result

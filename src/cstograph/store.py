@@ -79,11 +79,19 @@ def _describe_ox_error(exc: Exception) -> str:
     return text or type(exc).__name__
 
 
+BOM = b"\xef\xbb\xbf"  # the UTF-8 byte order mark
+
+
 def load_file(store, path: Path) -> None:
     """Load one RDF file into a pyoxigraph store; errors name the file and line."""
     fmt = ox_format(path)
     try:
-        store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        with open(path, "rb") as stream:
+            starts_with_bom = stream.read(3) == BOM
+        if starts_with_bom:  # editors on Windows write one; the RDF parsers do not skip it
+            store.load(path.read_bytes()[3:], format=fmt, base_iri=path.resolve().as_uri())
+        else:
+            store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
     except SyntaxError as exc:
         raise GraphLoadError(f"{path}: not valid {rdf_format_for(path)}: {_describe_ox_error(exc)}") from exc
     except (OSError, ValueError) as exc:
