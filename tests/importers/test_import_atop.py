@@ -145,6 +145,16 @@ def test_bad_number_names_the_line(tmp_path, atop_files):
         import_atop(*atop_files)
 
 
+def test_an_empty_atopid_is_blamed_on_the_alliance_file(tmp_path):
+    alliances, members = write_atop(tmp_path, [{"atopid": 1, "begyr": 1900, "begmo": 1, "begday": 1}],
+                                    [member(1, 2, (1900, 2, 3))])
+    lines = alliances.read_text().splitlines()
+    lines[1] = lines[1].replace("1", "", 1)  # the first cell is atopid
+    alliances.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ImportDataError, match=r"alliances.csv: line 2: column atopid: '' is not an ATOP id"):
+        import_atop(alliances, members)
+
+
 def test_impossible_date_and_unknown_alliance(tmp_path):
     alliances, members = write_atop(tmp_path, [{"atopid": 1, "begyr": 1900, "begmo": 1, "begday": 1}],
                                     [member(1, 2, (1900, 2, 30))])

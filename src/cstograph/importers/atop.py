@@ -238,6 +238,8 @@ def import_atop(
     alliances: dict[int, tuple[int, dict[str, str]]] = {}
     for line, row in alliance_rows:
         atopid = _int(alliance_csv, line, row, "atopid")
+        if atopid <= 0:  # an empty cell reads as 0
+            raise ImportDataError(f"{alliance_csv}: line {line}: column atopid: {row.get('atopid', '')!r} is not an ATOP id")
         if atopid in alliances:
             raise ImportDataError(f"{alliance_csv}: line {line}: atopid {atopid} appears twice (first on line {alliances[atopid][0]})")
         alliances[atopid] = (line, row)
