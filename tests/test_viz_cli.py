@@ -135,6 +135,14 @@ def test_unreadable_rdf_is_exit_2(tmp_path):
     assert result.exit_code == 2 and "Error: " in result.output and "bad.ttl" in result.output
 
 
+def test_data_without_requests_has_nothing_to_draw(tmp_path):
+    empty = tmp_path / "none.ttl"
+    empty.write_text("@prefix cg: <https://w3id.org/cstograph/ns#> .\n")
+    result = runner.invoke(app, ["viz", str(empty), "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2 and "nothing to draw" in result.output and "--view full" in result.output
+    assert not (tmp_path / "x.svg").exists()
+
+
 def test_missing_output_option_is_a_usage_error():
     assert viz().exit_code == 2
 

@@ -57,6 +57,11 @@ def render_viz(
     if layout_method not in LAYOUTS:
         raise ViewError(f"unknown layout {layout_method!r}", hint="choose one of " + ", ".join(LAYOUTS))
     graph = build_graph(dataset, engine, view)
+    if graph.number_of_nodes() == 0:
+        raise ViewError(
+            f"nothing to draw: the data holds no {'requests' if view == 'requests' else 'nodes this view shows'}",
+            hint="--view full draws every alliance, treaty and member" if view == "requests" else None,
+        )
     notes: list[str] = []
     if focus:
         graph = focus_graph(graph, focus, hops)
