@@ -84,3 +84,13 @@ def test_a_byte_order_mark_is_skipped(tmp_path):
     query = "ASK { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
     for engine in ("oxigraph", "rdflib"):
         assert open_data([path], engine=engine).engine.query(query).boolean, engine
+
+
+def test_malformed_rdf_xml_names_the_line_on_oxigraph_too(tmp_path):
+    from cstograph.store import load_files
+
+    path = tmp_path / "broken.rdf"
+    path.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description\n')
+    with pytest.raises(GraphLoadError, match=r"broken.rdf: not valid xml: line 3: ") as info:
+        load_files([path])
+    assert "\n" not in info.value.message

@@ -93,9 +93,23 @@ def load_file(store, path: Path) -> None:
         else:
             store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
     except SyntaxError as exc:
-        raise GraphLoadError(f"{path}: not valid {rdf_format_for(path)}: {_describe_ox_error(exc)}") from exc
+        where = _xml_error_line(path) if rdf_format_for(path) == "xml" else ""
+        raise GraphLoadError(f"{path}: not valid {rdf_format_for(path)}: {where}{_describe_ox_error(exc)}") from exc
     except (OSError, ValueError) as exc:
         raise GraphLoadError(f"{path}: cannot load: {_describe_ox_error(exc)}") from exc
+
+
+def _xml_error_line(path: Path) -> str:
+    """'line N: ' for an XML file that is not well-formed (Oxigraph's RDF/XML errors give no line)."""
+    import xml.sax
+
+    try:
+        xml.sax.parse(str(path), xml.sax.ContentHandler())
+    except xml.sax.SAXParseException as exc:
+        return f"line {exc.getLineNumber()}: "
+    except Exception:  # noqa: BLE001 - only a hint: any other failure just means no line number
+        return ""
+    return ""
 
 
 @dataclass
