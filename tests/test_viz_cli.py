@@ -30,6 +30,16 @@ def test_static_figures_with_graphviz(tmp_path, suffix, magic):
 
 
 @needs_graphviz
+def test_vector_figures_fit_the_a4_drawing_box(tmp_path):
+    """7.5 x 10.5 in: Graphviz would scale SVG and PDF pages by a PNG's dpi."""
+    out = tmp_path / "figure.svg"
+    assert runner.invoke(app, ["viz", "-o", str(out)]).exit_code == 0  # the bundled graphs
+    root = xml.dom.minidom.parseString(out.read_text()).documentElement
+    width, height = (float(root.getAttribute(a).removesuffix("pt")) for a in ("width", "height"))
+    assert width <= 7.5 * 72 + 1 and height <= 10.5 * 72 + 1
+
+
+@needs_graphviz
 def test_svg_figure_names_statuses_and_legend(tmp_path):
     out = tmp_path / "figure.svg"
     assert viz("-o", out).exit_code == 0
@@ -191,7 +201,7 @@ def test_without_graphviz_or_rsvg_png_is_a_clear_error(no_tools):
     out = no_tools / "figure.png"
     result = viz("-o", out)
     assert result.exit_code == 2
-    assert "neither Graphviz nor rsvg-convert" in result.output and "librsvg2-bin" in result.output
+    assert "rsvg-convert is not installed" in result.output and "librsvg2-bin" in result.output
     assert not out.exists()
 
 

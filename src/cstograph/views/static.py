@@ -89,7 +89,8 @@ def _members_line(graph: nx.MultiDiGraph, alliance: str) -> str:
     return text
 
 
-def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None) -> str:
+def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None,
+               fmt: str = "svg") -> str:
     """The DOT text of the styled figure.
 
     ``compact`` (the default for the requests view) names requesters, addressees, responders and
@@ -105,7 +106,9 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
     heading = "\n".join(x for x in (title, note) if x)
     lines = [
         "digraph cstograph {",
-        f'  graph [rankdir=LR, size="{A4_SIZE_IN}", dpi=200, nodesep=0.12, ranksep=0.45, newrank=true, '
+        # dpi only for PNG: Graphviz scales the page size of SVG and PDF by it too, and those are
+        # meant to fit the A4 box in inches
+        f'  graph [rankdir=LR, size="{A4_SIZE_IN}", {"dpi=200, " if fmt == "png" else ""}nodesep=0.12, ranksep=0.45, newrank=true, '
         f'fontname="DejaVu Sans", fontsize=14, labelloc=t, label={dot_quote(heading)}, pad=0.15];',
         '  node [fontname="DejaVu Sans", fontsize=11, style="filled", penwidth=1, margin="0.06,0.03"];',
         '  edge [fontname="DejaVu Sans", fontsize=9, color="#666666", fontcolor="#444444", arrowsize=0.6];',
@@ -151,7 +154,7 @@ def render_static(graph: nx.MultiDiGraph, fmt: str, *, title: str = "", note: st
     if fmt not in STATIC_FORMATS:
         raise ViewError(f"unknown figure format {fmt!r}", hint="choose one of " + ", ".join(STATIC_FORMATS))
     if use_graphviz and graphviz_available("dot"):
-        return Figure(run_graphviz("dot", figure_dot(graph, title, note), fmt), "graphviz dot")
+        return Figure(run_graphviz("dot", figure_dot(graph, title, note, fmt=fmt), fmt), "graphviz dot")
     svg = fallback_svg(graph, title=title, note=note).encode("utf-8")
     fallback_note = ("drew the figure with the pure-Python fallback (column layout), as --layout columns asks"
                      if not use_graphviz else
@@ -165,8 +168,8 @@ def convert_svg(svg: bytes, fmt: str) -> bytes:
     """SVG -> PNG or PDF with rsvg-convert (librsvg); a ViewError naming the fix when it is missing."""
     tool = shutil.which("rsvg-convert")
     if tool is None:
-        raise ViewError(f"cannot make a {fmt.upper()} file: neither Graphviz nor rsvg-convert is installed",
-                        hint="write .svg instead, or install graphviz or librsvg2-bin")
+        raise ViewError(f"cannot make a {fmt.upper()} file: rsvg-convert is not installed",
+                        hint="write .svg instead, or install librsvg2-bin (figures drawn by Graphviz need only graphviz)")
     done = subprocess.run([tool, "-f", fmt], input=svg, capture_output=True, timeout=300, check=False)
     if done.returncode != 0:
         raise ViewError("rsvg-convert failed: " + " ".join(done.stderr.decode("utf-8", "replace").split())[:300])
