@@ -75,7 +75,10 @@ def main() -> None:
         raise
     except Exception as exc:  # a bug in cstograph, not bad input
         if os.environ.get("CSTOGRAPH_DEBUG"):
-            raise
+            import traceback
+
+            traceback.print_exc()  # the traceback, and still the exit code of a bug
+            raise SystemExit(4) from None
         sys.stderr.write(
             f"Internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in cstograph; set CSTOGRAPH_DEBUG=1 to see the traceback.\n"
