@@ -47,6 +47,22 @@ def test_module_entry_point_runs():
 # ---------------------------------------------------------------- report
 
 
+@pytest.mark.parametrize("args, message", [
+    (["report", "--as-of", "2022-13-01"], "Invalid value for '--as-of'"),
+    (["reliability", "--perod", "1945-2003"], "No such option: --perod"),
+    (["nosuch"], "No such command 'nosuch'"),
+    (["viz"], "Missing option '--output'"),
+])
+def test_option_errors_are_one_error_line_and_a_hint(args, message):
+    """The installed command, as a user runs it (the usage block Typer prints is left out)."""
+    done = subprocess.run([sys.executable, "-m", "cstograph", *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("Error: ") and message in lines[0], done.stderr
+    assert lines[1].startswith("hint: run '") and "cstograph" in lines[1] and "--help" in lines[1]
+    assert done.stdout == ""
+
+
 def test_report_default_lists_only_unmet_bundled(runner):
     result = invoke(runner, "report", "--format", "json")
     assert result.exit_code == 0

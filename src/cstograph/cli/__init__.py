@@ -12,6 +12,7 @@ import os
 import sys
 
 import typer
+from typer._click.exceptions import UsageError
 
 from cstograph import __version__
 from cstograph.cli import (
@@ -24,6 +25,16 @@ EPILOG = (
     "Exit codes: 0 ok; 1 the data violates the shapes (or --fail-on-unmet found unmet "
     "obligations); 2 unreadable input, bad RDF, unknown query or usage error; 4 internal error."
 )
+
+def _show_usage_error(self, file=None) -> None:
+    """Option and argument errors in the project's form: one ``Error:`` line and a ``hint:``
+    line, instead of the usage block Typer prints first."""
+    command = self.ctx.command_path if self.ctx is not None else "cstograph"
+    typer.echo(f"Error: {' '.join(self.format_message().split())}", err=True)
+    typer.echo(f"hint: run '{command} --help' for the options", err=True)
+
+
+UsageError.show = _show_usage_error  # Typer's own UsageError (it vendors click)
 
 app = typer.Typer(
     name="cstograph",
