@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -130,6 +131,79 @@ def test_report_on_account_views_of_the_store_equals_the_rdflib_copy(engine_name
     fixture = {local(v.request): {a.label: a.status for a in v.contested} for v in assess_data(open_data([ACCOUNTS]), "oxigraph")}
     assert fixture == {local(v.request): {a.label: a.status for a in v.contested} for v in assess(load_dataset([ACCOUNTS]), "oxigraph")}
     assert fixture["r1"] == {"Arland's account": "unmet", "Borduria's account": "not-triggered"}
+
+
+DECLARATIONS = ('ex:accountX a cg:Account ; rdfs:label "Arland\'s account" ; cg:accountOf ex:A ; dcterms:source ex:src .\n'
+                'ex:accountY a cg:Account ; rdfs:label "Borduria\'s account" ; cg:accountOf ex:B ; dcterms:source ex:src .\n')
+
+
+def _variant(tmp_path, name, old, new) -> Path:
+    text = ACCOUNTS.read_text()
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new))
+    return path
+
+
+def _every_path(paths, **options):
+    """Verdicts (with what each account says) on the store views, the rdflib copies and --as-of."""
+    data = open_data(paths)
+    return {
+        "store views": verdict_keys(assess_data(data, "oxigraph", **options)),
+        "rdflib copies": verdict_keys(assess(load_dataset(paths), "rdflib", **options)),
+        "as of 2030": verdict_keys(assess(load_dataset(paths), "oxigraph", as_of=dt.date(2030, 1, 1), **options)),
+    }
+
+
+def test_account_declarations_may_sit_in_a_named_graph(tmp_path):
+    moved = _variant(tmp_path, "declared.trig", DECLARATIONS, "ex:declarations {\n" + DECLARATIONS + "}\n")
+    results = _every_path([moved])
+    assert len({repr(v) for v in results.values()}) == 1, results
+    r1 = next(v for v in assess_data(open_data([moved]), "oxigraph") if v.request.endswith("/r1"))
+    assert {(a.label, a.status) for a in r1.contested} == {("Arland's account", "unmet"), ("Borduria's account", "not-triggered")}
+    assert _every_path([moved], according_to="Arland") == _every_path([ACCOUNTS], according_to="Arland")
+
+
+def test_an_account_is_named_by_its_first_label_on_every_path(tmp_path):
+    two = _variant(tmp_path, "labels.trig", 'rdfs:label "Arland\'s account" ;', 'rdfs:label "Arland\'s account", "Alternative version" ;')
+    for found in (assess_data(open_data([two]), "oxigraph"), assess(load_dataset([two]), "rdflib")):
+        r1 = next(v for v in found if v.request.endswith("/r1"))
+        assert {a.label for a in r1.contested} == {"Alternative version", "Borduria's account"}
+
+
+def test_as_of_reaches_data_in_named_graphs(tmp_path):
+    named = tmp_path / "named.trig"
+    named.write_text(SMALL.read_text().replace("@prefix ex: <http://example.org/q/> .", "@prefix ex: <http://example.org/q/> .\nex:all {", 1) + "\n}\n")
+    for engine in ("oxigraph", "rdflib"):
+        known = {local(v.request) for v in assess(load_dataset([named]), engine, as_of=dt.date(2022, 1, 6))}
+        assert known == {"r2"}, engine
+
+
+def test_a_blank_node_an_account_adds_is_validated(tmp_path):
+    broken = _variant(tmp_path, "bnode.trig", "ex:accountX {\n", "ex:accountX {\n  [] a cg:Response ; cg:respondsTo ex:r1 .\n")
+    fast = open_data([broken]).validate_views()
+    reference = validate_views(load_dataset([broken]))
+    assert not fast.conforms and not reference.conforms
+    assert sorted(map(issue_key, fast.issues)) == sorted(map(issue_key, reference.issues))
+
+
+def test_a_store_is_a_snapshot_of_what_was_loaded(runner, tmp_path):
+    source = tmp_path / "cases.trig"
+    source.write_text(ACCOUNTS.read_text())
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["load", str(source), "--store", str(store)]).exit_code == 0
+    before = runner.invoke(app, ["report", "--all", "-f", "json", "--as-of", "2030-01-01", "--store", str(store)]).stdout
+    # the file changes (r2 gets a fulfilling response), then disappears: the store does not follow
+    source.write_text(ACCOUNTS.read_text() + '\nex:x2 a cg:Response ; cg:respondsTo ex:r2 ; cg:responder ex:L ; '
+                      'cg:responseType cg:Consultations ; cg:date "2022-09-14"^^xsd:date ; dcterms:source ex:src .\n')
+    changed = runner.invoke(app, ["report", "--all", "-f", "json", "--as-of", "2030-01-01", "--store", str(store)])
+    assert changed.exit_code == 0 and changed.stdout == before
+    source.unlink()
+    for args in (["--as-of", "2030-01-01"], ["--by-ally"], ["--selectivity"]):
+        result = runner.invoke(app, ["report", "-f", "json", "--store", str(store), *args])
+        assert result.exit_code == 0, (args, result.output)
+    gone = runner.invoke(app, ["report", "--all", "-f", "json", "--as-of", "2030-01-01", "--store", str(store)])
+    assert gone.stdout == before
 
 
 def test_bundled_accounts_contest_2020_and_2021():

@@ -27,13 +27,17 @@ class Account:
 def find_accounts(dataset: Dataset) -> list[Account]:
     """Named graphs declared ``a cg:Account`` (the declaration may sit in any graph)."""
     graph_names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+
+    def values(node, predicate) -> list[str]:  # in any graph, as the 'accounts' query reads them
+        return sorted({str(o) for _, _, o, _ in dataset.quads((node, predicate, None, None))})
+
     accounts = []
-    for node in sorted(set(dataset.subjects(RDF.type, CG.Account)), key=str):
+    for node in sorted({s for s, _, _, _ in dataset.quads((None, RDF.type, CG.Account, None))}, key=str):
         if str(node) not in graph_names:
             continue
-        label = dataset.value(node, RDFS.label)
-        of = dataset.value(node, CG.accountOf)
-        accounts.append(Account(str(node), str(label) if label else str(node).rsplit("/", 1)[-1], str(of) if of else None))
+        labels, owners = values(node, RDFS.label), values(node, CG.accountOf)
+        accounts.append(Account(str(node), labels[0] if labels else str(node).rsplit("/", 1)[-1],
+                                owners[0] if owners else None))
     return accounts
 
 

@@ -22,7 +22,7 @@ def _after(value, day: dt.date) -> bool:
 
 def as_of_view(dataset: Dataset, day: dt.date) -> Dataset:
     """A copy of ``dataset`` without what happened after ``day``."""
-    unknown = {s for p in _DATED for s, o in dataset.subject_objects(p) if _after(o, day)}
+    unknown = {s for s, p, o, _ in dataset.quads((None, None, None, None)) if p in _DATED and _after(o, day)}
     view = Dataset()
     for prefix, namespace in dataset.namespaces():
         view.bind(prefix, namespace, override=False)

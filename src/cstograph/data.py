@@ -184,10 +184,10 @@ def open_data(
                 return ValidationReport((), engine=f"{info.validated_with} (at load time)")
             return validate_here(validator)
 
-        def as_dataset():
-            from cstograph.load import load_dataset
+        def as_dataset():  # the store's own contents: a snapshot, whatever became of the files
+            from cstograph.store import store_dataset
 
-            return load_dataset([Path(f) for f in info.files])
+            return store_dataset(oxstore, info.prefixes)
 
         return Data(engine_on_store, namespace_manager(info.prefixes), f"the store {store}",
                     validate_recorded, store=oxstore, _dataset=as_dataset)

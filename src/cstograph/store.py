@@ -151,6 +151,35 @@ class StoreInfo:
     materialised: dict[str, str] = field(default_factory=dict)  # query key -> TSV file (absolute)
 
 
+def store_dataset(store, prefixes: dict[str, str] | None = None):
+    """Everything in a pyoxigraph store as an rdflib Dataset, named graphs kept (the ontology
+    included, as load_dataset gives it)."""
+    from rdflib import Dataset
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from cstograph.engine import ox_to_rdflib
+
+    dataset = Dataset()
+    for prefix, namespace in (prefixes or {}).items():
+        dataset.bind(prefix, namespace, override=False)
+    cache: dict = {}
+
+    def term(t):
+        found = cache.get(t)
+        if found is None:
+            found = cache[t] = ox_to_rdflib(t)
+        return found
+
+    graphs: dict = {}
+    for quad in store:
+        name = quad.graph_name
+        graph = graphs.get(name)
+        if graph is None:  # the default graph has no value; a named graph is an IRI or a blank node
+            graph = graphs[name] = dataset.graph(term(name) if hasattr(name, "value") else DATASET_DEFAULT_GRAPH_ID)
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return dataset
+
+
 def read_store_info(directory: Path) -> StoreInfo:
     meta = directory / METADATA_FILE
     if not directory.is_dir():

@@ -121,7 +121,7 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
     account can only change what holds at the nodes it mentions and at the nodes that point
     to them (a value's class), so each account view is validated at those nodes only.
     """
-    from rdflib import URIRef
+    from rdflib import BNode, URIRef
 
     from cstograph.accounts import account_view, find_accounts
 
@@ -133,12 +133,15 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
     reports = [validate_graph(data, shapes)]
     for account in accounts:
         extra = [t for t in dataset.graph(URIRef(account.iri)) if t not in data]
-        mentioned = {n for s, _, o in extra for n in (s, o) if isinstance(n, URIRef)}
-        referrers = {s for n in mentioned for s in data.subjects(None, n) if isinstance(s, URIRef)}
+        mentioned = {n for s, _, o in extra for n in (s, o) if isinstance(n, (URIRef, BNode))}
+        referrers = {s for n in mentioned for s in data.subjects(None, n) if isinstance(s, (URIRef, BNode))}
+        focus = mentioned | referrers
+        # pyshacl takes IRIs as focus nodes: an account that touches a blank node is validated whole
+        focus_nodes = None if any(isinstance(n, BNode) for n in focus) else sorted(focus)
         for triple in extra:
             data.add(triple)
         try:
-            reports.append(validate_graph(data, shapes, focus_nodes=sorted(mentioned | referrers)))
+            reports.append(validate_graph(data, shapes, focus_nodes=focus_nodes))
         finally:
             for triple in extra:
                 data.remove(triple)
