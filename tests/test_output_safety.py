@@ -83,6 +83,11 @@ def test_infer_with_data_keeps_accounts_apart(runner, tmp_path):
     original = runner.invoke(app, ["report", "--all", "-f", "json"])
     assert again.exit_code == 0, again.output
     assert again.stdout == original.stdout
+    # the undisputed view's derived verdicts in the file do not leak into an account's view
+    for args in (["--by-ally", "--according-to", "Armenia"], ["--selectivity", "--according-to", "Armenia"]):
+        from_file = runner.invoke(app, ["report", "-f", "csv", *args, str(trig)])
+        assert from_file.exit_code == 0, from_file.output
+        assert from_file.stdout == runner.invoke(app, ["report", "-f", "csv", *args]).stdout, args
 
 
 def _store_report(runner, store) -> str:

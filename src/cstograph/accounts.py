@@ -14,7 +14,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS
 
 from cstograph.errors import CstographError
-from cstograph.namespaces import CG
+from cstograph.namespaces import CG, DERIVED_PREDICATES
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def account_view(dataset: Dataset, account: Account | None, accounts: list[Accou
     default = view.graph(DATASET_DEFAULT_GRAPH_ID)
     for s, p, o, g in dataset.quads((None, None, None, None)):
         name = str(g.identifier if hasattr(g, "identifier") else g) if g is not None else None
-        if name in excluded:
+        if name in excluded or p in DERIVED_PREDICATES:
             continue
         default.add((s, p, o))
     return view

@@ -137,3 +137,9 @@ class CG(DefinedNamespace):
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/cstograph/ns")
 DATA = Namespace("https://w3id.org/cstograph/data/")
+
+# The terms `cstograph infer` writes (ontology section "derived terms"). An account's view is
+# computed from the facts, so these are left out of it when they come with the input: a file
+# written by `infer --with-data` holds the undisputed view's verdicts, not an account's.
+DERIVED_PREDICATES = frozenset({CG.status, CG.statusReason, CG.partyVia, CG.triggeringEvent,
+                                CG.triggeredObligation, CG.fulfilledBy, CG.obligedAlly})
