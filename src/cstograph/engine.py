@@ -96,6 +96,21 @@ def ox_to_rdflib(term) -> Node | None:
     raise QueryError(f"unsupported result term {term!r}")
 
 
+def cached_converter():
+    """ox_to_rdflib with a cache: results and stores repeat terms (states, dates, labels)."""
+    cache: dict = {}
+
+    def convert(term):
+        if term is None:
+            return None
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = ox_to_rdflib(term)
+        return found
+
+    return convert
+
+
 class OxigraphEngine:
     """pyoxigraph evaluating over a ``Store``: in memory (the default) or on disk (``--store``).
 
@@ -159,15 +174,7 @@ class OxigraphEngine:
         if stored is not None and kind == "select":
             return read_tsv_results(stored)
         result = self.raw_query(text)
-        cache: dict = {}  # results repeat terms (states, dates, labels): convert each one once
-
-        def convert(term):
-            if term is None:
-                return None
-            found = cache.get(term)
-            if found is None:
-                found = cache[term] = ox_to_rdflib(term)
-            return found
+        convert = cached_converter()
 
         try:
             if kind == "select":

@@ -157,18 +157,12 @@ def store_dataset(store, prefixes: dict[str, str] | None = None):
     from rdflib import Dataset
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    from cstograph.engine import ox_to_rdflib
+    from cstograph.engine import cached_converter
 
     dataset = Dataset()
     for prefix, namespace in (prefixes or {}).items():
         dataset.bind(prefix, namespace, override=False)
-    cache: dict = {}
-
-    def term(t):
-        found = cache.get(t)
-        if found is None:
-            found = cache[t] = ox_to_rdflib(t)
-        return found
+    term = cached_converter()
 
     graphs: dict = {}
     for quad in store:

@@ -51,20 +51,10 @@ def validate_dataset(dataset: Dataset, shapes: Graph | None = None) -> Validatio
 
 def store_union_graph(store) -> Graph:
     """All triples of a pyoxigraph store (every graph) as one rdflib Graph, for pyshacl."""
-    from cstograph.engine import ox_to_rdflib
+    from cstograph.engine import cached_converter
 
     graph = Graph()
-    cache: dict = {}
-
-    def term(t):
-        key = (type(t), t.value) if not hasattr(t, "datatype") else None
-        if key is None:
-            return ox_to_rdflib(t)
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = ox_to_rdflib(t)
-        return found
-
+    term = cached_converter()
     graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in store)
     return graph
 
