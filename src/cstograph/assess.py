@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 
 from cstograph.accounts import Account, account_view, find_accounts, resolve_account, store_views
 from cstograph.asof import as_of_view
@@ -53,19 +53,23 @@ def assess(
     return _contested(accounts, _view_engines(dataset, engine_name, as_of, accounts))
 
 
-def assess_data(data, engine_name: str, *, according_to: str | None = None, as_of: dt.date | None = None) -> list[Verdict]:
-    """``assess`` on the data a command opened (``data.Data``).
+def assess_data(
+    data, engine_name: str, *, according_to: str | None = None, as_of: dt.date | None = None, request: str | None = None,
+) -> list[Verdict]:
+    """``assess`` on the data a command opened (``data.Data``); ``request``: that one only.
 
     On embedded Oxigraph (files or --store) without --as-of, each view is a view of the data's
     own store: nothing is parsed twice. Otherwise the views are made from an rdflib copy.
     """
     views = _store_views(data, engine_name, as_of)
     if views is None:
-        return assess(data.rdflib_dataset(), engine_name, according_to=according_to, as_of=as_of)
+        verdicts = assess(data.rdflib_dataset(), engine_name, according_to=according_to, as_of=as_of)
+        return [v for v in verdicts if request is None or v.request == request]
     accounts, engine_for = views
+    only = URIRef(request) if request is not None else None
     if according_to is not None:
-        return classify_requests(engine_for(resolve_account(accounts, according_to, data.namespaces)))
-    return _contested(accounts, engine_for)
+        return classify_requests(engine_for(resolve_account(accounts, according_to, data.namespaces)), only)
+    return _contested(accounts, engine_for, only)
 
 
 def view_engine(data, engine_name: str, *, according_to: str | None = None, as_of: dt.date | None = None) -> Engine:
@@ -86,12 +90,14 @@ def _store_views(data, engine_name: str, as_of: dt.date | None):
     return store_views(data.engine)
 
 
-def _contested(accounts: list[Account], engine_for) -> list[Verdict]:
-    """The undisputed verdicts, marked contested where an account's view gives another status."""
-    base = classify_requests(engine_for(None))
+def _contested(accounts: list[Account], engine_for, request: URIRef | None = None) -> list[Verdict]:
+    """The undisputed verdicts (of ``request`` only, when given), marked contested where an
+    account's view gives another status."""
+    base = classify_requests(engine_for(None), request)
     if not accounts:
         return base
-    per_account = {account: {v.request: v.status for v in classify_requests(engine_for(account))} for account in accounts}
+    per_account = {account: {v.request: v.status for v in classify_requests(engine_for(account), request)}
+                   for account in accounts}
     verdicts = []
     for verdict in base:
         statuses = {a: per_account[a].get(verdict.request, verdict.status) for a in accounts}

@@ -43,6 +43,6 @@ def explain(
             from dataclasses import replace
 
             day = as_of.date() if as_of else None
-            contested = next((v.contested for v in assess_data(data, engine, as_of=day) if v.request == iri), ())
+            contested = next((v.contested for v in assess_data(data, engine, as_of=day, request=iri)), ())
             explanation = replace(explanation, verdict=replace(explanation.verdict, contested=contested))
     typer.echo(render_explanation(explanation, fmt), nl=False)
