@@ -24,9 +24,9 @@ from pathlib import Path
 
 import rdflib
 
-from cstograph.assess import assess, assess_data
+import cstograph
+
 from cstograph.classify import classify_requests
-from cstograph.data import open_data
 from cstograph.engine import make_engine
 from cstograph.importers.atop import import_atop
 from cstograph.importers.reliability import import_reliability
@@ -110,12 +110,12 @@ def main() -> None:
     with_accounts = [atop_ttl, *sorted(Path(__file__).resolve().parents[1].joinpath("graphs").iterdir())]
 
     def store_views():
-        opened = open_data(with_accounts)
-        return opened.validate_views(), assess_data(opened, "oxigraph")
+        kg = cstograph.open(with_accounts)
+        return kg.validate(), kg.verdicts()
 
-    def rdflib_views():
-        copy = load_dataset(with_accounts)
-        return validate_views(copy), assess(copy, "oxigraph")
+    def rdflib_views():  # the reference: pyshacl and rdflib's evaluator
+        kg = cstograph.open(with_accounts, engine="rdflib")
+        return validate_views(kg.data.rdflib_dataset()), kg.verdicts()
 
     t_views, (report, verdicts) = timed(store_views, runs=3)
     line("ATOP + bundled graphs: validate and classify each account view", t_views,

@@ -98,3 +98,40 @@ def verdict_keys(verdicts) -> list[tuple]:
             tuple(sorted((a.account, a.status) for a in v.contested)),  # which account says what
         ))
     return sorted(keys)
+
+
+# ---------------------------------------------------------------- verdicts from files or a loaded Dataset
+
+
+def kg_of(source, engine_name: str = "oxigraph"):
+    """A KnowledgeGraph over paths (None: the bundled graphs) or an rdflib Dataset already loaded."""
+    import cstograph
+    from rdflib import Dataset
+
+    if not isinstance(source, Dataset):
+        return cstograph.open(source, engine=engine_name)
+    from cstograph.api import KnowledgeGraph
+    from cstograph.data import Data
+    from cstograph.engine import OxigraphEngine, RdflibEngine
+
+    if engine_name == "rdflib":
+        return KnowledgeGraph(Data(RdflibEngine(source), source.namespace_manager, "a Dataset", "rdflib", _dataset=source))
+    engine = OxigraphEngine(source)
+    return KnowledgeGraph(Data(engine, source.namespace_manager, "a Dataset", "files", store=engine.store))
+
+
+def assess(source, engine_name: str, *, according_to=None, as_of=None):
+    """Every verdict (contested marked) of paths or a Dataset, on one engine."""
+    return kg_of(source, engine_name).verdicts(according_to, as_of)
+
+
+def assess_data(data, engine_name: str = "oxigraph", *, according_to=None, as_of=None, request=None):
+    """Every verdict of opened Data (cstograph.data.open_data)."""
+    from cstograph.verdicts import verdicts
+
+    return verdicts(data, data.viewpoint(according_to, as_of), request)
+
+
+def open_engine(source, engine_name: str = "oxigraph"):
+    """A writable engine over the undisputed data of paths or a Dataset (the rules add triples)."""
+    return kg_of(source, engine_name).data.copy()

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from cstograph.allies import ally_duties, reliability, selectivity
-from cstograph.assess import assess, assess_data, open_engine
 from cstograph.data import open_data
 from cstograph.cli import app
 from cstograph.errors import CstographError
@@ -18,7 +17,7 @@ from cstograph.load import load_dataset
 from cstograph.validate import validate_views
 
 from cgtest import CASES
-from helpers import verdict_keys
+from helpers import assess, assess_data, open_engine, verdict_keys
 from test_fastshacl import key as issue_key
 
 # The bundled queries these tests run through allies.py and explain.py (see test_queries.py).
@@ -96,13 +95,13 @@ def test_account_views_validated_in_the_store_equal_pyshacl(tmp_path, case):
         path = tmp_path / f"{case}.trig"
         path.write_text(text)
         paths = [path]
-    fast = open_data(paths).validate_views()
+    fast = open_data(paths).validate()
     reference = validate_views(load_dataset(paths))
     assert fast.engine == "cstograph set-based SHACL" and reference.engine == "pyshacl"
     assert sorted(map(issue_key, fast.issues)) == sorted(map(issue_key, reference.issues))
     assert fast.conforms == (case != "broken")
-    assert open_data(paths).validate_views("pyshacl").engine == "pyshacl"
-    assert open_data(paths, engine="rdflib").validate_views().engine == "pyshacl"
+    assert open_data(paths).validate("pyshacl").engine == "pyshacl"
+    assert open_data(paths, engine="rdflib").validate().engine == "pyshacl"
 
 
 def test_the_set_based_validator_is_refused_on_rdflib(runner):
@@ -113,7 +112,7 @@ def test_the_set_based_validator_is_refused_on_rdflib(runner):
     for paths in (None, [SMALL]):  # with accounts, and without
         with pytest.raises(UsageError, match="does not run on --engine rdflib"):
             data = open_data(paths, engine="rdflib")
-            data.validate_views("sparql") if paths is None else data.validate("sparql")
+            data.validate("sparql") if paths is None else data.validate("sparql")
     result = runner.invoke(app, ["validate", "--engine", "rdflib", "--validator", "sparql", str(SMALL)])
     assert result.exit_code == 2 and "--validator pyshacl" in result.stderr
 
@@ -181,7 +180,7 @@ def test_as_of_reaches_data_in_named_graphs(tmp_path):
 
 def test_a_blank_node_an_account_adds_is_validated(tmp_path):
     broken = _variant(tmp_path, "bnode.trig", "ex:accountX {\n", "ex:accountX {\n  [] a cg:Response ; cg:respondsTo ex:r1 .\n")
-    fast = open_data([broken]).validate_views()
+    fast = open_data([broken]).validate()
     reference = validate_views(load_dataset([broken]))
     assert not fast.conforms and not reference.conforms
     assert sorted(map(issue_key, fast.issues)) == sorted(map(issue_key, reference.issues))

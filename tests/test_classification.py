@@ -83,7 +83,7 @@ def test_responses_are_attached_to_their_request(engine_for):
 
 
 def test_bundled_graphs_tell_the_founding_story(engine_name):
-    from cstograph.assess import assess
+    from helpers import assess
     from cstograph.load import load_dataset
 
     verdicts = assess(load_dataset(), engine_name)

@@ -1,3 +1,14 @@
-"""cstograph: a knowledge graph of alliance commitments, and whether the promised help arrived."""
+"""cstograph: a knowledge graph of alliance commitments, and whether the promised help arrived.
 
-__version__ = "0.1.0"
+``cstograph.open(...)`` opens data and answers the questions the CLI asks (see ``cstograph.api``).
+"""
+
+__version__ = "0.2.0"
+
+
+def open(paths=None, **options):  # noqa: A001 - the one-call entry point, as in pySHACL's validate()
+    """Open RDF files or folders (the bundled graphs when none), ``store=`` a store folder or
+    ``endpoint=`` a SPARQL endpoint: a ``cstograph.api.KnowledgeGraph``."""
+    from cstograph.api import open as _open
+
+    return _open(paths, **options)

@@ -1,20 +1,16 @@
 """Contested accounts: named graphs of facts asserted by one party (``cg:Account``).
 
-A *view* is the undisputed data (every graph that is not an account) plus at most one
-account. Verdicts are computed per view: ``--according-to`` picks one account, and by default
-a request whose status differs between views is contested, naming the accounts.
+The undisputed data is the default graph plus every named graph not declared a cg:Account; an
+account's view adds that one account graph to it (accounts may contradict each other, so they
+are never merged). ``cstograph.data.Data.view`` makes the views; this module finds the accounts
+and resolves the names users give them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Dataset
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import RDF, RDFS
-
 from cstograph.errors import CstographError
-from cstograph.namespaces import CG, DERIVED_PREDICATES
 
 
 @dataclass(frozen=True)
@@ -24,25 +20,12 @@ class Account:
     of: str | None
 
 
-def find_accounts(dataset: Dataset) -> list[Account]:
-    """Named graphs declared ``a cg:Account`` (the declaration may sit in any graph)."""
-    graph_names = {str(g.identifier) for g in dataset.graphs() if len(g)}
-
-    def values(node, predicate) -> list[str]:  # in any graph, as the 'accounts' query reads them
-        return sorted({str(o) for _, _, o, _ in dataset.quads((node, predicate, None, None))})
-
-    accounts = []
-    for node in sorted({s for s, _, _, _ in dataset.quads((None, RDF.type, CG.Account, None))}, key=str):
-        if str(node) not in graph_names:
-            continue
-        labels, owners = values(node, RDFS.label), values(node, CG.accountOf)
-        accounts.append(Account(str(node), labels[0] if labels else str(node).rsplit("/", 1)[-1],
-                                owners[0] if owners else None))
-    return accounts
+class AccountError(CstographError):
+    """An account name that matches no account, or several."""
 
 
 def accounts_in(engine) -> list[Account]:
-    """The accounts held by the data an engine queries (as find_accounts, without rdflib)."""
+    """The accounts of the data an engine queries (declared in any graph; ordered by IRI)."""
     from cstograph.queries import run_named
 
     accounts = []
@@ -52,44 +35,22 @@ def accounts_in(engine) -> list[Account]:
     return accounts
 
 
-def store_views(engine, accounts: list[Account] | None = None):
-    """(accounts, account -> engine over that account's view; None -> the undisputed data) for
-    an Oxigraph engine: each view is the same store with the other accounts' graphs left out of
-    its default graph, so nothing is copied. The views share the store: add nothing to them."""
-    accounts = accounts_in(engine) if accounts is None else accounts
-    names = frozenset(a.iri for a in accounts)
-    return accounts, lambda account: engine.view(names - {account.iri} if account else names)
-
-
-def account_view(dataset: Dataset, account: Account | None, accounts: list[Account]) -> Dataset:
-    """The undisputed graphs plus ``account``'s graph (all other accounts left out)."""
-    if not accounts:
-        return dataset
-    excluded = {a.iri for a in accounts if account is None or a.iri != account.iri}
-    view = Dataset()
-    for prefix, namespace in dataset.namespaces():
-        view.bind(prefix, namespace, override=False)
-    default = view.graph(DATASET_DEFAULT_GRAPH_ID)
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        name = str(g.identifier if hasattr(g, "identifier") else g) if g is not None else None
-        if name in excluded or p in DERIVED_PREDICATES:
-            continue
-        default.add((s, p, o))
-    return view
-
-
-def resolve_account(accounts: list[Account], wanted: str, namespaces=None) -> Account:
+def resolve_account(accounts: list[Account], wanted: str | Account, namespaces=None) -> Account:
     """An account by IRI, prefixed name, or a case-insensitive match on its label or owner."""
     from cstograph.queries import expand_iri
 
+    if isinstance(wanted, Account):
+        if wanted in accounts:
+            return wanted
+        wanted = wanted.iri
     if not accounts:
-        raise CstographError("--according-to: the data holds no accounts (named graphs declared a cg:Account)")
+        raise AccountError("--according-to: the data holds no accounts (named graphs declared a cg:Account)")
     try:
         iri = str(expand_iri(wanted, namespaces, what="--according-to"))
     except CstographError:
         iri = None
-    exact = [a for a in accounts if a.iri == iri]
-    if exact:
+    exact = [a for a in accounts if a.iri == iri or (a.of is not None and a.of == iri)]
+    if len(exact) == 1:
         return exact[0]
     needle = wanted.casefold()
     matches = [
@@ -100,4 +61,4 @@ def resolve_account(accounts: list[Account], wanted: str, namespaces=None) -> Ac
         return matches[0]
     listing = "; ".join(f"{a.label} <{a.iri}>" for a in (matches or accounts))
     problem = "matches several accounts" if matches else "matches no account"
-    raise CstographError(f"--according-to {wanted!r} {problem}: {listing}")
+    raise AccountError(f"--according-to {wanted!r} {problem}: {listing}")

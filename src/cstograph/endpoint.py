@@ -105,6 +105,10 @@ class EndpointEngine:
         )
         return _http(request, self.timeout, "query failed")
 
+    def construct_ntriples(self, text: str) -> bytes:
+        """The N-Triples answer of a CONSTRUCT query, unparsed (to load it into a local store)."""
+        return self._post(text, "application/n-triples, text/plain;q=0.5")
+
     def query(self, text: str) -> QueryResult:
         kind = _query_kind(text)
         if kind == "graph":

@@ -3,7 +3,10 @@
 ``OxigraphEngine`` (embedded pyoxigraph, the default) and ``RdflibEngine`` (rdflib's own SPARQL
 evaluator) take the same query text (parameters already bound, see queries.inline_values) and return the same
 ``QueryResult`` of rdflib terms, so every command can run on either and results can be compared.
-Queries see the union of all graphs as their default graph.
+Queries see *the undisputed data* as their default graph: the default graph plus every named
+graph that is not declared a ``cg:Account`` (the data contract's rule). Every named graph, accounts
+included, stays reachable with ``GRAPH``. ``view`` gives the same store seen another way (one
+account added, see ``cstograph.data``).
 """
 
 from __future__ import annotations
@@ -70,10 +73,24 @@ def _one_line(exc: Exception) -> str:
 
 
 def query_key(text: str) -> str:
-    """The key of a query text for materialised results (any change to the text misses)."""
+    """The key of a query text for materialised results (any change to the text misses). The
+    prefix marks results computed on the undisputed data: stores whose results were computed on
+    the union of all graphs (before accounts were kept apart) miss and query the store."""
     import hashlib
 
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(("undisputed\n" + text).encode("utf-8")).hexdigest()
+
+
+ACCOUNT_GRAPHS_QUERY = """PREFIX cg: <https://w3id.org/cstograph/ns#>
+SELECT DISTINCT ?account WHERE { ?account a cg:Account . GRAPH ?account { ?s ?p ?o } }"""
+
+
+def account_graph_names(store) -> frozenset[str]:
+    """The named graphs of a pyoxigraph store that are declared a cg:Account (in any graph)."""
+    if not any(True for _ in store.named_graphs()):
+        return frozenset()
+    rows = store.query(ACCOUNT_GRAPHS_QUERY, use_default_graph_as_union=True)
+    return frozenset(row["account"].value for row in rows if hasattr(row["account"], "value"))
 
 
 def ox_to_rdflib(term) -> Node | None:
@@ -121,16 +138,19 @@ class OxigraphEngine:
     name = "oxigraph"
 
     def __init__(
-        self, source, materialised: dict[str, str] | None = None, excluded: frozenset[str] = frozenset()
+        self, source, materialised: dict[str, str] | None = None, excluded: frozenset[str] | None = None
     ) -> None:
         """``materialised`` maps query_key(text) to a SPARQL TSV results file computed when a
-        read-only store was loaded: those exact queries are answered from the file.
-        ``excluded`` names graphs the default graph leaves out (see ``view``)."""
+        read-only store was loaded: those exact queries are answered from the file (only on the
+        undisputed data, which the files were computed on).
+        ``excluded`` names the named graphs the default graph leaves out; None: the accounts, so
+        that the default graph is the undisputed data; an empty set: nothing (every graph)."""
         import pyoxigraph as ox
 
         self._ox = ox
-        self.materialised = materialised or {}
-        self._excluded = frozenset(excluded)
+        self._excluded = None if excluded is None else frozenset(excluded)
+        self.materialised = (materialised or {}) if excluded is None else {}
+        self._options: dict | None = None
         if isinstance(source, ox.Store):
             self.store = source
         else:
@@ -138,22 +158,34 @@ class OxigraphEngine:
             data = source.serialize(format="nquads", encoding="utf-8")
             self.store.load(data, format=ox.RdfFormat.N_QUADS)
 
+    def account_graphs(self) -> frozenset[str]:
+        """The named graphs declared a cg:Account (declared in any graph, and not empty)."""
+        return account_graph_names(self.store)
+
     def view(self, excluded: frozenset[str]) -> "OxigraphEngine":
         """An engine over the same store whose default graph leaves out the ``excluded`` named
         graphs (used for account views); it shares the store, so ``add`` is seen by both."""
         return OxigraphEngine(self.store, excluded=frozenset(excluded))
 
     def _dataset_options(self) -> dict:
-        if not self._excluded:
+        excluded = self.account_graphs() if self._excluded is None else self._excluded
+        if not excluded:
             return {"use_default_graph_as_union": True}
         ox = self._ox
-        graphs = [g for g in self.store.named_graphs() if g.value not in self._excluded]
+        graphs = [g for g in self.store.named_graphs() if getattr(g, "value", None) not in excluded]
         return {"default_graph": [ox.DefaultGraph(), *graphs]}
+
+    def dataset_options(self) -> dict:
+        """pyoxigraph's query options that make this engine's default graph (for ``serve``)."""
+        if self._options is None:
+            self._options = self._dataset_options()
+        return self._options
 
     def add(self, graph: Graph) -> int:
         ox = self._ox
         before = len(self.store)
         self.store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        self._options = None  # the store changed
         return len(self.store) - before
 
     def _to_rdflib(self, term) -> Node | None:
@@ -162,7 +194,7 @@ class OxigraphEngine:
     def raw_query(self, text: str):
         """The pyoxigraph result object (lazy), for callers that stream or serialise it."""
         try:
-            return self.store.query(text, **self._dataset_options())
+            return self.store.query(text, **self.dataset_options())
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
         except OSError as exc:
@@ -259,12 +291,22 @@ class RdflibEngine:
 
     name = "rdflib"
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, excluded: frozenset[str] | None = None) -> None:
+        """``excluded`` as for OxigraphEngine: None leaves the accounts out of the default graph."""
         import rdflib.plugins.sparql
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM <url> graphs
-        self.dataset = dataset
-        self.dataset.default_union = True
+        dataset.default_union = True
+        if excluded is None:
+            excluded = frozenset(str(row[0]) for row in dataset.query(ACCOUNT_GRAPHS_QUERY))
+        self.dataset = _default_graph_without(dataset, excluded) if excluded else dataset
+
+    def account_graphs(self) -> frozenset[str]:
+        self.dataset.default_union, union = True, self.dataset.default_union
+        try:
+            return frozenset(str(row[0]) for row in self.dataset.query(ACCOUNT_GRAPHS_QUERY))
+        finally:
+            self.dataset.default_union = union
 
     def query(self, text: str) -> QueryResult:
         kind = _query_kind(text)
@@ -289,6 +331,26 @@ class RdflibEngine:
         for triple in graph:
             target.add(triple)
         return len(target) - before
+
+
+def _default_graph_without(dataset: Dataset, excluded: frozenset[str]) -> Dataset:
+    """A copy of ``dataset`` whose default graph holds the triples of every graph but the
+    ``excluded`` ones; all named graphs are kept, reachable with GRAPH."""
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    view = Dataset(default_union=False)
+    for prefix, namespace in dataset.namespaces():
+        view.bind(prefix, namespace, override=False)
+    default = view.graph(DATASET_DEFAULT_GRAPH_ID)
+    for graph in dataset.graphs():
+        name = graph.identifier
+        if name == DATASET_DEFAULT_GRAPH_ID:
+            default += graph
+            continue
+        view.graph(name).__iadd__(graph)
+        if str(name) not in excluded:
+            default += graph
+    return view
 
 
 def make_engine(name: str, dataset) -> Engine:

@@ -133,7 +133,21 @@ def resolve_query(name_or_file: str) -> QuerySpec:
     return get_query(name_or_file)
 
 
-def coerce_param(spec: ParamSpec, raw: str, namespaces: NamespaceManager | None = None) -> Node:
+def query_from_text(text: str) -> QuerySpec:
+    """SPARQL text given directly (the Python API), with its ``#+`` header if it has one."""
+    path = Path("query.rq")
+    return QuerySpec(name="query", path=path, kind="text", text=text, **parse_header(text, path))
+
+
+def coerce_param(spec: ParamSpec, raw, namespaces: NamespaceManager | None = None) -> Node:
+    """A parameter value as an RDF term: a string as typed on the command line, or (from the
+    Python API) an RDF term, a date, an int or a bool."""
+    if isinstance(raw, (URIRef, Literal)):
+        return raw
+    if isinstance(raw, bool):
+        raw = "true" if raw else "false"
+    elif isinstance(raw, (int, dt.date)):
+        raw = raw.isoformat() if isinstance(raw, dt.date) else str(raw)
     if spec.type == "date":
         try:
             return Literal(dt.date.fromisoformat(raw), datatype=XSD.date)

@@ -1,6 +1,10 @@
 """A read-only SPARQL 1.1 Protocol endpoint over embedded Oxigraph.
 
-GET and POST (form-encoded or ``application/sparql-query``) at ``/sparql`` (and ``/``).
+GET and POST (form-encoded or ``application/sparql-query``) at ``/sparql`` (and ``/``, ``/query``):
+the default graph is the undisputed data (every graph but the accounts; every named graph stays
+reachable with GRAPH). Each account's view (the undisputed data plus that account) has its own
+endpoint, ``/accounts/NAME/sparql``, NAME being the last segment of the account's IRI;
+``GET /accounts`` lists them as JSON.
 SELECT and ASK answer as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT and DESCRIBE as
 Turtle (default) or N-Triples, chosen by the Accept header or a ``format`` parameter.
 
@@ -169,22 +173,36 @@ def negotiate(kind: str, accept: str | None, requested: str | None) -> str:
 class SparqlService:
     """Guard, run and serialise one query; shared by the HTTP handler threads."""
 
-    def __init__(self, store, settings: ServeSettings) -> None:
+    def __init__(self, store, settings: ServeSettings, views: dict[str, dict] | None = None,
+                 accounts: dict[str, object] | None = None) -> None:
+        """``views``: endpoint path -> pyoxigraph query options (the dataset each path shows);
+        ``accounts``: endpoint path -> the account it adds to the undisputed data."""
         self.store = store
         self.settings = settings
+        self.views = views if views is not None else {"/sparql": {"use_default_graph_as_union": True}}
+        self.accounts = accounts or {}
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="sparql")
         self.busy = threading.BoundedSemaphore(settings.workers)
         self.counts = {"queries": 0, "refused": 0, "timeouts": 0, "errors": 0}
         self._lock = threading.Lock()
 
+    def listing(self) -> dict[str, dict | None]:
+        """Each endpoint path with the account it adds (None: the undisputed data)."""
+        listing: dict[str, dict | None] = {}
+        for path in self.views:
+            account = self.accounts.get(path)
+            listing[path] = None if account is None else {"account": account.iri, "label": account.label,
+                                                          "accountOf": account.of}
+        return listing
+
     def _count(self, key: str) -> None:
         with self._lock:
             self.counts[key] += 1
 
-    def _evaluate(self, text: str, kind: str, fmt: str):
+    def _evaluate(self, text: str, kind: str, fmt: str, options: dict):
         limit = self.settings.limit
         try:
-            result = self.store.query(text, use_default_graph_as_union=True)
+            result = self.store.query(text, **options)
             if kind == "ask":
                 return serialize_ask(bool(result), fmt), False
             if kind == "select":
@@ -204,8 +222,10 @@ class SparqlService:
         finally:
             self.busy.release()
 
-    def answer(self, text: str, accept: str | None, requested: str | None) -> tuple[bytes, str, bool]:
-        """(body, content type, truncated) or raise QueryRefused."""
+    def answer(self, text: str, accept: str | None, requested: str | None,
+               path: str = "/sparql") -> tuple[bytes, str, bool]:
+        """(body, content type, truncated) or raise QueryRefused; ``path`` picks the view."""
+        options = self.views[path]
         try:
             check_query_is_safe(text, allow_network=self.settings.allow_network, source="query")
         except UnsafeQueryError as exc:
@@ -219,7 +239,7 @@ class SparqlService:
         if not self.busy.acquire(blocking=False):
             self._count("refused")
             raise QueryRefused(HTTPStatus.SERVICE_UNAVAILABLE, "every worker is busy; try again later")
-        future = self.pool.submit(self._evaluate, text, kind, fmt)
+        future = self.pool.submit(self._evaluate, text, kind, fmt, options)
         try:
             body, truncated = future.result(timeout=self.settings.timeout)
         except concurrent.futures.TimeoutError:
@@ -258,6 +278,7 @@ def _handler(service: SparqlService, quiet: bool):
             self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
         def _run(self, params: dict[str, list[str]], body_query: str | None) -> None:
+            path = _view_path(self.path)
             if "update" in params:
                 return self._error(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
             if "default-graph-uri" in params or "named-graph-uri" in params:
@@ -267,7 +288,7 @@ def _handler(service: SparqlService, quiet: bool):
                 return self._error(HTTPStatus.BAD_REQUEST, "send exactly one 'query'")
             try:
                 body, content_type, truncated = service.answer(
-                    queries[0], self.headers.get("Accept"), (params.get("format") or [None])[0]
+                    queries[0], self.headers.get("Accept"), (params.get("format") or [None])[0], path
                 )
             except QueryRefused as exc:
                 return self._error(exc.status, exc.message)
@@ -275,13 +296,17 @@ def _handler(service: SparqlService, quiet: bool):
             self._send(HTTPStatus.OK, body, content_type, extra)
 
         def _path_ok(self) -> bool:
-            path = urllib.parse.urlsplit(self.path).path
-            if path not in ("/", "/sparql", "/query"):
-                self._error(HTTPStatus.NOT_FOUND, "the SPARQL endpoint is /sparql")
+            if _view_path(self.path) not in service.views:
+                listing = ", ".join(sorted(service.views))
+                self._error(HTTPStatus.NOT_FOUND, f"no such endpoint; the SPARQL endpoints are {listing}")
                 return False
             return True
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            if urllib.parse.urlsplit(self.path).path.rstrip("/") == "/accounts":
+                listing = json.dumps(service.listing(), indent=2, sort_keys=True) + "\n"
+                return self._send(HTTPStatus.OK, listing.encode("utf-8"),
+                                  "application/json")
             if not self._path_ok():
                 return
             params = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query, keep_blank_values=True)
@@ -319,9 +344,41 @@ def _handler(service: SparqlService, quiet: bool):
     return Handler
 
 
+def _view_path(raw: str) -> str:
+    """The endpoint path of a request: '/', '/query' and '/sparql' are the undisputed data."""
+    path = urllib.parse.urlsplit(raw).path.rstrip("/") or "/"
+    return "/sparql" if path in ("/", "/query") else path
+
+
+def account_paths(accounts) -> dict[str, object]:
+    """Endpoint path -> account: '/accounts/NAME/sparql', NAME the last segment of the IRI
+    (made unique with a number when two accounts end alike)."""
+    import re
+
+    paths: dict[str, object] = {}
+    for account in accounts:
+        name = re.sub(r"[^A-Za-z0-9._~-]+", "-", re.split(r"[/#:]", account.iri.rstrip("/#"))[-1]) or "account"
+        path, n = f"/accounts/{name}/sparql", 1
+        while path in paths:
+            n += 1
+            path = f"/accounts/{name}-{n}/sparql"
+        paths[path] = account
+    return paths
+
+
 def make_server(store, host: str = "127.0.0.1", port: int = 7878, settings: ServeSettings | None = None,
-                quiet: bool = False) -> tuple[ThreadingHTTPServer, SparqlService]:
-    service = SparqlService(store, settings or ServeSettings())
+                quiet: bool = False, accounts=()) -> tuple[ThreadingHTTPServer, SparqlService]:
+    """A server over a pyoxigraph ``store``: /sparql is the undisputed data, and each of
+    ``accounts`` (cstograph.accounts.Account) gets /accounts/NAME/sparql."""
+    from cstograph.engine import OxigraphEngine
+
+    base = OxigraphEngine(store)
+    names = frozenset(a.iri for a in accounts)
+    views = {"/sparql": base.dataset_options()}
+    by_path = account_paths(accounts)
+    for path, account in by_path.items():
+        views[path] = base.view(names - {account.iri}).dataset_options()
+    service = SparqlService(store, settings or ServeSettings(), views, by_path)
     server = ThreadingHTTPServer((host, port), _handler(service, quiet))
     server.daemon_threads = True
     return server, service

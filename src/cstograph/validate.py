@@ -113,16 +113,22 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
     """
     from rdflib import BNode, URIRef
 
-    from cstograph.accounts import account_view, find_accounts
+    from cstograph.engine import ACCOUNT_GRAPHS_QUERY
+    from cstograph.namespaces import DERIVED_PREDICATES
 
-    accounts = find_accounts(dataset)
+    dataset.default_union = True
+    accounts = sorted(str(row[0]) for row in dataset.query(ACCOUNT_GRAPHS_QUERY))
     shapes = shapes if shapes is not None else load_shapes()
     if not accounts:
         return validate_dataset(dataset, shapes)
-    data = union_graph(account_view(dataset, None, accounts))
+    data = Graph()
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        name = getattr(g, "identifier", g)
+        if (name is None or str(name) not in accounts) and p not in DERIVED_PREDICATES:
+            data.add((s, p, o))
     reports = [validate_graph(data, shapes)]
     for account in accounts:
-        extra = [t for t in dataset.graph(URIRef(account.iri)) if t not in data]
+        extra = [t for t in dataset.graph(URIRef(account)) if t not in data]
         mentioned = {n for s, _, o in extra for n in (s, o) if isinstance(n, (URIRef, BNode))}
         referrers = {s for n in mentioned for s in data.subjects(None, n) if isinstance(s, (URIRef, BNode))}
         focus = mentioned | referrers

@@ -85,8 +85,11 @@ AccordingToOption = Annotated[
 ]
 AsOfOption = Annotated[
     Optional[datetime],
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluate as known on this day (YYYY-MM-DD): later requests, responses, events and memberships are left out.", show_default=False),
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluate as known on this day (YYYY-MM-DD): later requests, responses, events and memberships are left out, and end dates not yet reached.", show_default=False),
 ]
+
+
+_DONE = {"draw": "drawn", "infer": "inferred", "explain": "explained"}
 
 
 def refuse_violations(validation, force: bool, *, doing: str) -> None:
@@ -98,37 +101,30 @@ def refuse_violations(validation, force: bool, *, doing: str) -> None:
         typer.echo(f"... and {len(violations) - MAX_VIOLATIONS_SHOWN} more", err=True)
     if not force:
         error(
-            f"the data violates the shapes ({len(violations)} violation(s)); nothing {doing}ed",
+            f"the data violates the shapes ({len(violations)} violation(s)); nothing {_DONE.get(doing, doing + 'ed')}",
             hint=f"fix the data (see 'cstograph validate'), or pass --force to {doing} anyway",
         )
         raise typer.Exit(1)
     error(f"going on with {len(violations)} violation(s) because of --force")
 
 
-def open_checked(paths, engine: str = "oxigraph", store=None, endpoint=None, *, force: bool = False):
-    """Open the data (files, --store or --endpoint) and validate it; on violations print them and
-    exit 1 unless ``force``. Returns ``(data, has_accounts)``.
-
-    Data holding accounts (named graphs declared cg:Account) is validated one account view at
-    a time (see Data.validate_views); other data by the engine's own validator.
-    """
-    from cstograph.queries import run_named
-
-    data = open_data(paths, engine, store, endpoint)
-    has_accounts = bool(run_named(data.engine, "accounts").rows)
-    if has_accounts and endpoint:
-        from cstograph.data import UsageError
-
-        raise UsageError(
-            f"{data.description} holds accounts (cg:Account graphs), which cstograph separates only on local data",
-            hint="pass the files as PATH arguments or use --store DIR",
-        )
-    validation = data.validate_views() if has_accounts else data.validate()
+def open_checked(paths, engine: str = "oxigraph", store=None, endpoint=None, *, force: bool = False,
+                 doing: str = "report"):
+    """Open the data (files, --store or --endpoint) as a ``cstograph.api.KnowledgeGraph`` and
+    validate it (the undisputed data and each account's view); on violations print them and
+    exit 1 unless ``force``."""
+    kg = open_graph(paths, engine, store, endpoint)
+    validation = kg.validate()
     if validation is None:
-        error(f"not validated: {data.description} is remote (validate the files before 'cstograph load --endpoint')")
+        error(f"not validated: {kg.data.description} cannot be validated where it is")
     elif not validation.conforms:
-        refuse_violations(validation, force, doing="report")
-    return data, has_accounts
+        refuse_violations(validation, force, doing=doing)
+    return kg
+
+
+def as_date(value):
+    """--as-of as a date (typer gives a datetime)."""
+    return value.date() if value is not None else None
 
 
 ForceOption = Annotated[
@@ -158,8 +154,8 @@ EndpointOption = Annotated[
 ]
 
 
-def open_data(paths, engine: str = "oxigraph", store: Path | None = None, endpoint: str | None = None):
-    """The data named by PATH arguments, --store or --endpoint, with its engine (see cstograph.data)."""
-    from cstograph.data import open_data as _open_data
+def open_graph(paths, engine: str = "oxigraph", store: Path | None = None, endpoint: str | None = None):
+    """The data named by PATH arguments, --store or --endpoint (see cstograph.api.open)."""
+    from cstograph.api import open as open_kg
 
-    return _open_data(paths or None, engine=engine, store=store, endpoint=endpoint)
+    return open_kg(paths or None, engine=engine, store=store, endpoint=endpoint)

@@ -5,12 +5,12 @@ from typing import Annotated
 
 import typer
 
-from cstograph.assess import open_engine
 from cstograph.cli.common import (
-    AccordingToOption, EngineOption, ForceOption, PathsArgument, StoreOption, open_checked, user_errors,
+    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
+    as_date, open_checked, user_errors,
 )
 from cstograph.errors import CstographError
-from cstograph.infer import materialise, statuses
+from cstograph.infer import statuses
 from cstograph.load import FORMATS_BY_SUFFIX, expand_paths
 from cstograph.output import refuse_overwriting_inputs, write_atomic
 
@@ -29,7 +29,9 @@ def infer(
     force: ForceOption = False,
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
     according_to: AccordingToOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Materialise the verdicts as RDF: cg:status, cg:statusReason, cg:triggeredObligation,
     cg:obligedAlly and the facts behind them, computed by the rules in queries/infer/ on the
@@ -45,16 +47,16 @@ def infer(
                 hint="use .ttl, .nt, .jsonld, .rdf, or .trig/.nq to keep named graphs apart",
             )
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
-        data, has_accounts = open_checked(paths, engine, store, force=force)
-        dataset = data.rdflib_dataset()  # the rules add triples: they run on a copy
-        if with_data and has_accounts and fmt not in QUAD_FORMATS:
+        kg = open_checked(paths, engine, store, endpoint, force=force, doing="infer")
+        if with_data and kg.accounts and fmt not in QUAD_FORMATS:
             raise CstographError(
                 f"{output}: the data holds accounts (named graphs declared cg:Account), which one graph "
                 "would merge into contradictions",
                 hint="write .trig or .nq to keep each account in its own graph",
             )
-        inference = materialise(open_engine(dataset, engine, according_to=according_to))
+        inference = kg.infer(according_to, as_date(as_of))  # on a copy: the rules add triples
         graph = inference.graph
+        dataset = kg.data.rdflib_dataset() if with_data else None
         if fmt in QUAD_FORMATS:  # the derived triples in the default graph, the data's graphs kept
             from rdflib import Dataset
 
@@ -70,7 +72,7 @@ def infer(
 
                 graph = union_graph(dataset) + graph
             written, total = graph, len(graph)
-        for prefix, namespace in dataset.namespaces():
+        for prefix, namespace in kg.data.namespaces.namespaces():
             written.bind(prefix, namespace, override=False)
         write_atomic(output, written.serialize(format=fmt, encoding="utf-8"))
     counts = {}

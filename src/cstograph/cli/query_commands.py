@@ -5,11 +5,10 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import (
-    EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption, open_data, resolve_format,
-    stdout_is_terminal, terminal_width, user_errors,
+    AccordingToOption, AsOfOption, EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption,
+    as_date, open_graph, resolve_format, stdout_is_terminal, terminal_width, user_errors,
 )
-from cstograph.guard import check_query_is_safe
-from cstograph.queries import bind_params, bundled_queries, parse_param_options, resolve_query, run_query
+from cstograph.queries import bundled_queries, parse_param_options
 from cstograph.render import render_result, render_table
 
 
@@ -28,21 +27,27 @@ def query(
     ] = False,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    according_to: AccordingToOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Run a bundled query or your own SPARQL file over the data (no validation).
+
+    The query's default graph is the undisputed data (every graph but the accounts), or one
+    account's view with --according-to, as known on a day with --as-of; account graphs stay
+    reachable with GRAPH.
 
     Example: cstograph query members-on-date --param onDate=2022-09-13
     """
     fmt = resolve_format(fmt)
     with user_errors():
-        spec = resolve_query(name)
-        if spec.kind == "file":  # bundled queries are checked once, by the test suite
-            check_query_is_safe(spec.text, allow_network=allow_network, source=spec.path.name)
-        data = open_data(paths, engine, store, endpoint)
-        bindings = bind_params(spec, parse_param_options(params or []), data.namespaces)
-        result = run_query(data.engine, spec, bindings)
+        from cstograph.queries import resolve_query
+
+        resolve_query(name)  # an unknown query or a missing file is named before the data is read
+        kg = open_graph(paths, engine, store, endpoint)
+        result = kg.query(name, according_to, as_date(as_of), allow_network=allow_network,
+                          **parse_param_options(params or []))
     typer.echo(
-        render_result(result, fmt, namespaces=data.namespaces, color=stdout_is_terminal(),
+        render_result(result, fmt, namespaces=kg.data.namespaces, color=stdout_is_terminal(),
                       width=terminal_width()),
         nl=False,
     )

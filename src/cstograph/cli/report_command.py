@@ -4,12 +4,9 @@ from typing import Annotated
 
 import typer
 
-from cstograph.allies import ally_duties, reliability, selectivity
-from cstograph.assess import assess_data, open_engine
-from cstograph.classify import classify_requests
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption,
-    PathsArgument, StoreOption, fail, open_checked, resolve_format,
+    PathsArgument, StoreOption, as_date, fail, open_checked, resolve_format,
     stdout_is_terminal, terminal_width, user_errors,
 )
 from cstograph.render import render_ally_report, render_selectivity, render_verdicts
@@ -50,24 +47,20 @@ def report(
     if all_requests and (by_ally or show_selectivity):
         fail(f"--all lists requests; {'--by-ally' if by_ally else '--selectivity'} is another report: choose one")
     with user_errors():
-        data, has_accounts = open_checked(paths, engine, store, endpoint, force=force)
-        day = as_of.date() if as_of else None
+        kg = open_checked(paths, engine, store, endpoint, force=force)
+        day = as_date(as_of)
         if by_ally or show_selectivity:
-            engine_ = open_engine(data.rdflib_dataset(), engine, according_to=according_to, as_of=day)
             color, width = stdout_is_terminal(), terminal_width()
             if by_ally:
-                duties = ally_duties(engine_)
-                text = render_ally_report(duties, reliability(duties), fmt, color=color, width=width)
+                duties = kg.allies(according_to, day)
+                text = render_ally_report(duties, kg.ally_reliability(duties=duties), fmt, color=color, width=width)
             else:
-                text = render_selectivity(selectivity(engine_), fmt, color=color, width=width)
+                text = render_selectivity(kg.selectivity(according_to, day), fmt, color=color, width=width)
             typer.echo(text, nl=False)
-            if fail_on_unmet and any(v.status == "unmet" for v in classify_requests(engine_)):
+            if fail_on_unmet and any(v.status == "unmet" for v in kg.verdicts(according_to, day)):
                 raise typer.Exit(1)
             return
-        if has_accounts or according_to or day:  # views of the data
-            verdicts = assess_data(data, engine, according_to=according_to, as_of=day)
-        else:
-            verdicts = classify_requests(data.engine)
+        verdicts = kg.verdicts(according_to, day)
     shown = verdicts if all_requests else [v for v in verdicts if v.status == "unmet"]
     title = "Assistance requests" if all_requests else "Unmet obligations"
     if according_to:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cstograph.cli.common import PathsArgument, StoreOption, error, fail, open_data, user_errors
+from cstograph.cli.common import PathsArgument, StoreOption, error, fail, open_graph, user_errors
 
 
 def serve(
@@ -24,6 +24,8 @@ def serve(
 ) -> None:
     """Serve the data as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
+    Its default graph is the undisputed data (account graphs reachable with GRAPH); each
+    account's view has its own endpoint, /accounts/NAME/sparql (listed by GET /accounts).
     Updates and LOAD are refused; SERVICE, FROM and FROM NAMED too unless --allow-network.
     Stop it with Ctrl-C.
 
@@ -34,7 +36,8 @@ def serve(
     if timeout <= 0 or limit < 1 or workers < 1:
         fail("--timeout, --limit and --workers must be positive")
     with user_errors():
-        data = open_data(paths, "oxigraph", store, None)
+        kg = open_graph(paths, "oxigraph", store, None)
+        accounts = kg.accounts
     try:
         is_loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -43,11 +46,13 @@ def serve(
         error(f"listening on {host}: the endpoint is reachable from other machines")
     settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers)
     try:
-        server, _ = make_server(data.store, host, port, settings, quiet=quiet)
+        server, service = make_server(kg.data.store, host, port, settings, quiet=quiet, accounts=accounts)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     bound_host, bound_port = server.server_address[:2]
-    typer.echo(f"Serving {data.description} at http://{bound_host}:{bound_port}/sparql (read-only; Ctrl-C stops)")
+    typer.echo(f"Serving {kg.data.description} at http://{bound_host}:{bound_port}/sparql (read-only; Ctrl-C stops)")
+    for path, account in service.accounts.items():
+        typer.echo(f"  {account.label}: http://{bound_host}:{bound_port}{path}")
     sys.stdout.flush()
     try:
         server.serve_forever()

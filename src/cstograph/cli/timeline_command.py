@@ -5,7 +5,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstograph.cli.common import EngineOption, PathsArgument, user_errors
+from cstograph.cli.common import (
+    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
+    as_date, open_checked, user_errors,
+)
 from cstograph.load import expand_paths
 from cstograph.output import refuse_overwriting_inputs, write_atomic
 
@@ -26,6 +29,11 @@ def timeline(
     ] = 60,
     title: Annotated[Optional[str], typer.Option("--title", help="The timeline's title.", show_default=False)] = None,
     engine: EngineOption = "oxigraph",
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    according_to: AccordingToOption = None,
+    as_of: AsOfOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Draw events, requests and responses over time, one lane per alliance, with the wait for each answer.
 
@@ -34,11 +42,8 @@ def timeline(
 
     Example: cstograph timeline -o timeline.svg
     """
-    from cstograph.engine import make_engine
     from cstograph.errors import ViewError
-    from cstograph.graph_model import build_graph, focus_graph
-    from cstograph.assess import view_of
-    from cstograph.load import load_dataset
+    from cstograph.graph_model import focus_graph
     from cstograph.views.timeline import TIMELINE_FORMATS, render_timeline
 
     with user_errors():
@@ -48,8 +53,8 @@ def timeline(
         if fmt not in TIMELINE_FORMATS:
             raise ViewError(f"cannot tell the timeline format from the suffix {output.suffix or '(none)'!r}",
                             hint="name the file .svg, .png or .html")
-        dataset = view_of(load_dataset(paths))  # the undisputed data: accounts left out
-        graph = build_graph(dataset, make_engine(engine, dataset), "requests")
+        kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
+        graph = kg.graph("requests", according_to, as_date(as_of))
         if focus:
             graph = focus_graph(graph, focus, hops)
         data, note = render_timeline(graph, fmt, title, max_requests)

@@ -4,8 +4,9 @@ from typing import Annotated
 
 import typer
 
-from cstograph.cli.common import EngineOption, PathsArgument, StoreOption, fail, open_data, resolve_format, user_errors
-from cstograph.queries import run_named
+from cstograph.cli.common import (
+    EndpointOption, EngineOption, PathsArgument, StoreOption, fail, open_graph, resolve_format, user_errors,
+)
 from cstograph.render import render_validation
 
 
@@ -16,6 +17,7 @@ def validate(
     ] = "text",
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
     validator: Annotated[
         str,
         typer.Option("--validator", help="auto (set-based SPARQL when the shapes compile, else pyshacl), sparql or pyshacl."),
@@ -31,12 +33,9 @@ def validate(
     """
     fmt = resolve_format(fmt, ("text", "json"))
     with user_errors():
-        data = open_data(paths, engine, store)
-        if run_named(data.engine, "accounts").rows:  # accounts may contradict each other: one view at a time
-            report = data.validate_views(validator)
-        else:
-            report = data.validate(validator, use_recorded=False)
+        kg = open_graph(paths, engine, store, endpoint)
+        report = kg.validate(validator, use_recorded=False)
     if report is None:
-        fail(f"cannot validate {data.description}")
+        fail(f"cannot validate {kg.data.description}")
     typer.echo(render_validation(report, fmt), nl=False)
     raise typer.Exit(0 if report.conforms else 1)

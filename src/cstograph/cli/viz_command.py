@@ -5,7 +5,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstograph.cli.common import EngineOption, PathsArgument, user_errors
+from cstograph.cli.common import (
+    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
+    as_date, open_checked, user_errors,
+)
 from cstograph.load import expand_paths
 from cstograph.output import refuse_overwriting_inputs, write_atomic
 
@@ -42,6 +45,11 @@ def viz(
     ] = "auto",
     title: Annotated[Optional[str], typer.Option("--title", help="The figure's title.", show_default=False)] = None,
     engine: EngineOption = "oxigraph",
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    according_to: AccordingToOption = None,
+    as_of: AsOfOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Draw or export the graph: an interactive page, a figure for a paper, or a file for Gephi/Cytoscape.
 
@@ -51,9 +59,6 @@ def viz(
 
     Example: cstograph viz -o requests.html
     """
-    from cstograph.engine import make_engine
-    from cstograph.assess import view_of
-    from cstograph.load import load_dataset
     from cstograph.errors import ViewError
     from cstograph.views.viz import VIZ_FORMATS, format_for_suffix, render_viz
 
@@ -62,9 +67,11 @@ def viz(
             raise ViewError(f"--format {fmt!r}: unknown format", hint="choose one of " + ", ".join(VIZ_FORMATS))
         chosen = format_for_suffix("." + fmt if fmt else output.suffix)
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
-        dataset = view_of(load_dataset(paths))  # the undisputed data: accounts left out
+        kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
+        day = as_date(as_of)
+        dataset = kg.triples(according_to, day) if view == "full" else None
         rendered = render_viz(
-            dataset, make_engine(engine, dataset), chosen, view=view, focus=focus, hops=hops,
+            dataset, kg.engine(according_to, day), chosen, view=view, focus=focus, hops=hops,
             max_nodes=max_nodes, layout_method=layout, title=title,
         )
         write_atomic(output, rendered.data)
