@@ -37,7 +37,7 @@ def timeline(
     from cstograph.engine import make_engine
     from cstograph.errors import ViewError
     from cstograph.graph_model import build_graph, focus_graph
-    from cstograph.assess import view_of
+    from cstograph.assess import assess, view_of
     from cstograph.load import load_dataset
     from cstograph.views.timeline import TIMELINE_FORMATS, render_timeline
 
@@ -48,8 +48,9 @@ def timeline(
         if fmt not in TIMELINE_FORMATS:
             raise ViewError(f"cannot tell the timeline format from the suffix {output.suffix or '(none)'!r}",
                             hint="name the file .svg, .png or .html")
-        dataset = view_of(load_dataset(paths))  # the undisputed data: accounts left out
-        graph = build_graph(dataset, make_engine(engine, dataset), "requests")
+        full = load_dataset(paths)
+        dataset = view_of(full)  # the undisputed data: accounts left out
+        graph = build_graph(dataset, make_engine(engine, dataset), "requests", assess(full, engine))
         if focus:
             graph = focus_graph(graph, focus, hops)
         data, note = render_timeline(graph, fmt, title, max_requests)

@@ -52,7 +52,7 @@ def viz(
     Example: cstograph viz -o requests.html
     """
     from cstograph.engine import make_engine
-    from cstograph.assess import view_of
+    from cstograph.assess import assess, view_of
     from cstograph.load import load_dataset
     from cstograph.errors import ViewError
     from cstograph.views.viz import VIZ_FORMATS, format_for_suffix, render_viz
@@ -62,10 +62,11 @@ def viz(
             raise ViewError(f"--format {fmt!r}: unknown format", hint="choose one of " + ", ".join(VIZ_FORMATS))
         chosen = format_for_suffix("." + fmt if fmt else output.suffix)
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
-        dataset = view_of(load_dataset(paths))  # the undisputed data: accounts left out
+        full = load_dataset(paths)
+        dataset = view_of(full)  # the undisputed data: accounts left out
         rendered = render_viz(
             dataset, make_engine(engine, dataset), chosen, view=view, focus=focus, hops=hops,
-            max_nodes=max_nodes, layout_method=layout, title=title,
+            max_nodes=max_nodes, layout_method=layout, title=title, verdicts=assess(full, engine),
         )
         write_atomic(output, rendered.data)
     for note in rendered.notes:
