@@ -236,10 +236,11 @@ def _contested_attributes(verdict: Verdict) -> dict[str, str]:
     return {"contested": CONTESTED_PREFIX + said, "contestedBy": ";".join(differ)}
 
 
-def account_verdicts(data: dict) -> list[str]:
-    """The parts of a node's ``contested`` text, one per account ("unmet according to ...")."""
+def account_verdicts(data: dict) -> list[tuple[str, str]]:
+    """(account, status) for each account named in a node's ``contested`` text, for the pictures."""
     text = data.get("contested", "")
-    return [part for part in text.removeprefix(CONTESTED_PREFIX).split("; ") if part] if text else []
+    parts = text.removeprefix(CONTESTED_PREFIX).split("; ") if text else []
+    return [(label, status) for status, _, label in (part.partition(" according to ") for part in parts)]
 
 
 def _tag_alliances(graph: nx.MultiDiGraph) -> None:
