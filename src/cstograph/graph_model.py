@@ -12,8 +12,9 @@ period. Nodes and edges come from ``queries/views/view-nodes.rq`` and ``view-edg
 object is a resource is an edge; literal values and ``rdf:type`` become node attributes.
 
 Request nodes carry the status computed by ``classify.classify_requests`` (met, unmet,
-not-triggered), the reason and what was delivered, and, when accounts disagree on it, which
-(``contested``, ``contestedBy``); every node carries the alliances it belongs to, for filtering. All attribute values are str, bool or float, so GraphML and GEXF writers
+not-triggered), the reason and what was delivered, and, when accounts disagree on it, what each
+account concludes (``contested``, ``contestedBy``); every node carries the alliances it belongs
+to, for filtering. All attribute values are str, bool or float, so GraphML and GEXF writers
 accept them and Gephi/Cytoscape read them typed.
 """
 

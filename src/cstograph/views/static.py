@@ -253,8 +253,7 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
         if data["contested"]:  # a second border outside the first
             out.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="{BOX_W + 10}" height="{BOX_H + 10}" rx="11" '
                        f'fill="none" stroke="{CONTESTED_MARK}" stroke-width="2"/>')
-        out.append(
-                   f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
+        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
                    f'stroke="{stroke}" stroke-width="{width_px}"{dash}/>')
         lines = [line for line in captions[node] if line][:5]
         first = y + BOX_H / 2 - (len(lines) - 1) * LINE_H / 2 + 4
