@@ -1,7 +1,8 @@
 """The interactive page in a real headless Chromium (Debian's /usr/bin/chromium via playwright).
 
 Checks that the nodes are drawn (the page's own count and non-blank canvas pixels), that the
-filters and the tooltip work, and that opening the page makes no network request.
+filters, the tooltip and the details panel work (a contested request lists each account's
+verdict), and that opening the page makes no network request.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cstograph.assess import assess, view_of
 from cstograph.engine import make_engine
 from cstograph.load import load_dataset
 from cstograph.views.viz import render_viz
@@ -106,4 +108,23 @@ def test_hover_shows_status_and_click_shows_sources(browser, page_file):
     page.mouse.click(spot["x"], spot["y"])
     details = page.inner_text("#details")
     assert "Fixture chronicle" in details and "no response fulfils" in details and "http://example.org/views/r1" in details
+    page.close()
+
+
+def test_clicking_a_contested_request_lists_each_account(browser, tmp_path):
+    full = load_dataset([Path(__file__).parent / "cases" / "accounts" / "contested.trig"])
+    dataset = view_of(full)
+    rendered = render_viz(dataset, make_engine("oxigraph", dataset), "html", verdicts=assess(full, "oxigraph"))
+    path = tmp_path / "contested.html"
+    path.write_bytes(rendered.data)
+    page, _, errors = open_page(browser, path)
+    spot = page.evaluate("window.cstographView.locate('Arland appeals about the border incursion')")
+    page.mouse.click(spot["x"], spot["y"])
+    details = page.inner_text("#details")
+    assert "CONTESTED" in details and "Arland's account: unmet" in details and "Borduria's account: not-triggered" in details
+    spot = page.evaluate("window.cstographView.locate('Arland appeals about the shelling')")
+    page.mouse.click(spot["x"], spot["y"])
+    details = page.inner_text("#details")
+    assert "Arland appeals about the shelling" in details and "CONTESTED" not in details and "account" not in details
+    assert errors == []
     page.close()

@@ -180,7 +180,7 @@ class KnowledgeGraph:
         from cstograph.graph_model import build_graph
 
         dataset = self.triples(according_to, as_of) if view == "full" else None
-        return build_graph(dataset, self.engine(according_to, as_of), view)
+        return build_graph(dataset, self.engine(according_to, as_of), view, self.verdicts(according_to, as_of))
 
 
 def open(

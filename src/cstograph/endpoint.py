@@ -2,8 +2,11 @@
 
 ``EndpointEngine`` sends each query with the SPARQL 1.1 Protocol (POST, form-encoded) and reads
 SPARQL JSON results (N-Triples for CONSTRUCT/DESCRIBE) into the same ``QueryResult`` the
-embedded engines return. Queries see the server's default graph: Virtuoso's is the union of all
-graphs; start Oxigraph with ``--union-default-graph`` if the data sits in named graphs.
+embedded engines return. Queries see the server's default graph, which ``upload`` fills with the
+undisputed data (accounts stay in their named graphs); Virtuoso's default graph is the union of
+all graphs, so there the data goes into one named graph (``--graph G``) and queries name it as
+their default graph (``--endpoint 'URL?default-graph-uri=G'``). An account's view is the
+server's answer to ``queries/viewpoints/account-view.rq``.
 
 ``upload`` pushes a pyoxigraph store (the files plus the ontology) to a server with SPARQL 1.1
 Update (``INSERT DATA``) or the Graph Store Protocol (HTTP POST of N-Triples), in chunks. All
@@ -177,24 +180,33 @@ def upload(
     chunk: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> UploadSummary:
-    """Send every graph of ``store`` to the server at ``url``.
+    """Send the data of ``store`` to the server at ``url`` so that the server's default graph
+    (or ``graph``) holds the undisputed data, as cstograph's own engines see it.
+
+    The default graph and every named graph that is not a ``cg:Account`` go to the default
+    graph, or into the named graph ``graph`` (for servers whose default graph is the union of all
+    graphs, such as Virtuoso: query them with ``default-graph-uri``). Every named graph, accounts
+    included, is also sent as itself, so ``GRAPH`` reaches it on the server.
 
     ``method="update"``: ``url`` is the SPARQL Update endpoint; ``INSERT DATA`` requests.
     ``method="gsp"``: ``url`` is the Graph Store Protocol endpoint; ``POST url?default`` or
-    ``POST url?graph=IRI`` with an N-Triples body. ``graph`` puts everything into that named
-    graph (Virtuoso needs one for updates); otherwise named graphs stay named and the rest goes
-    to the default graph.
+    ``POST url?graph=IRI`` with an N-Triples body.
     """
     import pyoxigraph as ox
+
+    from cstograph.engine import account_graph_names
 
     if method not in UPLOAD_METHODS:
         raise EndpointError(f"unknown upload method {method!r}", hint="choose update or gsp")
     if chunk is None:  # Virtuoso's SPARQL compiler runs out of memory past ~5,000 lines per update
         chunk = 2_000 if method == "update" else 100_000
-    graphs = [ox.DefaultGraph()] + sorted(store.named_graphs(), key=lambda g: str(g))
+    accounts = account_graph_names(store)
+    named = sorted(store.named_graphs(), key=lambda g: str(g))
+    undisputed = [ox.DefaultGraph(), *(g for g in named if g.value not in accounts)]
+    sends = [(g, graph) for g in undisputed] + [(g, g.value) for g in named if g.value != graph]
+    graphs = [ox.DefaultGraph(), *named]
     triples = requests = 0
-    for source_graph in graphs:
-        target = graph or (None if isinstance(source_graph, ox.DefaultGraph) else source_graph.value)
+    for source_graph, target in sends:
         for lines in _ntriples_chunks(store, source_graph, chunk):
             body = "\n".join(lines) + "\n"
             if method == "update":

@@ -12,7 +12,8 @@ period. Nodes and edges come from ``queries/views/view-nodes.rq`` and ``view-edg
 object is a resource is an edge; literal values and ``rdf:type`` become node attributes.
 
 Request nodes carry the status computed by ``classify.classify_requests`` (met, unmet,
-not-triggered), the reason and what was delivered; every node carries the alliances it belongs
+not-triggered), the reason and what was delivered, and, when accounts disagree on it, what each
+account concludes (``contested``, ``contestedBy``); every node carries the alliances it belongs
 to, for filtering. All attribute values are str, bool or float, so GraphML and GEXF writers
 accept them and Gephi/Cytoscape read them typed.
 """
@@ -42,8 +43,9 @@ STATUSES = ("unmet", "met", "not-triggered")
 NODE_DEFAULTS: dict[str, object] = {
     "label": "", "shortLabel": "", "kind": "other", "iri": "", "date": "", "start": "", "end": "", "detail": "",
     "description": "", "sources": "", "status": "", "reason": "", "answer": "", "alliances": "",
-    "deliversHelp": False, "properties": "",
+    "deliversHelp": False, "properties": "", "contested": "", "contestedBy": "",
 }
+CONTESTED_PREFIX = "contested: "
 EDGE_DEFAULTS: dict[str, object] = {
     "relation": "", "label": "", "predicate": "", "start": "", "end": "", "sources": "",
 }
@@ -96,8 +98,14 @@ def _add_edge(graph: nx.MultiDiGraph, source: str, target: str, **attrs) -> None
     graph.add_edge(source, target, **{**EDGE_DEFAULTS, **{k: v for k, v in attrs.items() if v is not None}})
 
 
-def build_graph(dataset: Dataset, engine: Engine, view: str = "requests") -> nx.MultiDiGraph:
-    """The network of one view of the loaded data (the ontology's own triples are never nodes)."""
+def build_graph(
+    dataset: Dataset, engine: Engine, view: str = "requests", verdicts: list[Verdict] | None = None,
+) -> nx.MultiDiGraph:
+    """The network of one view of the loaded data (the ontology's own triples are never nodes).
+
+    ``verdicts``: the request verdicts to show, as ``assess.assess`` gives them (with what each
+    account says); by default the requests are classified on ``engine``, with no accounts.
+    """
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
     graph = nx.MultiDiGraph(view=view)
@@ -116,7 +124,7 @@ def build_graph(dataset: Dataset, engine: Engine, view: str = "requests") -> nx.
         _add_story_edges(graph, engine, membership_sources)
     else:
         _add_all_triples(graph, dataset)
-    _add_verdicts(graph, classify_requests(engine))
+    _add_verdicts(graph, classify_requests(engine) if verdicts is None else verdicts)
     _tag_alliances(graph)
     return graph
 
@@ -213,10 +221,27 @@ def _add_verdicts(graph: nx.MultiDiGraph, verdicts: Iterable[Verdict]) -> None:
             answer = "no help delivered (responses: " + ", ".join(sorted({r.type_label for r in verdict.responses})) + ")"
         else:
             answer = "no response"
-        graph.nodes[verdict.request].update(status=verdict.status, reason=verdict.reason, answer=answer)
+        graph.nodes[verdict.request].update(status=verdict.status, reason=verdict.reason, answer=answer,
+                                            **_contested_attributes(verdict))
         for record in verdict.responses:
             if record.response in graph:
                 graph.nodes[record.response]["deliversHelp"] = record.fulfils
+
+
+def _contested_attributes(verdict: Verdict) -> dict[str, str]:
+    """``contested``: each account's verdict in words; ``contestedBy``: the accounts that differ."""
+    if not verdict.contested:
+        return {"contested": "", "contestedBy": ""}
+    said = "; ".join(f"{a.status} according to {a.label or _tail(a.account)}" for a in verdict.contested)
+    differ = sorted({a.account for a in verdict.contested if a.status != verdict.status})
+    return {"contested": CONTESTED_PREFIX + said, "contestedBy": ";".join(differ)}
+
+
+def account_verdicts(data: dict) -> list[tuple[str, str]]:
+    """(account, status) for each account named in a node's ``contested`` text, for the pictures."""
+    text = data.get("contested", "")
+    parts = text.removeprefix(CONTESTED_PREFIX).split("; ") if text else []
+    return [(label, status) for status, _, label in (part.partition(" according to ") for part in parts)]
 
 
 def _tag_alliances(graph: nx.MultiDiGraph) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import (
-    EngineOption, FormatOption, PathsArgument, fail, open_checked, resolve_format,
+    EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption, fail, open_checked, resolve_format,
     stdout_is_terminal, terminal_width, user_errors,
 )
 
@@ -32,6 +32,8 @@ def reliability(
                      "defence pacts before 1945).", show_default=False),
     ] = None,
     engine: EngineOption = "oxigraph",
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Fulfilment of alliance commitments in war: observations, does not apply, relevant, honoured, rate.
 
@@ -46,17 +48,17 @@ def reliability(
     """
     from cstograph.load import expand_paths
     from cstograph.output import refuse_overwriting_inputs
-    from cstograph.reliability import ALL, CITATION, fulfilment_table, period_by_label, render_fulfilment
+    from cstograph.reliability import CITATION, period_by_label, render_fulfilment
 
     fmt = resolve_format(fmt, output=output)
     with user_errors():
         try:
-            period_iri = ALL if period is None else period_by_label(period)
+            period is None or period_by_label(period)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--period") from None
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
-        data, _ = open_checked(paths, engine, force=force)
-        rows = fulfilment_table(data.engine, period_iri)
+        kg = open_checked(paths, engine, store, endpoint, force=force)
+        rows = kg.fulfilment(period)
         if not rows:
             where = "" if period is None else f" in {period}"
             fail(

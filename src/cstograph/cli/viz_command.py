@@ -72,7 +72,7 @@ def viz(
         dataset = kg.triples(according_to, day) if view == "full" else None
         rendered = render_viz(
             dataset, kg.engine(according_to, day), chosen, view=view, focus=focus, hops=hops,
-            max_nodes=max_nodes, layout_method=layout, title=title,
+            max_nodes=max_nodes, layout_method=layout, title=title, verdicts=kg.verdicts(according_to, day),
         )
         write_atomic(output, rendered.data)
     for note in rendered.notes:

@@ -14,8 +14,9 @@ from importlib import resources
 
 import networkx as nx
 
+from cstograph.graph_model import account_verdicts
 from cstograph.views.style import (
-    HELP_FILL, KIND_FILL, KIND_NAMES, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT, STATUS_WORDS, caption_lines,
+    CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT, STATUS_WORDS, caption_lines,
 )
 
 LARGE_GRAPH = 400  # above this many nodes: small dots, labels when zoomed in
@@ -55,6 +56,8 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
             "detail": d["detail"], "description": d["description"], "properties": d.get("properties", ""),
             "sources": [s for s in d["sources"].split(" | ") if s], "help": bool(d.get("deliversHelp")),
             "alliances": [alliance_index[a] for a in d["alliances"].split(";") if a in alliance_index],
+            "contested": d["contested"],
+            "accounts": [{"account": account, "status": status} for account, status in account_verdicts(d)],
         })
     edges = [
         {"s": index[s], "t": index[t], "label": d.get("label") or d.get("relation", ""), "relation": d.get("relation", ""),
@@ -70,10 +73,13 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
         {"colour": NO_HELP_FILL, "text": "response that does not (statement, mission, refusal)", "dashed": True},
     ] + [{"colour": KIND_FILL[k], "text": KIND_NAMES[k]} for k in
          ("event", "state", "alliance", "obligation", "treaty", "membership", "source", "other") if k in present]
+    if any(d["contested"] for _, d in graph.nodes(data=True)):
+        legend.append({"colour": "#ffffff", "border": CONTESTED_MARK, "double": True,
+                       "text": "contested request (double border): an account gives another status; click it for each account's verdict"})
     return {
         "title": title, "notes": list(notes), "large": large, "nodes": nodes, "edges": edges,
         "alliances": [{"iri": a, "label": graph.nodes[a].get("shortLabel") or graph.nodes[a]["label"]} for a in alliances],
-        "legend": legend,
+        "legend": legend, "contestedMark": CONTESTED_MARK,
     }
 
 

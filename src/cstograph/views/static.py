@@ -15,9 +15,11 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from cstograph.errors import ViewError
+from cstograph.graph_model import account_verdicts
 from cstograph.views.layout import column_positions, dot_quote, graphviz_available, run_graphviz
 from cstograph.views.style import (
-    HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT, caption_lines, wrap,
+    CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT,
+    caption_lines, wrap,
 )
 
 STATIC_FORMATS = ("svg", "png", "pdf")
@@ -42,6 +44,9 @@ def _fill(data: dict) -> tuple[str, str]:
     return KIND_FILL.get(kind, "#ffffff"), "#1a1a1a"
 
 
+CONTESTED_LEGEND = "contested request (double border): an account gives another status; the box names each account's verdict"
+
+
 def _legend_html(graph: nx.MultiDiGraph, compact: bool = False) -> str:
     rows = []
     present = {d["kind"] for _, d in graph.nodes(data=True)}
@@ -62,6 +67,11 @@ def _legend_html(graph: nx.MultiDiGraph, compact: bool = False) -> str:
         entries.append(("#ffffff", "requesters, addressees and responders are named in the boxes"))
     for colour, text in entries:
         rows.append(f'<TR><TD BGCOLOR="{colour}" WIDTH="22"> </TD><TD ALIGN="LEFT">{escape(text)}</TD></TR>')
+    if any(d["contested"] for _, d in graph.nodes(data=True)):
+        # a swatch with a double border, as the contested boxes have
+        rows.append(f'<TR><TD><TABLE BORDER="1" CELLBORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{CONTESTED_MARK}">'
+                    '<TR><TD WIDTH="14" HEIGHT="8"> </TD></TR></TABLE></TD>'
+                    f'<TD ALIGN="LEFT">{escape(CONTESTED_LEGEND)}</TD></TR>')
     return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2" COLOR="#888888">'
             '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + "</TABLE>>")
 
@@ -122,10 +132,14 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
             members = _members_line(graph, node)
             if members:
                 caption = caption + wrap(members, 34, 5)
+        for account, status in account_verdicts(data):
+            caption = caption + wrap(f"{account}: {status}", 48, 2)
         attrs = [f"label={dot_quote(chr(10).join(caption))}", f'shape={shape}',
                  f'fillcolor="{fill}"', f'fontcolor="{text}"', f"tooltip={dot_quote(data['iri'])}"]
         if data["kind"] == "request":
             attrs += ['penwidth=2.5', 'style="filled,bold"', "fontsize=12"]
+        if data["contested"]:
+            attrs += ["peripheries=2", f'color="{CONTESTED_MARK}"']
         if data["kind"] == "response" and not data.get("deliversHelp"):
             attrs.append('style="filled,dashed"')
         if data["kind"] in ("membership", "source", "other"):
@@ -187,10 +201,10 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
     As in the Graphviz figure, the requests view names requesters, addressees, responders and
     members in the boxes instead of drawing those edges.
     """
+    full = graph
     if graph.graph.get("view", "requests") == "requests":
         keep_edges = [(s, t, k) for s, t, k, d in graph.edges(keys=True, data=True) if d.get("relation") not in NAMED_IN_BOXES]
         linked = {s for s, _, _ in keep_edges} | {t for _, t, _ in keep_edges}
-        full = graph
         graph = graph.edge_subgraph(keep_edges).copy()
         graph.add_nodes_from((n, full.nodes[n]) for n in full if full.nodes[n]["kind"] != "state" or n in linked)
         captions = {n: caption_lines(full, n, width=30) + (wrap(_members_line(full, n), 34, 3)
@@ -202,7 +216,8 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
     xs = [x for x, _ in positions.values()] or [0.0]
     ys = [y for _, y in positions.values()] or [0.0]
     width = max(xs) + BOX_W + 40 + 330
-    height = max(max(ys) + BOX_H + top + 40, 420)
+    contested = _contested_legend_lines(full)
+    height = max(max(ys) + BOX_H + top + 40, 420, top + 12 + 11 * 18 + 14 * len(contested) + 20)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="DejaVu Sans, Arial, sans-serif">',
            '<rect width="100%" height="100%" fill="#ffffff"/>',
@@ -234,8 +249,11 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
         stroke = "#222" if data["kind"] == "request" else "#777"
         width_px = 3 if data["kind"] == "request" else 1
         dash = ' stroke-dasharray="4,3"' if data["kind"] == "response" and not data.get("deliversHelp") else ""
-        out.append(f'<g><title>{escape(data["label"])}</title>'
-                   f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
+        out.append(f'<g><title>{escape(data["label"])}</title>')
+        if data["contested"]:  # a second border outside the first
+            out.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="{BOX_W + 10}" height="{BOX_H + 10}" rx="11" '
+                       f'fill="none" stroke="{CONTESTED_MARK}" stroke-width="2"/>')
+        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
                    f'stroke="{stroke}" stroke-width="{width_px}"{dash}/>')
         lines = [line for line in captions[node] if line][:5]
         first = y + BOX_H / 2 - (len(lines) - 1) * LINE_H / 2 + 4
@@ -258,5 +276,26 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
         y = ly + 12 + i * 18
         out.append(f'<rect x="{lx}" y="{y}" width="14" height="12" fill="{colour}" stroke="#777"/>'
                    f'<text x="{lx + 20}" y="{y + 10}" font-size="11">{escape(text)}</text>')
+    if contested:
+        y = ly + 12 + len(legend) * 18
+        out.append(f'<rect x="{lx - 2}" y="{y - 2}" width="18" height="16" fill="none" stroke="{CONTESTED_MARK}" stroke-width="1.5"/>'
+                   f'<rect x="{lx + 1}" y="{y + 1}" width="12" height="10" fill="#ffffff" stroke="{CONTESTED_MARK}"/>'
+                   f'<text x="{lx + 20}" y="{y + 10}" font-size="11">contested request: each account says</text>')
+        for i, (line, bold) in enumerate(contested):
+            weight = ' font-weight="bold"' if bold else ""
+            out.append(f'<text x="{lx + (20 if bold else 30)}" y="{y + 28 + i * 14}" font-size="10"{weight}>{escape(line)}</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _contested_legend_lines(graph: nx.MultiDiGraph) -> list[tuple[str, bool]]:
+    """(line, is a heading) naming each contested request and each account's verdict on it: the
+    fallback's boxes are too small to hold them."""
+    lines: list[tuple[str, bool]] = []
+    requests = sorted((n for n, d in graph.nodes(data=True) if d["contested"]), key=lambda n: (graph.nodes[n]["date"], n))
+    for node in requests:
+        caption = caption_lines(graph, node, width=60)
+        lines.append((f"{caption[0]}, {caption[1]}", True))
+        lines += [(line, False) for account, status in account_verdicts(graph.nodes[node])
+                  for line in wrap(f"{account}: {status}", 50, 2)]
+    return lines

@@ -15,6 +15,10 @@ KIND_FILL = {
     "event": "#fbd3b5", "request": "#bdbdbd", "response": "#e4e4e4", "membership": "#f0f0f0",
     "source": "#ffffff", "other": "#ffffff",
 }
+# A contested request (an account gives it another status) gets a second border in this colour
+# and says CONTESTED under its status; its fill stays the status of the undisputed data.
+CONTESTED_MARK = "#5b2a86"
+CONTESTED_WORD = "CONTESTED"
 HELP_FILL = "#9fd8a8"  # a response that delivers what the obligation asks
 NO_HELP_FILL = "#e4e4e4"
 KIND_SHAPE_DOT = {
@@ -66,6 +70,8 @@ def caption_lines(graph, node: str, width: int = 28) -> list[str]:
         if answer.startswith("no help delivered"):
             answer = "no help delivered"
         lines = wrap(f"{who} → {whom}", width, 2) + [short_date(data["date"]), STATUS_WORDS.get(data["status"], "")]
+        if data.get("contested"):
+            lines.append(CONTESTED_WORD)
         return lines + (wrap(answer, width, 2) if answer else [])
     if kind == "response":
         who = _neighbour_label(graph, node, "responder")

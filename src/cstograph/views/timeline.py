@@ -3,7 +3,8 @@
 Each request is a row. The left panel places it in calendar time with the events it concerns;
 the right panel shows the wait: days from the request to each response, on a log scale so that
 a same-day answer, a week and a year are all visible. A request nobody answered gets a red
-dashed line to the panel's edge, marked "no response".
+dashed line to the panel's edge, marked "no response". A contested request (an account gives
+it another status) has a second outline on its diamonds and each account's verdict under it.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from cstograph.errors import ViewError
+from cstograph.graph_model import account_verdicts
 from cstograph.views.style import (
-    HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, short_date, wrap,
+    CONTESTED_MARK, CONTESTED_WORD, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, short_date, wrap,
 )
 
 TIMELINE_FORMATS = ("svg", "png", "html")
 TIMELINE_MAX_REQUESTS = 60
 _STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2}
 WAIT_TICKS = (0, 1, 7, 30, 90, 365)
+ROW_H, ACCOUNT_LINE_H = 40.0, 13.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,13 @@ class Row:
     events: tuple[tuple[dt.date, dt.date | None, str], ...]
     answers: tuple[Answer, ...]
     reason: str = ""
+    contested: tuple[tuple[str, str], ...] = ()  # (account, its status), when accounts disagree
+
+    def account_lines(self) -> list[str]:
+        return [line for account, status in self.contested for line in wrap(f"{account}: {status}", 50, 2)]
+
+    def height(self) -> float:
+        return ROW_H + ACCOUNT_LINE_H * len(self.account_lines())
 
 
 @dataclass
@@ -118,7 +128,8 @@ def timeline_lanes(graph: nx.MultiDiGraph) -> list[Lane]:
         article = ", ".join(nodes[o]["detail"].split(",")[0] for o in out.get("invokes", []) if nodes[o]["detail"])
         title = f"{who} → {whom}" + (f" ({article})" if article else "")
         lane_of(node).rows.append(Row(node, title, data["status"], asked, tuple(sorted(events)),
-                                      tuple(sorted(answers, key=lambda a: (a.date, a.label))), data["reason"]))
+                                      tuple(sorted(answers, key=lambda a: (a.date, a.label))), data["reason"],
+                                      tuple(account_verdicts(data))))
     for node, data in graph.nodes(data=True):
         if data["kind"] == "event" and node not in concerned and _date(data["start"]):
             lane_of(node).other_events.append((_date(data["start"]), _date(data["end"]), data["label"]))
@@ -149,7 +160,7 @@ def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and t
     cal_x, cal_w, gap, wait_w = 310.0, 430.0, 50.0, 330.0
     wait_x = cal_x + cal_w + gap
     width = wait_x + wait_w + 30
-    row_h, lane_h, top = 40.0, 28.0, 96.0
+    row_h, lane_h, top = ROW_H, 28.0, 96.0
 
     def cx(day: dt.date) -> float:
         return cal_x + cal_w * (day - start).days / max((end - start).days, 1)
@@ -163,13 +174,13 @@ def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and t
         y += lane_h
         for index, row in enumerate(lane.rows):
             body.append(_row_svg(row, y, row_h, index, width, cx, wait_x, wait_w, max_days))
-            y += row_h
+            y += row.height()
         if lane.other_events:
             body.append(f'<text x="10" y="{y + 24:.0f}" font-size="12" fill="#555">other events</text>')
             for start_day, end_day, label in lane.other_events:
                 body.append(_event_svg(start_day, end_day, label, y + row_h / 2, cx))
             y += row_h
-    height = y + 70
+    height = y + 90
     out.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
                f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="DejaVu Sans, Arial, sans-serif">')
     out.append('<rect width="100%" height="100%" fill="#ffffff"/>')
@@ -190,7 +201,7 @@ def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and t
             out.append(f'<line x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{y:.0f}" stroke="#dddddd"/>'
                        f'<text x="{x:.1f}" y="{top - 16}" font-size="11" fill="#555" text-anchor="middle">{days}</text>')
     out.extend(body)
-    out.append(_legend_svg(10, y + 22))
+    out.append(_legend_svg(10, y + 22, any(row.contested for row in rows)))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -208,14 +219,20 @@ def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x:
     mid = y + h / 2
     parts = []
     if index % 2:
-        parts.append(f'<rect x="0" y="{y:.0f}" width="{width:.0f}" height="{h:.0f}" fill="#f7f7f7"/>')
+        parts.append(f'<rect x="0" y="{y:.0f}" width="{width:.0f}" height="{row.height():.0f}" fill="#f7f7f7"/>')
     colour = STATUS_FILL.get(row.status, STATUS_FILL[""])
     words = STATUS_WORDS.get(row.status, "")
     title_lines = wrap(row.title, 40, 1)
-    parts.append(f'<g><title>{escape(row.reason)}</title>'
+    said = "; ".join(f"{account}: {status}" for account, status in row.contested)
+    mark = f' · <tspan fill="{CONTESTED_MARK}">{CONTESTED_WORD}</tspan>' if row.contested else ""
+    parts.append(f'<g><title>{escape(row.reason + (" Contested: " + said if said else ""))}</title>'
                  f'<text x="10" y="{mid - 3:.1f}" font-size="12">{escape(title_lines[0])}</text>'
                  f'<text x="10" y="{mid + 12:.1f}" font-size="11" font-weight="bold" fill="{colour if row.status != "not-triggered" else "#8a6200"}">'
-                 f'{escape(words)}{" · " + short_date(row.date.isoformat()) if row.date else ""}</text></g>')
+                 f'{escape(words)}{" · " + short_date(row.date.isoformat()) if row.date else ""}{mark}</text>')
+    for i, line in enumerate(row.account_lines()):
+        parts.append(f'<text x="22" y="{y + h + 6 + i * ACCOUNT_LINE_H:.1f}" font-size="10" fill="{CONTESTED_MARK}">'
+                     f'{escape(line)}</text>')
+    parts.append("</g>")
     for start, end, label in row.events:
         parts.append(_event_svg(start, end, label, mid, cx))
     if row.date:
@@ -224,11 +241,12 @@ def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x:
             parts.append(f'<circle cx="{ax:.1f}" cy="{mid:.1f}" r="4" fill="{HELP_FILL if answer.helps else NO_HELP_FILL}" '
                          f'stroke="#555"><title>{escape(answer.label)} ({answer.date.isoformat()})</title></circle>')
         # the request on top: its status colour must stay visible when answers come within days
-        parts.append(_diamond(cx(row.date), mid, colour, f"{row.title}: asked {row.date.isoformat()} ({words})"))
+        parts.append(_diamond(cx(row.date), mid, colour, f"{row.title}: asked {row.date.isoformat()} ({words})",
+                              bool(row.contested)))
     # the wait panel
     x0 = _wait_x(0, wait_x, wait_w, max_days)
     # the request sits just left of day 0, so that same-day answers stay visible
-    parts.append(_diamond(x0 - 14, mid, colour, f"asked {row.date.isoformat() if row.date else '?'}"))
+    parts.append(_diamond(x0 - 14, mid, colour, f"asked {row.date.isoformat() if row.date else '?'}", bool(row.contested)))
     if not row.answers:
         parts.append(f'<line x1="{x0 + 7:.1f}" y1="{mid:.1f}" x2="{wait_x + wait_w:.1f}" y2="{mid:.1f}" stroke="{STATUS_FILL["unmet"]}" '
                      f'stroke-width="2" stroke-dasharray="6,4"/>'
@@ -265,22 +283,26 @@ def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x:
     return "".join(parts)
 
 
-def _diamond(x: float, y: float, colour: str, tip: str) -> str:
-    return (f'<g><title>{escape(tip)}</title><path d="M{x:.1f},{y - 7:.1f} L{x + 7:.1f},{y:.1f} L{x:.1f},{y + 7:.1f} '
+def _diamond(x: float, y: float, colour: str, tip: str, contested: bool = False) -> str:
+    ring = (f'<path d="M{x:.1f},{y - 11:.1f} L{x + 11:.1f},{y:.1f} L{x:.1f},{y + 11:.1f} L{x - 11:.1f},{y:.1f} Z" '
+            f'fill="none" stroke="{CONTESTED_MARK}" stroke-width="2"/>' if contested else "")
+    return (f'<g><title>{escape(tip)}</title>{ring}<path d="M{x:.1f},{y - 7:.1f} L{x + 7:.1f},{y:.1f} L{x:.1f},{y + 7:.1f} '
             f'L{x - 7:.1f},{y:.1f} Z" fill="{colour}" stroke="#222" stroke-width="1.5"/></g>')
 
 
-def _legend_svg(x: float, y: float) -> str:
+def _legend_svg(x: float, y: float, contested: bool = False) -> str:
     items = [("diamond", STATUS_FILL["unmet"], "request: UNMET"), ("diamond", STATUS_FILL["met"], "request: MET"),
              ("diamond", STATUS_FILL["not-triggered"], "request: NOT TRIGGERED"),
              ("circle", HELP_FILL, "response delivering help"), ("circle", NO_HELP_FILL, "response without help"),
              ("bar", KIND_FILL["event"], "event"), ("dash", STATUS_FILL["unmet"], "no (helpful) response")]
+    if contested:
+        items.append(("contested", "#ffffff", "CONTESTED: accounts differ (each one's verdict under the row)"))
     parts = []
     for i, (shape, colour, text) in enumerate(items):
         ix = x + (i % 4) * 230
         iy = y + (i // 4) * 20
-        if shape == "diamond":
-            parts.append(_diamond(ix + 7, iy, colour, text))
+        if shape in ("diamond", "contested"):
+            parts.append(_diamond(ix + 7, iy, colour, text, shape == "contested"))
         elif shape == "circle":
             parts.append(f'<circle cx="{ix + 7}" cy="{iy}" r="6" fill="{colour}" stroke="#333"/>')
         elif shape == "bar":
@@ -298,7 +320,7 @@ def timeline_html(svg: str, title: str, lanes: list[Lane]) -> str:
             answers = "; ".join(f"{a.type} ({a.responder}, {a.date.isoformat()}, +{a.days} d)" for a in row.answers) or "no response"
             rows.append(f"<tr><td>{escape(lane.alliance)}</td><td>{escape(row.title)}</td>"
                         f"<td>{row.date.isoformat() if row.date else ''}</td>"
-                        f'<td class="s-{escape(row.status)}">{escape(STATUS_WORDS.get(row.status, ""))}</td>'
+                        f'<td class="s-{escape(row.status)}">{escape(STATUS_WORDS.get(row.status, ""))}{_contested_cell(row)}</td>'
                         f"<td>{escape(answers)}</td><td>{escape(row.reason)}</td></tr>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -311,6 +333,7 @@ table {{ border-collapse: collapse; margin-top: 16px; font-size: 13px; }}
 td, th {{ border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-align: left; }}
 .s-unmet {{ color: {STATUS_FILL["unmet"]}; font-weight: bold; }} .s-met {{ color: {STATUS_FILL["met"]}; font-weight: bold; }}
 .s-not-triggered {{ color: #8a6200; font-weight: bold; }}
+.contested {{ color: {CONTESTED_MARK}; font-weight: normal; }}
 </style></head><body>
 <p>Hover over a mark for its label and date.</p>
 {svg}
@@ -318,6 +341,13 @@ td, th {{ border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-al
 {''.join(rows)}
 </table></body></html>
 """
+
+
+def _contested_cell(row: Row) -> str:
+    if not row.contested:
+        return ""
+    accounts = "".join(f"<br>{escape(account)}: {escape(status)}" for account, status in row.contested)
+    return f'<div class="contested">{CONTESTED_WORD}{accounts}</div>'
 
 
 def render_timeline(graph: nx.MultiDiGraph, fmt: str, title: str | None = None,

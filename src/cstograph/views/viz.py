@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset
 
+from cstograph.classify import Verdict
 from cstograph.engine import Engine
 from cstograph.errors import ViewError
 from cstograph.graph_model import VIEWS, build_graph, focus_graph, reduce_graph
@@ -49,14 +50,16 @@ def default_max_nodes(fmt: str) -> int:
 def render_viz(
     dataset: Dataset, engine: Engine, fmt: str, *, view: str = "requests", focus: str | None = None,
     hops: int = 2, max_nodes: int | None = None, layout_method: str = "auto", title: str | None = None,
+    verdicts: list[Verdict] | None = None,
 ) -> Rendered:
+    """``verdicts``: as ``build_graph`` takes them (the requests are classified on ``engine`` by default)."""
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
     if fmt not in VIZ_FORMATS:
         raise ViewError(f"unknown format {fmt!r}", hint="choose one of " + ", ".join(VIZ_FORMATS))
     if layout_method not in LAYOUTS:
         raise ViewError(f"unknown layout {layout_method!r}", hint="choose one of " + ", ".join(LAYOUTS))
-    graph = build_graph(dataset, engine, view)
+    graph = build_graph(dataset, engine, view, verdicts)
     if graph.number_of_nodes() == 0:
         raise ViewError(
             f"nothing to draw: the data holds no {'requests' if view == 'requests' else 'nodes this view shows'}",

@@ -178,6 +178,11 @@
       ctx.strokeStyle = i === selected ? "#000000" : (n.kind === "request" ? "#222222" : "#777777");
       ctx.setLineDash(n.kind === "response" && !n.help ? [4, 3] : []);
       ctx.stroke(); ctx.setLineDash([]);
+      if (n.contested) {  // a second border outside the first
+        var pad = large ? 4 : Math.max(3, 5 * k);
+        shapePath(n, sx, sy, Math.max(w, 3) + 2 * pad, Math.max(h, 3) + 2 * pad);
+        ctx.lineWidth = 2; ctx.strokeStyle = data.contestedMark; ctx.stroke();
+      }
       if (showText) text(n, sx, sy, w, h, k);
       drawnNodes++;
     }
@@ -236,6 +241,10 @@
     parts.push("<strong>" + esc(n.label) + "</strong>");
     parts.push("<div>" + esc(n.kindName) + (n.detail ? " · " + esc(n.detail) : "") + "</div>");
     if (n.status) parts.push('<div class="status-' + esc(n.status) + '">' + esc(n.statusWords) + "</div>");
+    if (n.contested) {
+      parts.push('<div class="contested">CONTESTED: each account says</div><ul class="accounts">' +
+        n.accounts.map(function (a) { return "<li>" + esc(a.account) + ": " + esc(a.status) + "</li>"; }).join("") + "</ul>");
+    }
     if (n.answer) parts.push("<div>" + esc(n.answer) + "</div>");
     var dates = n.date ? n.date : (n.start ? n.start + " – " + (n.end || (n.kind === "event" ? "" : "ongoing")) : "");
     if (dates) parts.push("<div>" + esc(dates) + "</div>");
@@ -330,8 +339,10 @@
   var legend = document.getElementById("legend");
   data.legend.forEach(function (entry) {
     var row = document.createElement("div"); row.className = "legend-row";
-    var swatch = document.createElement("span"); swatch.className = "swatch" + (entry.dashed ? " dashed" : "");
+    var swatch = document.createElement("span");
+    swatch.className = "swatch" + (entry.dashed ? " dashed" : "") + (entry.double ? " double" : "");
     swatch.style.background = entry.colour;
+    if (entry.border) swatch.style.borderColor = entry.border;
     var label = document.createElement("span"); label.textContent = entry.text;
     row.appendChild(swatch); row.appendChild(label); legend.appendChild(row);
   });
