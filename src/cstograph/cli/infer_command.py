@@ -17,6 +17,32 @@ from cstograph.output import refuse_overwriting_inputs, write_atomic
 QUAD_FORMATS = {"trig", "nquads"}  # keep named graphs (accounts) apart
 
 
+def serialize_sorted(written, fmt: str) -> bytes:
+    """RDF bytes that do not depend on the order rdflib keeps graphs in (the hash seed):
+    N-Quads sorted by line, TriG as the default graph then each named graph by name."""
+    from rdflib import Graph
+
+    if fmt == "nquads":
+        lines = sorted(set(written.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)))
+        return b"".join(line for line in lines if line.strip())
+    if fmt != "trig":
+        return written.serialize(format=fmt, encoding="utf-8")
+    blocks = []
+    for graph in sorted(written.graphs(), key=lambda g: (g.identifier != written.default_graph.identifier, str(g.identifier))):
+        if not len(graph):
+            continue
+        copy = Graph(namespace_manager=written.namespace_manager)
+        copy += graph
+        body = b"\n".join(line for line in copy.serialize(format="turtle", encoding="utf-8").splitlines()
+                          if not line.startswith(b"@prefix")).strip()
+        if graph.identifier == written.default_graph.identifier:
+            blocks.append(body + b"\n")
+        else:
+            blocks.append(graph.identifier.n3().encode("utf-8") + b" {\n" + body + b"\n}\n")
+    prefixes = b"".join(f"@prefix {p}: <{n}> .\n".encode("utf-8") for p, n in sorted(written.namespaces()) if p)
+    return prefixes + b"\n" + b"\n".join(blocks)
+
+
 def infer(
     paths: PathsArgument = None,
     output: Annotated[
@@ -74,7 +100,7 @@ def infer(
             written, total = graph, len(graph)
         for prefix, namespace in kg.data.namespaces.namespaces():
             written.bind(prefix, namespace, override=False)
-        write_atomic(output, written.serialize(format=fmt, encoding="utf-8"))
+        write_atomic(output, serialize_sorted(written, fmt))
     counts = {}
     for status in statuses(inference.graph).values():
         counts[status] = counts.get(status, 0) + 1
