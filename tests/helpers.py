@@ -11,7 +11,7 @@ from cstograph.engine import QueryResult
 from cstograph.queries import QuerySpec, bind_params, bundled_queries, coerce_param
 
 # Values for required parameters (dates fall inside the fixtures' periods).
-SAMPLE_PARAMS = {"onDate": "2005-06-01"}
+SAMPLE_PARAMS = {"onDate": "2005-06-01", "asOf": "2005-06-01", "account": "http://example.org/no-such-account"}
 
 
 def _unordered_lists(text: str) -> str:

@@ -184,3 +184,37 @@ def test_values_block_opens_the_where_group_of_construct_queries():
     query = "PREFIX ex: <http://e/#> CONSTRUCT { ?s ex:p ?o } WHERE { ?s ex:q ?o }"
     text = inline_values(query, {"s": URIRef("http://e/#a")})
     assert text.index("VALUES") > text.index("WHERE")
+
+
+# ---------------------------------------------------------------- viewpoints: accounts and dates
+
+
+def _triples_of(engine_name: str, query: str, bindings) -> set:
+    from helpers import kg_of
+
+    engine = kg_of([CASES / "accounts" / "contested.trig"], engine_name).data.engine
+    result = run_named(engine, query, bindings)
+    return {(str(s), str(p), str(o)) for s, p, o in result.graph}
+
+
+@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
+def test_as_of_leaves_out_what_was_dated_later(engine_name):
+    """'as-of' on the fixture: r3 (2023-01-02) and its response go, and so does every triple
+    that mentions them; r1, dated before the day, stays."""
+    ex = "http://example.org/acc/"
+    before = _triples_of(engine_name, "as-of", {"asOf": Literal("2030-01-01", datatype=XSD.date)})
+    after = _triples_of(engine_name, "as-of", {"asOf": Literal("2022-12-31", datatype=XSD.date)})
+    mentions = lambda triples, node: {t for t in triples if ex + node in (t[0], t[2])}
+    assert mentions(before, "r3") and not mentions(after, "r3")
+    assert mentions(after, "r1") == mentions(before, "r1")
+    assert not any(t[1].endswith("#status") for t in before)  # derived verdicts never come along
+
+
+@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
+def test_account_view_adds_one_account_graph(engine_name):
+    ex = "http://example.org/acc/"
+    territory = "https://w3id.org/cstograph/ns#onTerritoryOf"
+    undisputed = _triples_of(engine_name, "account-view", {"account": URIRef(ex + "no-such-account")})
+    arland = _triples_of(engine_name, "account-view", {"account": URIRef(ex + "accountX")})
+    assert (ex + "e1", territory, ex + "A") in arland - undisputed
+    assert (ex + "e1", territory, ex + "B") not in arland  # Borduria's claim stays out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cstograph.errors import CstographError
+from cstograph.errors import CstographError, AccountError
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,6 @@ class Account:
     label: str
     of: str | None
 
-
-class AccountError(CstographError):
-    """An account name that matches no account, or several."""
 
 
 def accounts_in(engine) -> list[Account]:

@@ -29,15 +29,12 @@ from rdflib.namespace import NamespaceManager
 
 from cstograph.accounts import Account, accounts_in, resolve_account
 from cstograph.engine import ENGINE_NAMES, Engine, OxigraphEngine, RdflibEngine
-from cstograph.errors import CstographError
+from cstograph.errors import UsageError
 from cstograph.resources import ontology_path
 from cstograph.validate import ValidationReport
 
 VALIDATORS = ("auto", "sparql", "pyshacl")
 
-
-class UsageError(CstographError):
-    """Options that cannot be used together."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +174,16 @@ def _date_literal(day: dt.date):
     return Literal(day.isoformat(), datatype=XSD.date)
 
 
+# Every triple of a view but the verdicts derived earlier (a file written by `infer --with-data`):
+# the copy is made for the inference rules, which derive them again for this view.
+_COPY_FACTS = """PREFIX cg: <https://w3id.org/cstograph/ns#>
+CONSTRUCT { ?s ?p ?o } WHERE {
+  ?s ?p ?o
+  FILTER (?p NOT IN (cg:status, cg:statusReason, cg:partyVia, cg:triggeringEvent,
+                     cg:triggeredObligation, cg:fulfilledBy, cg:obligedAlly))
+}"""
+
+
 def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None) -> Engine:
     """The triples a viewpoint CONSTRUCT query (None: every triple of the default graph) returns
     on ``engine``, held by a new engine of the same family (rdflib stays rdflib; Oxigraph and
@@ -185,8 +192,7 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
 
     from cstograph.queries import get_query, inline_values
 
-    text = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }" if query_name is None
-            else inline_values(get_query(query_name).text, bindings))
+    text = (_COPY_FACTS if query_name is None else inline_values(get_query(query_name).text, bindings))
     if isinstance(engine, RdflibEngine):
         from rdflib import Dataset
 

@@ -23,18 +23,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
 from cstograph.engine import XSD_STRING, QueryResult, _one_line, _query_kind
-from cstograph.errors import CstographError, QueryError
+from cstograph.errors import QueryError, EndpointError
 
 USER_AGENT = "cstograph"
 DEFAULT_TIMEOUT = 300.0
 UPLOAD_METHODS = ("update", "gsp")
 
-
-class EndpointError(CstographError):
-    """The endpoint cannot be reached, refuses the request, or answers something unreadable."""
 
 
 def _http(request: urllib.request.Request, timeout: float, what: str) -> bytes:
@@ -119,7 +117,7 @@ class EndpointEngine:
             graph = Graph()
             try:
                 graph.parse(data=body, format="nt")
-            except Exception as exc:  # parser errors come in many types
+            except (ParserError, ValueError) as exc:
                 raise EndpointError(f"the endpoint's CONSTRUCT answer is not N-Triples: {_one_line(exc)}") from exc
             return QueryResult("graph", graph=graph)
         body = self._post(text, "application/sparql-results+json")

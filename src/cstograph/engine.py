@@ -309,10 +309,17 @@ class RdflibEngine:
             self.dataset.default_union = union
 
     def query(self, text: str) -> QueryResult:
+        from rdflib.plugins.sparql import prepareQuery
+        from rdflib.plugins.sparql.sparql import SPARQLError
+
         kind = _query_kind(text)
         try:
-            result = self.dataset.query(text)
-        except Exception as exc:
+            prepared = prepareQuery(text)
+        except Exception as exc:  # noqa: BLE001 - rdflib's parser raises plain Exception (unknown prefix) and pyparsing's
+            raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
+        try:
+            result = self.dataset.query(prepared)
+        except (SPARQLError, ValueError) as exc:
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
         if kind == "select":
             variables = tuple(str(v) for v in result.vars)

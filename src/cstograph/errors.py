@@ -1,4 +1,6 @@
-"""Errors the library raises. The CLI turns each into one line on stderr and exit code 2."""
+"""Every error the library raises for bad input or a bad environment: one base, ``CstographError``,
+and its subclasses, all in this module. The CLI turns each into one line on stderr and exit code 2;
+anything else that escapes is a bug (exit code 4)."""
 
 from __future__ import annotations
 
@@ -38,3 +40,31 @@ class ViewError(CstographError):
 
 class OutputError(CstographError):
     """An output file cannot be written."""
+
+
+class AccountError(CstographError):
+    """An account name that matches no account, or several."""
+
+
+class ImportDataError(CstographError):
+    """An input data file is missing, unreadable, or has a row the importer cannot use."""
+
+
+class StataError(CstographError):
+    """A .dta file cannot be read: wrong format, truncated, or not a Stata file."""
+
+
+class UsageError(CstographError):
+    """Options that cannot be used together."""
+
+
+class EndpointError(CstographError):
+    """The endpoint cannot be reached, refuses the request, or answers something unreadable."""
+
+
+class StoreError(CstographError):
+    """A store folder is missing, not a cstograph store, or locked by another process."""
+
+
+class UnsupportedShape(ShapesError):
+    """A shape the set-based validator cannot compile (pyshacl then runs instead)."""

@@ -27,6 +27,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from cstograph.engine import Engine
+from cstograph.errors import UnsupportedShape
 from cstograph.queries import get_query
 from cstograph.validate import SEVERITY_ORDER, ValidationIssue, ValidationReport
 
@@ -54,8 +55,7 @@ COMPONENT = {
 ENGINE_NAME = "cstograph set-based SHACL"  # as ValidationReport.engine names it
 
 
-class Unsupported(Exception):
-    """The shapes use a SHACL feature this validator does not compile."""
+Unsupported = UnsupportedShape  # the name this module uses
 
 
 @dataclass(frozen=True)

@@ -61,11 +61,12 @@ class ServeSettings:
     workers: int = 4
 
 
-class QueryRefused(Exception):
+class QueryRefused(CstographError):
+    """A query the server answers with an HTTP error status (caught by the handler)."""
+
     def __init__(self, status: HTTPStatus, message: str) -> None:
         super().__init__(message)
         self.status = status
-        self.message = message
 
 
 # ---------------------------------------------------------------- result serialisation

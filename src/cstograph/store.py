@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cstograph import __version__
-from cstograph.errors import CstographError, GraphLoadError
+from cstograph.errors import GraphLoadError, StoreError
 from cstograph.load import expand_paths, rdf_format_for
 from cstograph.resources import graphs_dir, ontology_path
 
@@ -47,9 +47,6 @@ _OX_FORMATS = {
 _PREFIX_LINE = re.compile(rb"(?im)^[ \t]*@?prefix[ \t]+([A-Za-z][\w.-]*|):[ \t]*<([^>\s]*)>")
 _XMLNS = re.compile(rb'xmlns:([A-Za-z][\w.-]*)="([^"]+)"')
 
-
-class StoreError(CstographError):
-    """A store folder is missing, not a cstograph store, or locked by another process."""
 
 
 def ox_format(path: Path):

@@ -67,6 +67,7 @@ def validate_store(store, shapes: Graph | None = None) -> ValidationReport:
 def validate_graph(data: Graph, shapes: Graph | None = None, focus_nodes=None) -> ValidationReport:
     """Validate ``data`` (not modified), only at ``focus_nodes`` when given."""
     import pyshacl  # imported here: it costs 0.2 s at start-up and only validation needs it
+    from pyshacl import errors as pyshacl_errors
 
     try:
         _, results, _ = pyshacl.validate(
@@ -78,7 +79,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None, focus_nodes=None) -
             do_owl_imports=False,
             focus_nodes=focus_nodes,
         )
-    except Exception as exc:  # pyshacl reports bad shapes with several exception types
+    except (pyshacl_errors.ReportableRuntimeError, ValueError) as exc:  # pyshacl's errors for shapes it cannot run
         raise ShapesError(f"SHACL validation could not run: {' '.join(str(exc).split())}") from exc
     issues = []
     # Only the report's own results: nested sh:detail results (from sh:node) describe the

@@ -19,16 +19,13 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from cstograph.errors import CstographError
+from cstograph.errors import ImportDataError
 from cstograph.importers import turtle as t
 
 DATA = "https://w3id.org/cstograph/data/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 SOURCE = DATA + "source-atop"
 
-
-class ImportDataError(CstographError):
-    """An input data file is missing, unreadable, or has a row the importer cannot use."""
 
 
 # obligation flag -> (ontology concept, trigger condition, ATOP prefix of the condition columns)

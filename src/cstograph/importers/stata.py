@@ -12,11 +12,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from cstograph.errors import CstographError
+from cstograph.errors import StataError
 
-
-class StataError(CstographError):
-    """A .dta file cannot be read: wrong format, truncated, or not a Stata file."""
 
 
 # numeric type codes of formats 117-119 -> (struct code, size, smallest missing value):
