@@ -35,7 +35,8 @@ def term_key(term: Node | None) -> str:
     if isinstance(term, Literal) and term.datatype is not None:
         return f'"{term}"^^<{term.datatype}>'
     if isinstance(term, Literal):
-        return f'"{_unordered_lists(str(term))}"@{term.language or ""}'
+        # language tags are case-insensitive (RDF 1.1); Oxigraph lowercases them, rdflib keeps them
+        return f'"{_unordered_lists(str(term))}"@{(term.language or "").lower()}'
     return term.n3()
 
 

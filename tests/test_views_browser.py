@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cstograph.assess import assess, view_of
+import cstograph
 from cstograph.engine import make_engine
 from cstograph.load import load_dataset
 from cstograph.views.viz import render_viz
@@ -112,9 +112,8 @@ def test_hover_shows_status_and_click_shows_sources(browser, page_file):
 
 
 def test_clicking_a_contested_request_lists_each_account(browser, tmp_path):
-    full = load_dataset([Path(__file__).parent / "cases" / "accounts" / "contested.trig"])
-    dataset = view_of(full)
-    rendered = render_viz(dataset, make_engine("oxigraph", dataset), "html", verdicts=assess(full, "oxigraph"))
+    kg = cstograph.open([Path(__file__).parent / "cases" / "accounts" / "contested.trig"])
+    rendered = render_viz(None, kg.engine(), "html", verdicts=kg.verdicts())
     path = tmp_path / "contested.html"
     path.write_bytes(rendered.data)
     page, _, errors = open_page(browser, path)
