@@ -41,33 +41,33 @@ def _emit(step: str, seconds: float, **extra) -> None:
 
 
 def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
-    from cstograph.classify import classify_requests
-    from cstograph.queries import run_named
+    from cstograph.rules.classify import classify_requests
+    from cstograph.engines.queries import run_named
 
     started = time.perf_counter()
     if pipeline == "rdflib+pyshacl":
-        from cstograph.engine import RdflibEngine
-        from cstograph.load import load_dataset
+        from cstograph.engines.engine import RdflibEngine
+        from cstograph.reading.rdf_files import load_dataset
 
         dataset = load_dataset([path])
         engine = RdflibEngine(dataset)
-        validate = lambda: __import__("cstograph.validate", fromlist=["x"]).validate_dataset(dataset)  # noqa: E731
+        validate = lambda: __import__("cstograph.rules.validate", fromlist=["x"]).validate_dataset(dataset)  # noqa: E731
     elif pipeline == "oxigraph":
-        from cstograph.data import open_data
+        from cstograph.engines.data import open_data
 
         data = open_data([path])
         engine = data.engine
         validate = lambda: data.validate("sparql")  # noqa: E731
     else:
-        from cstograph.data import open_data
+        from cstograph.engines.data import open_data
 
         if step == "load" and pipeline == "store-live":
             _emit("load", float("nan"))  # the same store as the 'store' row
             return
         if step == "load":
-            from cstograph.store import create_store
+            from cstograph.engines.store import create_store
 
-            from cstograph.data import validate_oxigraph_store
+            from cstograph.engines.data import validate_oxigraph_store
 
             shutil.rmtree(store_dir, ignore_errors=True)
             create_store(store_dir, [path], validate=validate_oxigraph_store)  # as `cstograph load` does
@@ -76,7 +76,7 @@ def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
         data = open_data(store=store_dir)
         engine = data.engine
         if pipeline == "store-live":
-            from cstograph.engine import OxigraphEngine
+            from cstograph.engines.engine import OxigraphEngine
 
             engine = OxigraphEngine(data.store)
         validate = lambda: data.validate("sparql")  # noqa: E731
@@ -182,7 +182,7 @@ def main() -> None:
         child(pipeline, step, Path(path), Path(store_dir))
         return
 
-    from cstograph.synth import synthesize
+    from cstograph.reading.synth import synthesize
 
     print(f"Machine: {machine()}", flush=True)
     results: dict = {}

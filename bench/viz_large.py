@@ -16,13 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from cstograph.engine import make_engine
-from cstograph.graph_model import build_graph
-from cstograph.load import load_dataset
-from cstograph.views.html import render_html
-from cstograph.views.layout import layout
-from cstograph.views.static import render_static
-from cstograph.graph_model import reduce_graph
+from cstograph.engines.engine import make_engine
+from cstograph.pictures.graph_model import build_graph
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.pictures.html import render_html
+from cstograph.pictures.layout import layout
+from cstograph.pictures.static import render_static
+from cstograph.pictures.graph_model import reduce_graph
 
 PREFIXES = """@prefix cg: <https://w3id.org/cstograph/ns#> .
 @prefix s: <http://example.org/synth/> .

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rdflib.namespace import NamespaceManager
 
-from cstograph.load import load_dataset
+from cstograph.reading.rdf_files import load_dataset
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cstograph.engine import ENGINE_NAMES, make_engine
-from cstograph.load import load_dataset
+from cstograph.engines.engine import ENGINE_NAMES, make_engine
+from cstograph.reading.rdf_files import load_dataset
 
 from cgtest import CONFORMANCE, CONFORMANCE_CASES
 
@@ -40,8 +40,8 @@ def conformance() -> Path:
         pytest.skip("the shared conformance suite is not beside this checkout")
     return CONFORMANCE
 
-from cstograph.resources import graphs_dir
-from cstograph.synth import synthesize
+from cstograph.reading.resources import graphs_dir
+from cstograph.reading.synth import synthesize
 
 
 

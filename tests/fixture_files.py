@@ -11,7 +11,7 @@ import csv
 import struct
 from pathlib import Path
 
-from cstograph.importers.atop import ALLIANCE_COLUMNS, MEMBER_COLUMNS
+from cstograph.reading.importers.atop import ALLIANCE_COLUMNS, MEMBER_COLUMNS
 
 # Stata 118 type codes and the value written for a missing observation ('.')
 DTA_TYPES = {"byte": 65530, "int": 65529, "long": 65528, "float": 65527, "double": 65526}
@@ -144,7 +144,7 @@ BF_FIXTURE_ROWS = [
 
 def write_reliability_fixture(folder: Path) -> Path:
     """The fixture rows as a .dta file, imported to Turtle by the real importer; returns the .ttl."""
-    from cstograph.importers.reliability import import_reliability
+    from cstograph.reading.importers.reliability import import_reliability
 
     rows = [bf_row(w, n, a, sample=s, multilateral=m, llm=llm, bf=bf, lenient_llm=ll, lenient_bf=lb, types=t)
             for w, n, a, s, m, llm, bf, ll, lb, t in BF_FIXTURE_ROWS]

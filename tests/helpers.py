@@ -7,8 +7,8 @@ import re
 from rdflib import BNode, Literal
 from rdflib.term import Node
 
-from cstograph.engine import QueryResult
-from cstograph.queries import QuerySpec, bind_params, bundled_queries, coerce_param
+from cstograph.engines.engine import QueryResult
+from cstograph.engines.queries import QuerySpec, bind_params, bundled_queries, coerce_param
 
 # Values for required parameters (dates fall inside the fixtures' periods).
 SAMPLE_PARAMS = {"onDate": "2005-06-01", "asOf": "2005-06-01", "account": "http://example.org/no-such-account"}
@@ -79,7 +79,7 @@ def sample_bindings(spec: QuerySpec, engine=None) -> dict:
         if not p.required:
             continue
         if p.name == "request":
-            from cstograph.queries import run_named
+            from cstograph.engines.queries import run_named
 
             rows = run_named(engine, "request-labels").rows if engine is not None else ()
             bindings[p.name] = rows[0][0] if rows else coerce_param(p, "http://example.org/no-request")
@@ -112,8 +112,8 @@ def kg_of(source, engine_name: str = "oxigraph"):
     if not isinstance(source, Dataset):
         return cstograph.open(source, engine=engine_name)
     from cstograph.api import KnowledgeGraph
-    from cstograph.data import Data
-    from cstograph.engine import OxigraphEngine, RdflibEngine
+    from cstograph.engines.data import Data
+    from cstograph.engines.engine import OxigraphEngine, RdflibEngine
 
     if engine_name == "rdflib":
         return KnowledgeGraph(Data(RdflibEngine(source), source.namespace_manager, "a Dataset", "rdflib", _dataset=source))
@@ -127,8 +127,8 @@ def assess(source, engine_name: str, *, according_to=None, as_of=None):
 
 
 def assess_data(data, engine_name: str = "oxigraph", *, according_to=None, as_of=None, request=None):
-    """Every verdict of opened Data (cstograph.data.open_data)."""
-    from cstograph.verdicts import verdicts
+    """Every verdict of opened Data (cstograph.engines.data.open_data)."""
+    from cstograph.rules.verdicts import verdicts
 
     return verdicts(data, data.viewpoint(according_to, as_of), request)
 

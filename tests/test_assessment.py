@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cstograph.allies import ally_duties, reliability, selectivity
-from cstograph.data import open_data
+from cstograph.rules.allies import ally_duties, reliability, selectivity
+from cstograph.engines.data import open_data
 from cstograph.cli import app
 from cstograph.errors import CstographError
-from cstograph.explain import explain_request, find_request
-from cstograph.load import load_dataset
-from cstograph.validate import validate_views
+from cstograph.rules.explain import explain_request, find_request
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.rules.validate import validate_views
 
 from cgtest import CASES
 from helpers import assess, assess_data, open_engine, verdict_keys
@@ -53,9 +53,9 @@ def test_according_to_one_account(who, expected):
 
 
 def test_accounts_query():
-    from cstograph.queries import run_named
+    from cstograph.engines.queries import run_named
 
-    from cstograph.engine import make_engine
+    from cstograph.engines.engine import make_engine
 
     rows = run_named(make_engine("oxigraph", load_dataset([ACCOUNTS])), "accounts").records()
     assert [(local(str(r["account"])), str(r["label"]), local(str(r["accountOf"]))) for r in rows] == [
@@ -107,7 +107,7 @@ def test_account_views_validated_in_the_store_equal_pyshacl(tmp_path, case):
 def test_the_set_based_validator_is_refused_on_rdflib(runner):
     """rdflib drops the outer variables from a FILTER beside a sub-select inside OPTIONAL, which the
     compiled shapes use: the combination is refused rather than answering wrongly."""
-    from cstograph.data import UsageError
+    from cstograph.engines.data import UsageError
 
     for paths in (None, [SMALL]):  # with accounts, and without
         with pytest.raises(UsageError, match="does not run on --engine rdflib"):
@@ -280,7 +280,7 @@ def test_explanation_of_a_request_not_triggered_names_the_failing_step():
 
 def test_every_bundled_request_has_a_sourced_explanation():
     engine = open_engine(load_dataset(), "oxigraph")
-    from cstograph.queries import run_named
+    from cstograph.engines.queries import run_named
 
     requests = [str(r["request"]) for r in run_named(engine, "request-labels").records()]
     assert len(requests) >= 5

@@ -10,10 +10,10 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql.parser import parseQuery
 
 from cstograph.errors import QueryError
-from cstograph.guard import check_query_is_safe
+from cstograph.engines.guard import check_query_is_safe
 from cstograph.namespaces import CG
-from cstograph.queries import bundled_queries, parse_header, read_query_file
-from cstograph.resources import ontology_path, queries_dir
+from cstograph.engines.queries import bundled_queries, parse_header, read_query_file
+from cstograph.reading.resources import ontology_path, queries_dir
 
 
 def select_variables(text: str) -> list[str]:

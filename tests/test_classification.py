@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cstograph.classify import classify_requests
-from cstograph.queries import run_named
+from cstograph.rules.classify import classify_requests
+from cstograph.engines.queries import run_named
 
 from cgtest import CASES, expectations
 
@@ -50,8 +50,8 @@ def comparable(verdict):
 
 def test_engines_agree_on_every_column():
     """Oxigraph and rdflib give identical verdicts, reasons and responses on every case."""
-    from cstograph.engine import make_engine
-    from cstograph.load import load_dataset
+    from cstograph.engines.engine import make_engine
+    from cstograph.reading.rdf_files import load_dataset
 
     for case in CLASSIFY_CASES + [None]:
         paths = [case] if case else []
@@ -84,7 +84,7 @@ def test_responses_are_attached_to_their_request(engine_for):
 
 def test_bundled_graphs_tell_the_founding_story(engine_name):
     from helpers import assess
-    from cstograph.load import load_dataset
+    from cstograph.reading.rdf_files import load_dataset
 
     verdicts = assess(load_dataset(), engine_name)
     by_date = {}

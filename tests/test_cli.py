@@ -210,7 +210,7 @@ def test_query_from_a_file_and_its_errors(runner, tmp_path):
 
 
 def test_queries_lists_every_bundled_query(runner):
-    from cstograph.queries import bundled_queries
+    from cstograph.engines.queries import bundled_queries
 
     result = invoke(runner, "queries", "-f", "json")
     listed = {row["name"] for row in json.loads(result.stdout)}
@@ -220,9 +220,9 @@ def test_queries_lists_every_bundled_query(runner):
 def test_internal_errors_exit_4_without_traceback(tmp_path):
     """A bug (simulated by an unreadable ontology path) exits 4 with a one-line message."""
     script = (
-        "import cstograph.resources as r, pathlib\n"
+        "import cstograph.reading.resources as r, pathlib\n"
         "r.ontology_path = lambda: (_ for _ in ()).throw(RuntimeError('boom'))\n"
-        "import cstograph.load as l; l.ontology_path = r.ontology_path\n"
+        "import cstograph.reading.rdf_files as l; l.ontology_path = r.ontology_path\n"
         "import sys; sys.argv = ['cstograph', 'validate']\n"
         "from cstograph.cli import main; main()\n"
     )

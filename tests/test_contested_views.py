@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 import cstograph
 from cstograph.cli import app
-from cstograph.graph_model import account_verdicts, build_graph
-from cstograph.views.export import export_bytes
-from cstograph.views.html import page_data
-from cstograph.views.timeline import timeline_lanes, timeline_svg
+from cstograph.pictures.graph_model import account_verdicts, build_graph
+from cstograph.pictures.export import export_bytes
+from cstograph.pictures.html import page_data
+from cstograph.pictures.timeline import timeline_lanes, timeline_svg
 
 CONTESTED = Path(__file__).parent / "cases" / "accounts" / "contested.trig"
 ACC = "http://example.org/acc/"

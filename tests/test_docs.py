@@ -17,8 +17,8 @@ import pytest
 import typer.main
 
 from cstograph.cli import app
-from cstograph.data import namespace_manager
-from cstograph.queries import bind_params, bundled_queries
+from cstograph.engines.data import namespace_manager
+from cstograph.engines.queries import bind_params, bundled_queries
 
 from cgtest import REPO
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from cstograph.classify import classify_requests
-from cstograph.data import UsageError, open_data
-from cstograph.engine import OxigraphEngine, RdflibEngine
-from cstograph.load import load_dataset
-from cstograph.queries import run_query
-from cstograph.store import create_store
+from cstograph.rules.classify import classify_requests
+from cstograph.engines.data import UsageError, open_data
+from cstograph.engines.engine import OxigraphEngine, RdflibEngine
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.engines.queries import run_query
+from cstograph.engines.store import create_store
 from helpers import canonical, sample_bindings, shipped_queries, verdict_keys
 
 from cgtest import FIXTURES

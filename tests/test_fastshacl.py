@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from cstograph.data import open_data
-from cstograph.fastshacl import Unsupported, compile_shapes, validate_with_engine
-from cstograph.load import load_shapes
-from cstograph.queries import bundled_queries
-from cstograph.synth import synthesize
-from cstograph.validate import validate_store
+from cstograph.engines.data import open_data
+from cstograph.rules.fastshacl import Unsupported, compile_shapes, validate_with_engine
+from cstograph.reading.rdf_files import load_shapes
+from cstograph.engines.queries import bundled_queries
+from cstograph.reading.synth import synthesize
+from cstograph.rules.validate import validate_store
 from cgtest import CONFORMANCE_CASES, FIXTURES
 
 VALIDATE_CASES = CONFORMANCE_CASES.parent.parent / "validate"
@@ -68,7 +68,7 @@ def test_synthetic_graph_with_defects(tmp_path):
 
 
 def test_on_a_store_and_through_open_data(tmp_path):
-    from cstograph.store import create_store
+    from cstograph.engines.store import create_store
 
     create_store(tmp_path / "s", [FIXTURES / "defects.ttl"])
     data = open_data(store=tmp_path / "s")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from cstograph.cli import app
 from cstograph.errors import UnsafeQueryError
-from cstograph.guard import check_query_is_safe
+from cstograph.engines.guard import check_query_is_safe
 from cgtest import FIXTURES
 from test_serve import cstograph_serve, http
 

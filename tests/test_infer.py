@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from cstograph.classify import classify_requests
+from cstograph.rules.classify import classify_requests
 from cstograph.cli import app
-from cstograph.engine import make_engine
-from cstograph.infer import materialise, statuses
-from cstograph.load import load_dataset
+from cstograph.engines.engine import make_engine
+from cstograph.rules.infer import materialise, statuses
+from cstograph.reading.rdf_files import load_dataset
 from cstograph.namespaces import CG
-from cstograph.queries import run_named
+from cstograph.engines.queries import run_named
 
 from cgtest import CASES
 from randomgraphs import random_graph

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cstograph.errors import GraphLoadError, QueryError, UnsafeQueryError
-from cstograph.guard import check_query_is_safe
-from cstograph.load import expand_paths, load_dataset
+from cstograph.engines.guard import check_query_is_safe
+from cstograph.reading.rdf_files import expand_paths, load_dataset
 
 
 def test_folder_expands_to_rdf_files_only(tmp_path):
@@ -77,7 +77,7 @@ def test_guard_passes_ordinary_queries_and_names_syntax_errors():
 
 
 def test_a_byte_order_mark_is_skipped(tmp_path):
-    from cstograph.data import open_data
+    from cstograph.engines.data import open_data
 
     path = tmp_path / "bom.ttl"
     path.write_bytes(b"\xef\xbb\xbf@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n")
@@ -87,7 +87,7 @@ def test_a_byte_order_mark_is_skipped(tmp_path):
 
 
 def test_malformed_rdf_xml_names_the_line_on_oxigraph_too(tmp_path):
-    from cstograph.store import load_files
+    from cstograph.engines.store import load_files
 
     path = tmp_path / "broken.rdf"
     path.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description\n')

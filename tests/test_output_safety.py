@@ -12,9 +12,9 @@ import pytest
 
 from cstograph.cli import app
 from cstograph.errors import OutputError
-from cstograph.load import expand_paths
-from cstograph.output import write_atomic
-from cstograph.resources import graphs_dir
+from cstograph.reading.rdf_files import expand_paths
+from cstograph.output.write import write_atomic
+from cstograph.reading.resources import graphs_dir
 
 from cgtest import CASES
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from cstograph.classify import classify_requests
+from cstograph.rules.classify import classify_requests
 from cstograph.cli import app
-from cstograph.data import open_data
-from cstograph.endpoint import EndpointEngine, EndpointError
-from cstograph.queries import run_query
+from cstograph.engines.data import open_data
+from cstograph.engines.endpoint import EndpointEngine, EndpointError
+from cstograph.engines.queries import run_query
 from cgtest import FIXTURES
 from fixture_files import write_reliability_fixture
 from helpers import canonical, param_cases, shipped_queries, verdict_keys

@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from cstograph.errors import ParameterError, QueryError
-from cstograph.queries import bind_params, get_query, inline_values, parse_param_options, run_named
+from cstograph.engines.queries import bind_params, get_query, inline_values, parse_param_options, run_named
 
 from cgtest import CASES
 
@@ -121,7 +121,7 @@ def test_every_bundled_query_is_tested_here():
     reading the tests, so the result does not depend on which tests ran first)."""
     import re
 
-    from cstograph.queries import bundled_queries
+    from cstograph.engines.queries import bundled_queries
 
     from cgtest import TESTS
 
@@ -158,8 +158,8 @@ def test_parameter_options():
 
 
 def test_empty_and_misplaced_query_files(tmp_path):
-    from cstograph.queries import resolve_query
-    from cstograph.guard import check_query_is_safe
+    from cstograph.engines.queries import resolve_query
+    from cstograph.engines.guard import check_query_is_safe
 
     (tmp_path / "empty.rq").write_text("# nothing but a comment\n")
     with pytest.raises(QueryError, match="holds no query"):

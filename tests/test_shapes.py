@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cstograph.load import load_dataset
-from cstograph.validate import validate_dataset
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.rules.validate import validate_dataset
 
 from cgtest import CASES, expectations
 
@@ -29,7 +29,7 @@ def test_every_shape_has_its_own_message():
     from rdflib import Graph, Namespace
     from rdflib.namespace import RDF
 
-    from cstograph.resources import shapes_path
+    from cstograph.reading.resources import shapes_path
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
     shapes = Graph().parse(shapes_path())
@@ -44,7 +44,7 @@ def test_every_shape_has_its_own_message():
 
 
 def test_bundled_graphs_conform_without_warnings():
-    from cstograph.validate import validate_views
+    from cstograph.rules.validate import validate_views
 
     report = validate_views(load_dataset())
     assert report.conforms, report.violations

@@ -106,10 +106,10 @@ def test_cli_start_up_does_not_import_heavy_modules():
 
 def test_materialised_results_equal_live_queries(tmp_path, synth_small):
     """The report's queries are answered from TSV files made at load time: same rows as live."""
-    from cstograph.data import open_data
-    from cstograph.engine import OxigraphEngine
-    from cstograph.queries import get_query, run_query
-    from cstograph.store import MATERIALISED_QUERIES, create_store
+    from cstograph.engines.data import open_data
+    from cstograph.engines.engine import OxigraphEngine
+    from cstograph.engines.queries import get_query, run_query
+    from cstograph.engines.store import MATERIALISED_QUERIES, create_store
     from helpers import canonical
 
     paths = [synth_small[0], FIXTURES / "mini.trig"]
@@ -126,7 +126,7 @@ def test_materialised_results_equal_live_queries(tmp_path, synth_small):
 def test_tsv_terms_round_trip():
     import pyoxigraph as ox
 
-    from cstograph.engine import OxigraphEngine, read_tsv_results
+    from cstograph.engines.engine import OxigraphEngine, read_tsv_results
 
     store = ox.Store()
     store.load(input='<http://e/a> <http://e/p> "tab\\there\\n\\"q\\" \\\\ \\u00e9"@en-GB , 5, -2.5, 1e3, true, '

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cstograph.cli import app
-from cstograph.views.timeline import timeline_lanes, timeline_svg
+from cstograph.pictures.timeline import timeline_lanes, timeline_svg
 from views_support import FIXTURES, THREE, graph_of
 
 runner = CliRunner()

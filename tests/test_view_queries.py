@@ -2,7 +2,7 @@
 
 import pytest
 
-from cstograph.queries import run_named
+from cstograph.engines.queries import run_named
 from views_support import EX, loaded
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import cstograph
-from cstograph.engine import make_engine
-from cstograph.load import load_dataset
-from cstograph.views.viz import render_viz
+from cstograph.engines.engine import make_engine
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.pictures.viz import render_viz
 from views_support import THREE
 
 CHROMIUM = os.environ.get("CSTOGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

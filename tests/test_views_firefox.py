@@ -13,10 +13,10 @@ import zlib
 
 import pytest
 
-from cstograph.engine import make_engine
-from cstograph.load import load_dataset
-from cstograph.views.style import STATUS_FILL
-from cstograph.views.viz import render_viz
+from cstograph.engines.engine import make_engine
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.pictures.style import STATUS_FILL
+from cstograph.pictures.viz import render_viz
 from views_support import THREE
 
 FIREFOX = shutil.which("firefox-esr") or shutil.which("firefox")

@@ -9,14 +9,14 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from cstograph.classify import classify_requests
+from cstograph.rules.classify import classify_requests
 from cstograph.cli import app
-from cstograph.data import open_data
-from cstograph.endpoint import EndpointEngine
-from cstograph.fastshacl import validate_with_engine
-from cstograph.load import load_shapes
-from cstograph.queries import run_query
-from cstograph.synth import synthesize
+from cstograph.engines.data import open_data
+from cstograph.engines.endpoint import EndpointEngine
+from cstograph.rules.fastshacl import validate_with_engine
+from cstograph.reading.rdf_files import load_shapes
+from cstograph.engines.queries import run_query
+from cstograph.reading.synth import synthesize
 from cgtest import FIXTURES
 from fixture_files import write_reliability_fixture
 from helpers import canonical, param_cases, shipped_queries, verdict_keys

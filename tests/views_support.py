@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from cstograph.engine import make_engine
-from cstograph.graph_model import build_graph
-from cstograph.load import load_dataset
+from cstograph.engines.engine import make_engine
+from cstograph.pictures.graph_model import build_graph
+from cstograph.reading.rdf_files import load_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "views"
 THREE = FIXTURES / "three-requests.ttl"

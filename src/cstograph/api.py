@@ -17,8 +17,8 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from cstograph.accounts import Account
-from cstograph.data import Data, Viewpoint, open_data
+from cstograph.rules.accounts import Account
+from cstograph.engines.data import Data, Viewpoint, open_data
 from cstograph.errors import CstographError
 
 DateLike = dt.date | str | None
@@ -83,25 +83,25 @@ class KnowledgeGraph:
 
     def verdicts(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
         """Every request's ``Verdict`` (status, reason, responses, sources, contested accounts)."""
-        from cstograph.verdicts import verdicts
+        from cstograph.rules.verdicts import verdicts
 
         return Table(verdicts(self.data, self.viewpoint(according_to, as_of)))
 
     def find_request(self, wanted: str) -> str:
         """A request's IRI from an IRI, a prefixed name or a word of its label."""
-        from cstograph.explain import find_request
+        from cstograph.rules.explain import find_request
 
         return find_request(self.data.engine, wanted, self.data.namespaces)
 
     def explain(self, request: str, according_to: str | Account | None = None, as_of: DateLike = None):
         """The chain of facts behind one request's verdict (an ``Explanation``); from the
         undisputed data it also names what each account makes of a contested request."""
-        from cstograph.explain import explain_request
-        from cstograph.verdicts import verdicts
+        from cstograph.rules.explain import explain_request
+        from cstograph.rules.verdicts import verdicts
 
         viewpoint = self.viewpoint(according_to, as_of)
         engine = self.data.view(viewpoint)
-        from cstograph.explain import find_request
+        from cstograph.rules.explain import find_request
 
         iri = find_request(engine, request, self.data.namespaces)
         explanation = explain_request(engine, iri)
@@ -113,7 +113,7 @@ class KnowledgeGraph:
 
     def allies(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
         """Each obliged ally of each triggered request and what it did (``AllyDuty``)."""
-        from cstograph.allies import ally_duties
+        from cstograph.rules.allies import ally_duties
 
         return Table(ally_duties(self.data.copy(self.viewpoint(according_to, as_of))))
 
@@ -121,26 +121,26 @@ class KnowledgeGraph:
                          *, duties: Sequence | None = None) -> Table:
         """Per alliance and per ally: requests triggered, honoured, median days (``ReliabilityRow``);
         ``duties``: the result of ``allies()`` when already computed."""
-        from cstograph.allies import reliability
+        from cstograph.rules.allies import reliability
 
         return Table(reliability(list(duties) if duties is not None else self.allies(according_to, as_of)))
 
     def selectivity(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
         """Help given without a treaty trigger beside triggered requests left unmet (``SelectivityCase``)."""
-        from cstograph.allies import selectivity
+        from cstograph.rules.allies import selectivity
 
         return Table(selectivity(self.data.copy(self.viewpoint(according_to, as_of))))
 
     def infer(self, according_to: str | Account | None = None, as_of: DateLike = None):
         """The verdicts as RDF (an ``Inference``: the derived triples, passes, counts per rule)."""
-        from cstograph.infer import materialise
+        from cstograph.rules.infer import materialise
 
         return materialise(self.data.copy(self.viewpoint(according_to, as_of)))
 
     def fulfilment(self, period: str | None = None) -> Table:
         """The fulfilment table of the alliance-reliability studies (``FulfilmentRow``);
         ``period``: '1816-1944' or '1945-2003'."""
-        from cstograph.reliability import ALL, fulfilment_table, period_by_label
+        from cstograph.rules.reliability import ALL, fulfilment_table, period_by_label
 
         try:
             period_iri = ALL if period is None else period_by_label(period)
@@ -152,8 +152,8 @@ class KnowledgeGraph:
               *, allow_network: bool = False, **params):
         """Run a bundled query by name, a ``.rq`` file, or SPARQL text; ``params`` bind the
         query's parameters (strings as on the command line, or RDF terms). Returns a ``QueryResult``."""
-        from cstograph.guard import check_query_is_safe
-        from cstograph.queries import bind_params, query_from_text, resolve_query, run_query
+        from cstograph.engines.guard import check_query_is_safe
+        from cstograph.engines.queries import bind_params, query_from_text, resolve_query, run_query
 
         if any(ch in name_or_text for ch in "{\n") or name_or_text.lstrip().upper().startswith(("SELECT", "PREFIX", "ASK", "CONSTRUCT", "DESCRIBE", "BASE")):
             spec = query_from_text(name_or_text)
@@ -177,7 +177,7 @@ class KnowledgeGraph:
     def graph(self, view: str = "requests", according_to: str | Account | None = None, as_of: DateLike = None):
         """The graph as networkx (``view``: 'requests' or 'full'), request nodes carrying their
         verdicts (contested ones naming each account's status)."""
-        from cstograph.graph_model import build_graph
+        from cstograph.pictures.graph_model import build_graph
 
         dataset = self.triples(according_to, as_of) if view == "full" else None
         return build_graph(dataset, self.engine(according_to, as_of), view, self.verdicts(according_to, as_of))

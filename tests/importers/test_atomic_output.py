@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cstograph.importers.turtle import OutputError, TurtleWriter, iri, string, write_atomically
+from cstograph.errors import OutputError
+from cstograph.output.write import write_atomic as write_atomically
+from cstograph.reading.importers.turtle import TurtleWriter, iri, string
 
 
 def test_a_failed_write_keeps_the_existing_file_and_leaves_no_temporary(tmp_path):

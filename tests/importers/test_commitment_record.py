@@ -9,9 +9,9 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 
 from cstograph.cli import app
-from cstograph.engine import make_engine
-from cstograph.load import load_dataset
-from cstograph.queries import run_named
+from cstograph.engines.engine import make_engine
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.engines.queries import run_named
 
 CASE = Path(__file__).parent / "cases" / "commitment-record.ttl"
 

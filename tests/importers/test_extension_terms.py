@@ -5,8 +5,8 @@ from __future__ import annotations
 import rdflib
 
 from cstograph.namespaces import CG
-from cstograph.queries import bundled_queries
-from cstograph.resources import ontology_path
+from cstograph.engines.queries import bundled_queries
+from cstograph.reading.resources import ontology_path
 
 
 def test_every_cg_term_in_the_ontology_is_in_the_namespace_and_back():

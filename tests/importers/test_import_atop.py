@@ -8,10 +8,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from cstograph.cli import app
-from cstograph.importers.atop import ImportDataError, import_atop
-from cstograph.load import load_dataset
+from cstograph.reading.importers.atop import ImportDataError, import_atop
+from cstograph.reading.rdf_files import load_dataset
 from cstograph.namespaces import CG
-from cstograph.validate import validate_dataset
+from cstograph.rules.validate import validate_dataset
 from fixture_files import member, write_atop
 
 D = "https://w3id.org/cstograph/data/"
@@ -202,8 +202,8 @@ def test_cli_missing_file_is_a_usage_error(runner, tmp_path):
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_undertaken_obligations_query_reads_the_conditions(atop_files, tmp_path, engine):
-    from cstograph.engine import make_engine
-    from cstograph.queries import run_named
+    from cstograph.engines.engine import make_engine
+    from cstograph.engines.queries import run_named
 
     out = tmp_path / "atop.ttl"
     out.write_text(import_atop(*atop_files).text, encoding="utf-8")

@@ -7,11 +7,11 @@ import rdflib
 from rdflib import URIRef
 
 from cstograph.cli import app
-from cstograph.importers.atop import ImportDataError
-from cstograph.importers.reliability import import_reliability, war_label, war_years
-from cstograph.load import load_dataset
+from cstograph.reading.importers.atop import ImportDataError
+from cstograph.reading.importers.reliability import import_reliability, war_label, war_years
+from cstograph.reading.rdf_files import load_dataset
 from cstograph.namespaces import CG
-from cstograph.validate import validate_dataset
+from cstograph.rules.validate import validate_dataset
 from fixture_files import BF_COLUMNS, bf_row, write_dta
 
 D = "https://w3id.org/cstograph/data/"

@@ -14,16 +14,16 @@ import pytest
 import rdflib
 
 from cstograph.cli import app
-from cstograph.engine import make_engine
-from cstograph.importers.atop import import_atop
-from cstograph.importers.reliability import import_reliability
-from cstograph.importers.stata import read_dta
-from cstograph.load import load_dataset, rdf_format_for
+from cstograph.engines.engine import make_engine
+from cstograph.reading.importers.atop import import_atop
+from cstograph.reading.importers.reliability import import_reliability
+from cstograph.reading.importers.stata import read_dta
+from cstograph.reading.rdf_files import load_dataset, rdf_format_for
 from cstograph.namespaces import CG
-from cstograph.queries import bind_params, get_query, run_query
-from cstograph.reliability import fulfilment_table, period_by_label
-from cstograph.resources import graphs_dir
-from cstograph.validate import validate_dataset
+from cstograph.engines.queries import bind_params, get_query, run_query
+from cstograph.rules.reliability import fulfilment_table, period_by_label
+from cstograph.reading.resources import graphs_dir
+from cstograph.rules.validate import validate_dataset
 
 BF_FILE = "alliance-reliability/BerkemeierFuhrmannRAP2018_0303.dta"
 

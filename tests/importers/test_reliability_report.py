@@ -9,11 +9,11 @@ import json
 import pytest
 
 from cstograph.cli import app
-from cstograph.engine import make_engine
-from cstograph.load import load_dataset
+from cstograph.engines.engine import make_engine
+from cstograph.reading.rdf_files import load_dataset
 from cstograph.namespaces import CG
-from cstograph.queries import bind_params, get_query, run_query
-from cstograph.reliability import fulfilment_table
+from cstograph.engines.queries import bind_params, get_query, run_query
+from cstograph.rules.reliability import fulfilment_table
 from fixture_files import BF_FIXTURE_ROWS, write_reliability_fixture
 
 ROWS = BF_FIXTURE_ROWS  # six observations; the expected counts below are worked out by hand from them

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cstograph.importers.stata import StataError, read_dta
+from cstograph.reading.importers.stata import StataError, read_dta
 from fixture_files import write_dta
 
 

@@ -12,9 +12,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstograph.engine import ENGINE_NAMES
+from cstograph.engines.engine import ENGINE_NAMES
 from cstograph.errors import CstographError
-from cstograph.render import FORMATS
+from cstograph.output.render import FORMATS
 
 # rdflib logs a full traceback (as a warning) for every ill-typed literal such as
 # "1990-02-30"^^xsd:date; validation reports those as violations, so the log is only noise.

@@ -8,7 +8,7 @@ from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument,
     StoreOption, as_date, open_checked, resolve_format, user_errors,
 )
-from cstograph.render import render_explanation
+from cstograph.output.render import render_explanation
 
 
 def explain(

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstograph.output import refuse_overwriting_inputs
+from cstograph.output.write import refuse_overwriting_inputs
 
 from cstograph.cli.common import user_errors
 
@@ -54,9 +54,9 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        from cstograph.importers.turtle import write_atomically
+        from cstograph.output.write import write_atomic
 
-        write_atomically(output, text)
+        write_atomic(output, text)
 
 
 def _summary(what: str, counts: dict[str, int], triples: int, output: Path | None, seconds: float, quiet: bool) -> None:
@@ -80,7 +80,7 @@ def atop(
 
     Example: cstograph import atop atop-alliance-level.csv atop-member-level.csv -o atop.ttl
     """
-    from cstograph.importers.atop import import_atop
+    from cstograph.reading.importers.atop import import_atop
 
     started = time.perf_counter()
     with user_errors(), _progress("Importing ATOP", quiet) as progress:
@@ -107,7 +107,7 @@ def reliability(
 
     Example: cstograph import reliability BerkemeierFuhrmannRAP2018_0303.dta -o reliability.ttl
     """
-    from cstograph.importers.reliability import import_reliability
+    from cstograph.reading.importers.reliability import import_reliability
 
     started = time.perf_counter()
     with user_errors(), _progress("Importing observations", quiet) as progress:

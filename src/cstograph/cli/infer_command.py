@@ -10,9 +10,9 @@ from cstograph.cli.common import (
     as_date, open_checked, user_errors,
 )
 from cstograph.errors import CstographError
-from cstograph.infer import statuses
-from cstograph.load import FORMATS_BY_SUFFIX, expand_paths
-from cstograph.output import refuse_overwriting_inputs, write_atomic
+from cstograph.rules.infer import statuses
+from cstograph.reading.rdf_files import FORMATS_BY_SUFFIX, expand_paths
+from cstograph.output.write import refuse_overwriting_inputs, write_atomic
 
 QUAD_FORMATS = {"trig", "nquads"}  # keep named graphs (accounts) apart
 
@@ -94,7 +94,7 @@ def infer(
             written, total = out, sum(1 for _ in out.quads((None, None, None, None)))
         else:
             if with_data:
-                from cstograph.load import union_graph
+                from cstograph.reading.rdf_files import union_graph
 
                 graph = union_graph(dataset) + graph
             written, total = graph, len(graph)

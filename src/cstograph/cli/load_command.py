@@ -45,10 +45,10 @@ def load(
         fail("name one target: --store DIR or --endpoint URL")
     started = time.perf_counter()
     with user_errors():
-        from cstograph.data import validate_oxigraph_store as validate_store
+        from cstograph.engines.data import validate_oxigraph_store as validate_store
 
         if store is not None:
-            from cstograph.store import create_store
+            from cstograph.engines.store import create_store
 
             checked = {}
 
@@ -65,8 +65,8 @@ def load(
                 f"in {time.perf_counter() - started:.1f} s; {info.violations} violation(s)."
             )
             return
-        from cstograph.endpoint import upload
-        from cstograph.store import load_files
+        from cstograph.engines.endpoint import upload
+        from cstograph.engines.store import load_files
 
         loaded = load_files(paths)
         report = validate_store(loaded.store, paths=paths)

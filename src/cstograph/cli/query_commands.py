@@ -8,8 +8,8 @@ from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption,
     as_date, open_graph, resolve_format, stdout_is_terminal, terminal_width, user_errors,
 )
-from cstograph.queries import bundled_queries, parse_param_options
-from cstograph.render import render_result, render_table
+from cstograph.engines.queries import bundled_queries, parse_param_options
+from cstograph.output.render import render_result, render_table
 
 
 def query(
@@ -40,7 +40,7 @@ def query(
     """
     fmt = resolve_format(fmt)
     with user_errors():
-        from cstograph.queries import resolve_query
+        from cstograph.engines.queries import resolve_query
 
         resolve_query(name)  # an unknown query or a missing file is named before the data is read
         kg = open_graph(paths, engine, store, endpoint)
@@ -72,11 +72,11 @@ def list_queries(fmt: FormatOption = None) -> None:
 
         typer.echo(json.dumps([dict(zip(columns, row)) for row in rows], indent=2))
     elif fmt == "csv":
-        from cstograph.render import render_csv
+        from cstograph.output.render import render_csv
 
         typer.echo(render_csv(columns, rows), nl=False)
     elif fmt == "markdown":
-        from cstograph.render import render_markdown
+        from cstograph.output.render import render_markdown
 
         typer.echo(render_markdown(columns, rows), nl=False)
     else:

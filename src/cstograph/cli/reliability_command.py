@@ -46,9 +46,9 @@ def reliability(
 
     Example: cstograph reliability reliability.ttl --period 1945-2003 -o post-1945.md
     """
-    from cstograph.load import expand_paths
-    from cstograph.output import refuse_overwriting_inputs
-    from cstograph.reliability import CITATION, period_by_label, render_fulfilment
+    from cstograph.reading.rdf_files import expand_paths
+    from cstograph.output.write import refuse_overwriting_inputs
+    from cstograph.rules.reliability import CITATION, period_by_label, render_fulfilment
 
     fmt = resolve_format(fmt, output=output)
     with user_errors():
@@ -72,6 +72,6 @@ def reliability(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            from cstograph.importers.turtle import write_atomically
+            from cstograph.output.write import write_atomic
 
-            write_atomically(output, text)
+            write_atomic(output, text)

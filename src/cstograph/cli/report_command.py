@@ -9,7 +9,7 @@ from cstograph.cli.common import (
     PathsArgument, StoreOption, as_date, fail, open_checked, resolve_format,
     stdout_is_terminal, terminal_width, user_errors,
 )
-from cstograph.render import render_ally_report, render_selectivity, render_verdicts
+from cstograph.output.render import render_ally_report, render_selectivity, render_verdicts
 
 
 def report(

@@ -31,7 +31,7 @@ def serve(
 
     Example: cstograph serve --store cg-store --port 7878
     """
-    from cstograph.serve import ServeSettings, make_server
+    from cstograph.engines.serve import ServeSettings, make_server
 
     if timeout <= 0 or limit < 1 or workers < 1:
         fail("--timeout, --limit and --workers must be positive")

@@ -28,8 +28,8 @@ def synth(
 
     from cstograph.cli.common import user_errors
     from cstograph.errors import OutputError
-    from cstograph.output import write_atomic
-    from cstograph.synth import synthesize
+    from cstograph.output.write import write_atomic
+    from cstograph.reading.synth import synthesize
 
     if requests < 1:
         fail("--requests must be at least 1")

@@ -9,8 +9,8 @@ from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
     as_date, open_checked, user_errors,
 )
-from cstograph.load import expand_paths
-from cstograph.output import refuse_overwriting_inputs, write_atomic
+from cstograph.reading.rdf_files import expand_paths
+from cstograph.output.write import refuse_overwriting_inputs, write_atomic
 
 
 def timeline(
@@ -43,8 +43,8 @@ def timeline(
     Example: cstograph timeline -o timeline.svg
     """
     from cstograph.errors import ViewError
-    from cstograph.graph_model import focus_graph
-    from cstograph.views.timeline import TIMELINE_FORMATS, render_timeline
+    from cstograph.pictures.graph_model import focus_graph
+    from cstograph.pictures.timeline import TIMELINE_FORMATS, render_timeline
 
     with user_errors():
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])

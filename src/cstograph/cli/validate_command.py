@@ -7,7 +7,7 @@ import typer
 from cstograph.cli.common import (
     EndpointOption, EngineOption, PathsArgument, StoreOption, fail, open_graph, resolve_format, user_errors,
 )
-from cstograph.render import render_validation
+from cstograph.output.render import render_validation
 
 
 def validate(

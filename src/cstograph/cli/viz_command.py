@@ -9,8 +9,8 @@ from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
     as_date, open_checked, user_errors,
 )
-from cstograph.load import expand_paths
-from cstograph.output import refuse_overwriting_inputs, write_atomic
+from cstograph.reading.rdf_files import expand_paths
+from cstograph.output.write import refuse_overwriting_inputs, write_atomic
 
 OutputOption = Annotated[
     Path,
@@ -60,7 +60,7 @@ def viz(
     Example: cstograph viz -o requests.html
     """
     from cstograph.errors import ViewError
-    from cstograph.views.viz import VIZ_FORMATS, format_for_suffix, render_viz
+    from cstograph.pictures.viz import VIZ_FORMATS, format_for_suffix, render_viz
 
     with user_errors():
         if fmt and fmt.lower().lstrip(".") not in VIZ_FORMATS:

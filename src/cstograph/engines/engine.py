@@ -1,0 +1,369 @@
+"""Query engines behind one interface.
+
+``OxigraphEngine`` (embedded pyoxigraph, the default) and ``RdflibEngine`` (rdflib's own SPARQL
+evaluator) take the same query text (parameters already bound, see queries.inline_values) and return the same
+``QueryResult`` of rdflib terms, so every command can run on either and results can be compared.
+Queries see *the undisputed data* as their default graph: the default graph plus every named
+graph that is not declared a ``cg:Account`` (the data contract's rule). Every named graph, accounts
+included, stays reachable with ``GRAPH``. ``view`` gives the same store seen another way (one
+account added, see ``cstograph.engines.data``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from cstograph.errors import QueryError
+
+ENGINE_NAMES = ("oxigraph", "rdflib")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SELECT (variables + rows), ASK (boolean) or CONSTRUCT/DESCRIBE (graph) result."""
+
+    kind: str
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Node | None, ...], ...] = ()
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def records(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+
+class Engine(Protocol):
+    name: str
+
+    def query(self, text: str) -> QueryResult: ...
+
+    def add(self, graph: Graph) -> int:
+        """Add triples to the engine's data (for materialised inferences); returns how many were new."""
+        ...
+
+
+_LEXICAL = re.compile(
+    r'#[^\n]*|<[^\s<>"{}|^`\\]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|(?<![\w:?$.-])[A-Za-z]+(?![\w:.-])'
+)
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+
+
+def _query_kind(text: str) -> str:
+    """select, ask or graph: the first query-form keyword outside comments, IRIs and strings.
+
+    A lexical scan (microseconds) instead of rdflib's parser (0.35 s for request-status.rq);
+    syntax errors are reported by the engine that runs the query.
+    """
+    for match in _LEXICAL.finditer(text):
+        word = match.group(0)
+        if word[0].isalpha() and word.upper() in _FORMS:
+            return _FORMS[word.upper()]
+    raise QueryError("SPARQL syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def query_key(text: str) -> str:
+    """The key of a query text for materialised results (any change to the text misses). The
+    prefix marks results computed on the undisputed data: stores whose results were computed on
+    the union of all graphs (before accounts were kept apart) miss and query the store."""
+    import hashlib
+
+    return hashlib.sha256(("undisputed\n" + text).encode("utf-8")).hexdigest()
+
+
+ACCOUNT_GRAPHS_QUERY = """PREFIX cg: <https://w3id.org/cstograph/ns#>
+SELECT DISTINCT ?account WHERE { ?account a cg:Account . GRAPH ?account { ?s ?p ?o } }"""
+
+
+def account_graph_names(store) -> frozenset[str]:
+    """The named graphs of a pyoxigraph store that are declared a cg:Account (in any graph)."""
+    if not any(True for _ in store.named_graphs()):
+        return frozenset()
+    rows = store.query(ACCOUNT_GRAPHS_QUERY, use_default_graph_as_union=True)
+    return frozenset(row["account"].value for row in rows if hasattr(row["account"], "value"))
+
+
+def ox_to_rdflib(term) -> Node | None:
+    """A pyoxigraph term as the equal rdflib term (xsd:string literals become plain literals)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise QueryError(f"unsupported result term {term!r}")
+
+
+def cached_converter():
+    """ox_to_rdflib with a cache: results and stores repeat terms (states, dates, labels)."""
+    cache: dict = {}
+
+    def convert(term):
+        if term is None:
+            return None
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = ox_to_rdflib(term)
+        return found
+
+    return convert
+
+
+class OxigraphEngine:
+    """pyoxigraph evaluating over a ``Store``: in memory (the default) or on disk (``--store``).
+
+    Built from an rdflib Dataset (copied through N-Quads), or from a pyoxigraph ``Store`` that
+    was loaded directly from files (see ``cstograph.engines.store``), which skips rdflib's parser.
+    """
+
+    name = "oxigraph"
+
+    def __init__(
+        self, source, materialised: dict[str, str] | None = None, excluded: frozenset[str] | None = None
+    ) -> None:
+        """``materialised`` maps query_key(text) to a SPARQL TSV results file computed when a
+        read-only store was loaded: those exact queries are answered from the file (only on the
+        undisputed data, which the files were computed on).
+        ``excluded`` names the named graphs the default graph leaves out; None: the accounts, so
+        that the default graph is the undisputed data; an empty set: nothing (every graph)."""
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self._excluded = None if excluded is None else frozenset(excluded)
+        self.materialised = (materialised or {}) if excluded is None else {}
+        self._options: dict | None = None
+        if isinstance(source, ox.Store):
+            self.store = source
+        else:
+            self.store = ox.Store()
+            data = source.serialize(format="nquads", encoding="utf-8")
+            self.store.load(data, format=ox.RdfFormat.N_QUADS)
+
+    def account_graphs(self) -> frozenset[str]:
+        """The named graphs declared a cg:Account (declared in any graph, and not empty)."""
+        return account_graph_names(self.store)
+
+    def view(self, excluded: frozenset[str]) -> "OxigraphEngine":
+        """An engine over the same store whose default graph leaves out the ``excluded`` named
+        graphs (used for account views); it shares the store, so ``add`` is seen by both."""
+        return OxigraphEngine(self.store, excluded=frozenset(excluded))
+
+    def _dataset_options(self) -> dict:
+        excluded = self.account_graphs() if self._excluded is None else self._excluded
+        if not excluded:
+            return {"use_default_graph_as_union": True}
+        ox = self._ox
+        graphs = [g for g in self.store.named_graphs() if getattr(g, "value", None) not in excluded]
+        return {"default_graph": [ox.DefaultGraph(), *graphs]}
+
+    def dataset_options(self) -> dict:
+        """pyoxigraph's query options that make this engine's default graph (for ``serve``)."""
+        if self._options is None:
+            self._options = self._dataset_options()
+        return self._options
+
+    def add(self, graph: Graph) -> int:
+        ox = self._ox
+        before = len(self.store)
+        self.store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        self._options = None  # the store changed
+        return len(self.store) - before
+
+    def _to_rdflib(self, term) -> Node | None:
+        return ox_to_rdflib(term)
+
+    def raw_query(self, text: str):
+        """The pyoxigraph result object (lazy), for callers that stream or serialise it."""
+        try:
+            return self.store.query(text, **self.dataset_options())
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
+        except OSError as exc:
+            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+
+    def query(self, text: str) -> QueryResult:
+        kind = _query_kind(text)
+        stored = self.materialised.get(query_key(text)) if self.materialised else None
+        if stored is not None and kind == "select":
+            return read_tsv_results(stored)
+        result = self.raw_query(text)
+        convert = cached_converter()
+
+        try:
+            if kind == "select":
+                variables = tuple(v.value for v in result.variables)
+                names = result.variables
+                rows = tuple(tuple(convert(solution[v]) for v in names) for solution in result)
+                return QueryResult("select", variables, rows)
+            if kind == "ask":
+                return QueryResult("ask", boolean=bool(result))
+            graph = Graph()
+            for triple in result:
+                graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
+        except OSError as exc:  # evaluation is lazy: errors can surface while iterating
+            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+        return QueryResult("graph", graph=graph)
+
+
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+
+
+def _unescape(match: re.Match) -> str:
+    code = match.group(1)
+    if len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _ESCAPES.get(code, code)
+
+
+def tsv_term(token: str) -> Node | None:
+    """One cell of SPARQL 1.1 TSV results (Turtle/N-Triples term syntax) as an rdflib term."""
+    if not token:
+        return None
+    first = token[0]
+    if first == "<":
+        return URIRef(token[1:-1])
+    if first == '"':
+        end = token.rfind('"')
+        lexical = _ESCAPE.sub(_unescape, token[1:end]) if "\\" in token else token[1:end]
+        rest = token[end + 1:]
+        if rest.startswith("^^<"):
+            datatype = rest[3:-1]
+            return Literal(lexical) if datatype == XSD_STRING else Literal(lexical, datatype=URIRef(datatype))
+        if rest.startswith("@"):
+            return Literal(lexical, lang=rest[1:])
+        return Literal(lexical)
+    if token.startswith("_:"):
+        return BNode(token[2:])
+    if token in ("true", "false"):
+        return Literal(token, datatype=URIRef(_XSD + "boolean"))
+    if _INTEGER.match(token):
+        return Literal(token, datatype=URIRef(_XSD + "integer"))
+    if _DECIMAL.match(token):
+        return Literal(token, datatype=URIRef(_XSD + "decimal"))
+    return Literal(token, datatype=URIRef(_XSD + "double"))
+
+
+def read_tsv_results(path: str) -> QueryResult:
+    """SELECT results saved as SPARQL TSV (see store.py), read without a per-row round trip
+    through pyoxigraph objects: each distinct cell is converted once."""
+    with open(path, encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n")
+        variables = tuple(v[1:] for v in header.split("\t")) if header else ()
+        cache: dict[str, Node | None] = {"": None}
+        rows = []
+        for line in handle:
+            cells = line.rstrip("\n").split("\t")
+            row = []
+            for cell in cells:
+                term = cache.get(cell, cache)
+                if term is cache:
+                    term = cache[cell] = tsv_term(cell)
+                row.append(term)
+            rows.append(tuple(row))
+    return QueryResult("select", variables, tuple(rows))
+
+
+class RdflibEngine:
+    """rdflib's evaluator: slower, but pure Python and the reference for cross-engine tests."""
+
+    name = "rdflib"
+
+    def __init__(self, dataset: Dataset, excluded: frozenset[str] | None = None) -> None:
+        """``excluded`` as for OxigraphEngine: None leaves the accounts out of the default graph."""
+        import rdflib.plugins.sparql
+
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM <url> graphs
+        dataset.default_union = True
+        if excluded is None:
+            excluded = frozenset(str(row[0]) for row in dataset.query(ACCOUNT_GRAPHS_QUERY))
+        self.dataset = _default_graph_without(dataset, excluded) if excluded else dataset
+
+    def account_graphs(self) -> frozenset[str]:
+        self.dataset.default_union, union = True, self.dataset.default_union
+        try:
+            return frozenset(str(row[0]) for row in self.dataset.query(ACCOUNT_GRAPHS_QUERY))
+        finally:
+            self.dataset.default_union = union
+
+    def query(self, text: str) -> QueryResult:
+        from rdflib.plugins.sparql import prepareQuery
+        from rdflib.plugins.sparql.sparql import SPARQLError
+
+        kind = _query_kind(text)
+        try:
+            prepared = prepareQuery(text)
+        except Exception as exc:  # noqa: BLE001 - rdflib's parser raises plain Exception (unknown prefix) and pyparsing's
+            raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
+        try:
+            result = self.dataset.query(prepared)
+        except (SPARQLError, ValueError) as exc:
+            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+        if kind == "select":
+            variables = tuple(str(v) for v in result.vars)
+            rows = tuple(tuple(row) for row in result)
+            return QueryResult("select", variables, rows)
+        if kind == "ask":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        graph = Graph()
+        for triple in result:
+            graph.add(triple)
+        return QueryResult("graph", graph=graph)
+
+    def add(self, graph: Graph) -> int:
+        target = self.dataset.default_graph
+        before = len(target)
+        for triple in graph:
+            target.add(triple)
+        return len(target) - before
+
+
+def _default_graph_without(dataset: Dataset, excluded: frozenset[str]) -> Dataset:
+    """A copy of ``dataset`` whose default graph holds the triples of every graph but the
+    ``excluded`` ones; all named graphs are kept, reachable with GRAPH."""
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    view = Dataset(default_union=False)
+    for prefix, namespace in dataset.namespaces():
+        view.bind(prefix, namespace, override=False)
+    default = view.graph(DATASET_DEFAULT_GRAPH_ID)
+    for graph in dataset.graphs():
+        name = graph.identifier
+        if name == DATASET_DEFAULT_GRAPH_ID:
+            default += graph
+            continue
+        view.graph(name).__iadd__(graph)
+        if str(name) not in excluded:
+            default += graph
+    return view
+
+
+def make_engine(name: str, dataset) -> Engine:
+    """An engine by name over an rdflib Dataset (or, for oxigraph, a pyoxigraph Store)."""
+    if name == "oxigraph":
+        return OxigraphEngine(dataset)
+    if name == "rdflib":
+        return RdflibEngine(dataset)
+    raise QueryError(f"unknown engine {name!r}", hint="choose one of " + ", ".join(ENGINE_NAMES))

@@ -1,0 +1,289 @@
+"""The query catalogue: ``.rq`` files with a ``#+`` header, found by name, run with bound parameters.
+
+Header keys (one per line, ``#+ key: value``):
+``summary`` (required), ``description`` (may repeat), ``tags`` (comma-separated),
+``columns`` (comma-separated result columns), and ``param`` (may repeat):
+``#+ param: NAME TYPE required|optional -- what it means`` with TYPE one of iri, date, string,
+integer, boolean. Parameters are bound by a VALUES block opening the WHERE group (see
+``inline_values``), serialised as RDF terms, so a value can never change the query's shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD, NamespaceManager
+from rdflib.term import Node
+
+from cstograph.engines.engine import Engine, QueryResult
+from cstograph.errors import ParameterError, QueryError
+from cstograph.reading.resources import queries_dir
+
+HEADER_KEYS = {"summary", "description", "tags", "columns", "param"}
+PARAM_TYPES = {"iri", "date", "string", "integer", "boolean"}
+BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+_PARAM_LINE = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    type: str
+    required: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    name: str
+    path: Path
+    kind: str  # the folder: obligations, reports, infer, ... ("file" for a user's own file)
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    columns: tuple[str, ...]
+    params: tuple[ParamSpec, ...]
+    text: str
+
+
+def parse_header(text: str, path: Path) -> dict:
+    summary, description, tags, columns, params = "", [], (), (), []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#+"):
+            continue
+        key, sep, value = line[2:].strip().partition(":")
+        key, value = key.strip(), value.strip()
+        if not sep or key not in HEADER_KEYS:
+            raise QueryError(
+                f"{path}:{number}: unknown header line {line.strip()!r}",
+                hint="header keys are " + ", ".join(sorted(HEADER_KEYS)),
+            )
+        if key == "summary":
+            summary = value
+        elif key == "description":
+            description.append(value)
+        elif key == "tags":
+            tags = tuple(t.strip() for t in value.split(",") if t.strip())
+        elif key == "columns":
+            columns = tuple(c.strip() for c in value.split(",") if c.strip())
+        else:
+            match = _PARAM_LINE.match(value)
+            if not match or match.group(2) not in PARAM_TYPES:
+                raise QueryError(
+                    f"{path}:{number}: bad param line {value!r}",
+                    hint="write '#+ param: NAME iri|date|string|integer|boolean required|optional -- meaning'",
+                )
+            name, type_, need, meaning = match.groups()
+            params.append(ParamSpec(name, type_, need == "required", meaning or ""))
+    return {
+        "summary": summary,
+        "description": " ".join(description),
+        "tags": tags,
+        "columns": columns,
+        "params": tuple(params),
+    }
+
+
+def read_query_file(path: Path, kind: str) -> QuerySpec:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read: {exc}") from exc
+    header = parse_header(text, path)
+    return QuerySpec(name=path.stem, path=path, kind=kind, text=text, **header)
+
+
+@cache
+def bundled_queries() -> dict[str, QuerySpec]:
+    """Every shipped query by name (the file stem, unique across folders)."""
+    catalogue: dict[str, QuerySpec] = {}
+    root = queries_dir()
+    for path in sorted(root.rglob("*.rq")):
+        spec = read_query_file(path, kind=path.parent.relative_to(root).as_posix())
+        if not spec.summary:
+            raise QueryError(f"{path}: the header has no '#+ summary:' line")
+        if spec.name in catalogue:
+            raise QueryError(f"{path}: query name {spec.name!r} is used twice")
+        catalogue[spec.name] = spec
+    return catalogue
+
+
+def get_query(name: str) -> QuerySpec:
+    catalogue = bundled_queries()
+    if name not in catalogue:
+        close = [n for n in catalogue if name in n or n in name]
+        hint = ("did you mean " + ", ".join(close) + "?") if close else "run 'cstograph queries' to list them"
+        raise QueryError(f"unknown query {name!r}", hint=hint)
+    return catalogue[name]
+
+
+def resolve_query(name_or_file: str) -> QuerySpec:
+    """A bundled query by name, or a user's query file (anything with a suffix or a slash)."""
+    path = Path(name_or_file)
+    if path.suffix or "/" in name_or_file or path.exists():
+        if not path.is_file():
+            raise QueryError(f"{path}: is a folder, not a query file" if path.is_dir() else f"{path}: no such query file")
+        return read_query_file(path, kind="file")
+    return get_query(name_or_file)
+
+
+def query_from_text(text: str) -> QuerySpec:
+    """SPARQL text given directly (the Python API), with its ``#+`` header if it has one."""
+    path = Path("query.rq")
+    return QuerySpec(name="query", path=path, kind="text", text=text, **parse_header(text, path))
+
+
+def coerce_param(spec: ParamSpec, raw, namespaces: NamespaceManager | None = None) -> Node:
+    """A parameter value as an RDF term: a string as typed on the command line, or (from the
+    Python API) an RDF term, a date, an int or a bool."""
+    if isinstance(raw, (URIRef, Literal)):
+        return raw
+    if isinstance(raw, bool):
+        raw = "true" if raw else "false"
+    elif isinstance(raw, (int, dt.date)):
+        raw = raw.isoformat() if isinstance(raw, dt.date) else str(raw)
+    if spec.type == "date":
+        try:
+            return Literal(dt.date.fromisoformat(raw), datatype=XSD.date)
+        except ValueError:
+            raise ParameterError(f"parameter {spec.name}: {raw!r} is not a date (YYYY-MM-DD)") from None
+    if spec.type == "integer":
+        try:
+            return Literal(int(raw), datatype=XSD.integer)
+        except ValueError:
+            raise ParameterError(f"parameter {spec.name}: {raw!r} is not an integer") from None
+    if spec.type == "boolean":
+        word = raw.strip().lower()
+        if word not in BOOLEAN_WORDS:
+            raise ParameterError(f"parameter {spec.name}: {raw!r} is not a boolean (true or false)")
+        return Literal(BOOLEAN_WORDS[word], datatype=XSD.boolean)
+    if spec.type == "iri":
+        return expand_iri(raw, namespaces, what=f"parameter {spec.name}")
+    return Literal(raw)
+
+
+def expand_iri(raw: str, namespaces: NamespaceManager | None, what: str) -> URIRef:
+    """A full IRI (with or without <>), or a prefixed name known to the loaded data."""
+    value = raw.strip()
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value) or value.startswith("urn:"):
+        return URIRef(value)
+    if ":" in value and namespaces is not None:
+        try:
+            return namespaces.expand_curie(value)
+        except ValueError:
+            pass
+    raise ParameterError(
+        f"{what}: {raw!r} is neither a full IRI nor a prefixed name declared in the data"
+    )
+
+
+def bind_params(
+    spec: QuerySpec, raw: Mapping[str, str], namespaces: NamespaceManager | None = None
+) -> dict[str, Node]:
+    known = {p.name: p for p in spec.params}
+    for name in raw:
+        if name not in known:
+            listed = ", ".join(known) or "none"
+            raise ParameterError(f"query {spec.name!r} has no parameter {name!r} (parameters: {listed})")
+    missing = [p.name for p in spec.params if p.required and p.name not in raw]
+    if missing:
+        raise ParameterError(
+            f"query {spec.name!r} needs the parameter(s) {', '.join(missing)}",
+            hint="pass them as --param NAME=VALUE",
+        )
+    bound = {}
+    for name, value in raw.items():
+        try:
+            bound[name] = coerce_param(known[name], value, namespaces)
+        except ParameterError as exc:
+            meaning = known[name].description
+            raise ParameterError(exc.message, hint=f"{name} ({known[name].type}): {meaning}" if meaning else exc.hint) from None
+    return bound
+
+
+def _where_brace(text: str) -> int:
+    """Offset of the '{' that opens the query's outermost WHERE group.
+
+    Skips comments, IRIs and strings; for CONSTRUCT the template's braces come first, so the
+    group is the first top-level '{' after the WHERE keyword.
+    """
+    i, n, depth, seen_where = 0, len(text), 0, False
+    bare = re.sub(r'<[^\s<>"{}|^`\\]*>|"[^"\n]*"|#[^\n]*', " ", text)  # no IRIs, strings, comments
+    is_construct = re.search(r"\bCONSTRUCT\b", bare, re.I) is not None
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+            continue
+        if ch == "<":
+            close = re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:])
+            if close:
+                i += close.end()
+                continue
+        if ch in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
+            end = text.find(quote, i + len(quote))
+            while end > 0 and text[end - 1] == "\\":
+                end = text.find(quote, end + 1)
+            i = n if end < 0 else end + len(quote)
+            continue
+        if depth == 0 and text[i : i + 5].upper() == "WHERE" and not (text[i - 1 : i].isalnum()):
+            seen_where = True
+        if ch == "{":
+            if depth == 0 and (seen_where or not is_construct):
+                return i
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        i += 1
+    raise QueryError("cannot find the query's WHERE group to bind parameters")
+
+
+def inline_values(text: str, bindings: Mapping[str, Node] | None) -> str:
+    """Bind parameters with a VALUES block opening the WHERE group.
+
+    The values are serialised as RDF terms (escaped by rdflib), so the binding is as safe as
+    initBindings; unlike engine-specific binding APIs it means the same on every engine and on
+    remote endpoints, and the group's FILTERs see the bound values.
+    """
+    if not bindings:
+        return text
+    names = list(bindings)
+    values = " ".join(bindings[name].n3() for name in names)
+    block = " VALUES (" + " ".join("?" + name for name in names) + ") { (" + values + ") } "
+    at = _where_brace(text) + 1
+    return text[:at] + block + text[at:]
+
+
+def run_query(engine: Engine, spec: QuerySpec, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    try:
+        return engine.query(inline_values(spec.text, bindings))
+    except QueryError as exc:
+        raise QueryError(f"{spec.path.name}: {exc.message}", hint=exc.hint) from exc
+
+
+def run_named(engine: Engine, name: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    return run_query(engine, get_query(name), bindings)
+
+
+def parse_param_options(options: Sequence[str]) -> dict[str, str]:
+    """['name=value', ...] -> {'name': 'value'}"""
+    result: dict[str, str] = {}
+    for option in options:
+        name, sep, value = option.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--param {option!r}: write NAME=VALUE")
+        if name.strip() in result:
+            raise ParameterError(f"--param {name.strip()} is given twice ({result[name.strip()]!r} and {value!r})",
+                                 hint="a parameter takes one value")
+        result[name.strip()] = value
+    return result

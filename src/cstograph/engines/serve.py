@@ -1,0 +1,385 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over embedded Oxigraph.
+
+GET and POST (form-encoded or ``application/sparql-query``) at ``/sparql`` (and ``/``, ``/query``):
+the default graph is the undisputed data (every graph but the accounts; every named graph stays
+reachable with GRAPH). Each account's view (the undisputed data plus that account) has its own
+endpoint, ``/accounts/NAME/sparql``, NAME being the last segment of the account's IRI;
+``GET /accounts`` lists them as JSON.
+SELECT and ASK answer as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT and DESCRIBE as
+Turtle (default) or N-Triples, chosen by the Accept header or a ``format`` parameter.
+
+Every query passes ``guard.check_query_is_safe`` before the engine sees it: updates and LOAD
+are refused (403), and so are SERVICE, FROM and FROM NAMED unless the server was started with
+``allow_network`` (pyoxigraph would otherwise fetch SERVICE endpoints with its own HTTP client).
+
+Queries run on a bounded pool of worker threads. A query that has not finished after
+``timeout`` seconds gets 503; pyoxigraph cannot cancel a running query, so its worker stays
+busy until the evaluation ends, and when every worker is busy new queries get 503 at once.
+At most ``limit`` rows (or triples) are returned; a cut answer carries the header
+``X-Cstograph-Truncated: true``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import csv
+import io
+import json
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape, quoteattr
+
+from cstograph.engines.engine import XSD_STRING, _query_kind
+from cstograph.errors import CstographError, UnsafeQueryError
+from cstograph.engines.guard import check_query_is_safe
+
+SELECT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples"}
+_ACCEPT_ALIASES = {
+    "application/json": "json", "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+    "text/turtle": "turtle", "application/x-turtle": "turtle",
+    "application/n-triples": "ntriples", "text/plain": "ntriples",
+}
+MAX_BODY = 1_000_000
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    timeout: float = 30.0
+    limit: int = 10_000
+    allow_network: bool = False
+    workers: int = 4
+
+
+class QueryRefused(CstographError):
+    """A query the server answers with an HTTP error status (caught by the handler)."""
+
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# ---------------------------------------------------------------- result serialisation
+
+
+def _json_term(term) -> dict:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    value = {"type": "literal", "value": term.value}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        value["datatype"] = term.datatype.value
+    return value
+
+
+def _xml_term(term) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _csv_term(term) -> str:
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return term.value
+
+
+def serialize_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode("utf-8")
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+        out.append("</head>\n<results>")
+        for row in rows:
+            out.append("<result>" + "".join(
+                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row) if t is not None) + "</result>")
+        out.append("</results>\n</sparql>\n")
+        return "\n".join(out).encode("utf-8")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([_csv_term(t) for t in row] for row in rows)
+        return buffer.getvalue().encode("utf-8")
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def serialize_ask(value: bool, fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    if fmt == "xml":
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode("utf-8")
+    return ("_askResult\n" if fmt == "csv" else "?_askResult\n").encode() + (b"true\n" if value else b"false\n")
+
+
+def serialize_graph(triples: list, fmt: str) -> bytes:
+    import pyoxigraph as ox
+
+    rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
+    return ox.serialize(triples, format=rdf_format)
+
+
+def negotiate(kind: str, accept: str | None, requested: str | None) -> str:
+    """The answer format: the ``format`` parameter, else the first acceptable type, else the default."""
+    allowed = SELECT_TYPES if kind in ("select", "ask") else GRAPH_TYPES
+    if requested:
+        name = _ACCEPT_ALIASES.get(requested, requested)
+        if name not in allowed:
+            raise QueryRefused(HTTPStatus.NOT_ACCEPTABLE, f"format {requested!r} is not one of {', '.join(allowed)}")
+        return name
+    for part in (accept or "").split(","):
+        media = part.split(";")[0].strip().lower()
+        name = _ACCEPT_ALIASES.get(media)
+        if name in allowed:
+            return name
+    return "json" if kind in ("select", "ask") else "turtle"
+
+
+# ---------------------------------------------------------------- the server
+
+
+class SparqlService:
+    """Guard, run and serialise one query; shared by the HTTP handler threads."""
+
+    def __init__(self, store, settings: ServeSettings, views: dict[str, dict] | None = None,
+                 accounts: dict[str, object] | None = None) -> None:
+        """``views``: endpoint path -> pyoxigraph query options (the dataset each path shows);
+        ``accounts``: endpoint path -> the account it adds to the undisputed data."""
+        self.store = store
+        self.settings = settings
+        self.views = views if views is not None else {"/sparql": {"use_default_graph_as_union": True}}
+        self.accounts = accounts or {}
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="sparql")
+        self.busy = threading.BoundedSemaphore(settings.workers)
+        self.counts = {"queries": 0, "refused": 0, "timeouts": 0, "errors": 0}
+        self._lock = threading.Lock()
+
+    def listing(self) -> dict[str, dict | None]:
+        """Each endpoint path with the account it adds (None: the undisputed data)."""
+        listing: dict[str, dict | None] = {}
+        for path in self.views:
+            account = self.accounts.get(path)
+            listing[path] = None if account is None else {"account": account.iri, "label": account.label,
+                                                          "accountOf": account.of}
+        return listing
+
+    def _count(self, key: str) -> None:
+        with self._lock:
+            self.counts[key] += 1
+
+    def _evaluate(self, text: str, kind: str, fmt: str, options: dict):
+        limit = self.settings.limit
+        try:
+            result = self.store.query(text, **options)
+            if kind == "ask":
+                return serialize_ask(bool(result), fmt), False
+            if kind == "select":
+                variables = [v.value for v in result.variables]
+                rows = []
+                for solution in result:
+                    if len(rows) == limit:
+                        return serialize_select(variables, rows, fmt), True
+                    rows.append([solution[v] for v in variables])
+                return serialize_select(variables, rows, fmt), False
+            triples = []
+            for triple in result:
+                if len(triples) == limit:
+                    return serialize_graph(triples, fmt), True
+                triples.append(triple)
+            return serialize_graph(triples, fmt), False
+        finally:
+            self.busy.release()
+
+    def answer(self, text: str, accept: str | None, requested: str | None,
+               path: str = "/sparql") -> tuple[bytes, str, bool]:
+        """(body, content type, truncated) or raise QueryRefused; ``path`` picks the view."""
+        options = self.views[path]
+        try:
+            check_query_is_safe(text, allow_network=self.settings.allow_network, source="query")
+        except UnsafeQueryError as exc:
+            self._count("refused")
+            raise QueryRefused(HTTPStatus.FORBIDDEN, exc.message) from None
+        except CstographError as exc:
+            self._count("errors")
+            raise QueryRefused(HTTPStatus.BAD_REQUEST, exc.message) from None
+        kind = _query_kind(text)
+        fmt = negotiate(kind, accept, requested)
+        if not self.busy.acquire(blocking=False):
+            self._count("refused")
+            raise QueryRefused(HTTPStatus.SERVICE_UNAVAILABLE, "every worker is busy; try again later")
+        future = self.pool.submit(self._evaluate, text, kind, fmt, options)
+        try:
+            body, truncated = future.result(timeout=self.settings.timeout)
+        except concurrent.futures.TimeoutError:
+            self._count("timeouts")
+            raise QueryRefused(
+                HTTPStatus.SERVICE_UNAVAILABLE, f"the query did not finish within {self.settings.timeout:g} s"
+            ) from None
+        except (SyntaxError, OSError, ValueError) as exc:
+            self._count("errors")
+            raise QueryRefused(HTTPStatus.BAD_REQUEST, " ".join(str(exc).split())) from None
+        self._count("queries")
+        types = SELECT_TYPES if kind in ("select", "ask") else GRAPH_TYPES
+        return body, types[fmt] + "; charset=utf-8", truncated
+
+
+def _handler(service: SparqlService, quiet: bool):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "cstograph"
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
+            if not quiet:
+                super().log_message(format, *args)
+
+        def _send(self, status: HTTPStatus, body: bytes, content_type: str, extra: dict | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (extra or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _error(self, status: HTTPStatus, message: str) -> None:
+            self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+
+        def _run(self, params: dict[str, list[str]], body_query: str | None) -> None:
+            path = _view_path(self.path)
+            if "update" in params:
+                return self._error(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
+            if "default-graph-uri" in params or "named-graph-uri" in params:
+                return self._error(HTTPStatus.BAD_REQUEST, "default-graph-uri and named-graph-uri are not supported")
+            queries = params.get("query", []) + ([body_query] if body_query is not None else [])
+            if len(queries) != 1:
+                return self._error(HTTPStatus.BAD_REQUEST, "send exactly one 'query'")
+            try:
+                body, content_type, truncated = service.answer(
+                    queries[0], self.headers.get("Accept"), (params.get("format") or [None])[0], path
+                )
+            except QueryRefused as exc:
+                return self._error(exc.status, exc.message)
+            extra = {"X-Cstograph-Truncated": "true"} if truncated else None
+            self._send(HTTPStatus.OK, body, content_type, extra)
+
+        def _path_ok(self) -> bool:
+            if _view_path(self.path) not in service.views:
+                listing = ", ".join(sorted(service.views))
+                self._error(HTTPStatus.NOT_FOUND, f"no such endpoint; the SPARQL endpoints are {listing}")
+                return False
+            return True
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            if urllib.parse.urlsplit(self.path).path.rstrip("/") == "/accounts":
+                listing = json.dumps(service.listing(), indent=2, sort_keys=True) + "\n"
+                return self._send(HTTPStatus.OK, listing.encode("utf-8"),
+                                  "application/json")
+            if not self._path_ok():
+                return
+            params = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query, keep_blank_values=True)
+            if not params:
+                return self._error(HTTPStatus.BAD_REQUEST, "send a SPARQL query as ?query=...")
+            self._run(params, None)
+
+        do_HEAD = do_GET
+
+        def do_POST(self) -> None:  # noqa: N802
+            if not self._path_ok():
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the request body exceeds {MAX_BODY} bytes")
+            raw = self.rfile.read(length).decode("utf-8", "replace")
+            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            params = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query, keep_blank_values=True)
+            if content_type == "application/sparql-update":
+                return self._error(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
+            if content_type == "application/sparql-query":
+                return self._run(params, raw)
+            if content_type == "application/x-www-form-urlencoded":
+                for key, values in urllib.parse.parse_qs(raw, keep_blank_values=True).items():
+                    params.setdefault(key, []).extend(values)
+                return self._run(params, None)
+            self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                        "POST application/sparql-query or application/x-www-form-urlencoded")
+
+        def _refuse_method(self) -> None:
+            self._error(HTTPStatus.METHOD_NOT_ALLOWED, "read-only endpoint: GET or POST a query")
+
+        do_PUT = do_DELETE = do_PATCH = _refuse_method
+
+    return Handler
+
+
+def _view_path(raw: str) -> str:
+    """The endpoint path of a request: '/', '/query' and '/sparql' are the undisputed data."""
+    path = urllib.parse.urlsplit(raw).path.rstrip("/") or "/"
+    return "/sparql" if path in ("/", "/query") else path
+
+
+def account_paths(accounts) -> dict[str, object]:
+    """Endpoint path -> account: '/accounts/NAME/sparql', NAME the last segment of the IRI
+    (made unique with a number when two accounts end alike)."""
+    import re
+
+    paths: dict[str, object] = {}
+    for account in accounts:
+        name = re.sub(r"[^A-Za-z0-9._~-]+", "-", re.split(r"[/#:]", account.iri.rstrip("/#"))[-1]) or "account"
+        path, n = f"/accounts/{name}/sparql", 1
+        while path in paths:
+            n += 1
+            path = f"/accounts/{name}-{n}/sparql"
+        paths[path] = account
+    return paths
+
+
+def make_server(store, host: str = "127.0.0.1", port: int = 7878, settings: ServeSettings | None = None,
+                quiet: bool = False, accounts=()) -> tuple[ThreadingHTTPServer, SparqlService]:
+    """A server over a pyoxigraph ``store``: /sparql is the undisputed data, and each of
+    ``accounts`` (cstograph.rules.accounts.Account) gets /accounts/NAME/sparql."""
+    from cstograph.engines.engine import OxigraphEngine
+
+    base = OxigraphEngine(store)
+    names = frozenset(a.iri for a in accounts)
+    views = {"/sparql": base.dataset_options()}
+    by_path = account_paths(accounts)
+    for path, account in by_path.items():
+        views[path] = base.view(names - {account.iri}).dataset_options()
+    service = SparqlService(store, settings or ServeSettings(), views, by_path)
+    server = ThreadingHTTPServer((host, port), _handler(service, quiet))
+    server.daemon_threads = True
+    return server, service

@@ -1,0 +1,336 @@
+"""Oxigraph stores: files loaded straight into pyoxigraph (no rdflib parse), in memory or on disk.
+
+The placement of triples is the one ``load.py`` gives rdflib: triples from triple formats go to
+the default graph, named graphs from TriG and N-Quads stay named; queries see the undisputed data
+(every graph but the accounts, see ``engine.OxigraphEngine``).
+Blank nodes are renamed per file, so two files that both say ``_:b0`` do not share a node.
+
+A persistent store is a folder made by ``cstograph load PATH... --store DIR``: pyoxigraph's
+RocksDB files plus ``cstograph-store.json``, which records what was loaded and what validation
+found at load time, so later commands open the folder in milliseconds without re-parsing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cstograph import __version__
+from cstograph.errors import GraphLoadError, StoreError
+from cstograph.output.write import write_atomic
+from cstograph.reading.rdf_files import expand_paths, rdf_format_for
+from cstograph.reading.resources import graphs_dir, ontology_path
+
+METADATA_FILE = "cstograph-store.json"
+RESULTS_DIR = "results"
+STORE_FORMAT = 1
+# The report's queries, answered at load time from memory and kept as SPARQL TSV files beside
+# the store: the store is read-only afterwards, so the answers cannot go stale, and a changed
+# query text (a new cstograph version) simply misses and runs on the store.
+MATERIALISED_QUERIES = ("request-status", "responses", "unmet-obligations")
+
+_OX_FORMATS = {
+    "turtle": "TURTLE",
+    "trig": "TRIG",
+    "nt": "N_TRIPLES",
+    "nquads": "N_QUADS",
+    "n3": "N3",
+    "xml": "RDF_XML",
+    "json-ld": "JSON_LD",
+}
+_PREFIX_LINE = re.compile(rb"(?im)^[ \t]*@?prefix[ \t]+([A-Za-z][\w.-]*|):[ \t]*<([^>\s]*)>")
+_XMLNS = re.compile(rb'xmlns:([A-Za-z][\w.-]*)="([^"]+)"')
+
+
+
+def ox_format(path: Path):
+    import pyoxigraph as ox
+
+    fmt = rdf_format_for(path)
+    if fmt is None or fmt not in _OX_FORMATS:
+        raise GraphLoadError(f"{path}: unknown RDF format")
+    return getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+
+
+def scan_prefixes(path: Path, data: bytes | None = None) -> dict[str, str]:
+    """Prefix declarations of a Turtle/TriG/N3 (or RDF/XML) file, for display and --param values."""
+    try:
+        data = path.read_bytes() if data is None else data
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    pattern = _XMLNS if rdf_format_for(path) == "xml" else _PREFIX_LINE
+    for match in pattern.finditer(data):
+        prefix, iri = match.group(1).decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace")
+        found.setdefault(prefix, iri)
+    return found
+
+
+def _describe_ox_error(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+BOM = b"\xef\xbb\xbf"  # the UTF-8 byte order mark
+
+
+def load_file(store, path: Path) -> None:
+    """Load one RDF file into a pyoxigraph store; errors name the file and line."""
+    fmt = ox_format(path)
+    try:
+        with open(path, "rb") as stream:
+            starts_with_bom = stream.read(3) == BOM
+        if starts_with_bom:  # editors on Windows write one; the RDF parsers do not skip it
+            store.load(path.read_bytes()[3:], format=fmt, base_iri=path.resolve().as_uri())
+        else:
+            store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        where = _xml_error_line(path) if rdf_format_for(path) == "xml" else ""
+        raise GraphLoadError(f"{path}: not valid {rdf_format_for(path)}: {where}{_describe_ox_error(exc)}") from exc
+    except (OSError, ValueError) as exc:
+        raise GraphLoadError(f"{path}: cannot load: {_describe_ox_error(exc)}") from exc
+
+
+def _xml_error_line(path: Path) -> str:
+    """'line N: ' for an XML file that is not well-formed (Oxigraph's RDF/XML errors give no line)."""
+    import xml.sax
+
+    try:
+        xml.sax.parse(str(path), xml.sax.ContentHandler())
+    except xml.sax.SAXParseException as exc:
+        return f"line {exc.getLineNumber()}: "
+    except Exception:  # noqa: BLE001 - only a hint: any other failure just means no line number
+        return ""
+    return ""
+
+
+@dataclass
+class LoadedData:
+    """A pyoxigraph store with the data (and the ontology), and the prefixes the files declared."""
+
+    store: object
+    files: list[Path]
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def load_files(paths: Sequence[Path] | None, store=None, *, with_ontology: bool = True) -> LoadedData:
+    """Files and folders (the bundled graphs when none) plus the ontology, into a pyoxigraph store."""
+    import pyoxigraph as ox
+
+    files = expand_paths(paths if paths else [graphs_dir()])
+    store = ox.Store() if store is None else store
+    prefixes: dict[str, str] = {}
+    every = ([ontology_path()] if with_ontology else []) + files
+    for file in every:
+        load_file(store, file)
+        for prefix, iri in scan_prefixes(file).items():
+            prefixes.setdefault(prefix, iri)
+    return LoadedData(store, files, prefixes)
+
+
+# ---------------------------------------------------------------- persistent stores
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    path: Path
+    files: tuple[str, ...]
+    triples: int
+    loaded_at: str
+    prefixes: dict[str, str]
+    violations: int | None  # None: not validated at load time
+    validated_with: str | None
+    materialised: dict[str, str] = field(default_factory=dict)  # query key -> TSV file (absolute)
+
+
+def store_dataset(store, prefixes: dict[str, str] | None = None):
+    """Everything in a pyoxigraph store as an rdflib Dataset, named graphs kept (the ontology
+    included, as load_dataset gives it)."""
+    from rdflib import Dataset
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from cstograph.engines.engine import cached_converter
+
+    dataset = Dataset()
+    for prefix, namespace in (prefixes or {}).items():
+        dataset.bind(prefix, namespace, override=False)
+    term = cached_converter()
+
+    graphs: dict = {}
+    for quad in store:
+        name = quad.graph_name
+        graph = graphs.get(name)
+        if graph is None:  # the default graph has no value; a named graph is an IRI or a blank node
+            graph = graphs[name] = dataset.graph(term(name) if hasattr(name, "value") else DATASET_DEFAULT_GRAPH_ID)
+        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+    return dataset
+
+
+def read_store_info(directory: Path) -> StoreInfo:
+    meta = directory / METADATA_FILE
+    if not directory.is_dir():
+        raise StoreError(
+            f"{directory}: no such store folder",
+            hint=f"create it with 'cstograph load PATH... --store {directory}'",
+        )
+    if not meta.is_file():
+        raise StoreError(
+            f"{directory}: not a cstograph store (no {METADATA_FILE})",
+            hint=f"create it with 'cstograph load PATH... --store {directory}'",
+        )
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        if data.get("format") != STORE_FORMAT:
+            raise StoreError(
+                f"{directory}: store format {data.get('format')!r} is not {STORE_FORMAT}",
+                hint="load the data again with 'cstograph load PATH... --store DIR'",
+            )
+        return StoreInfo(
+            path=directory,
+            files=tuple(data["files"]),
+            triples=int(data["triples"]),
+            loaded_at=data["loaded_at"],
+            prefixes=dict(data.get("prefixes", {})),
+            violations=data.get("violations"),
+            validated_with=data.get("validated_with"),
+            materialised={key: str(directory / RESULTS_DIR / name)
+                          for key, name in data.get("materialised", {}).items()
+                          if (directory / RESULTS_DIR / name).is_file()},
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"{directory / METADATA_FILE}: unreadable store metadata ({exc})") from exc
+
+
+def open_store(directory: Path, *, read_only: bool = True):
+    """Open an existing store folder (read-only by default: several processes may read it)."""
+    import pyoxigraph as ox
+
+    info = read_store_info(directory)
+    try:
+        store = ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
+    except OSError as exc:
+        raise StoreError(
+            f"{directory}: cannot open the store: {_describe_ox_error(exc)}",
+            hint="is another 'cstograph load' writing to it?",
+        ) from exc
+    return store, info
+
+
+
+
+def create_store(
+    directory: Path,
+    paths: Sequence[Path] | None,
+    *,
+    replace: bool = False,
+    validate=None,
+) -> tuple[StoreInfo, object]:
+    """Load files into a new on-disk store in ``directory``.
+
+    ``validate`` is an optional callable taking the store and returning a ValidationReport; its
+    violation count is recorded so that ``report --store`` can refuse non-conforming data
+    without validating again. Returns the store info and the validation report (or None).
+    """
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory}: is a file, not a folder", hint="name a new or empty folder for the store")
+    existing = directory.exists() and any(directory.iterdir())
+    if existing:
+        if not (directory / METADATA_FILE).is_file():
+            raise StoreError(
+                f"{directory}: folder exists and is not a cstograph store; refusing to write into it",
+                hint="name a new or empty folder",
+            )
+        if not replace:
+            raise StoreError(
+                f"{directory}: a store already exists there",
+                hint="pass --replace to load it again from scratch",
+            )
+    parent = directory.parent if str(directory.parent) else Path(".")
+    if not parent.is_dir():
+        raise StoreError(f"{directory}: folder {parent} does not exist")
+    # Load into memory and validate first: bad input leaves the folder (and an old store) as it
+    # was. Store.load is as fast as bulk_load with less memory.
+    loaded = load_files(paths)
+    report = validate(loaded.store) if validate is not None else None
+    # Then build the new store beside the old one and swap the two only once it is complete.
+    try:
+        building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=parent))
+    except OSError as exc:
+        raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
+    try:
+        _write_store(building, loaded, report)
+        _swap_into_place(building, directory, existing)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return read_store_info(directory), report
+
+
+def _write_store(folder: Path, loaded: LoadedData, report) -> None:
+    import pyoxigraph as ox
+
+    try:
+        materialised = _materialise(loaded.store, folder / RESULTS_DIR)
+        disk = ox.Store(str(folder))
+        disk.bulk_extend(loaded.store)
+        disk.flush()
+        disk.optimize()
+        triples = len(disk)
+        del disk
+        payload = {
+            "format": STORE_FORMAT,
+            "cstograph": __version__,
+            "files": [str(f.resolve()) for f in loaded.files],
+            "triples": triples,
+            "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "prefixes": loaded.prefixes,
+            "violations": None if report is None else len(report.violations),
+            "validated_with": None if report is None else report.engine,
+            "materialised": materialised,
+        }
+        write_atomic(folder / METADATA_FILE, json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise StoreError(f"{folder}: cannot write the store: {_describe_ox_error(exc)}") from exc
+
+
+def _swap_into_place(building: Path, directory: Path, existing: bool) -> None:
+    """Rename the finished store to ``directory``; an old store is moved aside first and
+    deleted only after the new one is in place (restored if the rename fails)."""
+    old = None
+    try:
+        if existing:
+            old = building.with_name(building.name.replace(".new-", ".old-", 1))
+            directory.rename(old)
+        elif directory.exists():  # an empty folder
+            directory.rmdir()
+        building.rename(directory)
+    except OSError as exc:
+        if old is not None and old.exists() and not directory.exists():
+            old.rename(directory)
+        raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _materialise(store, folder: Path) -> dict[str, str]:
+    """Answer the report's queries now (in memory, fast) and keep the answers as TSV files."""
+    import pyoxigraph as ox
+
+    from cstograph.engines.engine import OxigraphEngine, query_key
+    from cstograph.engines.queries import get_query
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, str] = {}
+    undisputed = OxigraphEngine(store)  # the default graph the store's readers get
+    for name in MATERIALISED_QUERIES:
+        text = get_query(name).text
+        result = undisputed.raw_query(text)
+        result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
+        written[query_key(text)] = f"{name}.tsv"
+    return written

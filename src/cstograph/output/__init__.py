@@ -1,0 +1,1 @@
+"""Text output and safe file writes."""

@@ -1,0 +1,347 @@
+"""Turn verdicts, query results and validation reports into text. Pure: returns strings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from cstograph.rules.classify import Verdict
+from cstograph.engines.engine import QueryResult
+from cstograph.rules.validate import ValidationReport
+
+FORMATS = ("table", "json", "csv", "markdown")
+STATUS_STYLE = {"unmet": "bold red", "met": "green", "not-triggered": "yellow"}
+
+
+# ---------------------------------------------------------------- generic tables
+
+
+def render_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    color: bool = False,
+    width: int | None = None,
+    styles: dict[int, dict[str, str]] | None = None,
+    ratios: Sequence[int] | None = None,
+) -> str:
+    """A boxed, wrapped table for people (rich); ``styles`` maps column index -> value -> style."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=True, header_style="bold" if color else None, expand=bool(ratios))
+    for index, column in enumerate(columns):
+        ratio = ratios[index] if ratios else None
+        table.add_column(column, overflow="fold", ratio=ratio or None, no_wrap=ratio == 0)
+    for row in rows:
+        cells = []
+        for index, cell in enumerate(row):
+            style = (styles or {}).get(index, {}).get(cell)
+            cells.append(f"[{style}]{_escape(cell)}[/]" if style and color else _escape(cell))
+        table.add_row(*cells)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width or 120, force_terminal=color, no_color=not color, highlight=False
+    )
+    console.print(table)
+    return buffer.getvalue()
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def render_csv(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def render_markdown(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- verdicts (the report)
+
+
+def verdict_to_dict(verdict: Verdict) -> dict:
+    return {
+        "request": verdict.request,
+        "requester": verdict.requester,
+        "addressee": verdict.addressee,
+        "obligation": verdict.obligation,
+        "date": verdict.date,
+        "status": verdict.status,
+        "reason": verdict.reason,
+        "responses": [
+            {
+                "response": r.response,
+                "responder": r.responder,
+                "type": r.type,
+                "date": r.date,
+                "fulfils": r.fulfils,
+                "responderLabel": r.responder_label,
+                "typeLabel": r.type_label,
+            }
+            for r in verdict.responses
+        ],
+        "sources": [
+            {"source": s.source, "title": s.title, "publisher": s.publisher or None,
+             "issued": s.issued or None, "url": s.url or None}
+            for s in verdict.sources
+        ],
+        "contested": [
+            {"account": a.account, "label": a.label, "status": a.status} for a in verdict.contested
+        ],
+        "daysToFirstResponse": verdict.days_to_first_response,
+        "daysToFulfilment": verdict.days_to_fulfilment,
+        "requesterLabel": verdict.requester_label,
+        "addresseeLabel": verdict.addressee_label,
+        "obligationLabel": verdict.obligation_label,
+        "alliance": verdict.alliance,
+    }
+
+
+def _status_text(verdict: Verdict) -> str:
+    if not verdict.contested:
+        return verdict.status
+    accounts = "; ".join(f"{a.label}: {a.status}" for a in verdict.contested)
+    return f"{verdict.status} (contested: {accounts})"
+
+
+def _responses_text(verdict: Verdict) -> str:
+    if not verdict.responses:
+        return "none"
+    text = "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in verdict.responses)
+    return text + f" (first after {verdict.days_to_first_response} days)"
+
+
+def _sources_text(verdict: Verdict, with_urls: bool) -> str:
+    parts = []
+    for s in verdict.sources:
+        details = ", ".join(x for x in (s.publisher, s.issued) if x)
+        text = s.title + (f" ({details})" if details else "")
+        parts.append(f"[{text}]({s.url})" if with_urls and s.url else text)
+    return "; ".join(parts) or "none"
+
+
+def render_verdicts(
+    verdicts: Sequence[Verdict], fmt: str, *, color: bool = False, width: int | None = None,
+    title: str | None = None,
+) -> str:
+    if fmt == "json":
+        return json.dumps([verdict_to_dict(v) for v in verdicts], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        columns = ["request", "date", "requester", "addressee", "obligation", "status", "reason", "responses",
+                   "sources", "contested"]
+        rows = [
+            [v.request, v.date, v.requester, v.addressee, v.obligation, v.status, v.reason,
+             "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses),
+             " ".join(s.url or s.source for s in v.sources),
+             "; ".join(f"{a.account} {a.status}" for a in v.contested)]
+            for v in verdicts
+        ]
+        return render_csv(columns, rows)
+    columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "Responses", "Sources"]
+    rows = [
+        [v.date, v.requester_label, v.addressee_label, v.obligation_label, _status_text(v), v.reason,
+         _responses_text(v), _sources_text(v, with_urls=fmt == "markdown")]
+        for v in verdicts
+    ]
+    if fmt == "markdown":
+        return render_markdown(columns, rows)
+    if not verdicts:
+        return (title + ": none.\n") if title else "No requests.\n"
+    return render_table(
+        columns, rows, title=title, color=color, width=width, styles={4: STATUS_STYLE},
+        ratios=[0, 2, 2, 2, 0, 4, 3, 4],
+    )
+
+
+# ---------------------------------------------------------------- query results
+
+
+def term_text(term: Node | None, namespaces: NamespaceManager | None = None, compact: bool = False) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        if compact and namespaces is not None:
+            try:
+                qname = namespaces.curie(term, generate=False)
+                return qname
+            except (ValueError, KeyError):
+                return str(term)
+        return str(term)
+    if isinstance(term, BNode):
+        return "_:" + str(term)
+    if isinstance(term, Literal):
+        return str(term)
+    return str(term)
+
+
+def term_json(term: Node | None):
+    """A JSON value: IRIs and strings as strings, numbers and booleans as JSON numbers/booleans."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, (bool, int, float)):
+            return value
+        return str(term)
+    return term_text(term)
+
+
+def render_result(
+    result: QueryResult, fmt: str, *, namespaces: NamespaceManager | None = None,
+    color: bool = False, width: int | None = None,
+) -> str:
+    if result.kind == "ask":
+        return json.dumps(result.boolean) + "\n" if fmt == "json" else ("yes\n" if result.boolean else "no\n")
+    if result.kind == "graph":
+        assert result.graph is not None
+        if namespaces is not None:
+            for prefix, ns in namespaces.namespaces():
+                result.graph.bind(prefix, ns, override=False)
+        return result.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
+    columns = list(result.variables)
+    if fmt == "json":
+        records = [{c: term_json(t) for c, t in zip(columns, row)} for row in result.rows]
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return render_csv(columns, [[term_text(t) for t in row] for row in result.rows])
+    rows = [[term_text(t, namespaces, compact=True) for t in row] for row in result.rows]
+    if fmt == "markdown":
+        return render_markdown(columns, rows)
+    if not rows:
+        return "No rows.\n"
+    return render_table(columns, rows, color=color, width=width)
+
+
+# ---------------------------------------------------------------- validation
+
+
+def render_validation(report: ValidationReport, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(
+            {
+                "conforms": report.conforms,
+                "violations": len(report.violations),
+                "results": [
+                    {"severity": i.severity, "focus": i.focus, "path": i.path, "message": i.message,
+                     "value": i.value, "shape": i.shape, "component": i.component}
+                    for i in report.issues
+                ],
+            },
+            indent=2,
+            ensure_ascii=False,
+        ) + "\n"
+    lines = []
+    for issue in report.issues:
+        where = f" [{issue.path}]" if issue.path else ""
+        value = f" (value: {issue.value})" if issue.value is not None and issue.severity == "Violation" else ""
+        lines.append(f"{issue.severity}: <{issue.focus}>{where}: {issue.message}{value}")
+    counts = {s: sum(1 for i in report.issues if i.severity == s) for s in ("Violation", "Warning", "Info")}
+    summary = (
+        f"{'Conforms' if report.conforms else 'Does not conform'}: "
+        f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), {counts['Info']} info(s)."
+    )
+    return "\n".join(lines + [summary]) + "\n"
+
+
+# ---------------------------------------------------------------- explanations
+
+
+def render_explanation(explanation, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    v = explanation.verdict
+    lines = [explanation.label, f"  <{v.request}>", f"  Verdict: {_status_text(v).upper() if not v.contested else _status_text(v)}", f"  {v.reason}", ""]
+    marks = {True: "[+]", False: "[-]", None: "   "}
+    for number, step in enumerate(explanation.steps, start=1):
+        lines.append(f"{number}. {marks[step.holds]} {step.kind}: {step.text}")
+        for source in step.sources:
+            details = ", ".join(x for x in (source.publisher, source.issued) if x)
+            lines.append(f"       source: {source.title}" + (f" ({details})" if details else "") + (f" {source.url}" if source.url else ""))
+        if step.node and not step.sources:
+            lines.append("       source: none recorded")
+    if v.sources:
+        lines += ["", "Sources of the request itself:"]
+        for source in v.sources:
+            details = ", ".join(x for x in (source.publisher, source.issued) if x)
+            lines.append(f"  - {source.title}" + (f" ({details})" if details else "") + (f" {source.url}" if source.url else ""))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- allies and selectivity
+
+
+def _rows_out(columns, rows, fmt, *, title, color, width) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r)) for r in rows], indent=2, ensure_ascii=False) + "\n"
+    text_rows = [["" if c is None else str(c) for c in r] for r in rows]
+    if fmt == "csv":
+        return render_csv(columns, text_rows)
+    if fmt == "markdown":
+        return f"### {title}\n\n" + render_markdown(columns, text_rows)
+    if not rows:
+        return f"{title}: none.\n"
+    return render_table(columns, text_rows, title=title, color=color, width=width)
+
+
+ALLY_COLUMNS = ["date", "requester", "alliance", "ally", "status", "ally did", "honoured", "days"]
+RELIABILITY_COLUMNS = ["level", "name", "triggered", "honoured", "share honoured", "median days to help"]
+
+
+def _ally_rows(duties) -> list[list]:
+    return [
+        [d.request_date, d.requester, d.alliance, d.ally, d.status, d.own_responses or "nothing recorded",
+         "directly" if d.direct_fulfilment else ("through the alliance" if d.alliance_fulfilment else "no"),
+         d.days_to_fulfilment]
+        for d in duties
+    ]
+
+
+def _reliability_rows(rows, fmt: str) -> list[list]:
+    return [
+        [r.level, r.name, r.triggered, r.honoured, round(r.share, 3) if fmt == "json" else f"{r.share:.0%}", r.median_days]
+        for r in rows
+    ]
+
+
+def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """Obliged allies and the reliability table: one JSON object, or two tables (CSV: allies only)."""
+    allies, table = _ally_rows(duties), _reliability_rows(reliability_rows, fmt)
+    if fmt == "json":
+        return json.dumps(
+            {"allies": [dict(zip(ALLY_COLUMNS, r)) for r in allies],
+             "reliability": [dict(zip(RELIABILITY_COLUMNS, r)) for r in table]},
+            indent=2, ensure_ascii=False,
+        ) + "\n"
+    first = _rows_out(ALLY_COLUMNS, allies, fmt, title="Obliged allies of triggered requests", color=color, width=width)
+    if fmt == "csv":
+        return first
+    second = _rows_out(RELIABILITY_COLUMNS, table, fmt, title="Reliability per alliance and per ally", color=color, width=width)
+    return first + "\n" + second
+
+
+def render_selectivity(cases, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    columns = ["guarantor", "case", "date", "requester", "support delivered", "request"]
+    rows = [[c.guarantor, c.case, c.request_date, c.requester, c.support or "none", c.request] for c in cases]
+    return _rows_out(columns, rows, fmt, title="Selectivity: help without a treaty trigger vs triggered obligations left unmet",
+                     color=color, width=width)

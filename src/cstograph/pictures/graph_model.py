@@ -1,0 +1,389 @@
+"""RDF -> networkx: the one place where the knowledge graph becomes a drawable network.
+
+Two views:
+
+``requests`` (the default) is the story the report tells: states, alliances, treaties,
+obligations, events, assistance requests and responses, joined by the relations that matter
+(requester, addressee, invokes, concerns, in treaty, founded on, on territory of, attacker,
+responds to, responder) and memberships collapsed into ``memberOf`` edges carrying their
+period. Nodes and edges come from ``queries/views/view-nodes.rq`` and ``view-edges.rq``.
+
+``full`` is every triple of the data (the ontology's own triples left out): each triple whose
+object is a resource is an edge; literal values and ``rdf:type`` become node attributes.
+
+Request nodes carry the status computed by ``classify.classify_requests`` (met, unmet,
+not-triggered), the reason and what was delivered, and, when accounts disagree on it, what each
+account concludes (``contested``, ``contestedBy``); every node carries the alliances it belongs
+to, for filtering. All attribute values are str, bool or float, so GraphML and GEXF writers
+accept them and Gephi/Cytoscape read them typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import networkx as nx
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from cstograph.rules.classify import Verdict, classify_requests
+from cstograph.engines.engine import Engine
+from cstograph.errors import ViewError
+from cstograph.namespaces import CG
+from cstograph.engines.queries import run_named
+from cstograph.reading.resources import ontology_path
+
+VIEWS = ("requests", "full")
+KINDS = ("state", "alliance", "treaty", "obligation", "event", "request", "response", "membership", "source", "other")
+STATUSES = ("unmet", "met", "not-triggered")
+
+# Attributes every node has (with these defaults), and every edge.
+NODE_DEFAULTS: dict[str, object] = {
+    "label": "", "shortLabel": "", "kind": "other", "iri": "", "date": "", "start": "", "end": "", "detail": "",
+    "description": "", "sources": "", "status": "", "reason": "", "answer": "", "alliances": "",
+    "deliversHelp": False, "properties": "", "contested": "", "contestedBy": "",
+}
+CONTESTED_PREFIX = "contested: "
+EDGE_DEFAULTS: dict[str, object] = {
+    "relation": "", "label": "", "predicate": "", "start": "", "end": "", "sources": "",
+}
+
+# Where an endpoint's kind can be told from the relation when the data does not type it.
+_RANGE_KIND = {
+    "requester": "state", "onTerritoryOf": "state", "attacker": "state", "inTreaty": "treaty",
+    "foundedOn": "treaty", "invokes": "obligation", "concerns": "event", "respondsTo": "request",
+    "memberOf": "alliance",
+}
+_DOMAIN_KIND = {
+    "requester": "request", "addressee": "request", "invokes": "request", "concerns": "request",
+    "respondsTo": "response", "responder": "response", "inTreaty": "obligation",
+    "foundedOn": "alliance", "memberOf": "state",
+}
+
+
+@dataclass(frozen=True)
+class ReducedView:
+    """A graph cut down to a size a reader (or a browser) can take, and the note saying so."""
+
+    graph: nx.MultiDiGraph
+    total_nodes: int
+    note: str
+
+
+def node_id(term) -> str:
+    """The networkx key of an RDF resource: its IRI, or ``_:id`` for a blank node."""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _s(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _tail(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri.rstrip(sep):
+            iri = iri.rstrip(sep).rsplit(sep, 1)[1]
+    return iri
+
+
+def _add_node(graph: nx.MultiDiGraph, key: str, **attrs) -> None:
+    if key not in graph:
+        graph.add_node(key, **{**NODE_DEFAULTS, "iri": key, "label": _tail(key)})
+    graph.nodes[key].update({k: v for k, v in attrs.items() if v not in (None, "")})
+
+
+def _add_edge(graph: nx.MultiDiGraph, source: str, target: str, **attrs) -> None:
+    graph.add_edge(source, target, **{**EDGE_DEFAULTS, **{k: v for k, v in attrs.items() if v is not None}})
+
+
+def build_graph(
+    dataset: Dataset, engine: Engine, view: str = "requests", verdicts: list[Verdict] | None = None,
+) -> nx.MultiDiGraph:
+    """The network of one view of the loaded data (the ontology's own triples are never nodes).
+
+    ``verdicts``: the request verdicts to show, as ``assess.assess`` gives them (with what each
+    account says); by default the requests are classified on ``engine``, with no accounts.
+    """
+    if view not in VIEWS:
+        raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
+    graph = nx.MultiDiGraph(view=view)
+    membership_sources: dict[str, str] = {}
+    for row in run_named(engine, "view-nodes").records():
+        kind = str(row["kind"])
+        if view == "requests" and kind == "membership":
+            membership_sources[node_id(row["node"])] = _s(row["sources"])
+            continue
+        _add_node(
+            graph, node_id(row["node"]), kind=kind, label=_s(row["label"]), shortLabel=_short(row), date=_s(row["date"]),
+            start=_s(row["startDate"]), end=_s(row["endDate"]), detail=_s(row["detail"]),
+            description=_s(row["description"]), sources=_s(row["sources"]),
+        )
+    if view == "requests":
+        _add_story_edges(graph, engine, membership_sources)
+    else:
+        _add_all_triples(graph, dataset)
+    _add_verdicts(graph, classify_requests(engine) if verdicts is None else verdicts)
+    _tag_alliances(graph)
+    return graph
+
+
+def _short(row) -> str:
+    label, alt = _s(row["label"]), _s(row["altLabel"])
+    return alt if alt and len(alt) < len(label) else label
+
+
+def _add_story_edges(graph: nx.MultiDiGraph, engine: Engine, membership_sources: dict[str, str]) -> None:
+    for row in run_named(engine, "view-edges").records():
+        source, target, relation = node_id(row["source"]), node_id(row["target"]), str(row["relation"])
+        for key, kinds in ((source, _DOMAIN_KIND), (target, _RANGE_KIND)):
+            if key not in graph:
+                _add_node(graph, key, kind=kinds.get(relation, "other"))
+        via = row["via"]
+        _add_edge(
+            graph, source, target, relation=relation, label=_s(row["relationLabel"]),
+            # a collapsed membership names the membership node and keeps its sources
+            predicate=node_id(via) if via is not None else str(CG[relation]),
+            start=_s(row["startDate"]), end=_s(row["endDate"]),
+            sources=membership_sources.get(node_id(via), "") if via is not None else "",
+        )
+
+
+@cache
+def _ontology_triples() -> frozenset:
+    graph = Graph()
+    graph.parse(ontology_path(), format="turtle")
+    return frozenset(graph)
+
+
+def _literal_text(term: Literal) -> str:
+    text = str(term)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _add_all_triples(graph: nx.MultiDiGraph, dataset: Dataset) -> None:
+    ontology = _ontology_triples()
+    labels: dict[str, str] = {}
+    label_predicates = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
+    properties: dict[str, list[str]] = {}
+    triples = [(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None)) if (s, p, o) not in ontology]
+    for s, p, o in triples:
+        if p in label_predicates and isinstance(o, Literal) and (not o.language or o.language.startswith("en")):
+            labels.setdefault(node_id(s), str(o))
+    typed_sources = {s for s, p, o in triples if p == RDF.type and o == CG.Source}
+    for s, p, o in sorted(set(triples), key=lambda t: (str(t[0]), str(t[1]), t[2].n3())):
+        source = node_id(s)
+        name = _tail(str(p))
+        if source not in graph:
+            _add_node(graph, source, kind="source" if s in typed_sources else "other", label=labels.get(source, ""))
+        if isinstance(o, Literal) or p == RDF.type:
+            value = _literal_text(o) if isinstance(o, Literal) else _tail(str(o))
+            properties.setdefault(source, []).append(f"{name}: {value}")
+            continue
+        target = node_id(o)
+        if target not in graph:
+            _add_node(graph, target, label=labels.get(target, "") or _label_from_ontology(o))
+        _add_edge(graph, source, target, relation=name, label=_edge_label(p), predicate=str(p))
+    for key, values in properties.items():
+        graph.nodes[key]["properties"] = "\n".join(sorted(values))
+    # a source node first seen as an object
+    for s in typed_sources:
+        if graph.nodes[node_id(s)]["kind"] == "other":
+            graph.nodes[node_id(s)]["kind"] = "source"
+
+
+@cache
+def _ontology_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for s, p, o in _ontology_triples():
+        if p in (RDFS.label, SKOS.prefLabel) and isinstance(o, Literal):
+            labels.setdefault(str(s), str(o))
+    return labels
+
+
+def _label_from_ontology(term) -> str:
+    return _ontology_labels().get(str(term), "")
+
+
+def _edge_label(predicate: URIRef) -> str:
+    return _ontology_labels().get(str(predicate), _tail(str(predicate)))
+
+
+def _add_verdicts(graph: nx.MultiDiGraph, verdicts: Iterable[Verdict]) -> None:
+    for verdict in verdicts:
+        if verdict.request not in graph:
+            continue
+        helping = [r for r in verdict.responses if r.fulfils]
+        if helping:
+            answer = "help delivered: " + ", ".join(sorted({r.type_label for r in helping}))
+        elif verdict.responses:
+            answer = "no help delivered (responses: " + ", ".join(sorted({r.type_label for r in verdict.responses})) + ")"
+        else:
+            answer = "no response"
+        graph.nodes[verdict.request].update(status=verdict.status, reason=verdict.reason, answer=answer,
+                                            **_contested_attributes(verdict))
+        for record in verdict.responses:
+            if record.response in graph:
+                graph.nodes[record.response]["deliversHelp"] = record.fulfils
+
+
+def _contested_attributes(verdict: Verdict) -> dict[str, str]:
+    """``contested``: each account's verdict in words; ``contestedBy``: the accounts that differ."""
+    if not verdict.contested:
+        return {"contested": "", "contestedBy": ""}
+    said = "; ".join(f"{a.status} according to {a.label or _tail(a.account)}" for a in verdict.contested)
+    differ = sorted({a.account for a in verdict.contested if a.status != verdict.status})
+    return {"contested": CONTESTED_PREFIX + said, "contestedBy": ";".join(differ)}
+
+
+def account_verdicts(data: dict) -> list[tuple[str, str]]:
+    """(account, status) for each account named in a node's ``contested`` text, for the pictures."""
+    text = data.get("contested", "")
+    parts = text.removeprefix(CONTESTED_PREFIX).split("; ") if text else []
+    return [(label, status) for status, _, label in (part.partition(" according to ") for part in parts)]
+
+
+def _tag_alliances(graph: nx.MultiDiGraph) -> None:
+    """Give every node the alliances it belongs to (';'-joined IRIs), for the alliance filter."""
+    tags: dict[str, set[str]] = {n: set() for n in graph}
+    kind = graph.nodes
+
+    def out(node, relation):
+        return [t for _, t, d in graph.out_edges(node, data=True) if d["relation"] == relation]
+
+    def into(node, relation):
+        return [s for s, _, d in graph.in_edges(node, data=True) if d["relation"] == relation]
+
+    for node in graph:
+        if kind[node]["kind"] == "alliance":
+            tags[node].add(node)
+    for node in graph:  # treaties: the alliances founded on them
+        if kind[node]["kind"] == "treaty":
+            tags[node].update(into(node, "foundedOn"))
+    for node in graph:  # obligations: their treaty's alliances
+        if kind[node]["kind"] == "obligation":
+            for treaty in out(node, "inTreaty"):
+                tags[node].update(tags[treaty])
+    for node in graph:  # requests: the invoked treaty's alliances, and an alliance addressed
+        if kind[node]["kind"] == "request":
+            for obligation in out(node, "invokes"):
+                tags[node].update(tags[obligation])
+            tags[node].update(a for a in out(node, "addressee") if kind[a]["kind"] == "alliance")
+    for node in graph:  # responses and events: their requests' alliances
+        if kind[node]["kind"] == "request":
+            for other in into(node, "respondsTo") + out(node, "concerns"):
+                tags[other].update(tags[node])
+    for node in graph:  # memberships (full view): their alliance
+        if kind[node]["kind"] == "membership":
+            tags[node].update(out(node, "alliance"))
+    for node in graph:  # states: alliances they belong to or took part in the story of
+        if kind[node]["kind"] == "state":
+            tags[node].update(out(node, "memberOf"))
+            for membership in into(node, "member"):
+                tags[node].update(tags[membership])
+            for neighbour in list(graph.predecessors(node)):
+                if kind[neighbour]["kind"] in ("request", "response", "event"):
+                    tags[node].update(tags[neighbour])
+    for node in graph:  # anything else: its neighbours' alliances
+        if not tags[node] and kind[node]["kind"] not in ("alliance",):
+            for neighbour in set(graph.predecessors(node)) | set(graph.successors(node)):
+                tags[node].update(tags[neighbour])
+    for node, found in tags.items():
+        kind[node]["alliances"] = ";".join(sorted(found))
+
+
+# ---------------------------------------------------------------- focus and reduction
+
+
+def find_nodes(graph: nx.MultiDiGraph, query: str) -> list[str]:
+    """Nodes matching an IRI, an exact label, or (failing both) a label or IRI containing the text."""
+    text = query.strip().strip("<>")
+    if text in graph:
+        return [text]
+    folded = text.casefold()
+    exact = [n for n, d in graph.nodes(data=True)
+             if folded in (d["label"].casefold(), d["shortLabel"].casefold(), _tail(n).casefold())]
+    if exact:
+        return sorted(exact)
+    return sorted(n for n, d in graph.nodes(data=True) if folded in d["label"].casefold() or folded in n.casefold())
+
+
+def focus_graph(graph: nx.MultiDiGraph, query: str, hops: int = 2) -> nx.MultiDiGraph:
+    """The neighbourhood of ``hops`` steps (either direction) around the node named by ``query``."""
+    if hops < 0:
+        raise ViewError("--hops must be 0 or more")
+    matches = find_nodes(graph, query)
+    if not matches:
+        raise ViewError(f"no node matches {query!r}", hint="give a full IRI or part of a node's label")
+    if len(matches) > 1:
+        shown = "; ".join(f"{graph.nodes[n]['label']} <{n}>" for n in matches[:5])
+        more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+        raise ViewError(f"{query!r} matches {len(matches)} nodes: {shown}{more}",
+                        hint="give the full IRI or a longer part of the label")
+    centre = matches[0]
+    keep = set(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=hops))
+    focused = graph.subgraph(keep).copy()
+    focused.graph.update(graph.graph, focus=centre, hops=hops)
+    return focused
+
+
+_STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2, "": 3}
+
+
+def reduce_graph(graph: nx.MultiDiGraph, max_nodes: int) -> ReducedView:
+    """At most ``max_nodes`` nodes: whole request stories first (unmet, then met, newest first).
+
+    Each request brings its direct neighbours (requester, addressee, obligation, events,
+    responses and responders) and its obligation's treaty; once the requests are in, the
+    best-connected remaining nodes fill what is left.
+    """
+    total = graph.number_of_nodes()
+    if total <= max_nodes:
+        return ReducedView(graph, total, "")
+    undirected = graph.to_undirected(as_view=True)
+    keep: set[str] = set()
+    requests = sorted(
+        (n for n, d in graph.nodes(data=True) if d["kind"] == "request"),
+        key=lambda n: (_STATUS_RANK.get(graph.nodes[n]["status"], 3), _neg_date(graph.nodes[n]["date"]), n),
+    )
+    shown_requests = 0
+    for request in requests:
+        story = {request} | set(undirected[request])
+        for neighbour in list(story):
+            if graph.nodes[neighbour]["kind"] == "response":
+                story.update(graph.successors(neighbour))
+            if graph.nodes[neighbour]["kind"] == "obligation":
+                story.update(graph.successors(neighbour))
+        if len(keep | story) > max_nodes:
+            break
+        keep |= story
+        shown_requests += 1
+    rest = sorted((n for n in graph if n not in keep), key=lambda n: (-undirected.degree(n), n))
+    keep.update(rest[: max(0, max_nodes - len(keep))])
+    reduced = graph.subgraph(keep).copy()
+    reduced.graph.update(graph.graph)
+    what = (f"the {shown_requests} most telling of {len(requests)} requests (unmet first, newest first) "
+            "with their neighbours" if requests else "the best-connected nodes")
+    note = (f"showing a reduced view: {len(keep):,} of {total:,} nodes ({what}); "
+            "use --focus IRI|LABEL to see one case, or --max-nodes N to show more")
+    return ReducedView(reduced, total, note)
+
+
+def _neg_date(date: str) -> str:
+    # newest first within a status: invert the ISO digits so that a plain sort descends
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date) if date else "~"
+
+
+# ---------------------------------------------------------------- exports
+
+
+def export_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy with only scalar attributes (str, bool, float) and a graph-level name, for writers."""
+    out = nx.MultiDiGraph()
+    out.graph["name"] = f"cstograph {graph.graph.get('view', 'requests')} view"
+    for node, data in graph.nodes(data=True):
+        out.add_node(node, **{k: v for k, v in data.items() if isinstance(v, (str, bool, float, int))})
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        out.add_edge(source, target, key=key, **{k: v for k, v in data.items() if isinstance(v, (str, bool, float, int))})
+    return out

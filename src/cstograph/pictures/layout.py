@@ -1,0 +1,129 @@
+"""Node positions: Graphviz when it is installed, a pure-Python column layout otherwise.
+
+Graphviz's ``dot`` draws the request stories left to right; past ``DOT_LIMIT`` nodes ``sfdp``
+(force-directed, multi-scale) takes over because ``dot`` slows down sharply on large graphs.
+The fallback puts each kind of node in its own column (events, requests, responses, ...),
+ordered by date, which keeps the story readable without numpy or scipy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import networkx as nx
+
+from cstograph.errors import ViewError
+
+DOT_LIMIT = 400
+GRAPHVIZ_TIMEOUT_S = 300
+COLUMN_ORDER = ("event", "request", "response", "state", "obligation", "treaty", "alliance", "membership", "source", "other")
+
+
+def graphviz_available(program: str = "dot") -> bool:
+    return shutil.which(program) is not None
+
+
+def run_graphviz(program: str, dot_source: str, output_format: str) -> bytes:
+    """Run a Graphviz program on DOT text; a failure becomes a ViewError naming the program."""
+    path = shutil.which(program)
+    if path is None:
+        raise ViewError(f"Graphviz's {program!r} is not installed", hint="install Graphviz (Debian: apt-get install graphviz)")
+    try:
+        done = subprocess.run(
+            [path, f"-T{output_format}"], input=dot_source.encode("utf-8"), capture_output=True,
+            timeout=GRAPHVIZ_TIMEOUT_S, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ViewError(f"Graphviz {program} took more than {GRAPHVIZ_TIMEOUT_S} s",
+                        hint="draw less: use --focus or --max-nodes") from None
+    if done.returncode != 0:
+        message = " ".join(done.stderr.decode("utf-8", "replace").split())[:300]
+        raise ViewError(f"Graphviz {program} failed: {message or 'exit code ' + str(done.returncode)}")
+    return done.stdout
+
+
+def dot_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+# Node boxes as the page draws them (points): Graphviz keeps them apart.
+NODE_SIZE_IN = {"state": (1.53, 0.56), "request": (2.08, 1.0), "membership": (1.67, 0.47), "source": (1.67, 0.47), "other": (1.67, 0.47)}
+DEFAULT_SIZE_IN = (2.08, 0.8)
+
+
+def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str) -> str:
+    """DOT for positions only. For the requests view the story reads left to right (context ->
+    request -> responses) and the relations the boxes name (requester, addressee, responder,
+    member of) do not pull the layout apart, as in the static figure."""
+    from cstograph.pictures.static import DRAWN_BACKWARDS, NAMED_IN_BOXES
+
+    story = graph.graph.get("view", "requests") == "requests"
+    large = program != "dot"
+    lines = ["digraph G {",
+             "  graph [rankdir=LR, nodesep=0.12, ranksep=0.5, overlap=false, splines=false];",
+             "  node [shape=box, fixedsize=true];"]
+    for node, data in graph.nodes(data=True):
+        width, height = (0.25, 0.25) if large else NODE_SIZE_IN.get(data["kind"], DEFAULT_SIZE_IN)
+        lines.append(f"  {ids[node]} [width={width}, height={height}];")
+    for source, target, data in graph.edges(data=True):
+        relation = data.get("relation")
+        a, b, extra = ids[source], ids[target], ""
+        if story and relation in DRAWN_BACKWARDS:
+            a, b = b, a
+        if story and (relation in NAMED_IN_BOXES or relation == "foundedOn"):
+            extra = " [constraint=false]"
+        lines.append(f"  {a} -> {b}{extra};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def graphviz_positions(graph: nx.MultiDiGraph, program: str | None = None) -> tuple[dict[str, tuple[float, float]], str]:
+    """Positions in points (y grows downwards, as on a screen) and the program that made them."""
+    program = program or ("dot" if graph.number_of_nodes() <= DOT_LIMIT else "sfdp")
+    ids = {node: f"n{i}" for i, node in enumerate(graph)}
+    back = {v: k for k, v in ids.items()}
+    plain = run_graphviz(program, layout_dot_source(graph, ids, program), "plain").decode("utf-8", "replace")
+    positions: dict[str, tuple[float, float]] = {}
+    height = 0.0
+    for line in plain.splitlines():
+        parts = line.split()
+        if parts and parts[0] == "graph":
+            height = float(parts[3])
+        elif parts and parts[0] == "node" and parts[1] in back:
+            positions[back[parts[1]]] = (float(parts[2]) * 72.0, (height - float(parts[3])) * 72.0)
+    if len(positions) != graph.number_of_nodes():
+        raise ViewError(f"Graphviz {program} returned positions for {len(positions)} of {graph.number_of_nodes()} nodes")
+    return positions, program
+
+
+def column_positions(graph: nx.MultiDiGraph, column_gap: float = 240.0, row_gap: float = 80.0,
+                     max_rows: int = 40) -> dict[str, tuple[float, float]]:
+    """Pure-Python layout: one column per kind (long columns wrap), nodes ordered by date, then label."""
+    by_kind: dict[str, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        by_kind.setdefault(data["kind"], []).append(node)
+    positions: dict[str, tuple[float, float]] = {}
+    column = 0
+    for kind in COLUMN_ORDER:
+        nodes = sorted(by_kind.get(kind, []), key=lambda n: (graph.nodes[n]["date"] or graph.nodes[n]["start"] or "~",
+                                                              graph.nodes[n]["label"], n))
+        if not nodes:
+            continue
+        rows = min(max_rows, len(nodes))
+        for index, node in enumerate(nodes):
+            sub, row = divmod(index, rows)
+            positions[node] = ((column + sub) * column_gap, row * row_gap + (column % 2) * row_gap / 2)
+        column += (len(nodes) + rows - 1) // rows
+    return positions
+
+
+def layout(graph: nx.MultiDiGraph, method: str = "auto") -> tuple[dict[str, tuple[float, float]], str]:
+    """(positions, the method used): Graphviz when available (``auto``), else the column layout."""
+    if graph.number_of_nodes() == 0:
+        return {}, "none"
+    if method in ("auto", "graphviz") and graphviz_available("dot") and graphviz_available("sfdp"):
+        return graphviz_positions(graph)
+    if method == "graphviz":
+        raise ViewError("Graphviz is not installed", hint="install Graphviz (Debian: apt-get install graphviz)")
+    return column_positions(graph), "columns"

@@ -1,0 +1,301 @@
+"""Static figures (SVG, PNG, PDF) of a graph view, sized for an A4 page.
+
+With Graphviz installed, ``dot`` lays the figure out and draws it. Without it, a pure-Python
+SVG is drawn on the column layout, and PNG/PDF are converted from it by ``rsvg-convert``
+(Debian's librsvg2-bin) when that is installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import networkx as nx
+
+from cstograph.errors import ViewError
+from cstograph.pictures.graph_model import account_verdicts
+from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, run_graphviz
+from cstograph.pictures.style import (
+    CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT,
+    caption_lines, wrap,
+)
+
+STATIC_FORMATS = ("svg", "png", "pdf")
+# A4 is 8.27 x 11.69 in; leave margins. Graphviz scales a larger drawing down to fit.
+A4_SIZE_IN = "7.5,10.5"
+STATIC_MAX_NODES = 120
+
+
+@dataclass(frozen=True)
+class Figure:
+    data: bytes
+    method: str  # "graphviz dot" or "pure-Python fallback"
+    note: str = ""
+
+
+def _fill(data: dict) -> tuple[str, str]:
+    kind = data["kind"]
+    if kind == "request":
+        return STATUS_FILL.get(data["status"], STATUS_FILL[""]), STATUS_TEXT.get(data["status"], "#1a1a1a")
+    if kind == "response":
+        return (HELP_FILL if data.get("deliversHelp") else NO_HELP_FILL), "#1a1a1a"
+    return KIND_FILL.get(kind, "#ffffff"), "#1a1a1a"
+
+
+CONTESTED_LEGEND = "contested request (double border): an account gives another status; the box names each account's verdict"
+
+
+def _legend_html(graph: nx.MultiDiGraph, compact: bool = False) -> str:
+    rows = []
+    present = {d["kind"] for _, d in graph.nodes(data=True)}
+    statuses = {d["status"] for _, d in graph.nodes(data=True) if d["kind"] == "request"}
+    entries = []
+    for status, text in (("unmet", "request: obligation triggered, not fulfilled (UNMET)"),
+                         ("met", "request: obligation fulfilled (MET)"),
+                         ("not-triggered", "request: obligation not triggered")):
+        if status in statuses or not statuses:
+            entries.append((STATUS_FILL[status], text))
+    if "response" in present:
+        entries.append((HELP_FILL, "response that delivers the help asked for"))
+        entries.append((NO_HELP_FILL, "response that does not (statement, mission, refusal)"))
+    for kind in ("event", "state", "alliance", "obligation", "treaty", "membership", "source", "other"):
+        if kind in present:
+            entries.append((KIND_FILL[kind], KIND_NAMES[kind]))
+    if compact:
+        entries.append(("#ffffff", "requesters, addressees and responders are named in the boxes"))
+    for colour, text in entries:
+        rows.append(f'<TR><TD BGCOLOR="{colour}" WIDTH="22"> </TD><TD ALIGN="LEFT">{escape(text)}</TD></TR>')
+    if any(d["contested"] for _, d in graph.nodes(data=True)):
+        # a swatch with a double border, as the contested boxes have
+        rows.append(f'<TR><TD><TABLE BORDER="1" CELLBORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{CONTESTED_MARK}">'
+                    '<TR><TD WIDTH="14" HEIGHT="8"> </TD></TR></TABLE></TD>'
+                    f'<TD ALIGN="LEFT">{escape(CONTESTED_LEGEND)}</TD></TR>')
+    return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2" COLOR="#888888">'
+            '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + "</TABLE>>")
+
+
+# In the compact story figure these relations are not drawn as edges: the boxes name them
+# (a request says "Armenia → CSTO", a response its responder, an alliance its members).
+NAMED_IN_BOXES = {"requester", "addressee", "responder", "memberOf"}
+# Drawn right-to-left so that the story reads left to right: context -> request -> responses.
+# The arrowhead (dir=back) keeps the RDF direction.
+DRAWN_BACKWARDS = {"concerns", "invokes", "inTreaty", "onTerritoryOf", "attacker", "respondsTo"}
+
+
+def _members_line(graph: nx.MultiDiGraph, alliance: str) -> str:
+    current, former = [], []
+    for source, _, data in graph.in_edges(alliance, data=True):
+        if data.get("relation") == "memberOf":
+            name = graph.nodes[source]["label"]
+            (former if data.get("end") else current).append(
+                f"{name} to {data['end'][:4]}" if data.get("end") else name)
+    text = ""
+    if current:
+        text += "members: " + ", ".join(sorted(set(current)))
+    if former:
+        text += ("; " if text else "") + "former: " + ", ".join(sorted(set(former)))
+    return text
+
+
+def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None,
+               fmt: str = "svg") -> str:
+    """The DOT text of the styled figure.
+
+    ``compact`` (the default for the requests view) names requesters, addressees, responders and
+    members inside the boxes instead of drawing an edge for each, so a figure of every case fits
+    an A4 page; the interactive page and the exports keep every edge.
+    """
+    if compact is None:
+        compact = graph.graph.get("view", "requests") == "requests"
+    edges = [(s, t, d) for s, t, d in graph.edges(data=True) if not (compact and d.get("relation") in NAMED_IN_BOXES)]
+    linked = {s for s, _, _ in edges} | {t for _, t, _ in edges}
+    nodes = [n for n in graph if not (compact and graph.nodes[n]["kind"] == "state" and n not in linked)]
+    ids = {node: f"n{i}" for i, node in enumerate(nodes)}
+    heading = "\n".join(x for x in (title, note) if x)
+    lines = [
+        "digraph cstograph {",
+        # dpi only for PNG: Graphviz scales the page size of SVG and PDF by it too, and those are
+        # meant to fit the A4 box in inches
+        f'  graph [rankdir=LR, size="{A4_SIZE_IN}", {"dpi=200, " if fmt == "png" else ""}nodesep=0.12, ranksep=0.45, newrank=true, '
+        f'fontname="DejaVu Sans", fontsize=14, labelloc=t, label={dot_quote(heading)}, pad=0.15];',
+        '  node [fontname="DejaVu Sans", fontsize=11, style="filled", penwidth=1, margin="0.06,0.03"];',
+        '  edge [fontname="DejaVu Sans", fontsize=9, color="#666666", fontcolor="#444444", arrowsize=0.6];',
+    ]
+    for node in nodes:
+        data = graph.nodes[node]
+        fill, text = _fill(data)
+        shape = KIND_SHAPE_DOT.get(data["kind"], "ellipse")
+        caption = caption_lines(graph, node)
+        if compact and data["kind"] == "alliance":
+            members = _members_line(graph, node)
+            if members:
+                caption = caption + wrap(members, 34, 5)
+        for account, status in account_verdicts(data):
+            caption = caption + wrap(f"{account}: {status}", 48, 2)
+        attrs = [f"label={dot_quote(chr(10).join(caption))}", f'shape={shape}',
+                 f'fillcolor="{fill}"', f'fontcolor="{text}"', f"tooltip={dot_quote(data['iri'])}"]
+        if data["kind"] == "request":
+            attrs += ['penwidth=2.5', 'style="filled,bold"', "fontsize=12"]
+        if data["contested"]:
+            attrs += ["peripheries=2", f'color="{CONTESTED_MARK}"']
+        if data["kind"] == "response" and not data.get("deliversHelp"):
+            attrs.append('style="filled,dashed"')
+        if data["kind"] in ("membership", "source", "other"):
+            attrs += ["fontsize=9", "width=0.1"]
+        lines.append(f"  {ids[node]} [{', '.join(attrs)}];")
+    for source, target, data in edges:
+        label = data.get("label") or data.get("relation", "")
+        if data.get("relation") == "memberOf" and data.get("start"):
+            label += f"\n{data['start'][:4]}–{data['end'][:4] if data.get('end') else ''}"
+        a, b = ids[source], ids[target]
+        extra = ""
+        if compact and data.get("relation") in DRAWN_BACKWARDS:
+            a, b, extra = b, a, ", dir=back"
+        if compact and data.get("relation") == "foundedOn":
+            extra += ", constraint=false"
+        if data.get("relation") == "memberOf":
+            extra += ', style=dotted, color="#8a7fb0"'
+        lines.append(f"  {a} -> {b} [label={dot_quote(label)}{extra}];")
+    lines.append(f"  legend [shape=plaintext, style=\"\", margin=0, label={_legend_html(graph, compact)}];")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def render_static(graph: nx.MultiDiGraph, fmt: str, *, title: str = "", note: str = "",
+                  use_graphviz: bool = True) -> Figure:
+    if fmt not in STATIC_FORMATS:
+        raise ViewError(f"unknown figure format {fmt!r}", hint="choose one of " + ", ".join(STATIC_FORMATS))
+    if use_graphviz and graphviz_available("dot"):
+        return Figure(run_graphviz("dot", figure_dot(graph, title, note, fmt=fmt), fmt), "graphviz dot")
+    svg = fallback_svg(graph, title=title, note=note).encode("utf-8")
+    fallback_note = ("drew the figure with the pure-Python fallback (column layout), as --layout columns asks"
+                     if not use_graphviz else
+                     "Graphviz is not installed: drew the figure with the pure-Python fallback (column layout)")
+    if fmt == "svg":
+        return Figure(svg, "pure-Python fallback", fallback_note)
+    return Figure(convert_svg(svg, fmt), "pure-Python fallback + rsvg-convert", fallback_note)
+
+
+def convert_svg(svg: bytes, fmt: str) -> bytes:
+    """SVG -> PNG or PDF with rsvg-convert (librsvg); a ViewError naming the fix when it is missing."""
+    tool = shutil.which("rsvg-convert")
+    if tool is None:
+        raise ViewError(f"cannot make a {fmt.upper()} file: rsvg-convert is not installed",
+                        hint="write .svg instead, or install librsvg2-bin (figures drawn by Graphviz need only graphviz)")
+    done = subprocess.run([tool, "-f", fmt], input=svg, capture_output=True, timeout=300, check=False)
+    if done.returncode != 0:
+        raise ViewError("rsvg-convert failed: " + " ".join(done.stderr.decode("utf-8", "replace").split())[:300])
+    return done.stdout
+
+
+# ---------------------------------------------------------------- pure-Python fallback
+
+BOX_W, BOX_H, LINE_H = 200.0, 72.0, 13.0
+
+
+def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> str:
+    """An SVG drawn without Graphviz: columns by kind, straight labelled edges, a legend.
+
+    As in the Graphviz figure, the requests view names requesters, addressees, responders and
+    members in the boxes instead of drawing those edges.
+    """
+    full = graph
+    if graph.graph.get("view", "requests") == "requests":
+        keep_edges = [(s, t, k) for s, t, k, d in graph.edges(keys=True, data=True) if d.get("relation") not in NAMED_IN_BOXES]
+        linked = {s for s, _, _ in keep_edges} | {t for _, t, _ in keep_edges}
+        graph = graph.edge_subgraph(keep_edges).copy()
+        graph.add_nodes_from((n, full.nodes[n]) for n in full if full.nodes[n]["kind"] != "state" or n in linked)
+        captions = {n: caption_lines(full, n, width=30) + (wrap(_members_line(full, n), 34, 3)
+                    if full.nodes[n]["kind"] == "alliance" else []) for n in graph}
+    else:
+        captions = {n: caption_lines(graph, n, width=30) for n in graph}
+    positions = column_positions(graph, column_gap=BOX_W + 70, row_gap=BOX_H + 26, max_rows=30)
+    top = 50.0
+    xs = [x for x, _ in positions.values()] or [0.0]
+    ys = [y for _, y in positions.values()] or [0.0]
+    width = max(xs) + BOX_W + 40 + 330
+    contested = _contested_legend_lines(full)
+    height = max(max(ys) + BOX_H + top + 40, 420, top + 12 + 11 * 18 + 14 * len(contested) + 20)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+           f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="DejaVu Sans, Arial, sans-serif">',
+           '<rect width="100%" height="100%" fill="#ffffff"/>',
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#666"/></marker></defs>',
+           f'<text x="20" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
+           f'<text x="20" y="40" font-size="11" fill="#555">{escape(note or "drawn without Graphviz (pure-Python fallback)")}</text>']
+
+    def centre(node):
+        x, y = positions[node]
+        return x + 20 + BOX_W / 2, y + top + BOX_H / 2
+
+    for source, target, data in graph.edges(data=True):
+        (x1, y1), (x2, y2) = centre(source), centre(target)
+        # stop at the box border
+        dx, dy = x2 - x1, y2 - y1
+        scale = max(abs(dx) / (BOX_W / 2), abs(dy) / (BOX_H / 2), 1e-9)
+        ex, ey = x2 - dx / scale, y2 - dy / scale
+        sx, sy = x1 + dx / scale, y1 + dy / scale
+        dash = ' stroke-dasharray="2,3"' if data.get("relation") == "memberOf" else ""
+        out.append(f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="#888" '
+                   f'stroke-width="1"{dash} marker-end="url(#arrow)"/>')
+        out.append(f'<text x="{(sx + ex) / 2:.1f}" y="{(sy + ey) / 2 - 3:.1f}" font-size="9" fill="#555" '
+                   f'text-anchor="middle">{escape(data.get("label") or data.get("relation", ""))}</text>')
+    for node, data in graph.nodes(data=True):
+        x, y = positions[node]
+        x, y = x + 20, y + top
+        fill, text = _fill(data)
+        stroke = "#222" if data["kind"] == "request" else "#777"
+        width_px = 3 if data["kind"] == "request" else 1
+        dash = ' stroke-dasharray="4,3"' if data["kind"] == "response" and not data.get("deliversHelp") else ""
+        out.append(f'<g><title>{escape(data["label"])}</title>')
+        if data["contested"]:  # a second border outside the first
+            out.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="{BOX_W + 10}" height="{BOX_H + 10}" rx="11" '
+                       f'fill="none" stroke="{CONTESTED_MARK}" stroke-width="2"/>')
+        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="{fill}" '
+                   f'stroke="{stroke}" stroke-width="{width_px}"{dash}/>')
+        lines = [line for line in captions[node] if line][:5]
+        first = y + BOX_H / 2 - (len(lines) - 1) * LINE_H / 2 + 4
+        for i, line in enumerate(lines):
+            weight = ' font-weight="bold"' if data["kind"] == "request" and i == 2 else ""
+            out.append(f'<text x="{x + BOX_W / 2:.1f}" y="{first + i * LINE_H:.1f}" font-size="11" fill="{text}" '
+                       f'text-anchor="middle"{weight}>{escape(line)}</text>')
+        out.append("</g>")
+    # legend
+    lx, ly = width - 320, top
+    out.append(f'<text x="{lx}" y="{ly}" font-size="12" font-weight="bold">Legend</text>')
+    legend = [(STATUS_FILL["unmet"], "request: triggered, not fulfilled (UNMET)"),
+              (STATUS_FILL["met"], "request: fulfilled (MET)"),
+              (STATUS_FILL["not-triggered"], "request: not triggered"),
+              (HELP_FILL, "response delivering the help asked for"),
+              (NO_HELP_FILL, "response that does not"),
+              (KIND_FILL["event"], "event"), (KIND_FILL["state"], "state"), (KIND_FILL["alliance"], "alliance"),
+              (KIND_FILL["obligation"], "obligation"), (KIND_FILL["treaty"], "treaty")]
+    for i, (colour, text) in enumerate(legend):
+        y = ly + 12 + i * 18
+        out.append(f'<rect x="{lx}" y="{y}" width="14" height="12" fill="{colour}" stroke="#777"/>'
+                   f'<text x="{lx + 20}" y="{y + 10}" font-size="11">{escape(text)}</text>')
+    if contested:
+        y = ly + 12 + len(legend) * 18
+        out.append(f'<rect x="{lx - 2}" y="{y - 2}" width="18" height="16" fill="none" stroke="{CONTESTED_MARK}" stroke-width="1.5"/>'
+                   f'<rect x="{lx + 1}" y="{y + 1}" width="12" height="10" fill="#ffffff" stroke="{CONTESTED_MARK}"/>'
+                   f'<text x="{lx + 20}" y="{y + 10}" font-size="11">contested request: each account says</text>')
+        for i, (line, bold) in enumerate(contested):
+            weight = ' font-weight="bold"' if bold else ""
+            out.append(f'<text x="{lx + (20 if bold else 30)}" y="{y + 28 + i * 14}" font-size="10"{weight}>{escape(line)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _contested_legend_lines(graph: nx.MultiDiGraph) -> list[tuple[str, bool]]:
+    """(line, is a heading) naming each contested request and each account's verdict on it: the
+    fallback's boxes are too small to hold them."""
+    lines: list[tuple[str, bool]] = []
+    requests = sorted((n for n, d in graph.nodes(data=True) if d["contested"]), key=lambda n: (graph.nodes[n]["date"], n))
+    for node in requests:
+        caption = caption_lines(graph, node, width=60)
+        lines.append((f"{caption[0]}, {caption[1]}", True))
+        lines += [(line, False) for account, status in account_verdicts(graph.nodes[node])
+                  for line in wrap(f"{account}: {status}", 50, 2)]
+    return lines

@@ -1,0 +1,367 @@
+"""The timeline: events, requests and responses over time, one lane per alliance.
+
+Each request is a row. The left panel places it in calendar time with the events it concerns;
+the right panel shows the wait: days from the request to each response, on a log scale so that
+a same-day answer, a week and a year are all visible. A request nobody answered gets a red
+dashed line to the panel's edge, marked "no response". A contested request (an account gives
+it another status) has a second outline on its diamonds and each account's verdict under it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+import networkx as nx
+
+from cstograph.errors import ViewError
+from cstograph.pictures.graph_model import account_verdicts
+from cstograph.pictures.style import (
+    CONTESTED_MARK, CONTESTED_WORD, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, short_date, wrap,
+)
+
+TIMELINE_FORMATS = ("svg", "png", "html")
+TIMELINE_MAX_REQUESTS = 60
+_STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2}
+WAIT_TICKS = (0, 1, 7, 30, 90, 365)
+ROW_H, ACCOUNT_LINE_H = 40.0, 13.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    type: str
+    responder: str
+    date: dt.date
+    days: int
+    helps: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    node: str
+    title: str
+    status: str
+    date: dt.date | None
+    events: tuple[tuple[dt.date, dt.date | None, str], ...]
+    answers: tuple[Answer, ...]
+    reason: str = ""
+    contested: tuple[tuple[str, str], ...] = ()  # (account, its status), when accounts disagree
+
+    def account_lines(self) -> list[str]:
+        return [line for account, status in self.contested for line in wrap(f"{account}: {status}", 50, 2)]
+
+    def height(self) -> float:
+        return ROW_H + ACCOUNT_LINE_H * len(self.account_lines())
+
+
+@dataclass
+class Lane:
+    alliance: str
+    rows: list[Row] = field(default_factory=list)
+    other_events: list[tuple[dt.date, dt.date | None, str]] = field(default_factory=list)
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _name(graph, node) -> str:
+    return graph.nodes[node].get("shortLabel") or graph.nodes[node]["label"]
+
+
+def limit_requests(lanes: list[Lane], max_requests: int) -> tuple[list[Lane], str]:
+    """At most ``max_requests`` rows (unmet first, then met, newest first), and the note saying so."""
+    rows = [row for lane in lanes for row in lane.rows]
+    if not max_requests or len(rows) <= max_requests:
+        return lanes, ""
+    ranked = sorted(rows, key=lambda r: (_STATUS_RANK.get(r.status, 3), -(r.date or dt.date.min).toordinal(), r.node))
+    keep = {row.node for row in ranked[:max_requests]}
+    kept = [Lane(lane.alliance, [r for r in lane.rows if r.node in keep], []) for lane in lanes]
+    note = (f"showing a reduced timeline: {max_requests} of {len(rows):,} requests (unmet first, newest first); "
+            "use --focus IRI|LABEL for one case, or --max-requests N to show more")
+    return [lane for lane in kept if lane.rows], note
+
+
+def timeline_lanes(graph: nx.MultiDiGraph) -> list[Lane]:
+    """Requests grouped by alliance (lanes sorted by name), each with its events and answers."""
+    nodes = graph.nodes
+    lanes: dict[str, Lane] = {}
+    concerned: set[str] = set()
+
+    def lane_of(node) -> Lane:
+        alliances = sorted((a for a in nodes[node]["alliances"].split(";") if a in graph), key=lambda a: _name(graph, a))
+        name = _name(graph, alliances[0]) if alliances else "no alliance"
+        return lanes.setdefault(name, Lane(name))
+
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "request":
+            continue
+        out = {}
+        for _, target, edge in graph.out_edges(node, data=True):
+            out.setdefault(edge["relation"], []).append(target)
+        events = []
+        for event in out.get("concerns", []):
+            concerned.add(event)
+            start = _date(nodes[event]["start"])
+            if start:
+                events.append((start, _date(nodes[event]["end"]), nodes[event]["label"]))
+        asked = _date(data["date"])
+        answers = []
+        for response, _, edge in graph.in_edges(node, data=True):
+            if edge["relation"] != "respondsTo":
+                continue
+            when = _date(nodes[response]["date"])
+            if when is None or asked is None:
+                continue
+            responder = next((_name(graph, t) for _, t, e in graph.out_edges(response, data=True)
+                              if e["relation"] == "responder"), "")
+            answers.append(Answer(nodes[response]["label"], nodes[response]["detail"] or nodes[response]["label"],
+                                  responder, when, (when - asked).days, bool(nodes[response]["deliversHelp"])))
+        who = ", ".join(_name(graph, s) for s in out.get("requester", [])) or "?"
+        whom = ", ".join(_name(graph, s) for s in out.get("addressee", [])) or "?"
+        article = ", ".join(nodes[o]["detail"].split(",")[0] for o in out.get("invokes", []) if nodes[o]["detail"])
+        title = f"{who} → {whom}" + (f" ({article})" if article else "")
+        lane_of(node).rows.append(Row(node, title, data["status"], asked, tuple(sorted(events)),
+                                      tuple(sorted(answers, key=lambda a: (a.date, a.label))), data["reason"],
+                                      tuple(account_verdicts(data))))
+    for node, data in graph.nodes(data=True):
+        if data["kind"] == "event" and node not in concerned and _date(data["start"]):
+            lane_of(node).other_events.append((_date(data["start"]), _date(data["end"]), data["label"]))
+    for lane in lanes.values():
+        lane.rows.sort(key=lambda r: (r.date or dt.date.max, r.title))
+        lane.other_events.sort()
+    return [lanes[name] for name in sorted(lanes, key=lambda n: (n == "no alliance", n))]
+
+
+def _wait_x(days: float, x0: float, width: float, max_days: float) -> float:
+    return x0 + width * math.log1p(max(days, 0)) / math.log1p(max_days)
+
+
+def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and the wait between them",
+                 lanes: list[Lane] | None = None, note: str = "") -> str:
+    lanes = timeline_lanes(graph) if lanes is None else lanes
+    rows = [r for lane in lanes for r in lane.rows]
+    if not rows and not any(lane.other_events for lane in lanes):
+        raise ViewError("nothing to put on a timeline: the data has no dated requests or events")
+    dates = [d for r in rows for d in ([r.date] if r.date else []) + [e[0] for e in r.events] + [e[1] for e in r.events if e[1]]
+             + [a.date for a in r.answers]]
+    dates += [d for lane in lanes for e in lane.other_events for d in (e[0], e[1]) if d]
+    first, last = min(dates), max(dates)
+    start = dt.date(first.year, 1, 1)
+    end = dt.date(last.year + 1, 1, 1)
+    max_days = max([365] + [a.days for r in rows for a in r.answers])
+
+    cal_x, cal_w, gap, wait_w = 310.0, 430.0, 50.0, 330.0
+    wait_x = cal_x + cal_w + gap
+    width = wait_x + wait_w + 30
+    row_h, lane_h, top = ROW_H, 28.0, 96.0
+
+    def cx(day: dt.date) -> float:
+        return cal_x + cal_w * (day - start).days / max((end - start).days, 1)
+
+    out: list[str] = []
+    y = top
+    body: list[str] = []
+    for lane in lanes:
+        body.append(f'<rect x="0" y="{y:.0f}" width="{width:.0f}" height="{lane_h}" fill="{KIND_FILL["alliance"]}"/>'
+                    f'<text x="10" y="{y + 19:.0f}" font-size="14" font-weight="bold">{escape(lane.alliance)}</text>')
+        y += lane_h
+        for index, row in enumerate(lane.rows):
+            body.append(_row_svg(row, y, row_h, index, width, cx, wait_x, wait_w, max_days))
+            y += row.height()
+        if lane.other_events:
+            body.append(f'<text x="10" y="{y + 24:.0f}" font-size="12" fill="#555">other events</text>')
+            for start_day, end_day, label in lane.other_events:
+                body.append(_event_svg(start_day, end_day, label, y + row_h / 2, cx))
+            y += row_h
+    height = y + 90
+    out.append(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+               f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="DejaVu Sans, Arial, sans-serif">')
+    out.append('<rect width="100%" height="100%" fill="#ffffff"/>')
+    out.append(f'<text x="10" y="24" font-size="17" font-weight="bold">{escape(title)}</text>')
+    if note:
+        out.append(f'<text x="10" y="42" font-size="11" fill="#8a4b00">{escape(note)}</text>')
+    out.append(f'<text x="{cal_x}" y="58" font-size="13" font-weight="bold">When (calendar)</text>')
+    out.append(f'<text x="{wait_x}" y="58" font-size="13" font-weight="bold">Wait from request to response (days, log scale)</text>')
+    # calendar axis
+    for year in range(start.year, end.year + 1):
+        x = cx(dt.date(year, 1, 1))
+        out.append(f'<line x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{y:.0f}" stroke="#dddddd"/>')
+        if year < end.year:
+            out.append(f'<text x="{x + 3:.1f}" y="{top - 16}" font-size="11" fill="#555">{year}</text>')
+    for days in WAIT_TICKS:
+        if days <= max_days:
+            x = _wait_x(days, wait_x, wait_w, max_days)
+            out.append(f'<line x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{y:.0f}" stroke="#dddddd"/>'
+                       f'<text x="{x:.1f}" y="{top - 16}" font-size="11" fill="#555" text-anchor="middle">{days}</text>')
+    out.extend(body)
+    out.append(_legend_svg(10, y + 22, any(row.contested for row in rows)))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _event_svg(start: dt.date, end: dt.date | None, label: str, y: float, cx) -> str:
+    x1 = cx(start)
+    x2 = max(cx(end) if end else x1, x1 + 4)
+    return (f'<g><title>{escape(label)}: {start.isoformat()}{" – " + end.isoformat() if end else ""}</title>'
+            f'<rect x="{x1:.1f}" y="{y - 5:.1f}" width="{x2 - x1:.1f}" height="10" rx="2" fill="{KIND_FILL["event"]}" '
+            f'stroke="#c98a5a"/></g>')
+
+
+def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x: float, wait_w: float,
+             max_days: float) -> str:
+    mid = y + h / 2
+    parts = []
+    if index % 2:
+        parts.append(f'<rect x="0" y="{y:.0f}" width="{width:.0f}" height="{row.height():.0f}" fill="#f7f7f7"/>')
+    colour = STATUS_FILL.get(row.status, STATUS_FILL[""])
+    words = STATUS_WORDS.get(row.status, "")
+    title_lines = wrap(row.title, 40, 1)
+    said = "; ".join(f"{account}: {status}" for account, status in row.contested)
+    mark = f' · <tspan fill="{CONTESTED_MARK}">{CONTESTED_WORD}</tspan>' if row.contested else ""
+    parts.append(f'<g><title>{escape(row.reason + (" Contested: " + said if said else ""))}</title>'
+                 f'<text x="10" y="{mid - 3:.1f}" font-size="12">{escape(title_lines[0])}</text>'
+                 f'<text x="10" y="{mid + 12:.1f}" font-size="11" font-weight="bold" fill="{colour if row.status != "not-triggered" else "#8a6200"}">'
+                 f'{escape(words)}{" · " + short_date(row.date.isoformat()) if row.date else ""}{mark}</text>')
+    for i, line in enumerate(row.account_lines()):
+        parts.append(f'<text x="22" y="{y + h + 6 + i * ACCOUNT_LINE_H:.1f}" font-size="10" fill="{CONTESTED_MARK}">'
+                     f'{escape(line)}</text>')
+    parts.append("</g>")
+    for start, end, label in row.events:
+        parts.append(_event_svg(start, end, label, mid, cx))
+    if row.date:
+        for answer in row.answers:
+            ax = cx(answer.date)
+            parts.append(f'<circle cx="{ax:.1f}" cy="{mid:.1f}" r="4" fill="{HELP_FILL if answer.helps else NO_HELP_FILL}" '
+                         f'stroke="#555"><title>{escape(answer.label)} ({answer.date.isoformat()})</title></circle>')
+        # the request on top: its status colour must stay visible when answers come within days
+        parts.append(_diamond(cx(row.date), mid, colour, f"{row.title}: asked {row.date.isoformat()} ({words})",
+                              bool(row.contested)))
+    # the wait panel
+    x0 = _wait_x(0, wait_x, wait_w, max_days)
+    # the request sits just left of day 0, so that same-day answers stay visible
+    parts.append(_diamond(x0 - 14, mid, colour, f"asked {row.date.isoformat() if row.date else '?'}", bool(row.contested)))
+    if not row.answers:
+        parts.append(f'<line x1="{x0 + 7:.1f}" y1="{mid:.1f}" x2="{wait_x + wait_w:.1f}" y2="{mid:.1f}" stroke="{STATUS_FILL["unmet"]}" '
+                     f'stroke-width="2" stroke-dasharray="6,4"/>'
+                     f'<text x="{x0 + 14:.1f}" y="{mid - 6:.1f}" font-size="11" fill="{STATUS_FILL["unmet"]}" font-weight="bold">no response</text>')
+    else:
+        last = max(a.days for a in row.answers)
+        parts.append(f'<line x1="{x0:.1f}" y1="{mid:.1f}" x2="{_wait_x(last, wait_x, wait_w, max_days):.1f}" y2="{mid:.1f}" '
+                     f'stroke="#777" stroke-width="2"/>')
+        if not any(a.helps for a in row.answers):
+            parts.append(f'<line x1="{_wait_x(last, wait_x, wait_w, max_days) + 6:.1f}" y1="{mid:.1f}" x2="{wait_x + wait_w:.1f}" '
+                         f'y2="{mid:.1f}" stroke="{STATUS_FILL["unmet"] if row.status == "unmet" else "#999"}" stroke-width="2" '
+                         f'stroke-dasharray="6,4"/>')
+        below: list[float] = []
+        above: list[float] = []
+        for answer in row.answers:
+            ax = _wait_x(answer.days, wait_x, wait_w, max_days)
+            fill = HELP_FILL if answer.helps else NO_HELP_FILL
+            dash = "" if answer.helps else ' stroke-dasharray="2,2"'
+            parts.append(f'<g><title>{escape(answer.label)}: {escape(answer.type)}, {escape(answer.responder)}, '
+                         f'{answer.date.isoformat()}, after {answer.days} day(s)</title>'
+                         f'<circle cx="{ax:.1f}" cy="{mid:.1f}" r="6" fill="{fill}" stroke="#333" '
+                         f'stroke-width="{2 if answer.helps else 1}"{dash}/></g>')
+            # labels go below the line, or above when a label is already there; else the tooltip has it
+            if not any(abs(ax - other) < 75 for other in below):
+                below.append(ax)
+                label_y = mid + 16
+            elif not any(abs(ax - other) < 75 for other in above):
+                above.append(ax)
+                label_y = mid - 9
+            else:
+                continue
+            parts.append(f'<text x="{ax:.1f}" y="{label_y:.1f}" font-size="10" fill="#333" '
+                         f'text-anchor="middle">{escape(wrap(answer.type, 22, 1)[0])} +{answer.days}d</text>')
+    return "".join(parts)
+
+
+def _diamond(x: float, y: float, colour: str, tip: str, contested: bool = False) -> str:
+    ring = (f'<path d="M{x:.1f},{y - 11:.1f} L{x + 11:.1f},{y:.1f} L{x:.1f},{y + 11:.1f} L{x - 11:.1f},{y:.1f} Z" '
+            f'fill="none" stroke="{CONTESTED_MARK}" stroke-width="2"/>' if contested else "")
+    return (f'<g><title>{escape(tip)}</title>{ring}<path d="M{x:.1f},{y - 7:.1f} L{x + 7:.1f},{y:.1f} L{x:.1f},{y + 7:.1f} '
+            f'L{x - 7:.1f},{y:.1f} Z" fill="{colour}" stroke="#222" stroke-width="1.5"/></g>')
+
+
+def _legend_svg(x: float, y: float, contested: bool = False) -> str:
+    items = [("diamond", STATUS_FILL["unmet"], "request: UNMET"), ("diamond", STATUS_FILL["met"], "request: MET"),
+             ("diamond", STATUS_FILL["not-triggered"], "request: NOT TRIGGERED"),
+             ("circle", HELP_FILL, "response delivering help"), ("circle", NO_HELP_FILL, "response without help"),
+             ("bar", KIND_FILL["event"], "event"), ("dash", STATUS_FILL["unmet"], "no (helpful) response")]
+    if contested:
+        items.append(("contested", "#ffffff", "CONTESTED: accounts differ (each one's verdict under the row)"))
+    parts = []
+    for i, (shape, colour, text) in enumerate(items):
+        ix = x + (i % 4) * 230
+        iy = y + (i // 4) * 20
+        if shape in ("diamond", "contested"):
+            parts.append(_diamond(ix + 7, iy, colour, text, shape == "contested"))
+        elif shape == "circle":
+            parts.append(f'<circle cx="{ix + 7}" cy="{iy}" r="6" fill="{colour}" stroke="#333"/>')
+        elif shape == "bar":
+            parts.append(f'<rect x="{ix}" y="{iy - 5}" width="16" height="10" fill="{colour}" stroke="#c98a5a"/>')
+        else:
+            parts.append(f'<line x1="{ix}" y1="{iy}" x2="{ix + 18}" y2="{iy}" stroke="{colour}" stroke-width="2" stroke-dasharray="6,4"/>')
+        parts.append(f'<text x="{ix + 22}" y="{iy + 4}" font-size="11">{escape(text)}</text>')
+    return "".join(parts)
+
+
+def timeline_html(svg: str, title: str, lanes: list[Lane]) -> str:
+    rows = []
+    for lane in lanes:
+        for row in lane.rows:
+            answers = "; ".join(f"{a.type} ({a.responder}, {a.date.isoformat()}, +{a.days} d)" for a in row.answers) or "no response"
+            rows.append(f"<tr><td>{escape(lane.alliance)}</td><td>{escape(row.title)}</td>"
+                        f"<td>{row.date.isoformat() if row.date else ''}</td>"
+                        f'<td class="s-{escape(row.status)}">{escape(STATUS_WORDS.get(row.status, ""))}{_contested_cell(row)}</td>'
+                        f"<td>{escape(answers)}</td><td>{escape(row.reason)}</td></tr>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>{escape(title)}</title>
+<style>
+body {{ font-family: "DejaVu Sans", Arial, sans-serif; margin: 16px; color: #1a1a1a; }}
+svg {{ max-width: 100%; height: auto; }}
+table {{ border-collapse: collapse; margin-top: 16px; font-size: 13px; }}
+td, th {{ border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-align: left; }}
+.s-unmet {{ color: {STATUS_FILL["unmet"]}; font-weight: bold; }} .s-met {{ color: {STATUS_FILL["met"]}; font-weight: bold; }}
+.s-not-triggered {{ color: #8a6200; font-weight: bold; }}
+.contested {{ color: {CONTESTED_MARK}; font-weight: normal; }}
+</style></head><body>
+<p>Hover over a mark for its label and date.</p>
+{svg}
+<table><tr><th>alliance</th><th>request</th><th>date</th><th>status</th><th>responses (wait)</th><th>why</th></tr>
+{''.join(rows)}
+</table></body></html>
+"""
+
+
+def _contested_cell(row: Row) -> str:
+    if not row.contested:
+        return ""
+    accounts = "".join(f"<br>{escape(account)}: {escape(status)}" for account, status in row.contested)
+    return f'<div class="contested">{CONTESTED_WORD}{accounts}</div>'
+
+
+def render_timeline(graph: nx.MultiDiGraph, fmt: str, title: str | None = None,
+                    max_requests: int = TIMELINE_MAX_REQUESTS) -> tuple[bytes, str]:
+    """(the file's bytes, a note when only some requests are shown)."""
+    if fmt not in TIMELINE_FORMATS:
+        raise ViewError(f"unknown timeline format {fmt!r}", hint="name the file .svg, .png or .html")
+    heading = title or "Requests, responses and the wait between them"
+    lanes, note = limit_requests(timeline_lanes(graph), max_requests)
+    svg = timeline_svg(graph, heading, lanes, note)
+    if fmt == "svg":
+        return svg.encode("utf-8"), note
+    if fmt == "html":
+        return timeline_html(svg, heading, lanes).encode("utf-8"), note
+    from cstograph.pictures.static import convert_svg
+
+    return convert_svg(svg.encode("utf-8"), "png"), note

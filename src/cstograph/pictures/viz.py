@@ -1,0 +1,104 @@
+"""One call from loaded data to the bytes of a picture or export: view, focus, reduce, lay out, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Dataset
+
+from cstograph.rules.classify import Verdict
+from cstograph.engines.engine import Engine
+from cstograph.errors import ViewError
+from cstograph.pictures.graph_model import VIEWS, build_graph, focus_graph, reduce_graph
+from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
+from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
+
+VIZ_FORMATS = ("html",) + STATIC_FORMATS + EXPORT_FORMATS
+HTML_MAX_NODES = 10_000
+LAYOUTS = ("auto", "graphviz", "columns")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    nodes: int
+    edges: int
+    method: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def format_for_suffix(suffix: str) -> str:
+    fmt = suffix.lower().lstrip(".")
+    if fmt == "htm":
+        fmt = "html"
+    if fmt not in VIZ_FORMATS:
+        raise ViewError(
+            f"cannot tell the output format from the suffix {suffix or '(none)'!r}",
+            hint="name the file .html, .svg, .png, .pdf, .graphml, .gexf or .json, or pass --format",
+        )
+    return fmt
+
+
+def default_max_nodes(fmt: str) -> int:
+    if fmt == "html":
+        return HTML_MAX_NODES
+    if fmt in STATIC_FORMATS:
+        return STATIC_MAX_NODES
+    return 0  # exports: everything
+
+
+def render_viz(
+    dataset: Dataset, engine: Engine, fmt: str, *, view: str = "requests", focus: str | None = None,
+    hops: int = 2, max_nodes: int | None = None, layout_method: str = "auto", title: str | None = None,
+    verdicts: list[Verdict] | None = None,
+) -> Rendered:
+    """``verdicts``: as ``build_graph`` takes them (the requests are classified on ``engine`` by default)."""
+    if view not in VIEWS:
+        raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
+    if fmt not in VIZ_FORMATS:
+        raise ViewError(f"unknown format {fmt!r}", hint="choose one of " + ", ".join(VIZ_FORMATS))
+    if layout_method not in LAYOUTS:
+        raise ViewError(f"unknown layout {layout_method!r}", hint="choose one of " + ", ".join(LAYOUTS))
+    graph = build_graph(dataset, engine, view, verdicts)
+    if graph.number_of_nodes() == 0:
+        raise ViewError(
+            f"nothing to draw: the data holds no {'requests' if view == 'requests' else 'nodes this view shows'}",
+            hint="--view full draws every alliance, treaty and member" if view == "requests" else None,
+        )
+    notes: list[str] = []
+    if focus:
+        graph = focus_graph(graph, focus, hops)
+    limit = default_max_nodes(fmt) if max_nodes is None else max_nodes
+    if limit and graph.number_of_nodes() > limit:
+        reduced = reduce_graph(graph, limit)
+        graph = reduced.graph
+        notes.append(reduced.note)
+    heading = title if title is not None else _default_title(graph, view, focus)
+    if fmt in STATIC_FORMATS:
+        figure = render_static(graph, fmt, title=heading, note=notes[0] if notes else "",
+                               use_graphviz=layout_method != "columns")
+        if figure.note:
+            notes.append(figure.note)
+        return Rendered(figure.data, graph.number_of_nodes(), graph.number_of_edges(), figure.method, tuple(notes))
+    from cstograph.pictures.layout import layout
+
+    positions, method = layout(graph, layout_method)
+    if fmt == "html":
+        from cstograph.pictures.html import LARGE_GRAPH, render_html
+
+        if graph.number_of_nodes() > LARGE_GRAPH:
+            notes.append(f"a large graph ({graph.number_of_nodes():,} nodes): labels appear as you zoom in; "
+                         "filter by alliance or period above, or draw one case with --focus IRI|LABEL")
+        if method == "columns":
+            notes.append("Graphviz is not installed: laid the page out in columns by kind (pure-Python fallback)")
+        data = render_html(graph, positions, title=heading, notes=notes)
+        return Rendered(data, graph.number_of_nodes(), graph.number_of_edges(), method, tuple(notes))
+    return Rendered(export_bytes(graph, fmt, positions), graph.number_of_nodes(), graph.number_of_edges(),
+                    method, tuple(notes))
+
+
+def _default_title(graph, view: str, focus: str | None) -> str:
+    if focus and graph.graph.get("focus") in graph:
+        centre = graph.nodes[graph.graph["focus"]]["label"]
+        return f"Around {centre} ({graph.graph.get('hops', 2)} hops)"
+    return "Assistance requests and the responses they got" if view == "requests" else "Every triple of the data"

@@ -1,0 +1,1 @@
+"""Reading data: RDF files, the bundled resources, research-data importers, synthetic graphs."""

@@ -1,0 +1,137 @@
+"""Read RDF files and folders into one rdflib Dataset, with errors that name the file and line.
+
+Triples from triple formats (Turtle, N-Triples, RDF/XML, JSON-LD, N3) go to the default graph;
+named graphs from TriG and N-Quads stay named. Queries run over the union of all graphs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from xml.sax import SAXParseException
+
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from cstograph.errors import GraphLoadError
+from cstograph.reading.resources import graphs_dir, ontology_path, shapes_path
+
+FORMATS_BY_SUFFIX = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".trig": "trig",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".nq": "nquads",
+    ".nquads": "nquads",
+    ".n3": "n3",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".json-ld": "json-ld",
+}
+QUAD_FORMATS = {"trig", "nquads"}
+
+
+def rdf_format_for(path: Path) -> str | None:
+    return FORMATS_BY_SUFFIX.get(path.suffix.lower())
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders expanded (recursively) to the RDF files inside them, sorted;
+    hidden files and folders (.git, editor backups) inside a folder are skipped."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise GraphLoadError(f"{path}: no such file or folder")
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and rdf_format_for(p)
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                suffixes = ", ".join(sorted(FORMATS_BY_SUFFIX))
+                raise GraphLoadError(f"{path}: folder holds no RDF files ({suffixes})")
+            files.extend(found)
+        elif rdf_format_for(path) is None:
+            raise GraphLoadError(
+                f"{path}: unknown RDF format",
+                hint="use one of the suffixes " + ", ".join(sorted(FORMATS_BY_SUFFIX)),
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _describe_parse_error(exc: Exception) -> str:
+    """One line naming the line number when the parser tells it."""
+    line = None
+    why = None
+    if hasattr(exc, "_why") and hasattr(exc, "_str"):  # rdflib notation3.BadSyntax (Turtle, TriG, N3)
+        # The character offset is exact; the parser's own line counter overshoots at end of file.
+        text, offset = exc._str, exc._i  # type: ignore[attr-defined]
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        line = text.count("\n", 0, min(offset, len(text.rstrip()))) + 1
+        why = exc._why  # type: ignore[attr-defined]
+    elif isinstance(exc, SAXParseException):
+        line, why = exc.getLineNumber(), exc.getMessage()
+    elif isinstance(exc, json.JSONDecodeError):
+        line, why = exc.lineno, exc.msg
+    if why is None:
+        text = str(exc).strip().splitlines()
+        why = text[0] if text else type(exc).__name__
+        match = re.search(r"line (\d+)", str(exc))
+        if match:
+            line = int(match.group(1))
+    why = re.sub(r"\s+", " ", str(why)).strip()
+    return f"line {line}: {why}" if line is not None else why
+
+
+def parse_file(dataset: Dataset, path: Path) -> None:
+    fmt = rdf_format_for(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a UTF-8 byte order mark
+    try:
+        if fmt in QUAD_FORMATS:
+            dataset.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        else:
+            dataset.graph(DATASET_DEFAULT_GRAPH_ID).parse(
+                data=data, format=fmt, publicID=path.resolve().as_uri()
+            )
+    except Exception as exc:  # parsers raise many unrelated types; all mean "not valid RDF"
+        raise GraphLoadError(f"{path}: not valid {fmt}: {_describe_parse_error(exc)}") from exc
+
+
+def load_dataset(paths: Sequence[Path] | None = None, *, with_ontology: bool = True) -> Dataset:
+    """Parse the given files and folders (the bundled graphs when none) plus the ontology."""
+    files = expand_paths(paths if paths else [graphs_dir()])
+    dataset = Dataset()
+    if with_ontology:
+        parse_file(dataset, ontology_path())
+    for file in files:
+        parse_file(dataset, file)
+    return dataset
+
+
+def load_shapes() -> Graph:
+    graph = Graph()
+    try:
+        graph.parse(shapes_path(), format="turtle")
+    except Exception as exc:
+        raise GraphLoadError(f"{shapes_path()}: {_describe_parse_error(exc)}") from exc
+    return graph
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """All triples of all graphs in one plain Graph (what SHACL validates)."""
+    merged = Graph()
+    for prefix, namespace in dataset.namespaces():
+        merged.bind(prefix, namespace, override=False)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        merged.add((s, p, o))
+    return merged

@@ -1,0 +1,1 @@
+"""Rules and verdicts: validation (SHACL), the classification, accounts, explanations, allies, inference and reliability tables."""

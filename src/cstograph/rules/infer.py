@@ -1,0 +1,71 @@
+"""Materialise the classification as triples: the CONSTRUCT rules of ``queries/infer/``.
+
+The rules run in file-name order, repeatedly, until a pass adds nothing (a fixpoint). They are
+stratified: each rule negates only facts that earlier rules of the same pass derive in full,
+so the first pass is already complete and the second proves it. They run inside the engine on
+its own copy of the data; the caller's files and graphs are never changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+
+from cstograph.engines.engine import Engine
+from cstograph.errors import CstographError
+from cstograph.namespaces import CG
+from cstograph.engines.queries import QuerySpec, bundled_queries, run_named, run_query
+
+MAX_PASSES = 10
+
+
+@dataclass(frozen=True)
+class Inference:
+    graph: Graph  # the derived triples only
+    passes: int
+    added_by_rule: dict[str, int]
+
+
+def inference_rules() -> list[QuerySpec]:
+    return sorted((s for s in bundled_queries().values() if s.kind == "infer"), key=lambda s: s.path.name)
+
+
+def materialise(engine: Engine, *, with_reasons: bool = True) -> Inference:
+    """Run the rules to a fixpoint inside ``engine``; return what they derived."""
+    derived = Graph()
+    derived.bind("cg", str(CG._NS))
+    added_by_rule: dict[str, int] = {}
+    rules = inference_rules()
+    for passes in range(1, MAX_PASSES + 1):
+        added = 0
+        for rule in rules:
+            result = run_query(engine, rule)
+            assert result.graph is not None
+            new = engine.add(result.graph)
+            added += new
+            added_by_rule[rule.name] = added_by_rule.get(rule.name, 0) + new
+            for triple in result.graph:
+                derived.add(triple)
+        if added == 0:
+            break
+    else:
+        raise CstographError(f"the inference rules did not reach a fixpoint in {MAX_PASSES} passes")
+    if with_reasons:
+        reasons = Graph()
+        for row in run_named(engine, "request-status").records():
+            reasons.add((row["request"], CG.statusReason, Literal(str(row["reason"]))))
+        engine.add(reasons)
+        derived += reasons
+    return Inference(derived, passes, added_by_rule)
+
+
+STATUS_BY_CONCEPT = {CG.Met: "met", CG.Unmet: "unmet", CG.NotTriggered: "not-triggered"}
+
+
+def statuses(derived: Graph) -> dict[str, str]:
+    """request IRI -> status, read back from materialised triples."""
+    return {
+        str(request): STATUS_BY_CONCEPT[URIRef(status)]
+        for request, status in derived.subject_objects(CG.status)
+    }

@@ -1,0 +1,38 @@
+"""Verdicts from a viewpoint, marked contested where an account's view gives another status.
+
+The rules are the SPARQL that ``classify`` runs; this module runs them on the views that
+``Data.view`` makes: the chosen viewpoint, and for the undisputed data each account's view too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rdflib import URIRef
+
+from cstograph.rules.classify import AccountVerdict, Verdict, classify_requests
+from cstograph.engines.data import Data, Viewpoint
+
+
+def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None = None) -> list[Verdict]:
+    """One verdict per request (``request``: that one only), ordered by date then IRI.
+
+    From an account's viewpoint the verdicts are that account's; from the undisputed data each
+    verdict whose status differs in some account's view carries ``contested``: every account's
+    status, in the order of the accounts (by IRI).
+    """
+    only = URIRef(request) if request is not None else None
+    base = classify_requests(data.view(viewpoint), only)
+    if viewpoint.account is not None or not data.accounts:
+        return base
+    per_account = {
+        account: {v.request: v.status for v in classify_requests(data.view(replace(viewpoint, account=account)), only)}
+        for account in data.accounts
+    }
+    marked = []
+    for verdict in base:
+        statuses = [(a, per_account[a].get(verdict.request, verdict.status)) for a in data.accounts]
+        if any(status != verdict.status for _, status in statuses):
+            verdict = replace(verdict, contested=tuple(AccountVerdict(a.iri, a.label, s) for a, s in statuses))
+        marked.append(verdict)
+    return marked
