@@ -205,7 +205,8 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
     if isinstance(engine, OxigraphEngine):
         target.extend(ox.Quad(t.subject, t.predicate, t.object) for t in engine.raw_query(text))
     else:  # a remote endpoint: its N-Triples answer straight into the store
-        target.load(engine.construct_ntriples(text), format=ox.RdfFormat.N_TRIPLES)
+        named = tuple(str(v) for v in (bindings or {}).values() if isinstance(v, URIRef))
+        target.load(engine.construct_ntriples(text, named), format=ox.RdfFormat.N_TRIPLES)
     return OxigraphEngine(target, excluded=frozenset())
 
 

@@ -86,14 +86,20 @@ class EndpointEngine:
         parsed = urllib.parse.urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise EndpointError(f"--endpoint {url!r} is not an http(s) URL", hint="e.g. http://127.0.0.1:7878/query")
-        self.url = url
+        # a default graph named in the URL (...?default-graph-uri=G) is sent like --graph
+        query = urllib.parse.parse_qs(parsed.query)
+        named_in_url = query.pop("default-graph-uri", [None])[-1]
+        self.url = urllib.parse.urlunparse(parsed._replace(query=urllib.parse.urlencode(query, doseq=True)))
         self.timeout = timeout
-        self.default_graph = default_graph
+        self.default_graph = default_graph or named_in_url
 
-    def _post(self, text: str, accept: str) -> bytes:
+    def _post(self, text: str, accept: str, named_graphs: tuple[str, ...] = ()) -> bytes:
+        """POST one query; with a default graph set, ``named_graphs`` are the named graphs the
+        query may reach (the protocol gives a query naming its default graph no named graphs)."""
         fields = [("query", text)]
         if self.default_graph:
             fields.append(("default-graph-uri", self.default_graph))
+            fields.extend(("named-graph-uri", name) for name in named_graphs)
         request = urllib.request.Request(
             self.url,
             data=urllib.parse.urlencode(fields).encode("utf-8"),
@@ -106,9 +112,9 @@ class EndpointEngine:
         )
         return _http(request, self.timeout, "query failed")
 
-    def construct_ntriples(self, text: str) -> bytes:
+    def construct_ntriples(self, text: str, named_graphs: tuple[str, ...] = ()) -> bytes:
         """The N-Triples answer of a CONSTRUCT query, unparsed (to load it into a local store)."""
-        return self._post(text, "application/n-triples, text/plain;q=0.5")
+        return self._post(text, "application/n-triples, text/plain;q=0.5", named_graphs)
 
     def query(self, text: str) -> QueryResult:
         kind = _query_kind(text)
