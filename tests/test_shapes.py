@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cstograph.reading.rdf_files import load_dataset
+from cstograph.reading.rdf_files import load_dataset, load_shapes
 from cstograph.rules.validate import validate_dataset
 
 from cgtest import CASES, expectations
@@ -62,3 +62,21 @@ def test_conformance_validate_cases(conformance):
         assert report.conforms == (want["exit"] == 0), name
         if "focus" in want:
             assert want["focus"] in {i.focus for i in report.violations}, name
+
+
+def test_every_property_shape_is_named_and_results_name_their_shape():
+    """A validation result names the shape that failed (cgsh:Membership-source, ...): no
+    property shape is a blank node, on either validator."""
+    from rdflib import BNode
+    from rdflib.namespace import SH
+
+    import cstograph
+
+    shapes = load_shapes()
+    anonymous = [o for o in shapes.objects(None, SH.property) if isinstance(o, BNode)]
+    assert not anonymous
+    invalid = CASES / "shapes" / "invalid-missing-and-extra.ttl"
+    for validator in ("sparql", "pyshacl"):
+        report = cstograph.open([invalid]).validate(validator)
+        assert report.violations and all(i.shape.startswith("https://w3id.org/cstograph/shapes#")
+                                          for i in report.violations), validator

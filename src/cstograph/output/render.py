@@ -236,6 +236,13 @@ def render_result(
 # ---------------------------------------------------------------- validation
 
 
+SHAPES_NS = "https://w3id.org/cstograph/shapes#"
+
+
+def _short_shape(iri: str) -> str:
+    return "cgsh:" + iri[len(SHAPES_NS):] if iri.startswith(SHAPES_NS) else f"<{iri}>"
+
+
 def render_validation(report: ValidationReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(
@@ -255,7 +262,8 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
     for issue in report.issues:
         where = f" [{issue.path}]" if issue.path else ""
         value = f" (value: {issue.value})" if issue.value is not None and issue.severity == "Violation" else ""
-        lines.append(f"{issue.severity}: <{issue.focus}>{where}: {issue.message}{value}")
+        shape = f" (shape {_short_shape(issue.shape)})" if issue.shape and issue.shape.startswith("http") else ""
+        lines.append(f"{issue.severity}: <{issue.focus}>{where}: {issue.message}{value}{shape}")
     counts = {s: sum(1 for i in report.issues if i.severity == s) for s in ("Violation", "Warning", "Info")}
     summary = (
         f"{'Conforms' if report.conforms else 'Does not conform'}: "

@@ -36,8 +36,8 @@ SHAPE_KEYS = {  # predicates a node shape may carry here (others -> Unsupported)
     RDF.type, SH.targetClass, SH.targetObjectsOf, SH.targetSubjectsOf, SH.property, SH.nodeKind,
     URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
 }
-PROPERTY_KEYS = {
-    SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH["or"],
+PROPERTY_KEYS = {  # named property shapes are typed sh:PropertyShape and may carry a comment
+    RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH["or"],
     SH.lessThanOrEquals, SH.node, SH.pattern, SH.severity, SH.message, SH.name, SH.description,
 }
 COMPONENT = {
@@ -197,7 +197,7 @@ def _compile_node(shapes: Graph, shape: Node, c: Constraint, target: Node, compi
         compiled.constraints.append(detail)
         compiled.rows["node-kind"].append((shape, detail.number, c.path, kind))
     for inner in sorted(shapes.objects(target, SH.property), key=str):
-        allowed = {SH.path, SH.minCount, SH.message, SH.severity, SH.name, SH.description}
+        allowed = {RDF.type, SH.path, SH.minCount, SH.message, SH.severity, SH.name, SH.description}
         _check_keys(shapes, inner, allowed)
         inner_path, minimum = _one(shapes, inner, SH.path), _one(shapes, inner, SH.minCount)
         message = _one(shapes, inner, SH.message)
