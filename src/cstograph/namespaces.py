@@ -133,6 +133,17 @@ class CG(DefinedNamespace):
     DoesNotApply: URIRef
     Honoured: URIRef
     Violated: URIRef
+    # cases beyond the CSTO (see docs/contract-extensions.md)
+    CollectiveInvocation: URIRef
+    CouncilConsultation: URIRef
+    DeclarationOfWar: URIRef
+    Guarantee: URIRef
+    InTheOpinionOfAParty: URIRef
+    MilitarySupportMeasures: URIRef
+    guaranteedState: URIRef
+    guarantor: URIRef
+    invokedBy: URIRef
+    triggerText: URIRef
 
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/cstograph/ns")
