@@ -82,8 +82,12 @@ def test_contract_response_types_fulfil_what_the_contract_says():
         ("ArmsSupply", "CollectiveDefence"),
         ("Consultations", "Consultation"),
     }
-    assert contract <= fulfils  # extensions add response types of their own (docs/contract-extensions.md)
+    assert contract <= fulfils  # extensions add response types and obligation types of their own
     for extra_type, _ in fulfils - contract:
         assert extra_type not in {"FactFindingMission", "DiplomaticStatement", "Refusal"}
+    # the CSTO case-base extension: measures fulfil "consultation and measures", consultations do not
+    assert {("MilitaryDeployment", "ConsultationAndMeasures"), ("ArmsSupply", "ConsultationAndMeasures")} <= fulfils
+    assert ("Consultations", "ConsultationAndMeasures") not in fulfils
+    assert onto.value(CG.AssistanceOffer, SKOS.inScheme) == CG.ResponseTypes and (CG.AssistanceOffer, CG.fulfils, None) not in onto
     for concept in ("FactFindingMission", "DiplomaticStatement", "Refusal"):
         assert (onto.value(CG[concept], SKOS.inScheme)) == CG.ResponseTypes

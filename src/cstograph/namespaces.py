@@ -133,7 +133,12 @@ class CG(DefinedNamespace):
     DoesNotApply: URIRef
     Honoured: URIRef
     Violated: URIRef
-    # cases beyond the CSTO (see docs/contract-extensions.md)
+    # the CSTO case base and cases beyond the CSTO (see docs/contract-extensions.md)
+    ConsultationAndMeasures: URIRef
+    AssistanceOffer: URIRef
+    ParticipationChange: URIRef
+    changedBy: URIRef
+    ofMembership: URIRef
     CollectiveInvocation: URIRef
     CouncilConsultation: URIRef
     DeclarationOfWar: URIRef

@@ -244,6 +244,17 @@ def account_verdicts(data: dict) -> list[tuple[str, str]]:
     return [(label, status) for status, _, label in (part.partition(" according to ") for part in parts)]
 
 
+def dissenting_lines(data: dict) -> list[str]:
+    """What a figure prints under a contested request: each account whose verdict differs from
+    the undisputed one, then how many agree (the page's detail panel lists every account)."""
+    accounts = account_verdicts(data)
+    differ = [f"{label}: {status}" for label, status in accounts if status != data.get("status")]
+    agree = len(accounts) - len(differ)
+    if agree:
+        differ.append(f"{agree} other account{'s' if agree > 1 else ''}: {data.get('status')}")
+    return differ
+
+
 def _tag_alliances(graph: nx.MultiDiGraph) -> None:
     """Give every node the alliances it belongs to (';'-joined IRIs), for the alliance filter."""
     tags: dict[str, set[str]] = {n: set() for n in graph}

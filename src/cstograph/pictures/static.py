@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import account_verdicts
+from cstograph.pictures.graph_model import dissenting_lines
 from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, run_graphviz
 from cstograph.pictures.style import (
     CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT,
@@ -132,8 +132,8 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
             members = _members_line(graph, node)
             if members:
                 caption = caption + wrap(members, 34, 5)
-        for account, status in account_verdicts(data):
-            caption = caption + wrap(f"{account}: {status}", 48, 2)
+        for line in dissenting_lines(data):
+            caption = caption + wrap(line, 48, 2)
         attrs = [f"label={dot_quote(chr(10).join(caption))}", f'shape={shape}',
                  f'fillcolor="{fill}"', f'fontcolor="{text}"', f"tooltip={dot_quote(data['iri'])}"]
         if data["kind"] == "request":
@@ -296,6 +296,5 @@ def _contested_legend_lines(graph: nx.MultiDiGraph) -> list[tuple[str, bool]]:
     for node in requests:
         caption = caption_lines(graph, node, width=60)
         lines.append((f"{caption[0]}, {caption[1]}", True))
-        lines += [(line, False) for account, status in account_verdicts(graph.nodes[node])
-                  for line in wrap(f"{account}: {status}", 50, 2)]
+        lines += [(line, False) for said in dissenting_lines(graph.nodes[node]) for line in wrap(said, 50, 2)]
     return lines

@@ -51,7 +51,12 @@ class Row:
     contested: tuple[tuple[str, str], ...] = ()  # (account, its status), when accounts disagree
 
     def account_lines(self) -> list[str]:
-        return [line for account, status in self.contested for line in wrap(f"{account}: {status}", 50, 2)]
+        """The accounts whose verdict differs, then how many agree (as the figures print them)."""
+        differ = [f"{account}: {status}" for account, status in self.contested if status != self.status]
+        agree = len(self.contested) - len(differ)
+        if agree:
+            differ.append(f"{agree} other account{'s' if agree > 1 else ''}: {self.status}")
+        return [line for said in differ for line in wrap(said, 50, 2)]
 
     def height(self) -> float:
         return ROW_H + ACCOUNT_LINE_H * len(self.account_lines())

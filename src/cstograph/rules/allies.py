@@ -66,6 +66,11 @@ def _s(value) -> str:
     return "" if value is None else str(value)
 
 
+def _sorted_list(value) -> str:
+    """A GROUP_CONCAT list in a fixed order (SPARQL leaves the order to the engine)."""
+    return ", ".join(sorted(_s(value).split(", "))) if value is not None else ""
+
+
 def ally_duties(engine: Engine) -> list[AllyDuty]:
     """Materialise the verdicts in ``engine`` (if not done yet) and list each obliged ally."""
     materialise(engine, with_reasons=False)
@@ -73,7 +78,7 @@ def ally_duties(engine: Engine) -> list[AllyDuty]:
         AllyDuty(
             request=_s(r["request"]), request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"] or r["requester"]),
             alliance=_s(r["allianceLabel"] or r["alliance"]), ally=_s(r["allyLabel"] or r["ally"]), status=_s(r["status"]),
-            own_responses=_s(r["ownResponses"]),
+            own_responses=_sorted_list(r["ownResponses"]),
             direct_fulfilment=None if r["directFulfilment"] is None else str(r["directFulfilment"]),
             alliance_fulfilment=None if r["allianceFulfilment"] is None else str(r["allianceFulfilment"]),
         )
@@ -109,7 +114,7 @@ def selectivity(engine: Engine) -> list[SelectivityCase]:
     return [
         SelectivityCase(
             guarantor=_s(r["guarantorLabel"] or r["guarantor"]), case=_s(r["case"]), request=_s(r["request"]),
-            request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"]), support=_s(r["supportTypes"]),
+            request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"]), support=_sorted_list(r["supportTypes"]),
         )
         for r in run_named(engine, "selectivity").records()
     ]
