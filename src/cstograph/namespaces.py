@@ -143,7 +143,8 @@ class CG(DefinedNamespace):
     CouncilConsultation: URIRef
     DeclarationOfWar: URIRef
     Guarantee: URIRef
-    InTheOpinionOfAParty: URIRef
+    ThreatInTheOpinionOfAParty: URIRef
+    onAnyTerritory: URIRef
     MilitarySupportMeasures: URIRef
     guaranteedState: URIRef
     guarantor: URIRef

@@ -1,0 +1,101 @@
+"""The speed guard CI runs after the tests: a quick benchmark whose ratios must stay under limits.
+
+    python bench/guard.py                 # about 100k triples; under two minutes here
+    python bench/guard.py --requests 33000 --runs 1    # the same at 1M triples
+
+Each step is the wall clock of a real `cstograph` command in its own process (median of --runs).
+The floor is measured in the same run on the same file: a process that starts Python, imports
+what the CLI imports and parses the file into an in-memory pyoxigraph store; nothing can read the
+data faster. Every step is printed as seconds and as a ratio to the floor, and the script exits 1
+when a ratio passes its limit in bench/limits.toml (each limit says why it is what it is). A
+regression like a report that fetches the sources of the whole graph then fails CI instead of
+landing. Ratios, not seconds, so the guard holds on a slower or busier machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FLOOR = """
+import sys, time
+import cstograph.cli, pyoxigraph
+store = pyoxigraph.Store()
+store.load(path=sys.argv[1], format=pyoxigraph.RdfFormat.TURTLE)
+assert len(store) > 0
+"""
+
+
+def cli() -> list[str]:
+    return [sys.executable, "-m", "cstograph"]
+
+
+def timed(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=1800)
+        elapsed = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command[2:])} failed (exit {done.returncode}): "
+                             + done.stderr.decode(errors="replace").strip()[-300:])
+        times.append(elapsed)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=3300, help="synthetic requests (3300: about 100k triples)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per step (the median counts)")
+    parser.add_argument("--limits", type=Path, default=HERE / "limits.toml")
+    options = parser.parse_args(argv)
+    limits = tomllib.loads(options.limits.read_text(encoding="utf-8"))
+
+    with tempfile.TemporaryDirectory(prefix="cstograph-guard-") as folder:
+        folder = Path(folder)
+        data, store = folder / "synth.ttl", folder / "store"
+        subprocess.run([*cli(), "synth", "--requests", str(options.requests), "--seed", "3", "-o", str(data)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([*cli(), "load", str(data), "--store", str(store)], check=True, stdout=subprocess.DEVNULL)
+        request = "sy:req17"  # a prefixed name the synthetic file declares
+        steps = {
+            "report-file": [*cli(), "report", "--format", "json", str(data)],
+            "report-all-file": [*cli(), "report", "--all", "--format", "json", str(data)],
+            "query-unmet-file": [*cli(), "query", "unmet-obligations", "--format", "csv", str(data)],
+            "validate-file": [*cli(), "validate", str(data)],
+            "load-store": [*cli(), "load", str(data), "--store", str(folder / "again"), "--replace"],
+            "report-store": [*cli(), "report", "--format", "json", "--store", str(store)],
+            "report-all-store": [*cli(), "report", "--all", "--format", "json", "--store", str(store)],
+            "explain-store": [*cli(), "explain", request, "--format", "json", "--store", str(store)],
+        }
+        floor = timed([sys.executable, "-c", FLOOR, str(data)], options.runs)
+        triples = sum(1 for line in data.read_text(encoding="utf-8").splitlines() if line.rstrip().endswith((" .", ";", ",")))
+        print(f"cstograph speed guard: {options.requests} requests (~{triples // 1000}k statements), "
+              f"median of {options.runs} run(s)")
+        print(f"{'step':<20} {'seconds':>8} {'ratio':>7} {'limit':>7}")
+        print(f"{'floor (parse)':<20} {floor:>8.2f} {1:>7.1f}")
+        failed = []
+        for name, command in steps.items():
+            seconds = timed(command, options.runs)
+            ratio = seconds / floor
+            limit = limits[name]["max_ratio"]
+            verdict = "" if ratio <= limit else "  <- over the limit"
+            print(f"{name:<20} {seconds:>8.2f} {ratio:>7.1f} {limit:>7.1f}{verdict}")
+            if verdict:
+                failed.append(f"{name}: {ratio:.1f}x the floor, limit {limit}x ({limits[name]['why']})")
+    if failed:
+        print("\n".join(["", "Too slow:", *failed]), file=sys.stderr)
+        return 1
+    print("every step within its limit")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
