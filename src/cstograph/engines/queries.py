@@ -174,15 +174,27 @@ def expand_iri(raw: str, namespaces: NamespaceManager | None, what: str) -> URIR
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value) or value.startswith("urn:"):
-        return URIRef(value)
+        return _checked_iri(value, raw, what)
     if ":" in value and namespaces is not None:
         try:
-            return namespaces.expand_curie(value)
+            return _checked_iri(str(namespaces.expand_curie(value)), raw, what)
         except ValueError:
             pass
     raise ParameterError(
         f"{what}: {raw!r} is neither a full IRI nor a prefixed name declared in the data"
     )
+
+
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _checked_iri(value: str, raw: str, what: str) -> URIRef:
+    """An IRI that can be written in SPARQL and Turtle: no space, quote, angle bracket, ..."""
+    bad = _NOT_IN_IRIS.search(value)
+    if bad:
+        raise ParameterError(f"{what}: {raw!r} is not an IRI (it holds {bad.group(0)!r})",
+                             hint="percent-encode the character (a space is %20)")
+    return URIRef(value)
 
 
 def bind_params(
@@ -261,7 +273,38 @@ def inline_values(text: str, bindings: Mapping[str, Node] | None) -> str:
     values = " ".join(bindings[name].n3() for name in names)
     block = " VALUES (" + " ".join("?" + name for name in names) + ") { (" + values + ") } "
     at = _where_brace(text) + 1
-    return text[:at] + block + text[at:]
+    inserts = {at: block}
+    # A sub-select does not see the outer VALUES: one that projects a parameter gets the value
+    # too, so that a query about one request does the work of one request, not of all of them.
+    # The result is the same (the outer join keeps only that value anyway).
+    for name in names:
+        single = f" VALUES ?{name} {{ {bindings[name].n3()} }} "
+        for brace in _subselect_braces(text, name, outer=at - 1):
+            inserts[brace + 1] = inserts.get(brace + 1, "") + single
+    for position in sorted(inserts, reverse=True):
+        text = text[:position] + inserts[position] + text[position:]
+    return text
+
+
+_MASKED = re.compile(r'<[^\s<>"{}|^`\\]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+_SUBSELECT = re.compile(r"\bSELECT\b(.*?)\bWHERE\s*\{", re.I | re.S)
+
+
+def _subselect_braces(text: str, name: str, outer: int) -> list[int]:
+    """Offsets of the '{' opening the WHERE group of each sub-select (inside the outer WHERE
+    group at ``outer``) whose projection lists ``?name`` itself (not inside an expression)."""
+    masked = _MASKED.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+    for match in _SUBSELECT.finditer(masked, outer + 1):
+        projection, depth, plain = match.group(1), 0, []
+        for token in re.finditer(r"[()]|\?\w+", projection):
+            word = token.group(0)
+            depth += 1 if word == "(" else -1 if word == ")" else 0
+            if depth == 0 and word.startswith("?"):
+                plain.append(word[1:])
+        if name in plain:
+            found.append(match.end() - 1)
+    return found
 
 
 def run_query(engine: Engine, spec: QuerySpec, bindings: Mapping[str, Node] | None = None) -> QueryResult:

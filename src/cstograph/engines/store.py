@@ -33,7 +33,7 @@ STORE_FORMAT = 1
 # The report's queries, answered at load time from memory and kept as SPARQL TSV files beside
 # the store: the store is read-only afterwards, so the answers cannot go stale, and a changed
 # query text (a new cstograph version) simply misses and runs on the store.
-MATERIALISED_QUERIES = ("request-status", "responses", "unmet-obligations")
+MATERIALISED_QUERIES = ("request-status", "responses", "request-sources", "unmet-obligations")
 
 _OX_FORMATS = {
     "turtle": "TURTLE",

@@ -83,9 +83,11 @@ def _s(value) -> str:
     return "" if value is None else str(value)
 
 
-def responses_by_request(engine: Engine) -> dict[str, list[ResponseRecord]]:
+def responses_by_request(engine: Engine, request: URIRef | None = None) -> dict[str, list[ResponseRecord]]:
+    """The responses to every request (to ``request`` only, when given), by request IRI."""
     grouped: dict[str, list[ResponseRecord]] = {}
-    for row in run_named(engine, "responses").records():
+    bindings = {"request": request} if request is not None else None
+    for row in run_named(engine, "responses", bindings).records():
         grouped.setdefault(str(row["request"]), []).append(
             ResponseRecord(
                 response=_s(row["response"]),
@@ -101,10 +103,21 @@ def responses_by_request(engine: Engine) -> dict[str, list[ResponseRecord]]:
 
 
 def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, list[SourceRecord]]:
+    """The sources of every fact node (of ``node`` only, when given): for explanations."""
+    return _sources(run_named(engine, "sources", {"node": node} if node is not None else None), "node")
+
+
+def sources_by_request(engine: Engine, request: URIRef | None = None) -> dict[str, list[SourceRecord]]:
+    """The sources of the requests only (of ``request``, when given): what the report shows,
+    without reading the sources of every other node of the graph."""
+    return _sources(run_named(engine, "request-sources", {"request": request} if request is not None else None),
+                    "request")
+
+
+def _sources(result, key: str) -> dict[str, list[SourceRecord]]:
     grouped: dict[str, list[SourceRecord]] = {}
-    bindings = {"node": node} if node is not None else None
-    for row in run_named(engine, "sources", bindings).records():
-        grouped.setdefault(str(row["node"]), []).append(
+    for row in result.records():
+        grouped.setdefault(str(row[key]), []).append(
             SourceRecord(
                 source=_s(row["source"]),
                 title=_s(row["title"]),
@@ -119,8 +132,8 @@ def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, lis
 def classify_requests(engine: Engine, request: URIRef | None = None) -> list[Verdict]:
     """One verdict per assistance request, ordered by date, with its responses and sources."""
     bindings = {"request": request} if request is not None else None
-    responses = responses_by_request(engine)
-    sources = sources_by_node(engine)
+    responses = responses_by_request(engine, request)
+    sources = sources_by_request(engine, request)
     verdicts = []
     for row in run_named(engine, "request-status", bindings).records():
         iri = str(row["request"])

@@ -15,6 +15,7 @@ from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, s
 from cstograph.engines.engine import Engine
 from cstograph.errors import CstographError
 from cstograph.engines.queries import expand_iri, run_named
+from cstograph.namespaces import CG
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class Explanation:
 
 def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | None = None) -> str:
     """A request by full IRI, prefixed name, or an unambiguous (case-insensitive) label match."""
+    try:  # an IRI that names a request: one ASK, without listing every request
+        iri = expand_iri(wanted, namespaces, what="request")
+        if engine.query(f"ASK {{ {iri.n3()} a <{CG.AssistanceRequest}> }}").boolean:
+            return str(iri)
+    except CstographError:
+        pass
     rows = run_named(engine, "request-labels").records()
     known = {str(r["request"]): (str(r["label"] or ""), str(r["date"] or "")) for r in rows}
     try:
@@ -90,11 +97,16 @@ def _conditions_note(engine: Engine, request: URIRef) -> str:
 def explain_request(engine: Engine, request: str) -> Explanation:
     iri = URIRef(request)
     (verdict,) = classify_requests(engine, iri)
-    sources = sources_by_node(engine)
     (o,) = run_named(engine, "explain-obligation", {"request": iri}).records()
+    cited: dict[str, tuple[SourceRecord, ...]] = {}
 
     def cite(node) -> tuple[SourceRecord, ...]:
-        return tuple(sources.get(str(node), ())) if node is not None else ()
+        """The sources of one node of the chain (a query bound to it, never the whole graph)."""
+        if node is None:
+            return ()
+        if str(node) not in cited:
+            cited[str(node)] = tuple(sources_by_node(engine, URIRef(str(node))).get(str(node), ()))
+        return cited[str(node)]
 
     required = _s(o["requiredTypeLabel"]) or _s(o["requiredType"]) or "an event of an unknown type"
     steps = [
