@@ -114,6 +114,13 @@ def test_sources(engine_for, tmp_path):
 
     expected = len(list((Graph().parse(SMALL) + Graph().parse(extra)).triples((None, DCTERMS.source, None))))
     assert len(run_named(engine, "sources").rows) == expected == 14
+    # the report reads the requests' sources only: the same rows for r1, none for other nodes
+    mine = run_named(engine, "request-sources", {"request": URIRef(EX + "r1")}).records()
+    assert sorted((local(r["source"]), str(r["title"]), local(r["url"])) for r in mine) == [
+        ("press", "Press release", "https://league.example/press"), ("src", "Test fixture", None)]
+    requests = {str(r["request"]) for r in run_named(engine, "request-sources").records()}
+    assert requests == {str(s) for s in (Graph().parse(SMALL) + Graph().parse(extra)).subjects(
+        URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef("https://w3id.org/cstograph/ns#AssistanceRequest"))}
 
 
 def test_every_bundled_query_is_tested_here():

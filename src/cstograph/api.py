@@ -137,7 +137,8 @@ class KnowledgeGraph:
 
         return materialise(self.data.copy(self.viewpoint(according_to, as_of)))
 
-    def fulfilment(self, period: str | None = None) -> Table:
+    def fulfilment(self, period: str | None = None, according_to: str | Account | None = None,
+                   as_of: DateLike = None) -> Table:
         """The fulfilment table of the alliance-reliability studies (``FulfilmentRow``);
         ``period``: '1816-1944' or '1945-2003'."""
         from cstograph.rules.reliability import ALL, fulfilment_table, period_by_label
@@ -146,7 +147,7 @@ class KnowledgeGraph:
             period_iri = ALL if period is None else period_by_label(period)
         except ValueError as exc:
             raise CstographError(str(exc)) from None
-        return Table(fulfilment_table(self.data.engine, period_iri))
+        return Table(fulfilment_table(self.engine(according_to, as_of), period_iri))
 
     def query(self, name_or_text: str, according_to: str | Account | None = None, as_of: DateLike = None,
               *, allow_network: bool = False, **params):

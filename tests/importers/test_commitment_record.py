@@ -41,6 +41,10 @@ def test_one_atop_id(engine):
 
 
 def test_cli_param(runner):
-    result = runner.invoke(app, ["query", "commitment-record", str(CASE), "-p", "atopId=4220", "-f", "csv"])
+    # the fixture holds only what the query reads, so it violates the shapes: query validates
+    # first like every command, and --force runs it anyway
+    refused = runner.invoke(app, ["query", "commitment-record", str(CASE), "-p", "atopId=4220", "-f", "csv"])
+    assert refused.exit_code == 1 and "violation" in refused.stderr and not refused.stdout
+    result = runner.invoke(app, ["query", "commitment-record", str(CASE), "-p", "atopId=4220", "-f", "csv", "--force"])
     assert result.exit_code == 0, result.output
     assert result.stdout.count("violated") == 2 and "Request2021" not in result.stdout

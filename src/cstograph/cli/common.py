@@ -89,7 +89,7 @@ AsOfOption = Annotated[
 ]
 
 
-_DONE = {"draw": "drawn", "infer": "inferred", "explain": "explained"}
+_DONE = {"draw": "drawn", "infer": "inferred", "explain": "explained", "query": "run"}
 
 
 def refuse_violations(validation, force: bool, *, doing: str) -> None:

@@ -5,8 +5,8 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption,
-    as_date, open_graph, resolve_format, stdout_is_terminal, terminal_width, user_errors,
+    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption, PathsArgument,
+    StoreOption, as_date, open_checked, resolve_format, stdout_is_terminal, terminal_width, user_errors,
 )
 from cstograph.engines.queries import bundled_queries, parse_param_options
 from cstograph.output.render import render_result, render_table
@@ -29,9 +29,11 @@ def query(
     endpoint: EndpointOption = None,
     according_to: AccordingToOption = None,
     as_of: AsOfOption = None,
+    force: ForceOption = False,
 ) -> None:
-    """Run a bundled query or your own SPARQL file over the data (no validation).
+    """Run a bundled query or your own SPARQL file over the data.
 
+    The data is validated first, as for every command (--force goes on despite violations).
     The query's default graph is the undisputed data (every graph but the accounts), or one
     account's view with --according-to, as known on a day with --as-of; account graphs stay
     reachable with GRAPH.
@@ -43,7 +45,7 @@ def query(
         from cstograph.engines.queries import resolve_query
 
         resolve_query(name)  # an unknown query or a missing file is named before the data is read
-        kg = open_graph(paths, engine, store, endpoint)
+        kg = open_checked(paths, engine, store, endpoint, force=force, doing="query")
         result = kg.query(name, according_to, as_date(as_of), allow_network=allow_network,
                           **parse_param_options(params or []))
     typer.echo(

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import (
-    EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption, fail, open_checked, resolve_format,
+    AccordingToOption, AsOfOption, EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption, as_date,
+    fail, open_checked, resolve_format,
     stdout_is_terminal, terminal_width, user_errors,
 )
 
@@ -34,6 +35,8 @@ def reliability(
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
     endpoint: EndpointOption = None,
+    according_to: AccordingToOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Fulfilment of alliance commitments in war: observations, does not apply, relevant, honoured, rate.
 
@@ -58,7 +61,7 @@ def reliability(
             raise typer.BadParameter(str(exc), param_hint="--period") from None
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         kg = open_checked(paths, engine, store, endpoint, force=force)
-        rows = kg.fulfilment(period)
+        rows = kg.fulfilment(period, according_to, as_date(as_of))
         if not rows:
             where = "" if period is None else f" in {period}"
             fail(
