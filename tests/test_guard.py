@@ -61,6 +61,10 @@ def reaching_queries(base: str, local_file: str) -> dict[str, str]:
         "from-file": f"SELECT * FROM <{local_file}> WHERE {{ ?s ?p ?o }}",
         "construct-from": f"CONSTRUCT {{ ?s ?p ?o }} FROM <{base}/c.ttl> WHERE {{ ?s ?p ?o }}",
         "load": f"LOAD <{base}/data.ttl>",
+        # codepoint escapes (SPARQL 1.1, 19.2): resolved once, before the guard and the engine
+        "escaped-keyword": f"SELECT * WHERE {{ \\u0053ERVICE <{base}/u> {{ ?s ?p ?o }} }}",
+        "escaped-iri": "SELECT * WHERE { SERVICE <" + base.replace(":", "\\u003A", 1) + "/i> { ?s ?p ?o } }",
+        "escaped-escape": f"SELECT * WHERE {{ \\u005Cu0053ERVICE <{base}/ee> {{ ?s ?p ?o }} }}",
         "insert": "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
     }
 
@@ -105,3 +109,27 @@ def test_control_allow_network_does_reach_the_counter(counter, tmp_path):
     result = CliRunner().invoke(app, ["query", str(query_file), MINI, "--allow-network", "-f", "csv"])
     assert result.exit_code == 0, result.output
     assert len(hits) >= 1
+
+
+def test_the_engine_runs_the_text_the_guard_checked():
+    """Codepoint escapes are resolved once: an escaped string still means its characters, and the
+    text handed to an engine holds no escape that another parser could read another way."""
+    from cstograph.engines.guard import resolve_codepoint_escapes
+
+    assert check_query_is_safe('SELECT ?x WHERE { BIND("\\u0041" AS ?x) }') == 'SELECT ?x WHERE { BIND("A" AS ?x) }'
+    assert resolve_codepoint_escapes("\\U0001F600") == "\U0001F600"
+    import cstograph
+
+    result = cstograph.open([MINI]).query('SELECT ?x WHERE { BIND("caf\\u00E9" AS ?x) }')
+    assert str(result.rows[0][0]) == "caf\u00e9"
+
+
+def test_an_escape_that_changes_where_a_string_ends_is_read_one_way(counter, tmp_path):
+    """Oxigraph reads \\u0022 inside a string as a quote character; resolved first (as SPARQL
+    says), it ends the string: the query is a syntax error for the guard and is never run."""
+    base, hits = counter
+    query_file = tmp_path / "quotes.rq"
+    query_file.write_text(f'SELECT * WHERE {{ BIND("\\u0022\\u0022\\u0022" AS ?v) SERVICE <{base}/q3> {{ ?s ?p ?o }} }}')
+    result = CliRunner().invoke(app, ["query", str(query_file), MINI, "-f", "csv"])
+    assert result.exit_code == 2 and "syntax error" in result.stderr
+    assert hits == []

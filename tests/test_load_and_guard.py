@@ -94,3 +94,39 @@ def test_malformed_rdf_xml_names_the_line_on_oxigraph_too(tmp_path):
     with pytest.raises(GraphLoadError, match=r"broken.rdf: not valid xml: line 3: ") as info:
         load_files([path])
     assert "\n" not in info.value.message
+
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+ <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+ <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+ <!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+ <rdf:Description rdf:about="http://example.org/x"><ex:p>&i;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_rdf_xml_entities_are_refused_before_any_parser_expands_them(tmp_path, engine):
+    """A 1 KB file of nested entities expands to a gigabyte: refused with one line, exit 2, on
+    every path (files, rdflib, a store)."""
+    import resource
+    import subprocess
+    import sys
+
+    laughs = tmp_path / "laughs.rdf"
+    laughs.write_text(LAUGHS)
+    for args in (["validate", "--engine", engine, str(laughs)], ["load", str(laughs), "--store", str(tmp_path / "s")]):
+        done = subprocess.run([sys.executable, "-m", "cstograph", *args], capture_output=True, text=True, timeout=120,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)))
+        assert done.returncode == 2, done.stderr
+        assert "laughs.rdf: line 3: declares an XML entity" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "s").exists()

@@ -155,3 +155,55 @@ def test_a_folder_with_only_hidden_files_holds_no_data(tmp_path):
     (tmp_path / ".only.ttl").write_text("")
     with pytest.raises(Exception, match="holds no RDF files"):
         expand_paths([tmp_path])
+
+
+# ---------------------------------------------------------------- labels that try to do something
+
+
+def _hostile(tmp_path):
+    """The small fixture with labels and a source URL written by someone hostile."""
+    from cgtest import CASES
+
+    text = (CASES / "queries" / "small.ttl").read_text()
+    text = text.replace('rdfs:label "Avalon"@en', 'rdfs:label "=HYPERLINK(\\"http://evil.example/\\",\\"x\\")"@en')
+    text = text.replace('rdfs:label "Tor League"@en', 'rdfs:label "Tor <!-- League <script>alert(1)</script>"@en')
+    text += ('\n<http://example.org/q/r1> dcterms:source <http://example.org/q/bad> .\n'
+             '<http://example.org/q/bad> dcterms:title "<img src=x onerror=alert(1)>" ;'
+             ' <http://xmlns.com/foaf/0.1/page> <javascript:alert(1)> .\n')
+    path = tmp_path / "hostile.ttl"
+    path.write_text(text)
+    return path
+
+
+def test_spreadsheet_output_runs_no_formula(runner, tmp_path):
+    import csv
+    import io
+
+    hostile = _hostile(tmp_path)
+    for args in (["report", "--all", "-f", "csv"], ["report", "--by-ally", "-f", "csv"],
+                 ["report", "--selectivity", "-f", "csv"], ["query", "request-status", "-f", "csv"]):
+        result = runner.invoke(app, [*args, str(hostile)])
+        assert result.exit_code == 0, result.output
+        cells = [c for row in csv.reader(io.StringIO(result.stdout)) for c in row]
+        assert not [c for c in cells if c.startswith(("=", "+", "@")) or (c.startswith("-") and not c[1:].isdigit())], args
+        assert any(c.startswith("'=HYPERLINK") for c in cells) or args[1] != "request-status"
+
+
+def test_markdown_passes_no_html_and_links_only_the_web(runner, tmp_path):
+    result = runner.invoke(app, ["report", "--all", "-f", "markdown", str(_hostile(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "<img" not in result.stdout and "<script" not in result.stdout and "](javascript:" not in result.stdout
+    assert "&lt;img src=x onerror=alert(1)&gt;" in result.stdout
+
+
+def test_a_label_cannot_break_the_pages_embedded_data(runner, tmp_path):
+    import json
+
+    page = tmp_path / "page.html"
+    result = runner.invoke(app, ["viz", str(_hostile(tmp_path)), "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    html_text = page.read_text()
+    embedded = html_text.split('id="graph-data">', 1)[1].split("</script>", 1)[0]
+    assert "<!--" not in embedded and "<script" not in embedded
+    labels = [n["label"] for n in json.loads(embedded)["nodes"]]
+    assert "Tor <!-- League <script>alert(1)</script>" in labels

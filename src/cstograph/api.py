@@ -161,8 +161,9 @@ class KnowledgeGraph:
         else:
             spec = resolve_query(name_or_text)
         if spec.kind in ("file", "text"):  # bundled queries are checked by the test suite
-            check_query_is_safe(spec.text, allow_network=allow_network,
-                                source=spec.path.name if spec.kind == "file" else "query")
+            checked = check_query_is_safe(spec.text, allow_network=allow_network,
+                                          source=spec.path.name if spec.kind == "file" else "query")
+            spec = dataclasses.replace(spec, text=checked)  # the engine runs exactly what was checked
         bindings = bind_params(spec, params, self.data.namespaces)
         return run_query(self.data.view(self.viewpoint(according_to, as_of)), spec, bindings)
 

@@ -35,11 +35,37 @@ def _walk(node):
             yield from _walk(item)
 
 
-def check_query_is_safe(text: str, *, allow_network: bool = False, source: str = "query") -> None:
-    """Raise unless ``text`` is a read-only query that stays inside the loaded data.
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def resolve_codepoint_escapes(text: str, source: str = "query") -> str:
+    """The query with its \\uXXXX and \\UXXXXXXXX escapes replaced, once, by their characters.
+
+    SPARQL 1.1 (section 19.2) processes these escapes before parsing; rdflib does, Oxigraph only
+    inside strings. Resolved once here, the text the guard checks is the text every engine runs,
+    so no escape can hide a SERVICE from one and show it to the other. An escape that is still
+    there after one pass (an escaped escape) is refused rather than read two ways.
+    """
+    def character(match: re.Match) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QueryError(f"{source}: {match.group(0)} is not a character")
+        return chr(code)
+
+    resolved = _CODEPOINT.sub(character, text)
+    if resolved != text and _CODEPOINT.search(resolved):
+        raise UnsafeQueryError(f"{source}: a codepoint escape that writes another escape is refused",
+                               hint="write the character itself")
+    return resolved
+
+
+def check_query_is_safe(text: str, *, allow_network: bool = False, source: str = "query") -> str:
+    """Raise unless ``text`` is a read-only query that stays inside the loaded data; return the
+    text that was checked (codepoint escapes resolved): run that text, not the original.
 
     ``source`` names the query (a file name) in error messages.
     """
+    text = resolve_codepoint_escapes(text, source)
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate  # 60 ms: only when a query is checked
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -58,7 +84,7 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
             ) from query_exc
         raise UnsafeQueryError(f"{source}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: cstograph only reads")
     if allow_network:
-        return
+        return text
     for node in _walk(parsed[1]):
         if isinstance(node, CompValue) and node.name == "DatasetClause":
             raise UnsafeQueryError(
@@ -70,3 +96,4 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
                 f"{source}: SERVICE is refused: it would send the query to another server",
                 hint="use --allow-network if you mean it",
             )
+    return text

@@ -228,7 +228,7 @@ class SparqlService:
         """(body, content type, truncated) or raise QueryRefused; ``path`` picks the view."""
         options = self.views[path]
         try:
-            check_query_is_safe(text, allow_network=self.settings.allow_network, source="query")
+            text = check_query_is_safe(text, allow_network=self.settings.allow_network, source="query")
         except UnsafeQueryError as exc:
             self._count("refused")
             raise QueryRefused(HTTPStatus.FORBIDDEN, exc.message) from None

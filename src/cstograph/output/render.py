@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from collections.abc import Sequence
 
 from rdflib import BNode, Literal, URIRef
@@ -60,17 +62,30 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def spreadsheet_safe(cell) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (a label in
+    the data, say) gets a leading apostrophe; numbers stay numbers."""
+    text = "" if cell is None else str(cell)
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def render_csv(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(c) for c in row] for row in rows)
     return buffer.getvalue()
 
 
 def render_markdown(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+    def cell(text: str) -> str:  # a table cell: no HTML from the data, no line breaks
+        return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
@@ -137,7 +152,9 @@ def _sources_text(verdict: Verdict, with_urls: bool) -> str:
     for s in verdict.sources:
         details = ", ".join(x for x in (s.publisher, s.issued) if x)
         text = s.title + (f" ({details})" if details else "")
-        parts.append(f"[{text}]({s.url})" if with_urls and s.url else text)
+        linkable = with_urls and s.url.startswith(("http://", "https://")) and not re.search(r"[\s()<>]", s.url)
+        parts.append(f"[{text.replace('[', '(').replace(']', ')')}]({s.url})" if linkable else
+                     text + (f" {s.url}" if with_urls and s.url else ""))
     return "; ".join(parts) or "none"
 
 

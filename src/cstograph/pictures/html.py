@@ -85,7 +85,9 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
 
 def _script_safe_json(value) -> str:
     # inside <script>, "</" could close the element and "<!--" open a comment: escape both
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\!--")
+    # \u003c etc. are valid JSON and end no <script> element, whatever a label holds
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_html(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], *, title: str,
