@@ -130,3 +130,45 @@ def test_rdf_xml_entities_are_refused_before_any_parser_expands_them(tmp_path, e
         assert done.returncode == 2, done.stderr
         assert "laughs.rdf: line 3: declares an XML entity" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_json_ld_contexts_are_never_fetched_or_read(tmp_path, engine):
+    """A JSON-LD @context given by URL or file path is refused (rdflib would fetch it); inline
+    contexts are read as usual. A counting server on 127.0.0.1 sees no request."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from typer.testing import CliRunner
+
+    from cstograph.cli import app
+
+    hits = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        secret = tmp_path / "ctx.jsonld"
+        secret.write_text('{"@context": {"p": "http://x/p"}}')
+        for context in (f'"http://127.0.0.1:{server.server_address[1]}/ctx"', f'"{secret.as_uri()}"',
+                        f'[{{"q": "http://x/q"}}, "http://127.0.0.1:{server.server_address[1]}/two"]'):
+            data = tmp_path / "data.jsonld"
+            data.write_text('{"@context": %s, "@id": "http://x/a", "http://x/p": "o"}' % context)
+            result = CliRunner().invoke(app, ["validate", "--engine", engine, str(data)])
+            assert result.exit_code == 2 and "reads no remote or other file" in result.stderr, result.output
+        inline = tmp_path / "inline.jsonld"
+        inline.write_text('{"@context": {"p": "http://x/p"}, "@id": "http://x/a", "p": "o"}')
+        assert CliRunner().invoke(app, ["validate", "--engine", engine, str(inline)]).exit_code in (0, 1)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []

@@ -162,3 +162,17 @@ def test_serving_a_store(tmp_path):
     with cstograph_serve("--store", str(store)) as url:
         _, _, body = http(f"{url}?query={urllib.parse.quote(STATES)}")
     assert len(json.loads(body)["results"]["bindings"]) == 2
+
+
+@pytest.mark.parametrize("length", ["-5", "abc", "1e3"])
+def test_a_bad_content_length_is_400_and_the_server_keeps_answering(endpoint, length):
+    import socket
+
+    host, port = urllib.parse.urlsplit(endpoint).hostname, urllib.parse.urlsplit(endpoint).port
+    with socket.create_connection((host, port), timeout=10) as conn:
+        conn.sendall(f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/sparql-query\r\n"
+                     f"Content-Length: {length}\r\nConnection: close\r\n\r\nASK {{}}".encode())
+        answer = conn.recv(4096).decode()
+    assert answer.startswith("HTTP/1.1 400") and "Content-Length" in answer
+    status, _, _ = http(endpoint + "?query=" + urllib.parse.quote("ASK {}"))
+    assert status == 200

@@ -320,7 +320,10 @@ def _handler(service: SparqlService, quiet: bool):
         def do_POST(self) -> None:  # noqa: N802
             if not self._path_ok():
                 return
-            length = int(self.headers.get("Content-Length") or 0)
+            raw_length = (self.headers.get("Content-Length") or "0").strip()
+            if not raw_length.isdigit():  # negative, or not a number: rfile.read would wait forever
+                return self._error(HTTPStatus.BAD_REQUEST, "Content-Length must be a non-negative integer")
+            length = int(raw_length)
             if length > MAX_BODY:
                 return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the request body exceeds {MAX_BODY} bytes")
             raw = self.rfile.read(length).decode("utf-8", "replace")

@@ -112,10 +112,39 @@ def refuse_xml_entities(path: Path) -> None:
                              hint="RDF/XML needs no DOCTYPE")
 
 
+def refuse_remote_contexts(path: Path) -> None:
+    """JSON-LD may name its @context (or an @import) by URL or file path; rdflib would fetch or
+    read it. Only inline contexts are read: nothing from the network or other files."""
+    import json
+
+    try:
+        document = json.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    except json.JSONDecodeError as exc:
+        raise GraphLoadError(f"{path}: not valid json-ld: line {exc.lineno}: {exc.msg}") from exc
+    except (OSError, ValueError, RecursionError) as exc:
+        raise GraphLoadError(f"{path}: not valid json-ld: {' '.join(str(exc).split())}") from exc
+    todo = [document]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import"):
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, str):
+                            raise GraphLoadError(
+                                f"{path}: a JSON-LD {key} names {item!r}; cstograph reads no remote or other file",
+                                hint="put the context inline in the file")
+                todo.append(value)
+
+
 def parse_file(dataset: Dataset, path: Path) -> None:
     fmt = rdf_format_for(path)
     if fmt == "xml":
         refuse_xml_entities(path)
+    if fmt == "json-ld":
+        refuse_remote_contexts(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
