@@ -111,7 +111,10 @@ def test_replacing_a_store_keeps_it_when_the_new_input_is_bad(runner, tmp_path):
     result = runner.invoke(app, ["load", str(SMALL), "--store", str(store), "--replace"])
     assert result.exit_code == 0, result.output
     assert _store_report(runner, store) != before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".store.")] == []  # nothing left beside it
+    # beside it: the current version (the link's target) and the previous one, nothing else
+    beside = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".store."))
+    assert len(beside) == 2 and all(".v-" in name for name in beside), beside
+    assert store.is_symlink() and store.resolve().name in beside
 
 
 def test_a_store_folder_that_is_a_file_is_refused(runner, tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -177,22 +178,23 @@ def store_dataset(store, prefixes: dict[str, str] | None = None):
 
 
 def read_store_info(directory: Path) -> StoreInfo:
+    named, directory = directory, _current_version(directory)
     meta = directory / METADATA_FILE
     if not directory.is_dir():
         raise StoreError(
-            f"{directory}: no such store folder",
-            hint=f"create it with 'cstograph load PATH... --store {directory}'",
+            f"{named}: no such store folder",
+            hint=f"create it with 'cstograph load PATH... --store {named}'",
         )
     if not meta.is_file():
         raise StoreError(
-            f"{directory}: not a cstograph store (no {METADATA_FILE})",
-            hint=f"create it with 'cstograph load PATH... --store {directory}'",
+            f"{named}: not a cstograph store (no {METADATA_FILE})",
+            hint=f"create it with 'cstograph load PATH... --store {named}'",
         )
     try:
         data = json.loads(meta.read_text(encoding="utf-8"))
         if data.get("format") != STORE_FORMAT:
             raise StoreError(
-                f"{directory}: store format {data.get('format')!r} is not {STORE_FORMAT}",
+                f"{named}: store format {data.get('format')!r} is not {STORE_FORMAT}",
                 hint="load the data again with 'cstograph load PATH... --store DIR'",
             )
         return StoreInfo(
@@ -208,16 +210,22 @@ def read_store_info(directory: Path) -> StoreInfo:
                           if (directory / RESULTS_DIR / name).is_file()},
         )
     except (ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"{directory / METADATA_FILE}: unreadable store metadata ({exc})") from exc
+        raise StoreError(f"{named / METADATA_FILE}: unreadable store metadata ({exc})") from exc
+
+
+def _current_version(directory: Path) -> Path:
+    """The version folder a store link points to now (resolved once: a reader keeps reading that
+    version even if a new load replaces the link meanwhile); a plain folder is itself."""
+    return directory.resolve() if directory.is_symlink() else directory
 
 
 def open_store(directory: Path, *, read_only: bool = True):
     """Open an existing store folder (read-only by default: several processes may read it)."""
     import pyoxigraph as ox
 
-    info = read_store_info(directory)
+    info = read_store_info(directory)  # of the version current now: metadata, results and data agree
     try:
-        store = ox.Store.read_only(str(directory)) if read_only else ox.Store(str(directory))
+        store = ox.Store.read_only(str(info.path)) if read_only else ox.Store(str(info.path))
     except OSError as exc:
         raise StoreError(
             f"{directory}: cannot open the store: {_describe_ox_error(exc)}",
@@ -264,7 +272,7 @@ def create_store(
     report = validate(loaded.store) if validate is not None else None
     # Then build the new store beside the old one and swap the two only once it is complete.
     try:
-        building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=parent))
+        building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-{os.getpid()}-", dir=parent))
     except OSError as exc:
         raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
     try:
@@ -304,22 +312,62 @@ def _write_store(folder: Path, loaded: LoadedData, report) -> None:
 
 
 def _swap_into_place(building: Path, directory: Path, existing: bool) -> None:
-    """Rename the finished store to ``directory``; an old store is moved aside first and
-    deleted only after the new one is in place (restored if the rename fails)."""
-    old = None
+    """Make the finished version the store: ``directory`` is a symbolic link to one version
+    folder beside it (``.NAME.v-...``), replaced in one atomic rename, so a reader that opened
+    the store sees the old version or the new one whole, never a mix, and a kill at any point
+    leaves a working store. Older versions are deleted once no longer current or previous (a
+    reader may still be using the previous one)."""
+    version = building.with_name(building.name.replace(".new-", ".v-", 1))
     try:
-        if existing:
-            old = building.with_name(building.name.replace(".new-", ".old-", 1))
-            directory.rename(old)
-        elif directory.exists():  # an empty folder
-            directory.rmdir()
-        building.rename(directory)
+        building.rename(version)
+        if directory.is_symlink() or not directory.exists():
+            link = directory.with_name(f".{directory.name}.link-{os.getpid()}")
+            link.unlink(missing_ok=True)
+            link.symlink_to(version.name)
+            os.replace(link, directory)  # atomic: readers resolve the old link or the new one
+        else:  # an empty folder, or a store written before versions (a real folder): moved aside first
+            if existing:
+                directory.rename(directory.with_name(f".{directory.name}.v-0-{os.getpid()}"))
+            else:
+                directory.rmdir()
+            directory.symlink_to(version.name)
     except OSError as exc:
-        if old is not None and old.exists() and not directory.exists():
-            old.rename(directory)
         raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    clean_versions(directory)
+
+
+def clean_versions(directory: Path) -> None:
+    """Delete what killed or replaced loads left beside the store: unfinished builds, versions
+    older than the previous one, and link files never renamed into place."""
+    parent = directory.parent if str(directory.parent) else Path(".")
+    current = Path(os.readlink(directory)).name if directory.is_symlink() else None
+    versions = sorted((p for p in parent.glob(f".{directory.name}.v-*") if p.name != current),
+                      key=lambda p: p.stat().st_mtime)
+    stale = versions[:-1]  # keep the newest of the others: the previous version, maybe still read
+    stale += [p for p in parent.glob(f".{directory.name}.new-*") if _abandoned(p)]
+    stale += [p for p in parent.glob(f".{directory.name}.link-*") if p.is_symlink() and _abandoned(p)]
+    for path in stale:
+        if path.is_symlink():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _abandoned(path: Path) -> bool:
+    """A build (.NAME.new-PID-...) or link (.NAME.link-PID) whose process no longer runs."""
+    match = re.search(r"\.(?:new|link)-(\d+)", path.name)
+    if not match:
+        return False
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return True  # this process has finished with it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _materialise(store, folder: Path) -> dict[str, str]:
