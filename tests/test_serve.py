@@ -176,3 +176,46 @@ def test_a_bad_content_length_is_400_and_the_server_keeps_answering(endpoint, le
     assert answer.startswith("HTTP/1.1 400") and "Content-Length" in answer
     status, _, _ = http(endpoint + "?query=" + urllib.parse.quote("ASK {}"))
     assert status == 200
+
+
+@pytest.mark.parametrize("header", ["Host: evil.example:7878", "Origin: http://evil.example"])
+def test_requests_from_elsewhere_are_refused(endpoint, header):
+    """DNS rebinding (a foreign Host) and cross-site requests (a foreign Origin) get 403; this
+    machine's own clients (loopback Host, no Origin) are answered."""
+    import socket
+
+    parts = urllib.parse.urlsplit(endpoint)
+    request = (f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n"
+               + (f"Host: {parts.hostname}:{parts.port}\r\n" if not header.startswith("Host") else "")
+               + f"{header}\r\nConnection: close\r\n\r\n")
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(request.encode())
+        answer = conn.recv(4096).decode()
+    assert answer.startswith("HTTP/1.1 403") and "this machine only" in answer
+    status, _, _ = http(endpoint + "?query=" + urllib.parse.quote("ASK {}"))
+    assert status == 200
+
+
+def test_a_silent_connection_is_dropped_and_others_are_answered(tmp_path):
+    """A client that sends half a request and waits holds no thread past the idle timeout."""
+    import socket
+    import threading
+
+    from cstograph.engines.serve import ServeSettings, make_server
+    from cstograph.engines.store import load_files
+
+    server, _ = make_server(load_files([FIXTURES / "mini.trig"]).store, port=0,
+                            settings=ServeSettings(idle_timeout=1.0), quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    try:
+        with socket.create_connection((host, port), timeout=10) as idle:
+            idle.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never finished
+            started = time.monotonic()
+            assert idle.recv(4096) == b""  # the server closed it
+            assert time.monotonic() - started < 8
+        status, _, _ = http(f"http://{host}:{port}/sparql?query=" + urllib.parse.quote("ASK {}"))
+        assert status == 200
+    finally:
+        server.shutdown()
+        server.server_close()

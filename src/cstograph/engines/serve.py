@@ -59,6 +59,7 @@ class ServeSettings:
     limit: int = 10_000
     allow_network: bool = False
     workers: int = 4
+    idle_timeout: float = 30.0  # seconds a connection may stay silent (a half-sent request holds a thread)
 
 
 class QueryRefused(CstographError):
@@ -260,6 +261,23 @@ def _handler(service: SparqlService, quiet: bool):
     class Handler(BaseHTTPRequestHandler):
         server_version = "cstograph"
         protocol_version = "HTTP/1.1"
+        timeout = service.settings.idle_timeout  # the socket's timeout: idle clients are dropped
+
+        def _foreign(self) -> str | None:
+            """Why the request comes from elsewhere than this machine's own clients, or None.
+
+            A server on a loopback address answers only requests that name a loopback host: a
+            page whose DNS name was re-pointed to 127.0.0.1 (DNS rebinding) sends its own name
+            as Host, and a page on another site sends its Origin."""
+            if not _is_loopback(self.server.server_address[0]):
+                return None
+            host = (self.headers.get("Host") or "").strip()
+            if host and not _is_loopback(urllib.parse.urlsplit("//" + host).hostname or ""):
+                return f"Host {host!r} is not this server"
+            origin = (self.headers.get("Origin") or "").strip()
+            if origin and origin != "null" and not _is_loopback(urllib.parse.urlsplit(origin).hostname or ""):
+                return f"requests from {origin} are refused"
+            return None
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
             if not quiet:
@@ -297,6 +315,11 @@ def _handler(service: SparqlService, quiet: bool):
             self._send(HTTPStatus.OK, body, content_type, extra)
 
         def _path_ok(self) -> bool:
+            why = self._foreign()
+            if why:
+                self.close_connection = True  # an unread body must not be taken for the next request
+                self._error(HTTPStatus.FORBIDDEN, why + " (this endpoint answers this machine only)")
+                return False
             if _view_path(self.path) not in service.views:
                 listing = ", ".join(sorted(service.views))
                 self._error(HTTPStatus.NOT_FOUND, f"no such endpoint; the SPARQL endpoints are {listing}")
@@ -304,7 +327,7 @@ def _handler(service: SparqlService, quiet: bool):
             return True
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            if urllib.parse.urlsplit(self.path).path.rstrip("/") == "/accounts":
+            if urllib.parse.urlsplit(self.path).path.rstrip("/") == "/accounts" and not self._foreign():
                 listing = json.dumps(service.listing(), indent=2, sort_keys=True) + "\n"
                 return self._send(HTTPStatus.OK, listing.encode("utf-8"),
                                   "application/json")
@@ -346,6 +369,18 @@ def _handler(service: SparqlService, quiet: bool):
         do_PUT = do_DELETE = do_PATCH = _refuse_method
 
     return Handler
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _view_path(raw: str) -> str:
