@@ -14,7 +14,8 @@ from cstograph.reading.rdf_files import load_dataset
 from cgtest import CONFORMANCE, CONFORMANCE_CASES
 
 
-@pytest.fixture(params=ENGINE_NAMES)
+@pytest.fixture(params=[pytest.param(name, marks=pytest.mark.slow) if name == "rdflib" else name
+                        for name in ENGINE_NAMES])
 def engine_name(request) -> str:
     return request.param
 

@@ -3,10 +3,14 @@ limit, and names the step and the reason (run small here; CI runs it at 100k tri
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 
 from cgtest import TESTS
+
+pytestmark = pytest.mark.slow
 
 GUARD = TESTS.parent / "bench" / "guard.py"
 

@@ -12,6 +12,8 @@ import pytest
 
 from cgtest import CASES
 
+pytestmark = pytest.mark.slow
+
 CONTESTED = str(CASES / "accounts" / "contested.trig")
 COMMANDS = {
     "report json": ["report", "--all", "-f", "json"],

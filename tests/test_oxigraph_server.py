@@ -18,9 +18,9 @@ from helpers import canonical, param_cases, shipped_queries, verdict_keys
 from servers import find_program, free_port, running
 
 OXIGRAPH = find_program("oxigraph")
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     OXIGRAPH is None, reason="the Oxigraph server is not installed (pip install oxigraph; it is in the [test] extra)"
-)
+)]
 GRAPHS = ["mini", "conformance_cases", "bundled_graphs", "synth_small", "reliability"]
 
 

@@ -4,6 +4,8 @@ cleaned by the next load. Real processes, real stores, bounded loops."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import random
 import subprocess
@@ -13,6 +15,9 @@ import time
 from cgtest import CASES, FIXTURES
 
 OLD, NEW = FIXTURES / "mini.trig", CASES / "queries" / "small.ttl"
+
+
+pytestmark = pytest.mark.slow
 
 
 def cstograph(*args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -19,6 +19,8 @@ from cstograph.reading.rdf_files import load_dataset
 from cstograph.pictures.viz import render_viz
 from views_support import THREE
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = os.environ.get("CSTOGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -19,6 +19,8 @@ from cstograph.pictures.style import STATUS_FILL
 from cstograph.pictures.viz import render_viz
 from views_support import THREE
 
+pytestmark = pytest.mark.slow
+
 FIREFOX = shutil.which("firefox-esr") or shutil.which("firefox")
 PREFS = """user_pref("app.update.enabled", false);
 user_pref("browser.shell.checkDefaultBrowser", false);

@@ -24,10 +24,10 @@ from servers import find_program, free_port, wait_until_ready
 from test_fastshacl import key
 
 VIRTUOSO, ISQL = find_program("virtuoso-t"), find_program("isql-vt")
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     VIRTUOSO is None or ISQL is None,
     reason="Virtuoso is not installed (Debian package virtuoso-opensource, listed in .ci/apt-packages.txt)",
-)
+)]
 VAD = "/usr/share/virtuoso-opensource-7/vad"
 INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
