@@ -53,7 +53,7 @@ def load(
             checked = {}
 
             def validate_then_decide(oxstore):
-                report = validate_store(oxstore, paths=paths)
+                report = validate_store(oxstore)
                 if not report.conforms:
                     _refuse_violations(report, force)
                 checked["report"] = report
@@ -69,7 +69,7 @@ def load(
         from cstograph.engines.store import load_files
 
         loaded = load_files(paths)
-        report = validate_store(loaded.store, paths=paths)
+        report = validate_store(loaded.store)
         if not report.conforms:
             _refuse_violations(report, force)
         summary = upload(loaded.store, endpoint, method=method, graph=graph)

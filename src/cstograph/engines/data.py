@@ -287,8 +287,8 @@ def open_data(
                 store=loaded.store)
 
 
-def validate_oxigraph_store(store, validator: str = "auto", paths=None) -> ValidationReport:
+def validate_oxigraph_store(store, validator: str = "auto") -> ValidationReport:
     """Validate a pyoxigraph store that holds the data and the ontology (used by ``load``), one
-    view at a time when it holds accounts. ``paths`` is accepted for compatibility and unused."""
+    view at a time when it holds accounts."""
     data = Data(OxigraphEngine(store), namespace_manager({}), "the store", "files", store=store)
     return data.validate(validator)

@@ -39,7 +39,8 @@ _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 def resolve_codepoint_escapes(text: str, source: str = "query") -> str:
-    """The query with its \\uXXXX and \\UXXXXXXXX escapes replaced, once, by their characters.
+    """The query with its codepoint escapes (backslash-u and four hex digits, backslash-U and
+    eight) replaced, once, by their characters.
 
     SPARQL 1.1 (section 19.2) processes these escapes before parsing; rdflib does, Oxigraph only
     inside strings. Resolved once here, the text the guard checks is the text every engine runs,
