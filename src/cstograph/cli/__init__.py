@@ -50,14 +50,16 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"cstograph {__version__}")
+        from cstograph.output.dataset import BUNDLED_DATA_VERSION
+
+        typer.echo(f"cstograph {__version__} (dataset {BUNDLED_DATA_VERSION})")
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False, "--version", callback=_version, is_eager=True, help="Print the version (and the bundled graphs' release) and exit."
     ),
 ) -> None:
     """A knowledge graph of alliance commitments: which obligations were triggered, and whether help arrived."""

@@ -41,20 +41,22 @@ class TableSpec:
         return tuple(f.name for f in self.fields)
 
 
-def _identified(prefix: str, what: str, atop: bool = False, cow: bool = False, imported: bool = False) -> tuple[Field, ...]:
+def _identified(prefix: str, noun: str, role: str, atop: bool = False, cow: bool = False,
+                imported: bool = False) -> tuple[Field, ...]:
+    """The id, label and research identifiers of a node a row names (``role`` says what it is)."""
+    on_import = " On import also a prefixed name (cgd:Armenia) or its label." if imported else ""
     fields = [
-        Field(prefix, "string", f"The {what}: its IRI. On import also a prefixed name (cgd:Armenia) or its label.",
-              imported=imported),
-        Field(f"{prefix}_label", "string", f"The {what}'s label (rdfs:label)."
-              + (" On import it names the node when the id column is empty." if imported else "")),
+        Field(prefix, "string", f"{role[0].upper()}{role[1:]}: its IRI.{on_import}", imported=imported),
+        Field(f"{prefix}_label", "string", f"The {noun}'s label (rdfs:label)."
+              + (" On import it names the node when the id column is empty." if imported else ""), imported=imported),
     ]
     if atop:
-        fields.append(Field(f"{prefix}_atop", "integer", f"The {what}'s ATOP id (cg:atopId), where the graph records it."))
+        fields.append(Field(f"{prefix}_atop", "integer", f"The {noun}'s ATOP id (cg:atopId), where the graph records it."))
     if cow:
         fields.append(Field(f"{prefix}_cow", "integer",
-                            f"The {what}'s Correlates of War state code (cg:cowCode), where the graph records it."))
+                            f"The {noun}'s Correlates of War state code (cg:cowCode), where the graph records it."))
     fields.append(Field(f"{prefix}_wikidata", "string",
-                        f"The {what}'s Wikidata item (cg:wikidata or owl:sameAs), where the graph records it."))
+                        f"The {noun}'s Wikidata item (cg:wikidata or owl:sameAs), where the graph records it."))
     return tuple(fields)
 
 
@@ -68,15 +70,15 @@ REQUESTS = TableSpec(
         Field("request_label", "string", "The request's label (rdfs:label).", imported=True),
         Field("description", "string", "What was asked, in a few sentences (dcterms:description).", imported=True),
         Field("date", "date", "The day of the request (cg:date), YYYY-MM-DD.", imported=True),
-        *_identified("requester", "requesting state", cow=True, imported=True),
-        *_identified("addressee", "state or alliance asked for help", cow=True, imported=True),
+        *_identified("requester", "requester", "the requesting state", cow=True, imported=True),
+        *_identified("addressee", "addressee", "the state or alliance asked for help", cow=True, imported=True),
         Field("clause", "string", "The obligation invoked (cg:invokes): its IRI. On import also a prefixed name or "
               "its label.", imported=True),
         Field("clause_label", "string", "The obligation's label, e.g. 'Article 4 of the Collective Security Treaty'."
-              " On import it names the clause when the clause column is empty."),
-        *_identified("treaty", "treaty of the clause (cg:inTreaty)", atop=True),
-        *_identified("alliance", "alliance founded on the treaty of which the requester was a member on the date "
-                     "(empty when none)", atop=True),
+              " On import it names the clause when the clause column is empty.", imported=True),
+        *_identified("treaty", "treaty", "the treaty of the clause (cg:inTreaty)", atop=True),
+        *_identified("alliance", "alliance", "the alliance founded on the treaty of which the requester was a member "
+                     "on the date (empty when none)", atop=True),
         Field("events", "string", "The events the request concerns (cg:concerns): IRIs (on import also prefixed names "
               "or labels), separated by '; '.", imported=True),
         Field("status", "string", "The verdict: 'met', 'unmet' or 'not-triggered' (the data contract's rules)."),
@@ -112,12 +114,12 @@ RESPONSES = TableSpec(
         Field("description", "string", "What was done or said (dcterms:description).", imported=True),
         Field("request", "string", "The request it responds to (cg:respondsTo): an id of the requests table "
               "(on import also any request the data already holds).", imported=True),
-        *_identified("responder", "responding state or alliance", cow=True, imported=True),
+        *_identified("responder", "responder", "the responding state or alliance", cow=True, imported=True),
         Field("type", "string", "The response type (cg:responseType): its IRI, e.g. "
               "https://w3id.org/cstograph/ns#MilitaryDeployment; on import also cg:MilitaryDeployment or its label.",
               imported=True),
         Field("type_label", "string", "The response type's label, e.g. 'military deployment'."
-              " On import it names the type when the type column is empty."),
+              " On import it names the type when the type column is empty.", imported=True),
         Field("date", "date", "The day of the response (cg:date), YYYY-MM-DD.", imported=True),
         Field("fulfils", "boolean", "Whether its type fulfils the obligation invoked (cg:fulfils)."),
         Field("days_after_request", "integer", "Days from the request to this response."),
@@ -139,7 +141,7 @@ ALLIES = TableSpec(
         Field("requester_label", "string", "The requesting state's label."),
         Field("alliance", "string", "The alliance whose obligation was triggered: its IRI."),
         Field("alliance_label", "string", "The alliance's label."),
-        *_identified("ally", "obliged ally", cow=True),
+        *_identified("ally", "ally", "the obliged ally", cow=True),
         Field("status", "string", "The request's status ('met' or 'unmet')."),
         Field("own_responses", "string", "The types of the ally's own responses, separated by ', ' (empty: none)."),
         Field("direct_fulfilment", "date", "The day of the ally's own first fulfilling response (empty: none)."),
@@ -335,3 +337,34 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
 
 
 TABLE_BY_NAME = {spec.name: spec for spec in TABLES}
+
+
+def codebook_markdown() -> str:
+    """docs/codebook.md: every table and column of the export, from the same schema the writers use."""
+    lines = [
+        "# Codebook: cstograph export",
+        "",
+        "The tables `cstograph export -o FILE` writes and `cstograph import cases` reads. Generated from",
+        "the schema in `src/cstograph/output/dataset.py` (the data package's `datapackage.json` carries the",
+        "same descriptions); do not edit by hand: regenerate with",
+        "`CSTOGRAPH_REGENERATE=1 pytest -q tests/test_export.py` (a test fails while it is stale).",
+        "",
+        "Files: `FILE.csv` or `FILE.dta` holds the requests, and the other tables go beside it as",
+        "`FILE-responses.csv`, `FILE-allies.csv`, `FILE-sources.csv` (`.dta` alike); `FILE.json` holds",
+        "`{\"cstograph_version\", \"dataset_version\", \"according_to\", \"as_of\", \"tables\": {TABLE: [rows]}}`;",
+        "a data package is a folder with `datapackage.json` and `TABLE.csv` for each table.",
+        "",
+        "Cells: an empty cell is a missing value (Stata `.`, JSON `null`); booleans are `true`/`false`",
+        "(Stata 1/0); dates are YYYY-MM-DD (Stata `%td`); lists of ids are separated by `; `. Ids are IRIs.",
+        f"The bundled graphs' release is {BUNDLED_DATA_VERSION} (`cstograph --version` prints it).",
+        "",
+        "Columns marked *imported* are the ones `cstograph import cases` reads (docs/import.md); the others",
+        "are computed from the data and ignored on import.",
+    ]
+    for spec in TABLES:
+        key = f" Key: `{spec.primary_key}`." if spec.primary_key else ""
+        lines += ["", f"## {spec.name}", "", spec.description + key, "",
+                  "| column | type | imported | description |", "|---|---|---|---|"]
+        for f in spec.fields:
+            lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.imported else ''} | {f.description.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
