@@ -146,6 +146,9 @@ def write_dataset(dataset: Dataset, output: Path) -> list[Path]:
     from cstograph.output.write import write_atomic
 
     files = dataset_files(dataset, output)
+    for path, _ in files:  # refuse before the first file is written, so no file of the set appears alone
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder, not a file")
     if export_format(output) == "package":
         folder = _package_folder(output)
         if not folder.exists():
