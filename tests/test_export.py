@@ -13,7 +13,7 @@ import os
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import DCTERMS, OWL, RDF
 
 from cstograph import __version__
 from cstograph.cli import app
@@ -228,6 +228,33 @@ def test_data_package_validates_and_describes_every_field(exported):
     for resource, spec in zip(package["resources"], TABLES):
         assert [f["name"] for f in resource["schema"]["fields"]] == list(spec.names)
         assert all(f["description"] for f in resource["schema"]["fields"])
+
+
+def test_every_export_carries_the_versions(exported):
+    folder, _ = exported
+    document = json.loads((folder / "cases.json").read_text(encoding="utf-8"))
+    assert (document["cstograph_version"], document["dataset_version"]) == (__version__, BUNDLED_DATA_VERSION)
+    with pandas.io.stata.StataReader(folder / "cases-allies.dta") as reader:
+        assert reader.data_label == f"cstograph allies (cstograph {__version__}, dataset {BUNDLED_DATA_VERSION})"
+
+
+def test_citation_file_names_this_version():
+    text = (REPO / "CITATION.cff").read_text(encoding="utf-8")
+    assert text.startswith("cff-version: 1.2.0\n")
+    assert f'\nversion: "{__version__}"\n' in text and '- name: "cstograph developers"' in text
+    assert "doi" not in text.lower()
+
+
+def test_every_bundled_source_states_its_terms():
+    """A licence or a rights statement on every source of the bundled graphs (graphs/sources.ttl)."""
+    graph = Graph()
+    for path in sorted(graphs_dir().glob("*.ttl")):
+        graph.parse(path)
+    sources = set(graph.subjects(RDF.type, CG.Source)) | set(graph.objects(None, DCTERMS.source))
+    silent = sorted(str(s) for s in sources if graph.value(s, DCTERMS.rights) is None)
+    assert not silent, f"add dcterms:rights (and dcterms:license where certain) in graphs/sources.ttl for {silent}"
+    licensed = set(graph.subjects(DCTERMS.license, None))
+    assert licensed and all(str(graph.value(s, DCTERMS.license)).startswith("https://creativecommons.org/") for s in licensed)
 
 
 def test_codebook_is_generated_from_the_schema():
