@@ -346,8 +346,11 @@ def test_case_texts_query(engine_for):
                     "x2": "Mission", "x3": "Deployment"}
 
 
-def test_referable_nodes_query(engine_for):
-    rows = run_named(engine_for(SMALL), "referable-nodes").records()
+def test_referable_nodes_query(engine_for, tmp_path):
+    extra = tmp_path / "alt.ttl"
+    extra.write_text(f"<{EX}L> <http://www.w3.org/2004/02/skos/core#altLabel> 'TL'@en .\n", encoding="utf-8")
+    rows = run_named(engine_for(SMALL, extra), "referable-nodes").records()
+    assert {str(r["label"]) for r in rows if local(r["node"]) == "L"} == {"Tor League", "TL"}
     by_class: dict[str, set[str]] = {}
     for r in rows:
         by_class.setdefault(str(r["class"]).rsplit("#", 1)[1], set()).add(local(r["node"]))

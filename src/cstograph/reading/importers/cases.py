@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,11 +51,14 @@ class Reference:
     classes: dict[str, set[str]] = field(default_factory=dict)
     labels: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # class -> lower-case label -> IRIs
     prefixes: dict[str, str] = field(default_factory=dict)
+    spelled: dict[str, str] = field(default_factory=dict)  # lower-case label -> as written
 
     def add(self, node: str, cls: str, label: str | None) -> None:
         self.classes.setdefault(node, set()).add(cls)
         if label:
-            self.labels.setdefault(cls, {}).setdefault(label.strip().casefold(), set()).add(node)
+            key = label.strip().casefold()
+            self.labels.setdefault(cls, {}).setdefault(key, set()).add(node)
+            self.spelled.setdefault(key, label.strip())
 
 
 def reference_from(kg) -> Reference:
@@ -135,14 +139,17 @@ class _Resolver:
                 sheet.fail(row, column, f"{value!r} is not a valid IRI")
             if not self.classes(iri) & set(wanted):
                 sheet.fail(row, column, f"unknown {what} {value!r}",
-                           hint=f"the reference data has no {what} with this id (check the spelling, or name it by label)")
+                           hint=f"the reference data has no {what} with this id (check the spelling, or name it by its label)")
             return iri
         found: set[str] = set()
         for cls in wanted:
             found |= self.reference.labels.get(cls, {}).get(value.casefold(), set())
         if not found:
+            known = [label for cls in wanted for label in self.reference.labels.get(cls, {})]
+            close = difflib.get_close_matches(value.casefold(), known, n=3)
             sheet.fail(row, column, f"unknown {what} {value!r}",
-                       hint=f"name a {what} of the reference data by its IRI, prefixed name or exact label")
+                       hint=(f"did you mean {' or '.join(repr(self.reference.spelled[c]) for c in close)}? " if close else "")
+                       + f"name the {what} by its IRI, prefixed name or label in the reference data")
         if len(found) > 1:
             sheet.fail(row, column, f"{value!r} names several nodes: {', '.join(sorted(found))}", hint="give the IRI")
         return next(iter(found))
