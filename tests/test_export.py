@@ -130,6 +130,22 @@ def test_every_format_reads_back_with_the_report_rows(exported, fmt):
         assert list(tables[spec.name].columns) == list(spec.names)
 
 
+def test_dataset_to_pandas_is_typed_by_the_schema():
+    import cstograph
+
+    data = cstograph.open(CONTESTED).dataset()
+    frames = data.to_pandas()
+    for spec in TABLES:
+        frame = frames[spec.name]
+        assert list(frame.columns) == list(spec.names) and len(frame) == len(data.tables[spec.name])
+        for f in spec.fields:
+            kind = str(frame[f.name].dtype)
+            assert {"date": kind.startswith("datetime64"), "integer": kind == "Int64", "boolean": kind == "boolean",
+                    "string": kind == "string"}[f.type], (spec.name, f.name, kind)
+    requests = frames["requests"]
+    assert list(requests["status"]) == [v.status for v in cstograph.open(CONTESTED).verdicts()]
+
+
 def test_the_allies_table_is_the_apis_allies(exported):
     import cstograph
 
