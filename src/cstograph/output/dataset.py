@@ -7,7 +7,6 @@ writers (``dataset_files``), the codebook (``docs/codebook.md``) and the case im
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -335,8 +334,6 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
     }
     return Dataset({"requests": requests, "responses": responses, "allies": allies, "sources": sources}, metadata)
 
-
-TABLE_BY_NAME = {spec.name: spec for spec in TABLES}
 
 
 def codebook_markdown() -> str:
