@@ -29,7 +29,9 @@ def invoke(runner, *args):
 
 def test_version(runner):
     result = invoke(runner, "--version")
-    assert result.exit_code == 0 and result.stdout.strip() == f"cstograph {__version__}"
+    from cstograph.output.dataset import BUNDLED_DATA_VERSION
+
+    assert result.exit_code == 0 and result.stdout.strip() == f"cstograph {__version__} (dataset {BUNDLED_DATA_VERSION})"
 
 
 @pytest.mark.parametrize("command", COMMANDS)

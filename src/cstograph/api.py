@@ -54,6 +54,8 @@ def _day(value: DateLike) -> dt.date | None:
 class KnowledgeGraph:
     """Opened data (files, a store or an endpoint) and the questions cstograph answers on it."""
 
+    bundled = False  # True when opened on the bundled graphs: exports then carry their release
+
     def __init__(self, data: Data) -> None:
         self.data = data
 
@@ -176,6 +178,14 @@ class KnowledgeGraph:
             "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
         return dataset
 
+    def dataset(self, according_to: str | Account | None = None, as_of: DateLike = None):
+        """The verdicts as flat tables for R, Stata and pandas (a ``cstograph.output.dataset.Dataset``):
+        ``tables['requests']``, ``['responses']``, ``['allies']``, ``['sources']``, one dict per row
+        keyed by the columns of docs/codebook.md; ``to_pandas()`` gives one DataFrame per table."""
+        from cstograph.output.dataset import build_dataset
+
+        return build_dataset(self, according_to, _day(as_of), bundled=self.bundled)
+
     def graph(self, view: str = "requests", according_to: str | Account | None = None, as_of: DateLike = None):
         """The graph as networkx (``view``: 'requests' or 'full'), request nodes carrying their
         verdicts (contested ones naming each account's status)."""
@@ -200,7 +210,9 @@ def open(
     holding the undisputed data (for servers whose default graph is the union of all graphs)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    return KnowledgeGraph(open_data(
+    kg = KnowledgeGraph(open_data(
         [Path(p) for p in paths] if paths else None,
         engine=engine, store=Path(store) if store else None, endpoint=endpoint, timeout=timeout, default_graph=graph,
     ))
+    kg.bundled = not (paths or store or endpoint)
+    return kg

@@ -16,7 +16,7 @@ from typer._click.exceptions import UsageError
 
 from cstograph import __version__
 from cstograph.cli import (
-    explain_command, import_command, infer_command, load_command, query_commands,
+    explain_command, export_command, import_command, infer_command, load_command, query_commands,
     reliability_command, report_command, serve_command, synth_command, timeline_command,
     validate_command, viz_command,
 )
@@ -50,14 +50,16 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"cstograph {__version__}")
+        from cstograph.output.dataset import BUNDLED_DATA_VERSION
+
+        typer.echo(f"cstograph {__version__} (dataset {BUNDLED_DATA_VERSION})")
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False, "--version", callback=_version, is_eager=True, help="Print the version (and the bundled graphs' release) and exit."
     ),
 ) -> None:
     """A knowledge graph of alliance commitments: which obligations were triggered, and whether help arrived."""
@@ -76,6 +78,7 @@ app.command("timeline", epilog=EPILOG)(timeline_command.timeline)
 app.command("load", epilog=EPILOG)(load_command.load)
 app.command("synth", epilog=EPILOG)(synth_command.synth)
 app.command("serve", epilog=EPILOG)(serve_command.serve)
+app.command("export", epilog=EPILOG)(export_command.export)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""``cstograph import atop|reliability``: research data files -> a Turtle graph."""
+"""``cstograph import atop|reliability|cases``: research data files and case spreadsheets -> a Turtle graph."""
 
 from __future__ import annotations
 
@@ -115,3 +115,45 @@ def reliability(
         result = import_reliability(dta_file, atop_alliance_csv=atop, on_progress=progress)
         _emit(result.text, output)
     _summary("alliance-war observations", result.counts, result.triples, output, time.perf_counter() - started, quiet)
+
+
+@app.command("cases", epilog=EPILOG)
+def cases(
+    requests_csv: Annotated[Path, typer.Argument(
+        help="The requests table (CSV, the layout 'cstograph export -o FILE.csv' writes; docs/import.md).",
+        exists=True, dir_okay=False, show_default=False)],
+    output: OutputOption = None,
+    responses: Annotated[Optional[Path], typer.Option(
+        "--responses", help="The responses table (default: STEM-responses.csv beside the requests, when it exists).",
+        exists=True, dir_okay=False, show_default=False)] = None,
+    sources: Annotated[Optional[Path], typer.Option(
+        "--sources", help="The sources table (default: STEM-sources.csv beside the requests, when it exists).",
+        exists=True, dir_okay=False, show_default=False)] = None,
+    data: Annotated[Optional[list[Path]], typer.Option(
+        "--data", help="Reference data the rows name (states, alliances, clauses, events, sources): RDF files or "
+        "folders, replacing the bundled graphs; repeat for several.", show_default=False)] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Import cases entered in a spreadsheet: requests, responses and their sources.
+
+    States, alliances, clauses, events, response types and sources are named by IRI, prefixed
+    name or label and must exist in the reference data; every request and response needs a source.
+
+    Example: cstograph import cases cases.csv -o cases.ttl
+    """
+    from cstograph.api import open as open_kg
+    from cstograph.output.dataset_files import companion_path
+    from cstograph.reading.importers.cases import import_cases, reference_from
+
+    started = time.perf_counter()
+    with user_errors():
+        if responses is None and companion_path(requests_csv, "responses").is_file():
+            responses = companion_path(requests_csv, "responses")
+        if sources is None and companion_path(requests_csv, "sources").is_file():
+            sources = companion_path(requests_csv, "sources")
+        inputs = [requests_csv, *(p for p in (responses, sources) if p)]
+        refuse_overwriting_inputs(output, [*inputs, *(data or [])])
+        reference = reference_from(open_kg(data or None))
+        result = import_cases(requests_csv, responses, sources, reference)
+        _emit(result.text, output)
+    _summary("cases", result.counts, result.triples, output, time.perf_counter() - started, quiet)

@@ -1,0 +1,160 @@
+"""The export's files, by the suffix of ``-o``: CSV, Stata, JSON or a Frictionless data package.
+
+CSV and ``.dta`` write the requests to FILE and each companion table beside it as
+``STEM-TABLE.SUFFIX`` (``cases.csv``, ``cases-responses.csv``, ``cases-allies.csv``,
+``cases-sources.csv``); JSON holds every table in one document; a data package is a folder with
+``datapackage.json`` and one CSV per table. Every file's bytes are made before the first is
+written, and each is written atomically, so an error leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from cstograph.errors import OutputError
+from cstograph.output.dataset import TABLES, Dataset, TableSpec
+
+FORMATS = {".csv": "csv", ".dta": "dta", ".json": "json"}
+PACKAGE_DESCRIPTOR = "datapackage.json"
+SUFFIX_HINT = "name the file .csv, .dta or .json, or datapackage.json or a folder for a Frictionless data package"
+
+
+def export_format(output: Path) -> str:
+    """'csv', 'dta', 'json' or 'package' for an ``-o`` path; an OutputError for any other suffix."""
+    if output.name == PACKAGE_DESCRIPTOR or output.is_dir() or output.suffix == "":
+        return "package"
+    try:
+        return FORMATS[output.suffix.lower()]
+    except KeyError:
+        raise OutputError(f"{output}: cannot tell the export format from the suffix {output.suffix!r}",
+                          hint=SUFFIX_HINT) from None
+
+
+def companion_path(output: Path, table: str) -> Path:
+    """Where a table goes beside FILE: FILE itself for the requests, STEM-TABLE.SUFFIX for the others."""
+    return output if table == "requests" else output.with_name(f"{output.stem}-{table}{output.suffix}")
+
+
+def export_paths(output: Path) -> list[Path]:
+    """Every file an export to ``output`` writes (to refuse overwriting an input before anything is made)."""
+    fmt = export_format(output)
+    if fmt == "json":
+        return [output]
+    if fmt == "package":
+        folder = _package_folder(output)
+        return [folder / PACKAGE_DESCRIPTOR, *(folder / f"{spec.name}.csv" for spec in TABLES)]
+    return [companion_path(output, spec.name) for spec in TABLES]
+
+
+def dataset_files(dataset: Dataset, output: Path) -> list[tuple[Path, bytes]]:
+    """The (path, bytes) of every file of the export, made in memory."""
+    fmt = export_format(output)
+    if fmt == "json":
+        return [(output, (json.dumps(json_document(dataset), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))]
+    if fmt == "package":
+        folder = _package_folder(output)
+        files = [(folder / f"{spec.name}.csv", csv_bytes(spec, dataset.tables[spec.name])) for spec in TABLES]
+        descriptor = json.dumps(package_descriptor(dataset), ensure_ascii=False, indent=1) + "\n"
+        return [(folder / PACKAGE_DESCRIPTOR, descriptor.encode("utf-8")), *files]
+    if fmt == "dta":
+        return [(companion_path(output, spec.name), dta_bytes(spec, dataset)) for spec in TABLES]
+    return [(companion_path(output, spec.name), csv_bytes(spec, dataset.tables[spec.name])) for spec in TABLES]
+
+
+def _package_folder(output: Path) -> Path:
+    return output.parent if output.name == PACKAGE_DESCRIPTOR else output
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def csv_bytes(spec: TableSpec, rows: list[dict]) -> bytes:
+    """RFC 4180 CSV in UTF-8, a header row of the schema's names; empty cells are missing values."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(spec.names)
+    for row in rows:
+        writer.writerow([_cell(row.get(name)) for name in spec.names])
+    return buffer.getvalue().encode("utf-8")
+
+
+def dta_bytes(spec: TableSpec, dataset: Dataset) -> bytes:
+    from cstograph.output.stata import StataColumn, write_dta
+
+    columns = [StataColumn(f.name, f.type, f.description) for f in spec.fields]
+    versions = f"cstograph {dataset.metadata.get('cstograph_version')}"
+    if dataset.metadata.get("dataset_version"):
+        versions += f", dataset {dataset.metadata['dataset_version']}"
+    return write_dta(columns, dataset.tables[spec.name], label=f"cstograph {spec.name} ({versions})")
+
+
+def json_document(dataset: Dataset) -> dict:
+    """Metadata and every table in one object: ``{"cstograph_version": ..., "tables": {"requests": [...], ...}}``."""
+    return {**dataset.metadata, "tables": {spec.name: [{n: row.get(n) for n in spec.names} for row in dataset.tables[spec.name]]
+                                           for spec in TABLES}}
+
+
+def table_schema(spec: TableSpec) -> dict:
+    """The Frictionless Table Schema of one table."""
+    schema: dict = {
+        "fields": [{"name": f.name, "type": f.type, "description": f.description} for f in spec.fields],
+        "missingValues": [""],
+    }
+    if spec.primary_key:
+        schema["primaryKey"] = [spec.primary_key]
+    if spec.references_requests:
+        schema["foreignKeys"] = [{"fields": ["request"], "reference": {"resource": "requests", "fields": ["request"]}}]
+    return schema
+
+
+def package_descriptor(dataset: Dataset) -> dict:
+    """``datapackage.json``: one tabular resource per table, each with its schema."""
+    metadata = dataset.metadata
+    version = metadata.get("dataset_version")
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": "cstograph-verdicts",
+        "title": "cstograph: assistance requests under alliance treaties, their verdicts, responses and obliged allies",
+        "description": "Exported by cstograph " + str(metadata.get("cstograph_version"))
+        + (f" from the bundled graphs (release {version})" if version else "")
+        + (f", according to the account {metadata['according_to']}" if metadata.get("according_to") else "")
+        + (f", as known on {metadata['as_of']}" if metadata.get("as_of") else "")
+        + ". The field descriptions are the codebook; the sources table names every source cited, whose own "
+        "terms apply to reuse.",
+        "cstograph": metadata,
+        "resources": [
+            {"name": spec.name, "path": f"{spec.name}.csv", "profile": "tabular-data-resource", "format": "csv",
+             "mediatype": "text/csv", "encoding": "utf-8", "description": spec.description, "schema": table_schema(spec)}
+            for spec in TABLES
+        ],
+    }
+    if version:
+        descriptor["version"] = version
+    return descriptor
+
+
+def write_dataset(dataset: Dataset, output: Path) -> list[Path]:
+    """Make every file of the export in memory, then write each atomically; the paths written."""
+    from cstograph.output.write import write_atomic
+
+    files = dataset_files(dataset, output)
+    for path, _ in files:  # refuse before the first file is written, so no file of the set appears alone
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder, not a file")
+    if export_format(output) == "package":
+        folder = _package_folder(output)
+        if not folder.exists():
+            if not folder.parent.is_dir():
+                raise OutputError(f"{output}: folder {folder.parent} does not exist")
+            folder.mkdir()
+    for path, data in files:
+        write_atomic(path, data)
+    return [path for path, _ in files]
