@@ -76,6 +76,8 @@ app.command("timeline", epilog=EPILOG)(timeline_command.timeline)
 app.command("load", epilog=EPILOG)(load_command.load)
 app.command("synth", epilog=EPILOG)(synth_command.synth)
 app.command("serve", epilog=EPILOG)(serve_command.serve)
+from cstograph.cli import site_command  # noqa: E402
+app.command("site", epilog=EPILOG)(site_command.site)
 
 
 def main() -> None:
