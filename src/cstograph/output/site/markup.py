@@ -61,6 +61,12 @@ def table(columns: list[str], rows: list[list[str]], *, empty: str = "None.") ->
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
+def facts(rows: list[tuple[str, str]]) -> str:
+    """A two-column table of named facts (the values are already HTML)."""
+    body = "\n".join(f"<tr><th>{esc(name)}</th><td>{value}</td></tr>" for name, value in rows)
+    return f'<table class="facts">\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
 def page(title: str, body: str, *, depth: int, viewpoint: str = "") -> bytes:
     """A whole page; ``depth`` is how many folders below the site's root it lives."""
     up = "../" * depth
@@ -92,6 +98,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.5em; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border: 1px solid #cccccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f0eef5; }
+table.facts th { background: #f7f6fa; font-weight: normal; }
 code { font-size: 0.85em; word-break: break-all; }
 .status { display: inline-block; padding: 0 0.4em; border-radius: 0.2em; font-weight: bold; }
 .status-unmet { background: #c0262d; color: #ffffff; }

@@ -111,7 +111,7 @@ def _parsed(files) -> Dataset:
 def ontology_page(ontology_files, viewpoint: str = "") -> bytes:
     """``ontology_files``: the ``.ttl`` files of the vocabulary (terms are read from all of them)."""
     ontology = union_graph(_parsed(ontology_files))
-    examples = union_graph(load_dataset(None, with_ontology=False))
+    examples = union_graph(load_dataset(None))  # the concepts themselves live in the ontology
     reference = Reference(ontology, examples)
     title = _text(ontology, URIRef("https://w3id.org/cstograph/ns"), DCTERMS.title) or "Ontology"
     description = _text(ontology, URIRef("https://w3id.org/cstograph/ns"), DCTERMS.description)
@@ -123,7 +123,7 @@ def ontology_page(ontology_files, viewpoint: str = "") -> bytes:
             sections.append((heading, heading.lower().replace(" ", "-"), terms))
     out = [f"<p>{esc(description)}</p>" if description else "",
            "<p>Every class, property and concept of the vocabulary, with its label, definition, domain and range, "
-           "and up to three examples from the bundled graphs.</p>", "<ul>"]
+           "and up to three examples from the bundled graphs (and the concepts of the ontology).</p>", "<ul>"]
     out += [f'<li><a href="#{anchor}">{esc(heading)}</a> ({len(terms)})</li>' for heading, anchor, terms in sections]
     out.append("</ul>")
     for heading, anchor, terms in sections:

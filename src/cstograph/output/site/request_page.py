@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cstograph.output.site.slugs import year_of
 from cstograph.output.site.markup import esc, external, link, page, status_badge, table
+from cstograph.output.site.markup import facts as fact_table
 
 DEPTH = 1
 MARKS = {True: ('<span class="mark mark-holds" title="supports the obligation">[+]</span>'),
@@ -33,18 +34,18 @@ def request_page(data, v) -> bytes:
         verdict_line += ' <span class="contested">contested</span>'
     parts.append(verdict_line + f"</p>\n<p>{esc(v.reason)}</p>")
     facts = [
-        ["Date", link(data.href("year", year_of(v), DEPTH), v.date) if v.date else ""],
-        ["Requester", _party(data, v.requester, v.requester_label)],
-        ["Addressee", _party(data, v.addressee, v.addressee_label)],
-        ["Obligation", esc(v.obligation_label or v.obligation)],
+        ("Date", link(data.href("year", year_of(v), DEPTH), v.date) if v.date else ""),
+        ("Requester", _party(data, v.requester, v.requester_label)),
+        ("Addressee", _party(data, v.addressee, v.addressee_label)),
+        ("Obligation", esc(v.obligation_label or v.obligation)),
     ]
     treaty = data.treaty(v)
     if treaty:
-        facts.append(["Treaty", link(data.href("treaty", treaty, DEPTH), data.label(treaty))])
+        facts.append(("Treaty", link(data.href("treaty", treaty, DEPTH), data.label(treaty))))
     alliances = data.alliances_of(v)
     if alliances:
-        facts.append(["Alliance", ", ".join(link(data.href("alliance", a, DEPTH), data.label(a)) for a in alliances)])
-    parts.append(table(["", ""], facts))
+        facts.append(("Alliance", ", ".join(link(data.href("alliance", a, DEPTH), data.label(a)) for a in alliances)))
+    parts.append(fact_table(facts))
 
     parts.append("<h2>Contested accounts</h2>")
     if v.contested:
