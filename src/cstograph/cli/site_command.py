@@ -37,7 +37,7 @@ def site(
 
     with user_errors():
         check_target(output, replace)
-        kg = open_checked(paths, engine, store, endpoint, force=force, doing="build")
+        kg = open_checked(paths, engine, store, endpoint, force=force, doing="publish")
         data, pages = build_site(kg, output, according_to=according_to, as_of=as_date(as_of), hops=hops,
                                  replace=replace)
     drawn = sum(1 for svg, _ in data.figures.values() if svg)

@@ -28,6 +28,8 @@ def focus_figure(engine, verdicts, request: str, hops: int) -> tuple[str | None,
     start = svg.find("<svg")
     if start < 0:
         return None, "The figure is unavailable: Graphviz returned no SVG."
-    # the XML declaration and DOCTYPE before <svg> are not allowed inside HTML
-    svg = re.sub(r"<svg\b", '<svg role="img"', svg[start:], count=1)
+    # the XML declaration and DOCTYPE before <svg> are not allowed inside HTML; Graphviz's
+    # comments only name its internal node ids
+    svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.DOTALL)
+    svg = re.sub(r"<svg\b", '<svg role="img"', svg, count=1)
     return svg, ""
