@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -250,3 +251,62 @@ def test_the_ontology_reference_lists_every_term_with_its_definition(bundled_sit
     assert "One state&#x27;s membership of one alliance" in membership and "Armenia in the CSTO" in membership
     member = page.split("<code>https://w3id.org/cstograph/ns#member</code>", 1)[1].split("</section>", 1)[0]
     assert "<dt>Domain</dt>" in member and "<dt>Range</dt>" in member
+
+
+# ---------------------------------------------------------------- in a real browser
+
+CHROMIUM = os.environ.get("CSTOGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        try:
+            launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        except Exception as exc:  # a browser that cannot start here is an environment problem, not a bug
+            pytest.skip(f"Chromium at {CHROMIUM} did not start: {str(exc).splitlines()[0]}")
+        yield launched
+        launched.close()
+
+
+def crawl(browser, site: Path):
+    """Open the home page from file:// and follow every link to a page of the site, breadth first.
+    Returns the pages reached, the console errors and every URL the browser requested."""
+    page = browser.new_page()
+    requested, errors = [], []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    home = (site / "index.html").resolve().as_uri()
+    queue, reached = [home], set()
+    while queue:
+        url = queue.pop(0)
+        if url in reached:
+            continue
+        reached.add(url)
+        response = page.goto(url)
+        assert response is None or response.ok, url
+        for target in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            target = target.split("#", 1)[0]
+            if target.startswith("file://") and target.endswith(".html") and target not in reached:
+                queue.append(target)
+    page.close()
+    return reached, errors, requested
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["bundled", "hostile"])
+def test_every_page_loads_offline_and_the_home_page_reaches_every_request(which, browser, bundled_site, hostile_site):
+    site = bundled_site if which == "bundled" else hostile_site
+    reached, errors, requested = crawl(browser, site)
+    every_page = {p.resolve().as_uri() for p in site.rglob("*.html")}
+    assert {p.resolve().as_uri() for p in (site / "request").glob("*.html")} <= reached
+    assert reached == every_page  # no page is an orphan, no link leads outside the site's pages
+    assert errors == []
+    assert requested and [url for url in requested if not url.startswith("file://")] == []
+    assert any(url.endswith("/style.css") for url in requested)
