@@ -15,7 +15,6 @@ def site(
     paths: PathsArgument = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write the site into (new, empty, or a site written before with --replace).", show_default=False)] = ...,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a site written before into the same folder.")] = False,
-    hops: Annotated[int, typer.Option("--hops", help="How many steps around each request its figure shows.", min=0)] = 2,
     force: ForceOption = False,
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
@@ -38,8 +37,7 @@ def site(
     with user_errors():
         check_target(output, replace)
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="publish")
-        data, pages = build_site(kg, output, according_to=according_to, as_of=as_date(as_of), hops=hops,
-                                 replace=replace)
+        data, pages = build_site(kg, output, according_to=according_to, as_of=as_date(as_of), replace=replace)
     drawn = sum(1 for svg, _ in data.figures.values() if svg)
     typer.echo(f"wrote {output}/ ({pages} pages, {len(data.verdicts)} requests, {drawn} figures)", err=True)
     missing = {note for svg, note in data.figures.values() if not svg}

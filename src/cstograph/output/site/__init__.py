@@ -19,11 +19,11 @@ def ontology_files() -> list[Path]:
     return sorted(ontology_path().parent.glob("*.ttl"))
 
 
-def build_site(kg, folder: Path, *, according_to=None, as_of=None, hops: int = 2, replace: bool = False):
+def build_site(kg, folder: Path, *, according_to=None, as_of=None, replace: bool = False):
     """Write the site of ``kg`` (a ``cstograph.api.KnowledgeGraph``) into ``folder``; returns the
     gathered ``SiteData`` and the number of pages."""
     check_target(folder, replace)  # refuse early, before the work
-    data = gather(kg, according_to, as_of, hops)
+    data = gather(kg, according_to, as_of)
     files = render_site(data, ontology_files())
     write_site(folder, files, replace)
     return data, sum(1 for name in files if name.endswith(".html"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cstograph.output.site.figures import focus_figure
+from cstograph.output.site.figures import CaseFigures
 from cstograph.output.site.markup import STYLESHEET, STYLESHEET_NAME
 from cstograph.output.site.slugs import assign_slugs, year_of
 
@@ -54,7 +54,7 @@ class SiteData:
         return "../" * depth + f"{kind}/{self.slugs[(kind, iri)]}.html"
 
 
-def gather(kg, according_to=None, as_of=None, hops: int = 2) -> SiteData:
+def gather(kg, according_to=None, as_of=None) -> SiteData:
     """Ask the API every question the site answers (one viewpoint)."""
     verdicts = list(kg.verdicts(according_to, as_of))
     explanations = {v.request: kg.explain(v.request, according_to, as_of) for v in verdicts}
@@ -70,8 +70,8 @@ def gather(kg, according_to=None, as_of=None, hops: int = 2) -> SiteData:
         labels.setdefault(v.requester, v.requester_label)
         labels.setdefault(v.addressee, v.addressee_label)
         kinds.setdefault(v.requester, "state")
-    engine = kg.engine(according_to, as_of)
-    figures = {v.request: focus_figure(engine, verdicts, v.request, hops) for v in verdicts}
+    drawn = CaseFigures(kg.engine(according_to, as_of), verdicts)
+    figures = {v.request: drawn.figure(v.request, explanations[v.request].label or v.request) for v in verdicts}
     viewpoint = ""
     if according_to:
         viewpoint = f"According to the account {according_to}."
