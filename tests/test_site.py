@@ -157,6 +157,7 @@ def test_the_same_data_gives_the_same_bytes(hostile_site, tmp_path):
     first = {p.relative_to(hostile_site): p.read_bytes() for p in sorted(hostile_site.rglob("*")) if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in sorted(again.rglob("*")) if p.is_file()}
     assert first == second
+    assert not [name for name, data in first.items() if str(hostile_site.parent).encode() in data]  # no machine paths
 
 
 def test_request_page_names_are_safe_slugs(any_site):

@@ -1,8 +1,8 @@
 """The reference page of the vocabulary: every class, property and concept of the ontology
 files, with label, definition, domain and range, and examples from the bundled graphs.
 
-A small generator on rdflib rather than pyLODE: pyLODE brings a dozen dependencies and
-templates that load web fonts and scripts, while this page must load nothing from outside.
+A small generator on rdflib rather than pyLODE, which would bring half a dozen dependencies
+and pages that would have to be kept from loading anything from outside.
 """
 
 from __future__ import annotations
