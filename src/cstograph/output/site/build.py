@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cstograph.output.site.figures import CaseFigures
+from cstograph.output.site.indexes import index_pages
+from cstograph.output.site.ontology_page import ontology_page
+from cstograph.output.site.request_page import request_page
 from cstograph.output.site.markup import STYLESHEET, STYLESHEET_NAME
 from cstograph.output.site.slugs import assign_slugs, year_of
 
@@ -105,10 +108,6 @@ def _slugs(data: SiteData) -> dict:
 
 
 def render_site(data: SiteData, ontology_files) -> dict[str, bytes]:
-    from cstograph.output.site.indexes import index_pages
-    from cstograph.output.site.ontology_page import ontology_page
-    from cstograph.output.site.request_page import request_page
-
     files: dict[str, bytes] = {STYLESHEET_NAME: STYLESHEET.encode("utf-8")}
     for v in data.verdicts:
         files[data.href("request", v.request, 0)] = request_page(data, v)

@@ -37,8 +37,6 @@ def check_target(folder: Path, replace: bool) -> None:
                           "refusing to replace it", hint="choose a new or empty folder")
     if not replace:
         raise OutputError(f"{folder}: holds a site written before", hint="pass --replace to replace it")
-    if not folder.parent.resolve().is_dir():
-        raise OutputError(f"{folder}: folder {folder.parent} does not exist")
 
 
 def write_site(folder: Path, files: dict[str, bytes], replace: bool = False) -> None:

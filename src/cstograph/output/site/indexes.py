@@ -8,11 +8,11 @@ from collections import Counter
 from cstograph.output.site.markup import esc, link, page, status_badge, table
 from cstograph.output.site.slugs import year_of
 
-GROUPS = (  # kind, list page, title of the list, the request's members of the group
-    ("alliance", "alliances.html", "Alliances", lambda data, v: data.alliances_of(v)),
-    ("treaty", "treaties.html", "Treaties", lambda data, v: [data.treaty(v)] if data.treaty(v) else []),
-    ("state", "states.html", "States", lambda data, v: data.states_of(v)),
-    ("year", "years.html", "Years", lambda data, v: [year_of(v)]),
+GROUPS = (  # kind, list page, title of the list, one page's title, the groups a request is in
+    ("alliance", "alliances.html", "Alliances", "Alliance", lambda data, v: data.alliances_of(v)),
+    ("treaty", "treaties.html", "Treaties", "Treaty", lambda data, v: [data.treaty(v)] if data.treaty(v) else []),
+    ("state", "states.html", "States", "State", lambda data, v: data.states_of(v)),
+    ("year", "years.html", "Years", "Year", lambda data, v: [year_of(v)]),
 )
 STATUSES = ("unmet", "met", "not-triggered")
 
@@ -59,9 +59,9 @@ def home_page(data) -> bytes:
         "<ul>",
         f"<li>{link('requests.html', 'Every request')} ({len(data.verdicts)})</li>",
     ]
-    for kind, list_page, title, members in GROUPS:
-        count = len({key for key in data.slugs if key[0] == kind})
-        body.append(f"<li>{link(list_page, 'By ' + title.lower()[:-1] if kind != 'treaty' else 'By treaty')} ({count})</li>")
+    for kind, list_page, _, one, _ in GROUPS:
+        count = sum(1 for key in data.slugs if key[0] == kind)
+        body.append(f"<li>{link(list_page, 'By ' + one.lower())} ({count})</li>")
     body += [
         f"<li>{link('reliability.html', 'Reliability per alliance and per ally')}</li>",
         f"<li>{link('selectivity.html', 'Selectivity: help without a trigger, triggered requests left unmet')}</li>",
@@ -76,7 +76,7 @@ def index_pages(data) -> dict[str, bytes]:
     files["requests.html"] = page("Every request", table(REQUEST_COLUMNS, request_rows(data, data.verdicts, 0),
                                                          empty="The data holds no requests."),
                                   depth=0, viewpoint=data.viewpoint)
-    for kind, list_page, title, members in GROUPS:
+    for kind, list_page, title, one, members in GROUPS:
         grouped: dict[str, list] = {}
         for v in data.verdicts:
             for key in members(data, v):
@@ -92,8 +92,7 @@ def index_pages(data) -> dict[str, bytes]:
                 REQUEST_COLUMNS, request_rows(data, grouped[key], 1))
             if kind != "year":
                 group_body = f"<p>IRI: <code>{esc(key)}</code></p>\n" + group_body
-            files[data.href(kind, key, 0)] = page(f"{title[:-1] if kind != 'treaty' else 'Treaty'}: {name(key)}",
-                                                  group_body, depth=1, viewpoint=data.viewpoint)
+            files[data.href(kind, key, 0)] = page(f"{one}: {name(key)}", group_body, depth=1, viewpoint=data.viewpoint)
         files[list_page] = page(title, table([kind, *STATUSES, "contested", "requests"], rows, empty="None."),
                                 depth=0, viewpoint=data.viewpoint)
     files["reliability.html"] = reliability_page(data)
