@@ -21,12 +21,13 @@ def request_rows(data, verdicts, depth: int) -> list[list[str]]:
     rows = []
     for v in verdicts:
         status = status_badge(v.status)
-        if v.contested:
+        differing = [a for a in v.contested if a.status != v.status]
+        if differing:
             status += ' <span class="contested">contested: ' + esc("; ".join(
-                f"{a.label or a.account}: {a.status}" for a in v.contested)) + "</span>"
+                f"{a.label or a.account}: {a.status}" for a in differing)) + "</span>"
         days = v.days_to_first_response
         rows.append([
-            esc(v.date), link(data.href("request", v.request, depth), data.explanations[v.request].label or v.request),
+            f'<span class="date">{esc(v.date)}</span>', link(data.href("request", v.request, depth), data.explanations[v.request].label or v.request),
             esc(v.requester_label or v.requester), esc(v.addressee_label or v.addressee), status,
             "" if days is None else esc(days),
         ])

@@ -106,6 +106,7 @@ code { font-size: 0.85em; word-break: break-all; }
 .status-not-triggered { background: #f2c14e; color: #1a1a1a; }
 .status-none { background: #bdbdbd; color: #1a1a1a; }
 .contested { color: #5b2a86; font-weight: bold; }
+.date { white-space: nowrap; }
 .mark { font-family: monospace; font-weight: bold; }
 .mark-holds { color: #1b7f3b; } .mark-fails { color: #c0262d; }
 .steps li { margin-bottom: 0.6em; }

@@ -49,10 +49,11 @@ def request_page(data, v) -> bytes:
 
     parts.append("<h2>Contested accounts</h2>")
     if v.contested:
-        parts.append("<p>The verdict differs in these accounts (each computed on the undisputed data with the account added):</p>")
-        parts.append(table(["account", "status in that account"],
-                           [[esc(a.label or a.account) + f"<br><code>{esc(a.account)}</code>", status_badge(a.status)]
-                            for a in v.contested]))
+        parts.append("<p>The status of the request in each account (computed on the undisputed data with that "
+                     "account added); the request is contested because some differ from the undisputed data's.</p>")
+        parts.append(table(["account", "status in that account", "differs"],
+                           [[esc(a.label or a.account) + f"<br><code>{esc(a.account)}</code>", status_badge(a.status),
+                             "yes" if a.status != v.status else "no"] for a in v.contested]))
     else:
         parts.append("<p>No account gives this request another status.</p>")
 
