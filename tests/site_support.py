@@ -67,3 +67,10 @@ def request_page_facts(path: Path) -> dict:
     contested = {unescape(account): state for account, state in re.findall(
         r'<code>(.*?)</code></td><td><span class="status status-([a-z-]+)">', contested_part)}
     return {"iri": iri, "status": status, "contested": contested}
+
+
+def table_rows(path: Path) -> list[list[str]]:
+    """The text of each body row of the page's first table (tags dropped, entities decoded)."""
+    html = path.read_text(encoding="utf-8").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [[unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", html)]

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from cstograph.cli import app
 from cstograph.output.site import MARKER
 from cstograph.output.site.slugs import assign_slugs
-from site_support import links, request_page_facts, site_pages
+from site_support import links, request_page_facts, site_pages, table_rows
 
 HOSTILE = Path(__file__).parent / "fixtures" / "site" / "hostile-labels.trig"
 DEFECTS = Path(__file__).parent / "fixtures" / "defects.ttl"
@@ -96,6 +96,18 @@ def test_the_home_page_counts_what_the_report_counts(bundled_site):
     contested = sum(1 for r in rows if r["contested"])
     assert f"gives another status)</td><td>{contested}</td>" in home
     assert f"<td>all requests</td><td>{len(rows)}</td>" in home
+
+
+def test_the_reliability_and_selectivity_pages_are_the_reports_tables(bundled_site):
+    result = CliRunner().invoke(app, ["report", "--by-ally", "--format", "json"])
+    expected = [[r["level"], r["name"], str(r["triggered"]), str(r["honoured"]), f"{r['honoured'] / r['triggered']:.0%}",
+                 "" if r["median days to help"] is None else f"{r['median days to help']:g}"]
+                for r in json.loads(result.stdout)["reliability"]]
+    assert expected and table_rows(bundled_site / "reliability.html") == expected
+    result = CliRunner().invoke(app, ["report", "--selectivity", "--format", "json"])
+    expected = [[c["guarantor"], c["case"], c["date"], c["requester"], c["support delivered"] or "none"]
+                for c in json.loads(result.stdout)]
+    assert expected and table_rows(bundled_site / "selectivity.html") == expected
 
 
 def test_every_internal_link_resolves(any_site):

@@ -103,13 +103,20 @@ def index_pages(data) -> dict[str, bytes]:
 
 def reliability_page(data) -> bytes:
     rows = [[esc(r.level), esc(r.name), esc(r.triggered), esc(r.honoured), esc(f"{r.share:.0%}"),
-             "" if r.median_days is None else esc(r.median_days)] for r in data.reliability]
+             _days(r.median_days)] for r in data.reliability]
     body = ("<p>For each triggered request, the obliged allies are the alliance's members on that date other than "
             "the requester and the attackers. Per alliance and per ally: requests triggered, honoured (directly or "
             "through the alliance), the share honoured and the median days to the first fulfilling response.</p>\n"
             + table(["level", "name", "triggered", "honoured", "share honoured", "median days to help"], rows,
                     empty="No request triggered an obligation."))
     return page("Reliability per alliance and per ally", body, depth=0, viewpoint=data.viewpoint)
+
+
+def _days(median) -> str:
+    """A median of days: whole when it is (the median of an even count may end in .5)."""
+    if median is None:
+        return ""
+    return esc(int(median) if float(median).is_integer() else median)
 
 
 def selectivity_page(data) -> bytes:
