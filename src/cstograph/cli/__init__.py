@@ -17,7 +17,7 @@ from typer._click.exceptions import UsageError
 from cstograph import __version__
 from cstograph.cli import (
     explain_command, export_command, import_command, infer_command, load_command, query_commands,
-    reliability_command, report_command, serve_command, synth_command, timeline_command,
+    reliability_command, report_command, serve_command, site_command, synth_command, timeline_command,
     validate_command, viz_command,
 )
 
@@ -79,6 +79,7 @@ app.command("load", epilog=EPILOG)(load_command.load)
 app.command("synth", epilog=EPILOG)(synth_command.synth)
 app.command("serve", epilog=EPILOG)(serve_command.serve)
 app.command("export", epilog=EPILOG)(export_command.export)
+app.command("site", epilog=EPILOG)(site_command.site)
 
 
 def main() -> None:

@@ -1,0 +1,92 @@
+"""One page per request: verdict, the explanation chain, accounts, responses, sources, figure."""
+
+from __future__ import annotations
+
+from cstograph.output.site.slugs import year_of
+from cstograph.output.site.markup import esc, external, link, page, status_badge, table
+from cstograph.output.site.markup import facts as fact_table
+
+DEPTH = 1
+MARKS = {True: ('<span class="mark mark-holds" title="supports the obligation">[+]</span>'),
+         False: ('<span class="mark mark-fails" title="does not support the obligation">[-]</span>'),
+         None: '<span class="mark">[ ]</span>'}
+
+
+def source_list(sources) -> str:
+    """Every source with title, publisher and date; its URL linked when it is http(s)."""
+    if not sources:
+        return ""
+    items = []
+    for s in sources:
+        details = ", ".join(x for x in (s.publisher, s.issued) if x)
+        text = esc(s.title or s.source) + (f" ({esc(details)})" if details else "")
+        if s.url:
+            text += " — " + external(s.url)
+        items.append(f"<li>{text}</li>")
+    return '<ul class="sources">' + "".join(items) + "</ul>"
+
+
+def request_page(data, v) -> bytes:
+    explanation = data.explanations[v.request]
+    parts = [f"<p>IRI: <code>{esc(v.request)}</code></p>"]
+    verdict_line = f"<p>Verdict: {status_badge(v.status)}"
+    if v.contested:
+        verdict_line += ' <span class="contested">contested</span>'
+    parts.append(verdict_line + f"</p>\n<p>{esc(v.reason)}</p>")
+    facts = [
+        ("Date", link(data.href("year", year_of(v), DEPTH), v.date) if v.date else ""),
+        ("Requester", _party(data, v.requester, v.requester_label)),
+        ("Addressee", _party(data, v.addressee, v.addressee_label)),
+        ("Obligation", esc(v.obligation_label or v.obligation)),
+    ]
+    treaty = data.treaty(v)
+    if treaty:
+        facts.append(("Treaty", link(data.href("treaty", treaty, DEPTH), data.label(treaty))))
+    alliances = data.alliances_of(v)
+    if alliances:
+        facts.append(("Alliance", ", ".join(link(data.href("alliance", a, DEPTH), data.label(a)) for a in alliances)))
+    parts.append(fact_table(facts))
+
+    parts.append("<h2>Contested accounts</h2>")
+    if v.contested:
+        parts.append("<p>The status of the request in each account (computed on the undisputed data with that "
+                     "account added); the request is contested because some differ from the undisputed data's.</p>")
+        parts.append(table(["account", "status in that account", "differs"],
+                           [[esc(a.label or a.account) + f"<br><code>{esc(a.account)}</code>", status_badge(a.status),
+                             "yes" if a.status != v.status else "no"] for a in v.contested]))
+    else:
+        parts.append("<p>No account gives this request another status.</p>")
+
+    parts.append("<h2>Why: the explanation</h2>\n<p>[+] supports the obligation's being triggered or "
+                 "fulfilled; [-] does not.</p>\n<ol class=\"steps\">")
+    for step in explanation.steps:
+        sources = source_list(step.sources)
+        if step.node and not step.sources:
+            sources = '<p class="sources">Source: none recorded.</p>'
+        parts.append(f"<li>{MARKS[step.holds]} <strong>{esc(step.kind)}</strong>: {esc(step.text)}{sources}</li>")
+    parts.append("</ol>")
+
+    parts.append("<h2>Responses</h2>")
+    rows = []
+    for r in v.responses:
+        days = v.days_to(r.date)
+        rows.append([esc(r.date), esc(r.responder_label or r.responder), esc(r.type_label or r.type),
+                     "yes" if r.fulfils else "no", "" if days is None else esc(days)])
+    parts.append(table(["date", "responder", "response", "fulfils the obligation", "days after the request"], rows,
+                       empty="No response is recorded."))
+
+    parts.append("<h2>Sources of the request</h2>")
+    parts.append(source_list(v.sources) or "<p>None recorded.</p>")
+
+    parts.append("<h2>Figure</h2>")
+    svg, note = data.figures.get(v.request, (None, "The figure is unavailable."))
+    parts.append(f'<div class="figure">\n{svg}\n</div>' if svg else f'<p class="unavailable">{esc(note)}</p>')
+    return page(explanation.label or v.request, "\n".join(parts), depth=DEPTH, viewpoint=data.viewpoint)
+
+
+def _party(data, iri: str, label: str) -> str:
+    if ("state", iri) in data.slugs:
+        return link(data.href("state", iri, DEPTH), label or iri)
+    if ("alliance", iri) in data.slugs:
+        return link(data.href("alliance", iri, DEPTH), label or iri)
+    return esc(label or iri)
