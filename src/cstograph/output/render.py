@@ -7,18 +7,21 @@ import html
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from cstograph.output.terminal import (
+    contested_text, differing_accounts, first_reply_text, render_allies_terminal, render_explanation_text,
+    render_selectivity_terminal, render_verdicts_terminal, responses_text,
+)
 from cstograph.rules.classify import Verdict
 from cstograph.engines.engine import QueryResult
 from cstograph.rules.validate import ValidationReport
 
 FORMATS = ("table", "json", "csv", "markdown")
-STATUS_STYLE = {"unmet": "bold red", "met": "green", "not-triggered": "yellow"}
 
 
 # ---------------------------------------------------------------- generic tables
@@ -134,17 +137,10 @@ def verdict_to_dict(verdict: Verdict) -> dict:
 
 
 def _status_text(verdict: Verdict) -> str:
-    if not verdict.contested:
+    """The status, and for a contested request the accounts whose verdict differs."""
+    if not differing_accounts(verdict):
         return verdict.status
-    accounts = "; ".join(f"{a.label}: {a.status}" for a in verdict.contested)
-    return f"{verdict.status} (contested: {accounts})"
-
-
-def _responses_text(verdict: Verdict) -> str:
-    if not verdict.responses:
-        return "none"
-    text = "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in verdict.responses)
-    return text + f" (first after {verdict.days_to_first_response} days)"
+    return f"{verdict.status} (contested: {contested_text(verdict)})"
 
 
 def _sources_text(verdict: Verdict, with_urls: bool) -> str:
@@ -158,37 +154,46 @@ def _sources_text(verdict: Verdict, with_urls: bool) -> str:
     return "; ".join(parts) or "none"
 
 
+CSV_COLUMNS = ["request", "date", "requester", "requesterLabel", "addressee", "addresseeLabel", "obligation",
+               "obligationLabel", "status", "reason", "responses", "responseLabels", "sources", "sourceTitles",
+               "contested", "contestedLabels"]
+
+
+def _csv_rows(verdicts: Sequence[Verdict]) -> list[list[str]]:
+    """One row per request: each IRI column beside its label column."""
+    return [
+        [v.request, v.date, v.requester, v.requester_label, v.addressee, v.addressee_label, v.obligation,
+         v.obligation_label, v.status, v.reason,
+         "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses),
+         "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in v.responses),
+         " ".join(s.url or s.source for s in v.sources),
+         "; ".join(s.title for s in v.sources),
+         "; ".join(f"{a.account} {a.status}" for a in v.contested),
+         "; ".join(f"{a.label}: {a.status}" for a in v.contested)]
+        for v in verdicts
+    ]
+
+
 def render_verdicts(
     verdicts: Sequence[Verdict], fmt: str, *, color: bool = False, width: int | None = None,
-    title: str | None = None,
+    title: str | None = None, short_names: Mapping[str, str] | None = None,
+    namespaces: NamespaceManager | None = None,
 ) -> str:
     if fmt == "json":
         return json.dumps([verdict_to_dict(v) for v in verdicts], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        columns = ["request", "date", "requester", "addressee", "obligation", "status", "reason", "responses",
-                   "sources", "contested"]
+        return render_csv(CSV_COLUMNS, _csv_rows(verdicts))
+    if fmt == "markdown":
+        columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "First response",
+                   "Responses", "Sources"]
         rows = [
-            [v.request, v.date, v.requester, v.addressee, v.obligation, v.status, v.reason,
-             "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses),
-             " ".join(s.url or s.source for s in v.sources),
-             "; ".join(f"{a.account} {a.status}" for a in v.contested)]
+            [v.date, v.requester_label, v.addressee_label, v.obligation_label, _status_text(v), v.reason,
+             first_reply_text(v), responses_text(v), _sources_text(v, with_urls=True)]
             for v in verdicts
         ]
-        return render_csv(columns, rows)
-    columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "Responses", "Sources"]
-    rows = [
-        [v.date, v.requester_label, v.addressee_label, v.obligation_label, _status_text(v), v.reason,
-         _responses_text(v), _sources_text(v, with_urls=fmt == "markdown")]
-        for v in verdicts
-    ]
-    if fmt == "markdown":
         return render_markdown(columns, rows)
-    if not verdicts:
-        return (title + ": none.\n") if title else "No requests.\n"
-    return render_table(
-        columns, rows, title=title, color=color, width=width, styles={4: STATUS_STYLE},
-        ratios=[0, 2, 2, 2, 0, 4, 3, 4],
-    )
+    return render_verdicts_terminal(verdicts, width=width, color=color, title=title, short_names=short_names,
+                                    namespaces=namespaces)
 
 
 # ---------------------------------------------------------------- query results
@@ -292,25 +297,11 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
 # ---------------------------------------------------------------- explanations
 
 
-def render_explanation(explanation, fmt: str) -> str:
+def render_explanation(explanation, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """JSON, or text: wrapped to ``width`` with hanging indents (None: one line per item)."""
     if fmt == "json":
         return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    v = explanation.verdict
-    lines = [explanation.label, f"  <{v.request}>", f"  Verdict: {_status_text(v).upper() if not v.contested else _status_text(v)}", f"  {v.reason}", ""]
-    marks = {True: "[+]", False: "[-]", None: "   "}
-    for number, step in enumerate(explanation.steps, start=1):
-        lines.append(f"{number}. {marks[step.holds]} {step.kind}: {step.text}")
-        for source in step.sources:
-            details = ", ".join(x for x in (source.publisher, source.issued) if x)
-            lines.append(f"       source: {source.title}" + (f" ({details})" if details else "") + (f" {source.url}" if source.url else ""))
-        if step.node and not step.sources:
-            lines.append("       source: none recorded")
-    if v.sources:
-        lines += ["", "Sources of the request itself:"]
-        for source in v.sources:
-            details = ", ".join(x for x in (source.publisher, source.issued) if x)
-            lines.append(f"  - {source.title}" + (f" ({details})" if details else "") + (f" {source.url}" if source.url else ""))
-    return "\n".join(lines) + "\n"
+    return render_explanation_text(explanation, width=width, color=color)
 
 
 # ---------------------------------------------------------------- allies and selectivity
@@ -349,8 +340,11 @@ def _reliability_rows(rows, fmt: str) -> list[list]:
     ]
 
 
-def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = False, width: int | None = None,
+                       short_names: Mapping[str, str] | None = None) -> str:
     """Obliged allies and the reliability table: one JSON object, or two tables (CSV: allies only)."""
+    if fmt == "table":
+        return render_allies_terminal(duties, reliability_rows, width=width, color=color, short_names=short_names)
     allies, table = _ally_rows(duties), _reliability_rows(reliability_rows, fmt)
     if fmt == "json":
         return json.dumps(
@@ -365,7 +359,11 @@ def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = Fals
     return first + "\n" + second
 
 
-def render_selectivity(cases, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+def render_selectivity(cases, fmt: str, *, color: bool = False, width: int | None = None,
+                       short_names: Mapping[str, str] | None = None, namespaces: NamespaceManager | None = None) -> str:
+    if fmt == "table":
+        return render_selectivity_terminal(cases, width=width, color=color, short_names=short_names,
+                                           namespaces=namespaces)
     columns = ["guarantor", "case", "date", "requester", "support delivered", "request"]
     rows = [[c.guarantor, c.case, c.request_date, c.requester, c.support or "none", c.request] for c in cases]
     return _rows_out(columns, rows, fmt, title="Selectivity: help without a treaty trigger vs triggered obligations left unmet",
