@@ -104,7 +104,7 @@ def render_verdicts_terminal(
     short_names: Mapping[str, str] | None = None, namespaces: NamespaceManager | None = None,
 ) -> str:
     width = width or DEFAULT_WIDTH
-    heading = f"{title or 'Requests'} ({len(verdicts)})"
+    heading = f"{title or 'Requests'} ({len(verdicts)})"  # fits any width a table fits
     if not verdicts:
         return (title + ": none.\n") if title else "No requests.\n"
     main = [
@@ -178,8 +178,8 @@ def render_allies_terminal(duties, reliability_rows, *, width: int | None = None
                days_text(d.days_to_fulfilment, none="–"), d.own_responses or "nothing recorded"] for d in members]
         for key, members in groups.items()
     }
-    out = [paint(f"Obliged allies of triggered requests ({plural(len(groups), 'request')}, "
-                 f"{plural(len(duties), 'obligation')} of an ally)", "bold", color)]
+    out = [paint(line, "bold", color) for line in hanging("", f"Obliged allies of triggered requests ("
+                                                              f"{plural(len(groups), 'request')}, {plural(len(duties), 'ally')})", width)]
     if duties:
         out += hanging("Help after: ", "days from the request to the ally's first fulfilling response, its own or "
                        "the alliance's; – when it gave none.", width) + [""]
@@ -226,7 +226,7 @@ def render_selectivity_terminal(cases, *, width: int | None = None, color: bool 
     rows = [[short(c.guarantor_iri, c.guarantor, short_names), c.case, c.request_date, c.requester,
              c.support or "none"] for c in cases]
     title = "Selectivity: help without a treaty trigger vs triggered obligations left unmet"
-    out = [paint(f"{title} ({len(cases)})", "bold", color)]
+    out = [paint(line, "bold", color) for line in hanging("", f"{title} ({len(cases)})", width)]
     if not cases:
         return "\n".join(out + ["none."]) + "\n"
     widths = column_widths(columns, rows, width)

@@ -140,8 +140,11 @@ def table_lines(
         fill = " " * max(width - cell_len(text), 0)
         return fill + paint(text, style, color) if align == "right" else paint(text, style, color) + fill
 
-    header = [padded(c.header, w, c.align, "bold") for c, w in zip(columns, widths)]
-    lines = [line_of(header), line_of(["─" * w for w in widths])]
+    headers = [wrap(c.header, w) for c, w in zip(columns, widths)]  # a header wraps like a cell
+    height = max(len(h) for h in headers)
+    lines = [line_of([padded(h[n] if n < len(h) else "", w, c.align, "bold")
+                      for c, w, h in zip(columns, widths, headers)]) for n in range(height)]
+    lines.append(line_of(["─" * w for w in widths]))
     for index, row in enumerate(rows):
         wrapped = [wrap(cell, w) if not c.whole else cell.split("\n") for c, w, cell in zip(columns, widths, row)]
         for n in range(max(len(w) for w in wrapped)):
