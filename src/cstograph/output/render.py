@@ -313,8 +313,8 @@ def _rows_out(columns, rows, fmt, *, title, color, width) -> str:
     text_rows = [["" if c is None else str(c) for c in r] for r in rows]
     if fmt == "csv":
         return render_csv(columns, text_rows)
-    if fmt == "markdown":
-        return f"### {title}\n\n" + render_markdown(columns, text_rows)
+    if fmt == "markdown":  # an empty cell reads as missing data: a dash says "none"
+        return f"### {title}\n\n" + render_markdown(columns, [["–" if c is None else str(c) for c in r] for r in rows])
     if not rows:
         return f"{title}: none.\n"
     return render_table(columns, text_rows, title=title, color=color, width=width)

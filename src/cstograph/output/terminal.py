@@ -93,10 +93,10 @@ def pointer_lines(verdict: Verdict, width: int, indent: int, namespaces: Namespa
     """The count of sources and the command that shows them, the command never broken."""
     count = plural(len(verdict.sources), "source")
     command = f"cstograph explain {compact(verdict.request, namespaces)}"
-    one = f"{count}; every step and source: {command}"
+    one = f"{count}: {command}"
     if indent + cell_len(one) <= width:
         return [" " * indent + one]
-    return [" " * indent + f"{count}; every step and source:", " " * indent + command]
+    return [" " * indent + f"{count}, every step and its sources:", " " * indent + command]
 
 
 def render_verdicts_terminal(
@@ -265,7 +265,7 @@ def render_explanation_text(explanation, *, width: int | None = None, color: boo
     no wrapping (one line per item, for pipes)."""
     v = explanation.verdict
     verdict = v.status.upper()
-    lines = [paint(explanation.label, "bold", color), f"  <{v.request}>"]
+    lines = [paint(line, "bold", color) for line in hanging("", explanation.label, width)] + [f"  <{v.request}>"]
     lines += [f"  Verdict: {paint(verdict, STATUS_STYLE.get(v.status), color)}"]
     if v.contested:
         accounts = "; ".join(f"{a.label}: {a.status}" for a in v.contested)
