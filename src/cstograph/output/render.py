@@ -307,7 +307,8 @@ def render_explanation(explanation, fmt: str, *, color: bool = False, width: int
 # ---------------------------------------------------------------- allies and selectivity
 
 
-def _rows_out(columns, rows, fmt, *, title, color, width) -> str:
+def _rows_out(columns, rows, fmt, *, title) -> str:
+    """JSON, CSV or Markdown (the terminal tables are in output/terminal.py)."""
     if fmt == "json":
         return json.dumps([dict(zip(columns, r)) for r in rows], indent=2, ensure_ascii=False) + "\n"
     text_rows = [["" if c is None else str(c) for c in r] for r in rows]
@@ -315,9 +316,7 @@ def _rows_out(columns, rows, fmt, *, title, color, width) -> str:
         return render_csv(columns, text_rows)
     if fmt == "markdown":  # an empty cell reads as missing data: a dash says "none"
         return f"### {title}\n\n" + render_markdown(columns, [["–" if c is None else str(c) for c in r] for r in rows])
-    if not rows:
-        return f"{title}: none.\n"
-    return render_table(columns, text_rows, title=title, color=color, width=width)
+    raise ValueError(f"unknown format {fmt!r}")
 
 
 ALLY_COLUMNS = ["date", "requester", "alliance", "ally", "status", "ally did", "honoured", "days"]
@@ -352,10 +351,10 @@ def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = Fals
              "reliability": [dict(zip(RELIABILITY_COLUMNS, r)) for r in table]},
             indent=2, ensure_ascii=False,
         ) + "\n"
-    first = _rows_out(ALLY_COLUMNS, allies, fmt, title="Obliged allies of triggered requests", color=color, width=width)
+    first = _rows_out(ALLY_COLUMNS, allies, fmt, title="Obliged allies of triggered requests")
     if fmt == "csv":
         return first
-    second = _rows_out(RELIABILITY_COLUMNS, table, fmt, title="Reliability per alliance and per ally", color=color, width=width)
+    second = _rows_out(RELIABILITY_COLUMNS, table, fmt, title="Reliability per alliance and per ally")
     return first + "\n" + second
 
 
@@ -366,5 +365,4 @@ def render_selectivity(cases, fmt: str, *, color: bool = False, width: int | Non
                                            namespaces=namespaces)
     columns = ["guarantor", "case", "date", "requester", "support delivered", "request"]
     rows = [[c.guarantor, c.case, c.request_date, c.requester, c.support or "none", c.request] for c in cases]
-    return _rows_out(columns, rows, fmt, title="Selectivity: help without a treaty trigger vs triggered obligations left unmet",
-                     color=color, width=width)
+    return _rows_out(columns, rows, fmt, title="Selectivity: help without a treaty trigger vs triggered obligations left unmet")

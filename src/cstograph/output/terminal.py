@@ -15,7 +15,7 @@ from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
 from cstograph.output.text_layout import (
-    CONTESTED_STYLE, STATUS_STYLE, Column, cell_len, column_widths, days_text, hanging, paint, plural,
+    CONTESTED_STYLE, GAP, STATUS_STYLE, Column, cell_len, column_widths, days_text, hanging, paint, plural,
     table_lines,
 )
 from cstograph.rules.classify import Verdict
@@ -70,10 +70,10 @@ def first_reply_text(verdict: Verdict) -> str:
     return "same day" if days == 0 else f"after {days_text(days)}"
 
 
-def responses_text(verdict: Verdict, short_names: Mapping[str, str] | None = None) -> str:
+def responses_text(verdict: Verdict, short_names: Mapping[str, str] | None = None, sep: str = "; ") -> str:
     if not verdict.responses:
         return "none"
-    return "; ".join(f"{r.date} {short(r.responder, r.responder_label, short_names)}: {r.type_label}"
+    return sep.join(f"{r.date} {short(r.responder, r.responder_label, short_names)}: {r.type_label}"
                      for r in verdict.responses)
 
 
@@ -104,7 +104,6 @@ def render_verdicts_terminal(
     short_names: Mapping[str, str] | None = None, namespaces: NamespaceManager | None = None,
 ) -> str:
     width = width or DEFAULT_WIDTH
-    heading = f"{title or 'Requests'} ({len(verdicts)})"  # fits any width a table fits
     if not verdicts:
         return (title + ": none.\n") if title else "No requests.\n"
     main = [
@@ -120,7 +119,7 @@ def render_verdicts_terminal(
         for v in verdicts
     ]
     widths = column_widths(main, rows, width)
-    fixed = sum(widths) + 2 * len(widths)
+    fixed = sum(widths) + GAP * len(widths)
     columns = list(main)
     with_obligation = width - fixed >= OBLIGATION_MIN
     wide = with_obligation and width >= WIDE
@@ -131,9 +130,9 @@ def render_verdicts_terminal(
     if wide:
         columns += [Column("Reason"), Column("Responses")]
         for row, v in zip(rows, verdicts):
-            row += [v.reason, responses_text(v, short_names).replace("; ", "\n")]
+            row += [v.reason, responses_text(v, short_names, sep="\n")]
     widths = column_widths(columns, rows, width)
-    indent = widths[0] + 2
+    indent = widths[0] + GAP
     below = []
     for v in verdicts:
         lines: list[str] = []
@@ -147,7 +146,8 @@ def render_verdicts_terminal(
             lines += response_lines(v, width, indent, short_names)
         lines += [paint(line, "dim", color) for line in pointer_lines(v, width, indent, namespaces)]
         below.append(lines)
-    lines = [paint(heading, "bold", color), ""]
+    heading = hanging("", f"{title or 'Requests'} ({len(verdicts)})", width)
+    lines = [paint(line, "bold", color) for line in heading] + [""]
     lines += table_lines(columns, rows, widths, color=color, below=below, separate=True)
     return "\n".join(lines) + "\n"
 
@@ -158,7 +158,7 @@ def render_verdicts_terminal(
 def _median_text(value) -> str:
     if value is None:
         return "–"
-    return days_text(int(value)) if float(value).is_integer() else f"{value:.1f} days"
+    return plural(int(value), "day") if float(value).is_integer() else f"{value:.1f} days"
 
 
 def render_allies_terminal(duties, reliability_rows, *, width: int | None = None, color: bool = False,
@@ -179,7 +179,7 @@ def render_allies_terminal(duties, reliability_rows, *, width: int | None = None
         for key, members in groups.items()
     }
     out = [paint(line, "bold", color) for line in hanging("", f"Obliged allies of triggered requests ("
-                                                              f"{plural(len(groups), 'request')}, {plural(len(duties), 'ally')})", width)]
+                                                              f"{plural(len(groups), 'request')}, {plural(len(duties), 'ally', 'allies')})", width)]
     if duties:
         out += hanging("Help after: ", "days from the request to the ally's first fulfilling response, its own or "
                        "the alliance's; – when it gave none.", width) + [""]
@@ -190,8 +190,8 @@ def render_allies_terminal(duties, reliability_rows, *, width: int | None = None
             first = members[0]
             head = f"{first.requester}; allies in {alliance_short[alliance]}; request {first.status}"
             lines = hanging(first.request_date + "  ", head, width)
-            lines[0] = lines[0].replace(first.status, paint(first.status, STATUS_STYLE.get(first.status), color), 1) \
-                if lines[0].endswith(first.status) else lines[0]
+            if lines[-1].endswith(" " + first.status):  # colour the status, the line's last word
+                lines[-1] = lines[-1][:-len(first.status)] + paint(first.status, STATUS_STYLE.get(first.status), color)
             out += [""] + lines
             out += ["  " + line for line in table_lines(columns, group_rows[(request, alliance)], widths, color=color)[2:]]
     else:

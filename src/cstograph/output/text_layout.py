@@ -92,7 +92,7 @@ def _natural(column: Column, cells: Sequence[str]) -> int:
 
 def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[int]:
     """Whole columns get their natural width, name columns theirs when it fits, and the prose
-    columns share the rest in proportion to their natural widths (never below the longest word,
+    columns share the rest equally, none beyond its natural width (never below its longest word,
     capped at 24 cells so one long URL does not claim a whole column)."""
     cells = [[row[i] for row in rows] for i in range(len(columns))]
     natural = [_natural(c, cells[i]) for i, c in enumerate(columns)]
@@ -113,15 +113,13 @@ def column_widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], widt
                 spare += give
         return widths
     prose = [i for i, c in enumerate(columns) if not (c.whole or c.names)]
-    wanted = {i: natural[i] - widths[i] for i in prose}
-    total = sum(wanted.values())
-    if total:
-        shares = {i: min(wanted[i], spare * wanted[i] // total) for i in prose}
-        for i in prose:
-            widths[i] += shares[i]
-        spare -= sum(shares.values())
-        for i in sorted(prose, key=lambda i: natural[i] - widths[i], reverse=True):
-            give = min(spare, natural[i] - widths[i])
+    while spare > 0:  # equal shares, each column up to its natural width, the rest to the others
+        growing = [i for i in prose if widths[i] < natural[i]]
+        if not growing:
+            break
+        share = max(spare // len(growing), 1)
+        for i in growing:
+            give = min(share, natural[i] - widths[i], spare)
             widths[i] += give
             spare -= give
     return widths
