@@ -16,7 +16,7 @@ from rdflib.namespace import NamespaceManager
 
 from cstograph.output.text_layout import (
     CONTESTED_STYLE, GAP, STATUS_STYLE, Column, cell_len, column_widths, days_text, hanging, paint, plural,
-    table_lines,
+    table_lines, unbroken,
 )
 from cstograph.rules.classify import Verdict
 
@@ -91,12 +91,8 @@ def response_lines(verdict: Verdict, width: int, indent: int, short_names: Mappi
 
 def pointer_lines(verdict: Verdict, width: int, indent: int, namespaces: NamespaceManager | None) -> list[str]:
     """The count of sources and the command that shows them, the command never broken."""
-    count = plural(len(verdict.sources), "source")
     command = f"cstograph explain {compact(verdict.request, namespaces)}"
-    one = f"{count}: {command}"
-    if indent + cell_len(one) <= width:
-        return [" " * indent + one]
-    return [" " * indent + f"{count}, every step and its sources:", " " * indent + command]
+    return unbroken(f"{plural(len(verdict.sources), 'source')}: ", command, width, indent)
 
 
 def render_verdicts_terminal(
@@ -232,7 +228,7 @@ def render_selectivity_terminal(cases, *, width: int | None = None, color: bool 
     widths = column_widths(columns, rows, width)
     indent = widths[0] + 2
     below = [[paint(line, "dim", color) for line in
-              hanging("request: ", compact(c.request, namespaces), width, indent)] for c in cases]
+              unbroken("request: ", compact(c.request, namespaces), width, indent)] for c in cases]
     out.append("")
     out += table_lines(columns, rows, widths, color=color, below=below)
     return "\n".join(out) + "\n"

@@ -73,6 +73,16 @@ def hanging(label: str, text: str, width: int | None, indent: int = 0) -> list[s
     return [lead + lines[0]] + [" " * cell_len(lead) + line for line in lines[1:]]
 
 
+def unbroken(label: str, token: str, width: int, indent: int = 0) -> list[str]:
+    """``label`` and a ``token`` that must stay whole (an IRI, a command): on one line when it
+    fits, else the token on a line of its own, as far left as it needs to fit."""
+    one = " " * indent + label + token
+    if cell_len(one) <= width:
+        return [one]
+    start = max(min(indent, width - cell_len(token)), 0)
+    return [" " * indent + label.rstrip(), " " * start + token]
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
