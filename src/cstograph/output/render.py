@@ -34,23 +34,17 @@ def render_table(
     title: str | None = None,
     color: bool = False,
     width: int | None = None,
-    styles: dict[int, dict[str, str]] | None = None,
-    ratios: Sequence[int] | None = None,
 ) -> str:
-    """A boxed, wrapped table for people (rich); ``styles`` maps column index -> value -> style."""
+    """A boxed, wrapped table for people (rich), for query results and the fulfilment table; the
+    report's own tables are laid out in output/terminal.py."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=True, header_style="bold" if color else None, expand=bool(ratios))
-    for index, column in enumerate(columns):
-        ratio = ratios[index] if ratios else None
-        table.add_column(column, overflow="fold", ratio=ratio or None, no_wrap=ratio == 0)
+    table = Table(title=title, show_lines=True, header_style="bold" if color else None)
+    for column in columns:
+        table.add_column(column, overflow="fold")
     for row in rows:
-        cells = []
-        for index, cell in enumerate(row):
-            style = (styles or {}).get(index, {}).get(cell)
-            cells.append(f"[{style}]{_escape(cell)}[/]" if style and color else _escape(cell))
-        table.add_row(*cells)
+        table.add_row(*(_escape(cell) for cell in row))
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width or 120, force_terminal=color, no_color=not color, highlight=False
