@@ -57,7 +57,8 @@ def test_namespace_mirrors_the_ontology():
     onto = Graph().parse(ontology_path())
     declared = {
         str(s)
-        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, SKOS.Concept, SKOS.ConceptScheme)
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, SKOS.Concept,
+                     SKOS.ConceptScheme)
         for s in onto.subjects(RDF.type, kind)
         if str(s).startswith(str(CG._NS))
     }

@@ -89,6 +89,14 @@ class KnowledgeGraph:
 
         return Table(verdicts(self.data, self.viewpoint(according_to, as_of)))
 
+    def short_names(self) -> dict[str, str]:
+        """IRI -> short name (``cg:shortName``, e.g. "CSTO") of every node that has one, for tables
+        where the full label would not fit."""
+        from cstograph.engines.queries import run_named
+
+        return {str(r["node"]): str(r["shortName"]) for r in run_named(self.data.engine, "short-names").records()
+                if r["shortName"] is not None}
+
     def find_request(self, wanted: str) -> str:
         """A request's IRI from an IRI, a prefixed name or a word of its label."""
         from cstograph.rules.explain import find_request

@@ -139,6 +139,7 @@ class CG(DefinedNamespace):
     ParticipationChange: URIRef
     changedBy: URIRef
     ofMembership: URIRef
+    shortName: URIRef
     CollectiveInvocation: URIRef
     CouncilConsultation: URIRef
     DeclarationOfWar: URIRef

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import sys
 from datetime import datetime
@@ -44,6 +45,11 @@ EngineOption = Annotated[
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def use_color() -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org); never in a pipe."""
+    return stdout_is_terminal() and not os.environ.get("NO_COLOR")
 
 
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv", ".txt": "table"}

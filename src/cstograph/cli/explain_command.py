@@ -6,7 +6,8 @@ import typer
 
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument,
-    StoreOption, as_date, open_checked, resolve_format, user_errors,
+    StoreOption, as_date, open_checked, resolve_format, stdout_is_terminal, terminal_width, use_color,
+    user_errors,
 )
 from cstograph.output.render import render_explanation
 
@@ -31,4 +32,5 @@ def explain(
     with user_errors():
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="explain")
         explanation = kg.explain(request, according_to, as_date(as_of))
-    typer.echo(render_explanation(explanation, fmt), nl=False)
+    width = terminal_width() if stdout_is_terminal() else None  # a pipe gets one line per item
+    typer.echo(render_explanation(explanation, fmt, color=use_color(), width=width), nl=False)

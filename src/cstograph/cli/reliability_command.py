@@ -10,7 +10,7 @@ import typer
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption, as_date,
     fail, open_checked, resolve_format,
-    stdout_is_terminal, terminal_width, user_errors,
+    terminal_width, use_color, user_errors,
 )
 
 
@@ -68,7 +68,7 @@ def reliability(
                 f"the data holds no alliance-war observations (cg:WarOccasion){where}",
                 hint="import them first: cstograph import reliability FILE.dta -o reliability.ttl",
             )
-        color = output is None and stdout_is_terminal()
+        color = output is None and use_color()
         text = render_fulfilment(rows, fmt, color=color, width=terminal_width())
         if fmt in ("table", "markdown"):
             text += ("\n" if fmt == "markdown" else "") + CITATION + "\n"

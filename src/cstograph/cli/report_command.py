@@ -7,7 +7,7 @@ import typer
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption,
     PathsArgument, StoreOption, as_date, fail, open_checked, resolve_format,
-    stdout_is_terminal, terminal_width, user_errors,
+    terminal_width, use_color, user_errors,
 )
 from cstograph.output.render import render_ally_report, render_selectivity, render_verdicts
 
@@ -49,13 +49,16 @@ def report(
     with user_errors():
         kg = open_checked(paths, engine, store, endpoint, force=force)
         day = as_date(as_of)
+        short_names = kg.short_names() if fmt == "table" else None
         if by_ally or show_selectivity:
-            color, width = stdout_is_terminal(), terminal_width()
+            color, width = use_color(), terminal_width()
             if by_ally:
                 duties = kg.allies(according_to, day)
-                text = render_ally_report(duties, kg.ally_reliability(duties=duties), fmt, color=color, width=width)
+                text = render_ally_report(duties, kg.ally_reliability(duties=duties), fmt, color=color, width=width,
+                                          short_names=short_names)
             else:
-                text = render_selectivity(kg.selectivity(according_to, day), fmt, color=color, width=width)
+                text = render_selectivity(kg.selectivity(according_to, day), fmt, color=color, width=width,
+                                          short_names=short_names, namespaces=kg.data.namespaces)
             typer.echo(text, nl=False)
             if fail_on_unmet and any(v.status == "unmet" for v in kg.verdicts(according_to, day)):
                 raise typer.Exit(1)
@@ -68,7 +71,8 @@ def report(
     if as_of:
         title += f", as known on {as_of.date()}"
     typer.echo(
-        render_verdicts(shown, fmt, color=stdout_is_terminal(), width=terminal_width(), title=title),
+        render_verdicts(shown, fmt, color=use_color(), width=terminal_width(), title=title,
+                        short_names=short_names, namespaces=kg.data.namespaces),
         nl=False,
     )
     if fail_on_unmet and any(v.status == "unmet" for v in verdicts):

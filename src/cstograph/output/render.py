@@ -7,18 +7,21 @@ import html
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from cstograph.output.terminal import (
+    contested_text, differing_accounts, first_reply_text, render_allies_terminal, render_explanation_text,
+    render_selectivity_terminal, render_verdicts_terminal, responses_text,
+)
 from cstograph.rules.classify import Verdict
 from cstograph.engines.engine import QueryResult
 from cstograph.rules.validate import ValidationReport
 
 FORMATS = ("table", "json", "csv", "markdown")
-STATUS_STYLE = {"unmet": "bold red", "met": "green", "not-triggered": "yellow"}
 
 
 # ---------------------------------------------------------------- generic tables
@@ -31,23 +34,17 @@ def render_table(
     title: str | None = None,
     color: bool = False,
     width: int | None = None,
-    styles: dict[int, dict[str, str]] | None = None,
-    ratios: Sequence[int] | None = None,
 ) -> str:
-    """A boxed, wrapped table for people (rich); ``styles`` maps column index -> value -> style."""
+    """A boxed, wrapped table for people (rich), for query results and the fulfilment table; the
+    report's own tables are laid out in output/terminal.py."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=True, header_style="bold" if color else None, expand=bool(ratios))
-    for index, column in enumerate(columns):
-        ratio = ratios[index] if ratios else None
-        table.add_column(column, overflow="fold", ratio=ratio or None, no_wrap=ratio == 0)
+    table = Table(title=title, show_lines=True, header_style="bold" if color else None)
+    for column in columns:
+        table.add_column(column, overflow="fold")
     for row in rows:
-        cells = []
-        for index, cell in enumerate(row):
-            style = (styles or {}).get(index, {}).get(cell)
-            cells.append(f"[{style}]{_escape(cell)}[/]" if style and color else _escape(cell))
-        table.add_row(*cells)
+        table.add_row(*(_escape(cell) for cell in row))
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width or 120, force_terminal=color, no_color=not color, highlight=False
@@ -134,17 +131,10 @@ def verdict_to_dict(verdict: Verdict) -> dict:
 
 
 def _status_text(verdict: Verdict) -> str:
-    if not verdict.contested:
+    """The status, and for a contested request the accounts whose verdict differs."""
+    if not differing_accounts(verdict):
         return verdict.status
-    accounts = "; ".join(f"{a.label}: {a.status}" for a in verdict.contested)
-    return f"{verdict.status} (contested: {accounts})"
-
-
-def _responses_text(verdict: Verdict) -> str:
-    if not verdict.responses:
-        return "none"
-    text = "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in verdict.responses)
-    return text + f" (first after {verdict.days_to_first_response} days)"
+    return f"{verdict.status} (contested: {contested_text(verdict)})"
 
 
 def _sources_text(verdict: Verdict, with_urls: bool) -> str:
@@ -158,37 +148,46 @@ def _sources_text(verdict: Verdict, with_urls: bool) -> str:
     return "; ".join(parts) or "none"
 
 
+CSV_COLUMNS = ["request", "date", "requester", "requesterLabel", "addressee", "addresseeLabel", "obligation",
+               "obligationLabel", "status", "reason", "responses", "responseLabels", "sources", "sourceTitles",
+               "contested", "contestedLabels"]
+
+
+def _csv_rows(verdicts: Sequence[Verdict]) -> list[list[str]]:
+    """One row per request: each IRI column beside its label column."""
+    return [
+        [v.request, v.date, v.requester, v.requester_label, v.addressee, v.addressee_label, v.obligation,
+         v.obligation_label, v.status, v.reason,
+         "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses),
+         "; ".join(f"{r.date} {r.responder_label}: {r.type_label}" for r in v.responses),
+         " ".join(s.url or s.source for s in v.sources),
+         "; ".join(s.title for s in v.sources),
+         "; ".join(f"{a.account} {a.status}" for a in v.contested),
+         "; ".join(f"{a.label}: {a.status}" for a in v.contested)]
+        for v in verdicts
+    ]
+
+
 def render_verdicts(
     verdicts: Sequence[Verdict], fmt: str, *, color: bool = False, width: int | None = None,
-    title: str | None = None,
+    title: str | None = None, short_names: Mapping[str, str] | None = None,
+    namespaces: NamespaceManager | None = None,
 ) -> str:
     if fmt == "json":
         return json.dumps([verdict_to_dict(v) for v in verdicts], indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        columns = ["request", "date", "requester", "addressee", "obligation", "status", "reason", "responses",
-                   "sources", "contested"]
+        return render_csv(CSV_COLUMNS, _csv_rows(verdicts))
+    if fmt == "markdown":
+        columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "First response",
+                   "Responses", "Sources"]
         rows = [
-            [v.request, v.date, v.requester, v.addressee, v.obligation, v.status, v.reason,
-             "; ".join(f"{r.date} {r.responder} {r.type}" for r in v.responses),
-             " ".join(s.url or s.source for s in v.sources),
-             "; ".join(f"{a.account} {a.status}" for a in v.contested)]
+            [v.date, v.requester_label, v.addressee_label, v.obligation_label, _status_text(v), v.reason,
+             first_reply_text(v), responses_text(v), _sources_text(v, with_urls=True)]
             for v in verdicts
         ]
-        return render_csv(columns, rows)
-    columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "Responses", "Sources"]
-    rows = [
-        [v.date, v.requester_label, v.addressee_label, v.obligation_label, _status_text(v), v.reason,
-         _responses_text(v), _sources_text(v, with_urls=fmt == "markdown")]
-        for v in verdicts
-    ]
-    if fmt == "markdown":
         return render_markdown(columns, rows)
-    if not verdicts:
-        return (title + ": none.\n") if title else "No requests.\n"
-    return render_table(
-        columns, rows, title=title, color=color, width=width, styles={4: STATUS_STYLE},
-        ratios=[0, 2, 2, 2, 0, 4, 3, 4],
-    )
+    return render_verdicts_terminal(verdicts, width=width, color=color, title=title, short_names=short_names,
+                                    namespaces=namespaces)
 
 
 # ---------------------------------------------------------------- query results
@@ -292,41 +291,26 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
 # ---------------------------------------------------------------- explanations
 
 
-def render_explanation(explanation, fmt: str) -> str:
+def render_explanation(explanation, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """JSON, or text: wrapped to ``width`` with hanging indents (None: one line per item)."""
     if fmt == "json":
         return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    v = explanation.verdict
-    lines = [explanation.label, f"  <{v.request}>", f"  Verdict: {_status_text(v).upper() if not v.contested else _status_text(v)}", f"  {v.reason}", ""]
-    marks = {True: "[+]", False: "[-]", None: "   "}
-    for number, step in enumerate(explanation.steps, start=1):
-        lines.append(f"{number}. {marks[step.holds]} {step.kind}: {step.text}")
-        for source in step.sources:
-            details = ", ".join(x for x in (source.publisher, source.issued) if x)
-            lines.append(f"       source: {source.title}" + (f" ({details})" if details else "") + (f" {source.url}" if source.url else ""))
-        if step.node and not step.sources:
-            lines.append("       source: none recorded")
-    if v.sources:
-        lines += ["", "Sources of the request itself:"]
-        for source in v.sources:
-            details = ", ".join(x for x in (source.publisher, source.issued) if x)
-            lines.append(f"  - {source.title}" + (f" ({details})" if details else "") + (f" {source.url}" if source.url else ""))
-    return "\n".join(lines) + "\n"
+    return render_explanation_text(explanation, width=width, color=color)
 
 
 # ---------------------------------------------------------------- allies and selectivity
 
 
-def _rows_out(columns, rows, fmt, *, title, color, width) -> str:
+def _rows_out(columns, rows, fmt, *, title) -> str:
+    """JSON, CSV or Markdown (the terminal tables are in output/terminal.py)."""
     if fmt == "json":
         return json.dumps([dict(zip(columns, r)) for r in rows], indent=2, ensure_ascii=False) + "\n"
     text_rows = [["" if c is None else str(c) for c in r] for r in rows]
     if fmt == "csv":
         return render_csv(columns, text_rows)
-    if fmt == "markdown":
-        return f"### {title}\n\n" + render_markdown(columns, text_rows)
-    if not rows:
-        return f"{title}: none.\n"
-    return render_table(columns, text_rows, title=title, color=color, width=width)
+    if fmt == "markdown":  # an empty cell reads as missing data: a dash says "none"
+        return f"### {title}\n\n" + render_markdown(columns, [["–" if c is None else str(c) for c in r] for r in rows])
+    raise ValueError(f"unknown format {fmt!r}")
 
 
 ALLY_COLUMNS = ["date", "requester", "alliance", "ally", "status", "ally did", "honoured", "days"]
@@ -349,8 +333,11 @@ def _reliability_rows(rows, fmt: str) -> list[list]:
     ]
 
 
-def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = False, width: int | None = None,
+                       short_names: Mapping[str, str] | None = None) -> str:
     """Obliged allies and the reliability table: one JSON object, or two tables (CSV: allies only)."""
+    if fmt == "table":
+        return render_allies_terminal(duties, reliability_rows, width=width, color=color, short_names=short_names)
     allies, table = _ally_rows(duties), _reliability_rows(reliability_rows, fmt)
     if fmt == "json":
         return json.dumps(
@@ -358,15 +345,18 @@ def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = Fals
              "reliability": [dict(zip(RELIABILITY_COLUMNS, r)) for r in table]},
             indent=2, ensure_ascii=False,
         ) + "\n"
-    first = _rows_out(ALLY_COLUMNS, allies, fmt, title="Obliged allies of triggered requests", color=color, width=width)
+    first = _rows_out(ALLY_COLUMNS, allies, fmt, title="Obliged allies of triggered requests")
     if fmt == "csv":
         return first
-    second = _rows_out(RELIABILITY_COLUMNS, table, fmt, title="Reliability per alliance and per ally", color=color, width=width)
+    second = _rows_out(RELIABILITY_COLUMNS, table, fmt, title="Reliability per alliance and per ally")
     return first + "\n" + second
 
 
-def render_selectivity(cases, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+def render_selectivity(cases, fmt: str, *, color: bool = False, width: int | None = None,
+                       short_names: Mapping[str, str] | None = None, namespaces: NamespaceManager | None = None) -> str:
+    if fmt == "table":
+        return render_selectivity_terminal(cases, width=width, color=color, short_names=short_names,
+                                           namespaces=namespaces)
     columns = ["guarantor", "case", "date", "requester", "support delivered", "request"]
     rows = [[c.guarantor, c.case, c.request_date, c.requester, c.support or "none", c.request] for c in cases]
-    return _rows_out(columns, rows, fmt, title="Selectivity: help without a treaty trigger vs triggered obligations left unmet",
-                     color=color, width=width)
+    return _rows_out(columns, rows, fmt, title="Selectivity: help without a treaty trigger vs triggered obligations left unmet")

@@ -26,6 +26,7 @@ class AllyDuty:
     own_responses: str  # what the ally itself did ("" when nothing is recorded)
     direct_fulfilment: str | None  # date of its own first fulfilling response
     alliance_fulfilment: str | None  # date of the alliance's first fulfilling response
+    alliance_iri: str = ""
 
     @property
     def honoured(self) -> bool:
@@ -60,6 +61,7 @@ class SelectivityCase:
     request_date: str
     requester: str
     support: str
+    guarantor_iri: str = ""
 
 
 def _s(value) -> str:
@@ -81,6 +83,7 @@ def ally_duties(engine: Engine) -> list[AllyDuty]:
             own_responses=_sorted_list(r["ownResponses"]),
             direct_fulfilment=None if r["directFulfilment"] is None else str(r["directFulfilment"]),
             alliance_fulfilment=None if r["allianceFulfilment"] is None else str(r["allianceFulfilment"]),
+            alliance_iri=_s(r["alliance"]),
         )
         for r in run_named(engine, "ally-responses").records()
     ]
@@ -115,6 +118,7 @@ def selectivity(engine: Engine) -> list[SelectivityCase]:
         SelectivityCase(
             guarantor=_s(r["guarantorLabel"] or r["guarantor"]), case=_s(r["case"]), request=_s(r["request"]),
             request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"]), support=_sorted_list(r["supportTypes"]),
+            guarantor_iri=_s(r["guarantor"]),
         )
         for r in run_named(engine, "selectivity").records()
     ]
