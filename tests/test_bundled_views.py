@@ -79,7 +79,7 @@ def test_bundled_exports_carry_contested(bundled, verdicts, fmt):
     elif fmt == "gexf":
         back = nx.read_gexf(io.BytesIO(data))
     else:
-        back = nx.node_link_graph(json.loads(data), edges="links")
+        back = nx.node_link_graph(json.loads(data))
     for node, attrs in bundled.nodes(data=True):
         assert (back.nodes[node]["contested"], back.nodes[node]["contestedBy"]) == (attrs["contested"], attrs["contestedBy"])
     assert sum(1 for _, d in back.nodes(data=True) if d["contested"]) == len(contested_of(verdicts))

@@ -99,7 +99,7 @@ def test_gexf_and_json_round_trips():
     assert (gexf.number_of_nodes(), gexf.number_of_edges()) == (23, 47)
     assert gexf.nodes[EX + "r1"]["status"] == "unmet"
     data = json.loads(export_bytes(graph, "json"))
-    back = nx.node_link_graph(data, edges="links")
+    back = nx.node_link_graph(data)
     assert (back.number_of_nodes(), back.number_of_edges()) == (23, 47)
 
 

@@ -23,7 +23,7 @@ def viz(
     output: OutputOption = ...,
     fmt: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", help="html, svg, png, pdf, graphml, gexf or json (default: from the suffix).",
+        typer.Option("--format", "-f", help="html, svg, png, pdf, graphml, gexf, json (networkx node-link) or cyjs (Cytoscape.js) (default: from the suffix).",
                      show_default=False),
     ] = None,
     view: Annotated[
@@ -54,7 +54,7 @@ def viz(
     """Draw or export the graph: an interactive page, a figure for a paper, or a file for Gephi/Cytoscape.
 
     The format follows the suffix of -o: .html (one offline file), .svg/.png/.pdf (Graphviz, or a
-    pure-Python fallback), .graphml/.gexf/.json (networkx exports). With no PATH the bundled graphs
+    pure-Python fallback), .graphml/.gexf/.json/.cyjs (for Gephi, networkx and Cytoscape). With no PATH the bundled graphs
     are used.
 
     Example: cstograph viz -o requests.html

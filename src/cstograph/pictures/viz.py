@@ -34,7 +34,7 @@ def format_for_suffix(suffix: str) -> str:
     if fmt not in VIZ_FORMATS:
         raise ViewError(
             f"cannot tell the output format from the suffix {suffix or '(none)'!r}",
-            hint="name the file .html, .svg, .png, .pdf, .graphml, .gexf or .json, or pass --format",
+            hint="name the file .html, .svg, .png, .pdf, .graphml, .gexf, .json or .cyjs, or pass --format",
         )
     return fmt
 
