@@ -65,9 +65,30 @@ def test_membership_edge_keeps_period_and_sources():
 def test_focus_by_label_and_by_iri():
     graph = graph_of()
     assert set(focus_graph(graph, "Cazan", hops=1)) == {EX + "Cazan", EX + "e1", EX + "e2"}
-    assert set(focus_graph(graph, f"<{EX}p1>", hops=0)) == {EX + "p1"}
+    assert set(focus_graph(graph, f"<{EX}e1>", hops=0)) == {EX + "e1"}
     two = focus_graph(graph, "riots in borova", hops=1)  # case-insensitive exact label
     assert set(two) == {EX + "e3", EX + "r3", EX + "Borova"}
+
+
+ONE_CASE = {EX + n for n in ("r1", "Ardia", "League", "art5", "Pact", "e1", "Cazan", "p1")}
+
+
+@pytest.mark.parametrize("query", ["Ardia asks the League", f"<{EX}p1>"])
+def test_focus_on_a_request_or_its_response_draws_exactly_that_case(query):
+    """Not the other requests of the same requester or alliance, whatever --hops says."""
+    for hops in (1, 2, 5):
+        focused = focus_graph(graph_of(), query, hops=hops)
+        assert set(focused) == ONE_CASE
+        assert focused.graph["focus"] in ONE_CASE and focused.graph["case"]
+
+
+def test_alliance_graph_is_its_cases():
+    from cstograph.pictures.graph_model import alliance_graph
+
+    part = alliance_graph(graph_of(), "npo")
+    assert {n for n, d in part.nodes(data=True) if d["kind"] == "request"} == {EX + "r1", EX + "r2", EX + "r3"}
+    with pytest.raises(ViewError, match="no alliance matches"):
+        alliance_graph(graph_of(), "Warsaw Pact")
 
 
 @pytest.mark.parametrize("query, message", [("Zembla", "no node matches"), ("asks", "matches 3 nodes")])

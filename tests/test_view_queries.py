@@ -42,3 +42,10 @@ def test_view_edges_story_relations(engine):
     member = rows[("ex:Borova", "memberOf", "ex:League")]
     assert (str(member["startDate"]), str(member["endDate"]), short(member["via"])) == ("2000-01-01", "2030-01-01", "ex:m2")
     assert rows[("ex:Ardia", "memberOf", "ex:League")]["endDate"] is None
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_alliance_labels(engine):
+    _, eng = loaded(engine=engine)
+    rows = [(short(r["alliance"]), str(r["label"]), str(r["altLabel"])) for r in run_named(eng, "alliance-labels").records()]
+    assert rows == [("ex:League", "Northern Pact Organisation", "NPO")]

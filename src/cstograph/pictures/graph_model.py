@@ -34,6 +34,7 @@ from cstograph.errors import ViewError
 from cstograph.namespaces import CG
 from cstograph.engines.queries import run_named
 from cstograph.reading.resources import ontology_path
+from cstograph.pictures.style import natural_key
 
 VIEWS = ("requests", "full")
 KINDS = ("state", "alliance", "treaty", "obligation", "event", "request", "response", "membership", "source", "other")
@@ -320,6 +321,19 @@ def find_nodes(graph: nx.MultiDiGraph, query: str) -> list[str]:
     return sorted(n for n, d in graph.nodes(data=True) if folded in d["label"].casefold() or folded in n.casefold())
 
 
+def expand_prefixed(query: str | None, kg) -> str | None:
+    """A prefixed name the data declares (``sy:req17``) as its full IRI; anything else unchanged."""
+    if not query or ":" not in query or "://" in query or " " in query.strip():
+        return query
+    from cstograph.engines.queries import expand_iri
+    from cstograph.errors import CstographError
+
+    try:
+        return str(expand_iri(query.strip(), kg.data.namespaces, what="node"))
+    except CstographError:
+        return query
+
+
 def focus_graph(graph: nx.MultiDiGraph, query: str, hops: int = 2) -> nx.MultiDiGraph:
     """The neighbourhood of ``hops`` steps (either direction) around the node named by ``query``."""
     if hops < 0:
@@ -333,10 +347,70 @@ def focus_graph(graph: nx.MultiDiGraph, query: str, hops: int = 2) -> nx.MultiDi
         raise ViewError(f"{query!r} matches {len(matches)} nodes: {shown}{more}",
                         hint="give the full IRI or a longer part of the label")
     centre = matches[0]
-    keep = set(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=hops))
+    request = _request_of(graph, centre)
+    if request is not None:
+        keep = case_nodes(graph, request)
+    else:
+        keep = set(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=hops))
     focused = graph.subgraph(keep).copy()
-    focused.graph.update(graph.graph, focus=centre, hops=hops)
+    focused.graph.update(graph.graph, focus=centre, hops=hops, case=request is not None)
     return focused
+
+
+def _request_of(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """The request whose case a node is: the request itself, or the one a response answers."""
+    kind = graph.nodes[node]["kind"]
+    if kind == "request":
+        return node
+    if kind == "response":
+        return next((t for _, t, d in graph.out_edges(node, data=True) if d["relation"] == "respondsTo"), None)
+    return None
+
+
+def case_nodes(graph: nx.MultiDiGraph, request: str) -> set[str]:
+    """One case and nothing else: the request, its requester and addressees, the obligation it
+    invokes and that obligation's treaty and alliances, the events it concerns with their
+    attackers and territories, its responses and their responders. Other requests that share a
+    state are not pulled in."""
+    keep = {request}
+    for _, target, data in graph.out_edges(request, data=True):
+        keep.add(target)
+        if data["relation"] == "invokes":
+            for _, treaty, d in graph.out_edges(target, data=True):
+                if d["relation"] == "inTreaty":
+                    keep.add(treaty)
+                    keep.update(s for s, _, e in graph.in_edges(treaty, data=True) if e["relation"] == "foundedOn")
+        if data["relation"] == "concerns":
+            keep.update(t for _, t, d in graph.out_edges(target, data=True) if d["relation"] in ("onTerritoryOf", "attacker"))
+    for response, _, data in graph.in_edges(request, data=True):
+        if data["relation"] == "respondsTo":
+            keep.add(response)
+            keep.update(t for _, t, d in graph.out_edges(response, data=True) if d["relation"] == "responder")
+    return keep
+
+
+def alliance_graph(graph: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
+    """One alliance (named by IRI, label or short name) and the cases of the requests tagged with it."""
+    text = query.strip().strip("<>")
+    folded = text.casefold()
+    alliances = [n for n, d in graph.nodes(data=True) if d["kind"] == "alliance"]
+    matches = [n for n in alliances if n == text or folded in (graph.nodes[n]["label"].casefold(),
+                                                               graph.nodes[n]["shortLabel"].casefold())]
+    if not matches:
+        matches = [n for n in alliances if folded in graph.nodes[n]["label"].casefold()]
+    if len(matches) != 1:
+        names = sorted((graph.nodes[n]["shortLabel"] or graph.nodes[n]["label"] for n in alliances), key=natural_key)
+        found = "no alliance matches" if not matches else f"{len(matches)} alliances match"
+        raise ViewError(f"--alliance {query!r}: {found}",
+                        hint="one of: " + ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else ""))
+    chosen = matches[0]
+    keep = {chosen}
+    for node, data in graph.nodes(data=True):
+        if data["kind"] == "request" and chosen in data["alliances"].split(";"):
+            keep |= case_nodes(graph, node)
+    part = graph.subgraph(keep).copy()
+    part.graph.update(graph.graph, alliance=chosen)
+    return part
 
 
 _STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2, "": 3}

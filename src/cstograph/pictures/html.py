@@ -17,6 +17,7 @@ import networkx as nx
 from cstograph.pictures.graph_model import account_verdicts
 from cstograph.pictures.style import (
     CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT, STATUS_WORDS, caption_lines,
+    natural_key,
 )
 
 LARGE_GRAPH = 400  # above this many nodes: small dots, labels when zoomed in
@@ -39,7 +40,7 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
               notes: list[str] | tuple[str, ...] = ()) -> dict:
     """The JSON the page reads: nodes with positions and captions, edges by index, alliances, legend."""
     alliances = sorted((n for n, d in graph.nodes(data=True) if d["kind"] == "alliance"),
-                       key=lambda n: graph.nodes[n]["label"])
+                       key=lambda n: natural_key(graph.nodes[n].get("shortLabel") or graph.nodes[n]["label"]))
     alliance_index = {iri: i for i, iri in enumerate(alliances)}
     index = {node: i for i, node in enumerate(graph)}
     large = graph.number_of_nodes() > LARGE_GRAPH

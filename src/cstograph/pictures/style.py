@@ -83,3 +83,11 @@ def caption_lines(graph, node: str, width: int = 28) -> list[str]:
             lines.append(short_date(data["start"]))
         return lines
     return wrap(data["label"], width, 3)
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that orders numbers by value: "Alliance 2" before "Alliance 10"."""
+    import re
+
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", text) if part)

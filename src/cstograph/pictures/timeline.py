@@ -19,7 +19,7 @@ import networkx as nx
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import account_verdicts
 from cstograph.pictures.style import (
-    CONTESTED_MARK, CONTESTED_WORD, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, short_date, wrap,
+    CONTESTED_MARK, CONTESTED_WORD, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, natural_key, short_date, wrap,
 )
 
 TIMELINE_FORMATS = ("svg", "png", "html")
@@ -141,7 +141,7 @@ def timeline_lanes(graph: nx.MultiDiGraph) -> list[Lane]:
     for lane in lanes.values():
         lane.rows.sort(key=lambda r: (r.date or dt.date.max, r.title))
         lane.other_events.sort()
-    return [lanes[name] for name in sorted(lanes, key=lambda n: (n == "no alliance", n))]
+    return [lanes[name] for name in sorted(lanes, key=lambda n: (n == "no alliance", natural_key(n)))]
 
 
 def _wait_x(days: float, x0: float, width: float, max_days: float) -> float:

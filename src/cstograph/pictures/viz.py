@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset
 
-from cstograph.rules.classify import Verdict
+from cstograph.rules.classify import Verdict, classify_requests
+from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import VIEWS, build_graph, focus_graph, reduce_graph
+from cstograph.pictures.graph_model import VIEWS, alliance_graph, build_graph, focus_graph, reduce_graph
 from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
 
@@ -50,15 +51,28 @@ def default_max_nodes(fmt: str) -> int:
 def render_viz(
     dataset: Dataset, engine: Engine, fmt: str, *, view: str = "requests", focus: str | None = None,
     hops: int = 2, max_nodes: int | None = None, layout_method: str = "auto", title: str | None = None,
-    verdicts: list[Verdict] | None = None,
+    verdicts: list[Verdict] | None = None, alliance: str | None = None, cases: bool = False,
 ) -> Rendered:
-    """``verdicts``: as ``build_graph`` takes them (the requests are classified on ``engine`` by default)."""
+    """``verdicts``: as ``build_graph`` takes them (the requests are classified on ``engine`` by default).
+
+    Above ``SUMMARY_ABOVE`` requests a figure or page of the requests view is the summary
+    (alliance by period) unless ``focus``, ``alliance`` or ``cases`` asks for the cases.
+    """
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
     if fmt not in VIZ_FORMATS:
         raise ViewError(f"unknown format {fmt!r}", hint="choose one of " + ", ".join(VIZ_FORMATS))
     if layout_method not in LAYOUTS:
         raise ViewError(f"unknown layout {layout_method!r}", hint="choose one of " + ", ".join(LAYOUTS))
+    if view == "requests" and fmt not in EXPORT_FORMATS and not (focus or alliance or cases):
+        if verdicts is None:
+            verdicts = classify_requests(engine)
+        if len(verdicts) > SUMMARY_ABOVE:
+            heading = title if title is not None else "Assistance requests by alliance and period"
+            note = (f"{len(verdicts):,} requests: drew the summary (alliance by period); one case: --focus REQUEST, "
+                    "one alliance's cases: --alliance NAME, every case: --cases")
+            data = render_summary(verdicts, engine, fmt, heading)
+            return Rendered(data, 0, 0, "summary", (note,))
     graph = build_graph(dataset, engine, view, verdicts)
     if graph.number_of_nodes() == 0:
         raise ViewError(
@@ -66,6 +80,8 @@ def render_viz(
             hint="--view full draws every alliance, treaty and member" if view == "requests" else None,
         )
     notes: list[str] = []
+    if alliance:
+        graph = alliance_graph(graph, alliance)
     if focus:
         graph = focus_graph(graph, focus, hops)
     limit = default_max_nodes(fmt) if max_nodes is None else max_nodes
@@ -100,5 +116,10 @@ def render_viz(
 def _default_title(graph, view: str, focus: str | None) -> str:
     if focus and graph.graph.get("focus") in graph:
         centre = graph.nodes[graph.graph["focus"]]["label"]
+        if graph.graph.get("case"):
+            return f"One case: {centre}"
         return f"Around {centre} ({graph.graph.get('hops', 2)} hops)"
+    if graph.graph.get("alliance") in graph:
+        found = graph.nodes[graph.graph["alliance"]]
+        return f"The requests of {found['shortLabel'] or found['label']} and the responses they got"
     return "Assistance requests and the responses they got" if view == "requests" else "Every triple of the data"
