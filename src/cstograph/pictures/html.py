@@ -81,6 +81,8 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
         "title": title, "notes": list(notes), "large": large, "nodes": nodes, "edges": edges,
         "alliances": [{"iri": a, "label": graph.nodes[a].get("shortLabel") or graph.nodes[a]["label"]} for a in alliances],
         "legend": legend, "contestedMark": CONTESTED_MARK,
+        # the node --focus named: selected and ringed when the page opens
+        "focus": index.get(graph.graph.get("focus"), None),
     }
 
 
