@@ -98,7 +98,7 @@ def test_bundled_pictures_name_each_accounts_verdict(bundled, verdicts):
         # the figures name the accounts that differ and count the ones that agree
         for label, status in accounts:
             if status != by_request[node].status:
-                assert f"{label}: {status}" in dot.replace("\\n", "") and f"{label}: {status}" in fallback.replace("\n", ""), label
+                assert f"{label}: {status}" in dot.replace("\\n", " ") and f"{label}: {status}" in fallback.replace("\n", ""), label
         agree = sum(1 for _, status in accounts if status == by_request[node].status)
         assert not agree or f"{agree} other account" in dot
         # the page's detail panel lists every account

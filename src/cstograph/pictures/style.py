@@ -21,11 +21,13 @@ CONTESTED_MARK = "#5b2a86"
 CONTESTED_WORD = "CONTESTED"
 HELP_FILL = "#9fd8a8"  # a response that delivers what the obligation asks
 NO_HELP_FILL = "#e4e4e4"
+# Shapes whose outline leaves the whole box to the text (box3d and component draw inside it).
 KIND_SHAPE_DOT = {
-    "state": "ellipse", "alliance": "box3d", "treaty": "note", "obligation": "component",
+    "state": "ellipse", "alliance": "box", "treaty": "note", "obligation": "box",
     "event": "box", "request": "box", "response": "box", "membership": "point", "source": "note",
     "other": "ellipse",
 }
+ROUNDED_KINDS = {"alliance", "obligation"}
 KIND_NAMES = {
     "state": "state", "alliance": "alliance", "treaty": "treaty", "obligation": "obligation (treaty clause)",
     "event": "event", "request": "assistance request", "response": "response", "membership": "membership",
