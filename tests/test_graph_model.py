@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 
 import networkx as nx
 import pytest
@@ -141,3 +142,44 @@ def test_conformance_graph_statuses_reach_the_nodes():
     want = {row["request"]: row["status"] for row in expected} if isinstance(expected, list) else {
         k: (v["status"] if isinstance(v, dict) else v) for k, v in expected.items()}
     assert statuses == want
+
+
+def _crosses(a, b, box) -> bool:
+    """Does the segment a-b pass through the box (x0, y0, x1, y1)? (sampled finely)"""
+    for step in range(21):
+        t = step / 20
+        x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        if box[0] < x < box[2] and box[1] < y < box[3]:
+            return True
+    return False
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+@pytest.mark.parametrize("which", ["fixture", "bundled"])
+def test_page_edges_are_routed_around_unrelated_boxes(which):
+    """The page draws Graphviz's routes: no edge passes through a box other than its own two ends."""
+    from cstograph.pictures.layout import DEFAULT_SIZE_IN, NODE_SIZE_IN, layout_with_routes
+
+    if which == "fixture":
+        graph = graph_of()
+    else:
+        import cstograph
+
+        kg = cstograph.open()
+        graph = kg.graph()
+    positions, method, routes = layout_with_routes(graph, "auto")
+    assert method == "dot" and len(routes) == graph.number_of_edges()
+    boxes = {}
+    for node, data in graph.nodes(data=True):
+        w, h = (v * 72 for v in NODE_SIZE_IN.get(data["kind"], DEFAULT_SIZE_IN))
+        x, y = positions[node]
+        boxes[node] = (x - w / 2 + 3, y - h / 2 + 3, x + w / 2 - 3, y + h / 2 - 3)
+    crossings = []
+    for index, (source, target) in enumerate(graph.edges()):
+        route = routes[index]
+        for node, box in boxes.items():
+            if node in (source, target):
+                continue
+            if any(_crosses(route[i], route[i + 1], box) for i in range(len(route) - 1)):
+                crossings.append((source, target, node))
+    assert crossings == []

@@ -96,9 +96,9 @@ def render_viz(
         if figure.note:
             notes.append(figure.note)
         return Rendered(figure.data, graph.number_of_nodes(), graph.number_of_edges(), figure.method, tuple(notes))
-    from cstograph.pictures.layout import layout
+    from cstograph.pictures.layout import layout_with_routes
 
-    positions, method = layout(graph, layout_method)
+    positions, method, routes = layout_with_routes(graph, layout_method, routes=fmt == "html")
     if fmt == "html":
         from cstograph.pictures.html import LARGE_GRAPH, render_html
 
@@ -107,7 +107,7 @@ def render_viz(
                          "filter by alliance or period above, or draw one case with --focus IRI|LABEL")
         if method == "columns":
             notes.append("Graphviz is not installed: laid the page out in columns by kind (pure-Python fallback)")
-        data = render_html(graph, positions, title=heading, notes=notes)
+        data = render_html(graph, positions, title=heading, notes=notes, routes=routes)
         return Rendered(data, graph.number_of_nodes(), graph.number_of_edges(), method, tuple(notes))
     return Rendered(export_bytes(graph, fmt, positions), graph.number_of_nodes(), graph.number_of_edges(),
                     method, tuple(notes))

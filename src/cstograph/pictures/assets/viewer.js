@@ -13,7 +13,15 @@
   var hovered = -1, selected = -1, dirty = true, userMoved = false;
   var visibleNode = new Array(nodes.length), visibleEdge = new Array(edges.length);
   var adjacency = nodes.map(function () { return []; });
-  edges.forEach(function (e, i) { adjacency[e.s].push(i); adjacency[e.t].push(i); });
+  edges.forEach(function (e, i) {
+    adjacency[e.s].push(i); adjacency[e.t].push(i);
+    if (e.path) {  // the route's bounding box, to skip edges off screen
+      e.box = [Infinity, Infinity, -Infinity, -Infinity];
+      e.path.forEach(function (pt) {
+        e.box = [Math.min(e.box[0], pt[0]), Math.min(e.box[1], pt[1]), Math.max(e.box[2], pt[0]), Math.max(e.box[3], pt[1])];
+      });
+    }
+  });
 
   // ------------------------------------------------------------ sizes and shapes
   function size(n) {
@@ -122,6 +130,10 @@
       x0 = Math.min(x0, n.x - n.w / 2); x1 = Math.max(x1, n.x + n.w / 2);
       y0 = Math.min(y0, n.y - n.h / 2); y1 = Math.max(y1, n.y + n.h / 2);
     });
+    if (!large) edges.forEach(function (e, i) {  // routes that swing out past the boxes
+      if (!visibleEdge[i] || !e.box) return;
+      x0 = Math.min(x0, e.box[0]); y0 = Math.min(y0, e.box[1]); x1 = Math.max(x1, e.box[2]); y1 = Math.max(y1, e.box[3]);
+    });
     if (x0 === Infinity) { x0 = y0 = 0; x1 = y1 = 1; }
     var pad = 20, w = Math.max(x1 - x0, 1), h = Math.max(y1 - y0, 1);
     var all = Math.min((rect.width - 2 * pad) / w, (rect.height - 2 * pad) / h, 2.5);
@@ -168,16 +180,25 @@
       if (!visibleEdge[i]) continue;
       var e = edges[i], a = nodes[e.s], b = nodes[e.t];
       var ax = a.x * k + view.x, ay = a.y * k + view.y, bx = b.x * k + view.x, by = b.y * k + view.y;
-      if (Math.max(ax, bx) < 0 || Math.min(ax, bx) > W || Math.max(ay, by) < 0 || Math.min(ay, by) > H) continue;
-      var p = border(a, ax, ay, a.w * k, a.h * k)(bx, by), q = border(b, bx, by, b.w * k, b.h * k)(ax, ay);
+      var line;  // the edge on screen: Graphviz's route around the boxes, or a straight segment
+      if (e.path && !large) {
+        if (e.box[2] * k + view.x < 0 || e.box[0] * k + view.x > W || e.box[3] * k + view.y < 0 || e.box[1] * k + view.y > H) continue;
+        line = e.path.map(function (pt) { return [pt[0] * k + view.x, pt[1] * k + view.y]; });
+      } else {
+        if (Math.max(ax, bx) < 0 || Math.min(ax, bx) > W || Math.max(ay, by) < 0 || Math.min(ay, by) > H) continue;
+        line = [border(a, ax, ay, a.w * k, a.h * k)(bx, by), border(b, bx, by, b.w * k, b.h * k)(ax, ay)];
+      }
+      var p = line[line.length - 2], q = line[line.length - 1];
       var near = hovered >= 0 && (e.s === hovered || e.t === hovered) || selected >= 0 && (e.s === selected || e.t === selected);
       ctx.strokeStyle = near ? "#222222" : (large ? "rgba(120,120,120,0.25)" : (e.dashed ? "#8a7fb0" : "#8c8c8c"));
       ctx.lineWidth = near ? 2 : 1;
       ctx.setLineDash(e.dashed ? [3, 3] : []);
-      ctx.beginPath(); ctx.moveTo(p[0], p[1]); ctx.lineTo(q[0], q[1]); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(line[0][0], line[0][1]);
+      for (var m = 1; m < line.length; m++) ctx.lineTo(line[m][0], line[m][1]);
+      ctx.stroke();
       ctx.setLineDash([]);
       if (!large) arrow(p[0], p[1], q[0], q[1], ctx.strokeStyle);
-      if (labelEdges || near) edgeLabels.push([p[0], p[1], q[0], q[1], e.label, near]);
+      if (labelEdges || near) edgeLabels.push([line, e.label, near]);
       drawnEdges++;
     }
     // nodes
@@ -211,16 +232,16 @@
     var labelSize = Math.max(10, Math.min(12, 9 * k)), placed = [];
     ctx.font = labelSize + "px DejaVu Sans, Arial, sans-serif";
     ctx.textAlign = "center"; ctx.textBaseline = "middle";
-    edgeLabels.sort(function (a, b) { return (b[5] ? 1 : 0) - (a[5] ? 1 : 0); });
+    edgeLabels.sort(function (a, b) { return (b[2] ? 1 : 0) - (a[2] ? 1 : 0); });
     edgeLabels.forEach(function (l) {
-      var half = ctx.measureText(l[4]).width / 2 + 2, hh = labelSize / 2 + 2;
+      var half = ctx.measureText(l[1]).width / 2 + 2, hh = labelSize / 2 + 2;
       for (var t = 0; t < ALONG.length; t++) {
-        var x = l[0] + (l[2] - l[0]) * ALONG[t], y = l[1] + (l[3] - l[1]) * ALONG[t];
+        var at = pointAlong(l[0], ALONG[t]), x = at[0], y = at[1];
         var r = [x - half, y - hh, x + half, y + hh];
         if (overlapsAny(r, boxes) || overlapsAny(r, placed)) continue;
         placed.push(r);
-        ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(l[4], x, y);
-        ctx.fillStyle = "#444444"; ctx.fillText(l[4], x, y);
+        ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(l[1], x, y);
+        ctx.fillStyle = "#444444"; ctx.fillText(l[1], x, y);
         return;
       }
     });
@@ -245,6 +266,21 @@
     return null;
   }
   var ALONG = [0.5, 0.38, 0.62, 0.27, 0.73, 0.18, 0.82];
+  // the point at this fraction of a polyline's length
+  function pointAlong(line, fraction) {
+    var total = 0, j;
+    for (j = 1; j < line.length; j++) total += Math.hypot(line[j][0] - line[j - 1][0], line[j][1] - line[j - 1][1]);
+    var goal = total * fraction;
+    for (j = 1; j < line.length; j++) {
+      var d = Math.hypot(line[j][0] - line[j - 1][0], line[j][1] - line[j - 1][1]);
+      if (goal <= d && d > 0) {
+        var f = goal / d;
+        return [line[j - 1][0] + (line[j][0] - line[j - 1][0]) * f, line[j - 1][1] + (line[j][1] - line[j - 1][1]) * f];
+      }
+      goal -= d;
+    }
+    return line[line.length - 1];
+  }
   function overlapsAny(r, list) {
     for (var j = 0; j < list.length; j++) {
       var o = list[j];
