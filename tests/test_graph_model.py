@@ -183,3 +183,25 @@ def test_page_edges_are_routed_around_unrelated_boxes(which):
             if any(_crosses(route[i], route[i + 1], box) for i in range(len(route) - 1)):
                 crossings.append((source, target, node))
     assert crossings == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_one_case_is_built_from_its_own_nodes_alone(engine):
+    """--focus REQUEST on a large graph asks the engine about that case only: the same nodes,
+    edges and attributes as cutting the case out of the whole graph (bar the alliances a state
+    belongs to outside the case)."""
+    from cstograph.pictures.graph_model import build_graph, case_of
+    from views_support import loaded
+
+    dataset, eng = loaded(engine=engine)
+    case = case_of(eng, EX + "r1")
+    assert case == ONE_CASE
+    assert case_of(eng, EX + "Ardia") is None
+    small = build_graph(dataset, eng, "requests", only=case)
+    whole = focus_graph(graph_of(engine=engine), f"<{EX}r1>")
+    assert set(small) == set(whole)
+    assert sorted((s, t, d["relation"], d["sources"]) for s, t, d in small.edges(data=True)) == sorted(
+        (s, t, d["relation"], d["sources"]) for s, t, d in whole.edges(data=True))
+    for node in small:
+        mine = {k: v for k, v in small.nodes[node].items() if k != "alliances"}
+        assert mine == {k: v for k, v in whole.nodes[node].items() if k != "alliances"}, node

@@ -76,9 +76,12 @@ def timeline(
                        "--focus REQUEST, one alliance's requests: --alliance NAME, every request: --cases", err=True)
             typer.echo(f"wrote {output} (summary)", err=True)
             return
-        from cstograph.pictures.graph_model import build_graph
+        from cstograph.pictures.graph_model import build_graph, case_of
 
-        graph = build_graph(None, kg.engine(according_to, day), "requests", verdicts)
+        engine = kg.engine(according_to, day)
+        case = case_of(engine, focus.strip().strip("<>")) if focus and not alliance else None
+        # one case named by its request's IRI: only that case is asked for
+        graph = build_graph(None, engine, "requests", verdicts, only=case)
         if alliance:
             graph = alliance_graph(graph, alliance)
         if focus:

@@ -32,7 +32,7 @@ from cstograph.rules.classify import Verdict, classify_requests
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
 from cstograph.namespaces import CG
-from cstograph.engines.queries import run_named
+from cstograph.engines.queries import get_query, run_named
 from cstograph.reading.resources import ontology_path
 from cstograph.pictures.style import natural_key
 
@@ -101,17 +101,26 @@ def _add_edge(graph: nx.MultiDiGraph, source: str, target: str, **attrs) -> None
 
 def build_graph(
     dataset: Dataset, engine: Engine, view: str = "requests", verdicts: list[Verdict] | None = None,
+    only: set[str] | None = None,
 ) -> nx.MultiDiGraph:
     """The network of one view of the loaded data (the ontology's own triples are never nodes).
 
     ``verdicts``: the request verdicts to show, as ``assess.assess`` gives them (with what each
     account says); by default the requests are classified on ``engine``, with no accounts.
+    ``only`` (requests view, IRIs): build just these nodes and the edges among them, asking the
+    engine about them alone (``--focus`` on one case of a large graph).
     """
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
     graph = nx.MultiDiGraph(view=view)
     membership_sources: dict[str, str] = {}
-    for row in run_named(engine, "view-nodes").records():
+    edge_rows = None
+    if only is not None:
+        # the memberships the case's memberOf edges collapse: their sources come with the nodes
+        edge_rows = list(_view_rows(engine, "view-edges", "source", only))
+        vias = {node_id(r["via"]) for r in edge_rows if r["via"] is not None and node_id(r["target"]) in only}
+        only = only | {v for v in vias if not v.startswith("_:")}
+    for row in _view_rows(engine, "view-nodes", "node", only):
         kind = str(row["kind"])
         if view == "requests" and kind == "membership":
             membership_sources[node_id(row["node"])] = _s(row["sources"])
@@ -122,7 +131,7 @@ def build_graph(
             description=_s(row["description"]), sources=_s(row["sources"]),
         )
     if view == "requests":
-        _add_story_edges(graph, engine, membership_sources)
+        _add_story_edges(graph, engine, membership_sources, only, edge_rows)
     else:
         _add_all_triples(graph, dataset)
     _add_verdicts(graph, classify_requests(engine) if verdicts is None else verdicts)
@@ -135,9 +144,31 @@ def _short(row) -> str:
     return alt if alt and len(alt) < len(label) else label
 
 
-def _add_story_edges(graph: nx.MultiDiGraph, engine: Engine, membership_sources: dict[str, str]) -> None:
-    for row in run_named(engine, "view-edges").records():
+def _view_rows(engine: Engine, name: str, variable: str, only: set[str] | None):
+    """The rows of a view query; with ``only``, every group that binds ``variable`` (the outer
+    one and each sub-select: they all project it) opens with a VALUES block of those IRIs."""
+    if only is None:
+        return run_named(engine, name).records()
+    values = "WHERE { VALUES ?" + variable + " { " + " ".join(URIRef(n).n3() for n in sorted(only)) + " } "
+    return engine.query(get_query(name).text.replace("WHERE {", values)).records()
+
+
+def case_of(engine: Engine, iri: str) -> set[str] | None:
+    """The nodes of the case of the request named by ``iri`` (``queries/pictures/case-nodes.rq``),
+    or None when ``iri`` names no request."""
+    rows = run_named(engine, "case-nodes", {"request": URIRef(iri)}).records()
+    nodes = {node_id(row["node"]) for row in rows}
+    if not nodes or any(n.startswith("_:") for n in nodes):
+        return None
+    return nodes
+
+
+def _add_story_edges(graph: nx.MultiDiGraph, engine: Engine, membership_sources: dict[str, str],
+                     only: set[str] | None = None, rows=None) -> None:
+    for row in _view_rows(engine, "view-edges", "source", only) if rows is None else rows:
         source, target, relation = node_id(row["source"]), node_id(row["target"]), str(row["relation"])
+        if only is not None and (source not in only or target not in only):
+            continue
         for key, kinds in ((source, _DOMAIN_KIND), (target, _RANGE_KIND)):
             if key not in graph:
                 _add_node(graph, key, kind=kinds.get(relation, "other"))

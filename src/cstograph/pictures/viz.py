@@ -10,7 +10,7 @@ from cstograph.rules.classify import Verdict, classify_requests
 from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import VIEWS, alliance_graph, build_graph, focus_graph, reduce_graph
+from cstograph.pictures.graph_model import VIEWS, alliance_graph, build_graph, case_of, focus_graph, reduce_graph
 from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
 
@@ -73,7 +73,12 @@ def render_viz(
                     "one alliance's cases: --alliance NAME, every case: --cases")
             data = render_summary(verdicts, engine, fmt, heading)
             return Rendered(data, 0, 0, "summary", (note,))
-    graph = build_graph(dataset, engine, view, verdicts)
+    case = case_of(engine, focus.strip().strip("<>")) if focus and view == "requests" and not alliance else None
+    if case is not None:
+        # one case named by its request's IRI: ask the engine about that case alone
+        graph = build_graph(dataset, engine, view, verdicts, only=case)
+    else:
+        graph = build_graph(dataset, engine, view, verdicts)
     if graph.number_of_nodes() == 0:
         raise ViewError(
             f"nothing to draw: the data holds no {'requests' if view == 'requests' else 'nodes this view shows'}",
