@@ -155,7 +155,9 @@ def _view_rows(engine: Engine, name: str, variable: str, only: set[str] | None):
 
 def case_of(engine: Engine, iri: str) -> set[str] | None:
     """The nodes of the case of the request named by ``iri`` (``queries/pictures/case-nodes.rq``),
-    or None when ``iri`` names no request."""
+    or None when ``iri`` names no request (or is no IRI at all, like a label)."""
+    if any(ch.isspace() for ch in iri) or ":" not in iri or any(ch in iri for ch in '<>"{}|^`\\'):
+        return None
     rows = run_named(engine, "case-nodes", {"request": URIRef(iri)}).records()
     nodes = {node_id(row["node"]) for row in rows}
     if not nodes or any(n.startswith("_:") for n in nodes):

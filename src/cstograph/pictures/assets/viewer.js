@@ -120,7 +120,7 @@
     dirty = true;
   }
   // the smallest node text, in CSS pixels; below it a caption line is left out, never shrunk
-  var MIN_TEXT = 11, MAX_TEXT = 16;
+  var MIN_TEXT = 11, MAX_TEXT = 16, FEW = 1000;
   // fit(true): the whole drawing, however small. fit(): the first view, the whole drawing when
   // its text is readable at that size, else READABLE_SCALE from the top left (drag for the rest)
   function fit(whole) {
@@ -176,6 +176,9 @@
     // edges
     ctx.lineWidth = 1;
     var edgeLabels = [];
+    // a large graph's faint edges go into one path, stroked once (thousands of strokes per
+    // frame made every zoom step slow)
+    var faint = large ? new Path2D() : null;
     for (i = 0; i < edges.length; i++) {
       if (!visibleEdge[i]) continue;
       var e = edges[i], a = nodes[e.s], b = nodes[e.t];
@@ -190,6 +193,11 @@
       }
       var p = line[line.length - 2], q = line[line.length - 1];
       var near = hovered >= 0 && (e.s === hovered || e.t === hovered) || selected >= 0 && (e.s === selected || e.t === selected);
+      if (faint && !near) {
+        faint.moveTo(line[0][0], line[0][1]); faint.lineTo(q[0], q[1]);
+        drawnEdges++;
+        continue;
+      }
       ctx.strokeStyle = near ? "#222222" : (large ? "rgba(120,120,120,0.25)" : (e.dashed ? "#8a7fb0" : "#8c8c8c"));
       ctx.lineWidth = near ? 2 : 1;
       ctx.setLineDash(e.dashed ? [3, 3] : []);
@@ -201,12 +209,25 @@
       if (labelEdges || near) edgeLabels.push([line, e.label, near]);
       drawnEdges++;
     }
+    if (faint) { ctx.lineWidth = 1; ctx.strokeStyle = "rgba(120,120,120,0.25)"; ctx.stroke(faint); }
     // nodes
-    var showText = !large || k >= 1.2, boxes = [], textSizes = [], whole = [];
+    var shownCount = 0;
+    for (i = 0; i < nodes.length; i++) if (visibleNode[i]) shownCount++;
+    // a large graph names its dots once zoomed in, or once the filters leave few enough of them
+    var showText = !large || k >= 1.2 || shownCount <= FEW, boxes = [], textSizes = [], whole = [], dotLabels = [];
+    var dots = {};  // fill colour -> one path of plain dots (large graphs)
     for (i = 0; i < nodes.length; i++) {
       if (!visibleNode[i]) continue;
       var n = nodes[i], sx = n.x * k + view.x, sy = n.y * k + view.y, w = n.w * k, h = n.h * k;
       if (sx + w / 2 < 0 || sx - w / 2 > W || sy + h / 2 < 0 || sy - h / 2 > H) continue;  // off screen
+      if (large && i !== hovered && i !== selected && i !== focus && !n.contested) {
+        var path = dots[n.fill] || (dots[n.fill] = new Path2D());
+        path.moveTo(sx + w / 2, sy); path.ellipse(sx, sy, w / 2, h / 2, 0, 0, Math.PI * 2);
+        boxes.push([sx - w / 2 - 2, sy - h / 2 - 2, sx + w / 2 + 2, sy + h / 2 + 2]);
+        if (showText) dotLabels.push(i);
+        drawnNodes++;
+        continue;
+      }
       shapePath(n, sx, sy, Math.max(w, 3), Math.max(h, 3));
       ctx.fillStyle = n.fill; ctx.fill();
       ctx.lineWidth = i === hovered || i === selected ? 2.5 : (n.kind === "request" && !large ? 3 : (large ? 0.5 : 1));
@@ -218,7 +239,8 @@
         shapePath(n, sx, sy, Math.max(w, 3) + 2 * pad, Math.max(h, 3) + 2 * pad);
         ctx.lineWidth = 2; ctx.strokeStyle = data.contestedMark; ctx.stroke();
       }
-      if (showText) { var used = text(n, sx, sy, w, h, k); if (used) textSizes.push(used); }
+      if (showText && !large) { var used = text(n, sx, sy, w, h, k); if (used) textSizes.push(used); }
+      if (showText && large) dotLabels.push(i);
       boxes.push([sx - w / 2 - 2, sy - h / 2 - 2, sx + w / 2 + 2, sy + h / 2 + 2]);
       if (sx - w / 2 >= 0 && sx + w / 2 <= W && sy - h / 2 >= 0 && sy + h / 2 <= H) whole.push(n.label);
       if (i === focus) {  // the node --focus named: a thick amber ring
@@ -227,6 +249,20 @@
       }
       drawnNodes++;
     }
+    ctx.lineWidth = 0.5; ctx.strokeStyle = "#777777";
+    Object.keys(dots).forEach(function (fill) { ctx.fillStyle = fill; ctx.fill(dots[fill]); ctx.stroke(dots[fill]); });
+    // a large graph's names: under each dot, left out where one would overlap another
+    var named = [];
+    ctx.font = MIN_TEXT + "px DejaVu Sans, Arial, sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    dotLabels.forEach(function (j) {
+      var n = nodes[j], sx = n.x * k + view.x, sy = n.y * k + view.y + n.h * k / 2 + MIN_TEXT * 0.7 + 2;
+      var label = cut(n.label, 200), half = ctx.measureText(label).width / 2 + 2;
+      var r = [sx - half, sy - MIN_TEXT * 0.6, sx + half, sy + MIN_TEXT * 0.6];
+      if (overlapsAny(r, named)) return;
+      named.push(r); textSizes.push(MIN_TEXT);
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.85)"; ctx.strokeText(label, sx, sy);
+      ctx.fillStyle = "#1a1a1a"; ctx.fillText(label, sx, sy);
+    });
     // edge labels on top, with a white halo, each where along its edge it covers no node and
     // no other label; a label with no such place is left out (hover or select a node for its links)
     var labelSize = Math.max(10, Math.min(12, 9 * k)), placed = [];
