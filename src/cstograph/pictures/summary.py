@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named
-from cstograph.pictures.style import STATUS_FILL, STATUS_TEXT, natural_key
+from cstograph.pictures.style import STATUS_FILL, natural_key
 
 SUMMARY_ABOVE = 40  # requests: above this many, viz and timeline draw the summary by default
 STATUSES = ("unmet", "met", "not-triggered")
