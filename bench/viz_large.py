@@ -1,10 +1,12 @@
 """How the views cope with a large graph: a synthetic ~5,000-node request graph, generated here.
 
 Prints the time of each step (build the networkx graph, lay out, write HTML, open the page in
-headless Chromium until the first frame is drawn) and compares the page's opening time with a
-trivial page opened in the same browser in the same run. Not a test: figures for docs/views.md.
+headless Chromium until the first frame is drawn, redraw after a zoom step) and compares the
+page's opening time with a trivial page opened in the same browser in the same run. Not a
+test: figures for docs/views.md.
 
     python bench/viz_large.py [--requests 1350] [--chromium /usr/bin/chromium]
+    python bench/viz_large.py --page view.html    # only the zoom steps of a page already written
 """
 
 from __future__ import annotations
@@ -97,12 +99,48 @@ def open_times(chromium: str, page: Path, trivial: Path, runs: int) -> tuple[lis
     return page_times, trivial_times
 
 
+ZOOM_STEPS = """async () => {
+  const canvas = document.getElementById('canvas'), times = [];
+  for (let i = 0; i < 8; i++) {
+    const started = performance.now();
+    canvas.dispatchEvent(new WheelEvent('wheel', {deltaY: i % 2 ? 200 : -200, clientX: 400, clientY: 400,
+                                                  bubbles: true, cancelable: true}));
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    times.push(performance.now() - started);
+  }
+  return times; }"""
+
+
+def zoom_step_times(chromium: str, page: Path) -> list[float]:
+    """Milliseconds from a wheel event to the second frame after it (the redraw), eight steps."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.goto(page.resolve().as_uri())
+        tab.wait_for_function("document.documentElement.getAttribute('data-rendered-nodes') !== null", timeout=120_000)
+        times = tab.evaluate(ZOOM_STEPS)
+        browser.close()
+    return times
+
+
+def print_zoom_steps(chromium: str, page: Path) -> None:
+    times = zoom_step_times(chromium, page)
+    print(f"{'zoom step: wheel event to redrawn frame (median)':<48} {statistics.median(times) / 1000:8.3f} s  "
+          f"(steps: {', '.join(f'{t:.0f}' for t in times)} ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1350)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--page", type=Path, help="only time zoom steps on this page (e.g. from viz --cases)")
     args = parser.parse_args()
+    if args.page:
+        print_zoom_steps(args.chromium, args.page)
+        return
     with tempfile.TemporaryDirectory(prefix="cg-bench-") as folder:
         folder = Path(folder)
         data = folder / "synth.ttl"
@@ -131,6 +169,7 @@ def main() -> None:
         print(f"{'open page until its first frame is drawn (median)':<48} {p:8.2f} s  (runs: {', '.join(f'{x:.2f}' for x in page_times)})")
         print(f"{'open a trivial page (baseline, median)':<48} {t:8.2f} s")
         print(f"ratio page / trivial page: {p / t:.1f}x")
+        print_zoom_steps(args.chromium, page)
 
 
 if __name__ == "__main__":

@@ -126,7 +126,7 @@ def read_back(path: Path) -> nx.MultiDiGraph:
         return nx.read_graphml(path)
     if path.suffix == ".gexf":
         return nx.read_gexf(path)
-    return nx.node_link_graph(json.loads(path.read_text()), edges="links")
+    return nx.node_link_graph(json.loads(path.read_text()))
 
 
 @pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".json"])

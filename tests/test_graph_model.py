@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 
 import networkx as nx
 import pytest
@@ -65,9 +66,30 @@ def test_membership_edge_keeps_period_and_sources():
 def test_focus_by_label_and_by_iri():
     graph = graph_of()
     assert set(focus_graph(graph, "Cazan", hops=1)) == {EX + "Cazan", EX + "e1", EX + "e2"}
-    assert set(focus_graph(graph, f"<{EX}p1>", hops=0)) == {EX + "p1"}
+    assert set(focus_graph(graph, f"<{EX}e1>", hops=0)) == {EX + "e1"}
     two = focus_graph(graph, "riots in borova", hops=1)  # case-insensitive exact label
     assert set(two) == {EX + "e3", EX + "r3", EX + "Borova"}
+
+
+ONE_CASE = {EX + n for n in ("r1", "Ardia", "League", "art5", "Pact", "e1", "Cazan", "p1")}
+
+
+@pytest.mark.parametrize("query", ["Ardia asks the League", f"<{EX}p1>"])
+def test_focus_on_a_request_or_its_response_draws_exactly_that_case(query):
+    """Not the other requests of the same requester or alliance, whatever --hops says."""
+    for hops in (1, 2, 5):
+        focused = focus_graph(graph_of(), query, hops=hops)
+        assert set(focused) == ONE_CASE
+        assert focused.graph["focus"] in ONE_CASE and focused.graph["case"]
+
+
+def test_alliance_graph_is_its_cases():
+    from cstograph.pictures.graph_model import alliance_graph
+
+    part = alliance_graph(graph_of(), "npo")
+    assert {n for n, d in part.nodes(data=True) if d["kind"] == "request"} == {EX + "r1", EX + "r2", EX + "r3"}
+    with pytest.raises(ViewError, match="no alliance matches"):
+        alliance_graph(graph_of(), "Warsaw Pact")
 
 
 @pytest.mark.parametrize("query, message", [("Zembla", "no node matches"), ("asks", "matches 3 nodes")])
@@ -99,7 +121,7 @@ def test_gexf_and_json_round_trips():
     assert (gexf.number_of_nodes(), gexf.number_of_edges()) == (23, 47)
     assert gexf.nodes[EX + "r1"]["status"] == "unmet"
     data = json.loads(export_bytes(graph, "json"))
-    back = nx.node_link_graph(data, edges="links")
+    back = nx.node_link_graph(data)
     assert (back.number_of_nodes(), back.number_of_edges()) == (23, 47)
 
 
@@ -120,3 +142,66 @@ def test_conformance_graph_statuses_reach_the_nodes():
     want = {row["request"]: row["status"] for row in expected} if isinstance(expected, list) else {
         k: (v["status"] if isinstance(v, dict) else v) for k, v in expected.items()}
     assert statuses == want
+
+
+def _crosses(a, b, box) -> bool:
+    """Does the segment a-b pass through the box (x0, y0, x1, y1)? (sampled finely)"""
+    for step in range(21):
+        t = step / 20
+        x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        if box[0] < x < box[2] and box[1] < y < box[3]:
+            return True
+    return False
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+@pytest.mark.parametrize("which", ["fixture", "bundled"])
+def test_page_edges_are_routed_around_unrelated_boxes(which):
+    """The page draws Graphviz's routes: no edge passes through a box other than its own two ends."""
+    from cstograph.pictures.layout import DEFAULT_SIZE_IN, NODE_SIZE_IN, layout_with_routes
+
+    if which == "fixture":
+        graph = graph_of()
+    else:
+        import cstograph
+
+        kg = cstograph.open()
+        graph = kg.graph()
+    positions, method, routes = layout_with_routes(graph, "auto")
+    assert method == "dot" and len(routes) == graph.number_of_edges()
+    boxes = {}
+    for node, data in graph.nodes(data=True):
+        w, h = (v * 72 for v in NODE_SIZE_IN.get(data["kind"], DEFAULT_SIZE_IN))
+        x, y = positions[node]
+        boxes[node] = (x - w / 2 + 3, y - h / 2 + 3, x + w / 2 - 3, y + h / 2 - 3)
+    crossings = []
+    for index, (source, target) in enumerate(graph.edges()):
+        route = routes[index]
+        for node, box in boxes.items():
+            if node in (source, target):
+                continue
+            if any(_crosses(route[i], route[i + 1], box) for i in range(len(route) - 1)):
+                crossings.append((source, target, node))
+    assert crossings == []
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_one_case_is_built_from_its_own_nodes_alone(engine):
+    """--focus REQUEST on a large graph asks the engine about that case only: the same nodes,
+    edges and attributes as cutting the case out of the whole graph (bar the alliances a state
+    belongs to outside the case)."""
+    from cstograph.pictures.graph_model import build_graph, case_of
+    from views_support import loaded
+
+    dataset, eng = loaded(engine=engine)
+    case = case_of(eng, EX + "r1")
+    assert case == ONE_CASE
+    assert case_of(eng, EX + "Ardia") is None
+    small = build_graph(dataset, eng, "requests", only=case)
+    whole = focus_graph(graph_of(engine=engine), f"<{EX}r1>")
+    assert set(small) == set(whole)
+    assert sorted((s, t, d["relation"], d["sources"]) for s, t, d in small.edges(data=True)) == sorted(
+        (s, t, d["relation"], d["sources"]) for s, t, d in whole.edges(data=True))
+    for node in small:
+        mine = {k: v for k, v in small.nodes[node].items() if k != "alliances"}
+        assert mine == {k: v for k, v in whole.nodes[node].items() if k != "alliances"}, node

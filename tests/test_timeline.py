@@ -69,3 +69,62 @@ def test_reduced_timeline_keeps_unmet_first_and_says_so(tmp_path):
     assert "reduced timeline: 1 of 3 requests" in result.output and "1 requests" in result.output
     svg = out.read_text()
     assert "reduced timeline" in svg and "Ardia → NPO" in svg and "Borova → NPO" not in svg
+
+
+# ------------------------------------------------------------ no label collides with another
+
+def text_boxes(svg: str) -> list[tuple[float, float, float, float, str]]:
+    """(left, top, right, bottom, text) of every text, its width estimated generously (0.6 em a character)."""
+    import xml.etree.ElementTree as ET
+
+    boxes = []
+    for element in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"):
+        words = "".join(element.itertext())
+        if not words.strip():
+            continue
+        size, x, y = float(element.get("font-size")), float(element.get("x")), float(element.get("y"))
+        width = len(words) * size * 0.6
+        left = {"middle": x - width / 2, "end": x - width}.get(element.get("text-anchor"), x)
+        boxes.append((left, y - size * 0.8, left + width, y + size * 0.2, words))
+    return boxes
+
+
+def overlapping(boxes):
+    boxes = sorted(boxes, key=lambda b: b[1])
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if b[1] >= a[3]:
+                break
+            if a[0] < b[2] and b[0] < a[2]:
+                found.append((a[4], b[4]))
+    return found
+
+
+def test_text_boxes_see_a_collision():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><text x="10" y="20" font-size="10">diplomatic statement +0d</text>'
+           '<text x="80" y="22" font-size="10">consultations +6d</text></svg>')
+    assert overlapping(text_boxes(svg)) == [("diplomatic statement +0d", "consultations +6d")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", ["bundled", "synthetic 300"])
+def test_no_two_texts_of_the_timeline_overlap(tmp_path, source):
+    out = tmp_path / "timeline.svg"
+    args = ["timeline", "-o", str(out), "--max-requests", "0"]
+    if source != "bundled":
+        data = tmp_path / "s300.ttl"
+        assert runner.invoke(app, ["synth", "--requests", "300", "--seed", "3", "-o", str(data)]).exit_code == 0
+        args += [str(data), "--cases"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    boxes = text_boxes(out.read_text())
+    assert len(boxes) > 100
+    assert overlapping(boxes) == []
+
+
+def test_legend_names_every_mark():
+    svg = timeline_svg(graph_of(path=FIXTURES / "unanswered.ttl"))
+    for words in ("wait until the last response", "no helpful response (unmet)", "no helpful response (not unmet)",
+                  "other events: concerned by no request", "event the request concerns"):
+        assert words in svg, words

@@ -42,3 +42,21 @@ def test_view_edges_story_relations(engine):
     member = rows[("ex:Borova", "memberOf", "ex:League")]
     assert (str(member["startDate"]), str(member["endDate"]), short(member["via"])) == ("2000-01-01", "2030-01-01", "ex:m2")
     assert rows[("ex:Ardia", "memberOf", "ex:League")]["endDate"] is None
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_alliance_labels(engine):
+    _, eng = loaded(engine=engine)
+    rows = [(short(r["alliance"]), str(r["label"]), str(r["altLabel"])) for r in run_named(eng, "alliance-labels").records()]
+    assert rows == [("ex:League", "Northern Pact Organisation", "NPO")]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_case_nodes_is_one_case(engine):
+    from rdflib import URIRef
+
+    _, eng = loaded(engine=engine)
+    nodes = {short(r["node"]) for r in run_named(eng, "case-nodes", {"request": URIRef(EX + "r2")}).records()}
+    # r2 (Borova asks the League, answered by Ardia's troops): not r1 or r3, though they share states
+    assert nodes == {"ex:r2", "ex:Borova", "ex:League", "ex:art5", "ex:Pact", "ex:e2", "ex:Cazan", "ex:p2", "ex:Ardia"}
+    assert not list(run_named(eng, "case-nodes", {"request": URIRef(EX + "Borova")}).records())

@@ -129,3 +129,126 @@ def test_clicking_a_contested_request_lists_each_account(browser, tmp_path):
     assert "Arland appeals about the shelling" in details and "CONTESTED" not in details and "account" not in details
     assert errors == []
     page.close()
+
+
+# ------------------------------------------------------------ what a new reader sees
+
+VIEWPORTS = [(1400, 900), (1024, 768)]
+
+
+@pytest.fixture(scope="module")
+def bundled_page(tmp_path_factory):
+    """The page of the bundled graphs (211 nodes): big enough that the first view is not the whole."""
+    kg = cstograph.open()
+    rendered = render_viz(None, kg.engine(), "html", verdicts=list(kg.verdicts()))
+    path = tmp_path_factory.mktemp("bundled") / "bundled.html"
+    path.write_bytes(rendered.data)
+    return path
+
+
+def open_at(browser, path, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(path.as_uri())
+    page.wait_for_function("document.documentElement.getAttribute('data-rendered-nodes') !== null", timeout=20_000)
+    page.wait_for_timeout(100)  # a ResizeObserver callback after the first frame
+    return page, errors
+
+
+BUFFER = ("(() => { const c = document.getElementById('canvas'); "
+          "return {width: c.width, height: c.height, ratio: window.devicePixelRatio || 1}; })()")
+
+
+def canvas_shot(page) -> bytes:
+    page.mouse.move(1, 1)  # off the canvas: no hover highlight
+    page.wait_for_timeout(100)
+    return page.locator("#canvas").screenshot()
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+def test_the_drawing_buffer_matches_the_canvas_box(browser, bundled_page, width, height):
+    page, errors = open_at(browser, bundled_page, width, height)
+    size = page.evaluate(BUFFER)
+    box = page.evaluate("(() => { const r = document.getElementById('canvas').getBoundingClientRect(); "
+                        "return [r.width, r.height, window.innerHeight - r.bottom]; })()")
+    assert (size["width"], size["height"]) == (round(box[0] * size["ratio"]), round(box[1] * size["ratio"]))
+    assert abs(box[2]) < 1  # the canvas reaches the bottom of the window, no further
+    page.set_viewport_size({"width": width - 300, "height": height - 100})  # the header wraps
+    page.wait_for_timeout(200)
+    size = page.evaluate(BUFFER)
+    box = page.evaluate("(() => { const r = document.getElementById('canvas').getBoundingClientRect(); return [r.width, r.height]; })()")
+    assert (size["width"], size["height"]) == (round(box[0] * size["ratio"]), round(box[1] * size["ratio"]))
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+def test_clicking_the_drawn_centre_of_a_node_selects_it(browser, bundled_page, width, height):
+    page, errors = open_at(browser, bundled_page, width, height)
+    labels = page.evaluate("window.cstographView.onScreen")
+    unique = [label for label in labels if labels.count(label) == 1]
+    assert len(unique) >= 8
+    for label in unique:
+        spot = page.evaluate("label => window.cstographView.locate(label)", label)
+        page.mouse.click(spot["x"], spot["y"])
+        assert page.evaluate("window.cstographView.selected") == label
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width, height", VIEWPORTS)
+def test_first_view_text_is_legible_and_edge_labels_cover_no_node(browser, bundled_page, width, height):
+    page, _ = open_at(browser, bundled_page, width, height)
+    view = page.evaluate("window.cstographView")
+    assert view["minNodeText"] >= 11
+    assert view["labelledNodes"] == view["drawnNodes"] >= 8  # every node on screen carries its name
+    for zoom in (0, 600, -1200):  # as opened, zoomed out, zoomed in
+        if zoom:
+            page.mouse.move(width // 3, height // 2)
+            page.mouse.wheel(0, zoom)
+            page.wait_for_timeout(150)
+        view = page.evaluate("window.cstographView")
+        assert view["minNodeText"] is None or view["minNodeText"] >= 11  # hidden rather than shrunk
+        for label in view["labelBoxes"]:
+            for node in view["nodeBoxes"]:
+                assert not (label[0] < node[2] and label[2] > node[0] and label[1] < node[3] and label[3] > node[1])
+    page.close()
+
+
+def test_zooming_out_and_back_leaves_no_stale_pixels(browser, bundled_page):
+    page, _ = open_at(browser, bundled_page, 1400, 900)
+    before = canvas_shot(page)
+    page.mouse.move(500, 500)
+    for _ in range(4):
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(60)
+    page.click("#fit")  # back to exactly the first view
+    after = canvas_shot(page)
+    assert before == after
+    page.close()
+
+
+def test_find_says_when_nothing_matches(browser, page_file):
+    page, _, _ = open_page(browser, page_file)
+    page.fill("#find", "Zembla")
+    page.dispatch_event("#find", "change")
+    assert "no match" in page.inner_text("#find-status")
+    page.fill("#find", "League statement")
+    page.dispatch_event("#find", "change")
+    assert "no match" not in page.inner_text("#find-status")
+    assert page.evaluate("window.cstographView.selected") == "League statement"
+    page.close()
+
+
+def test_focus_draws_one_case_and_rings_it(browser, tmp_path):
+    dataset = load_dataset([THREE])
+    rendered = render_viz(dataset, make_engine("oxigraph", dataset), "html", focus="Ardia asks the League", hops=3)
+    path = tmp_path / "focus.html"
+    path.write_bytes(rendered.data)
+    page, _, errors = open_page(browser, path)
+    view = page.evaluate("window.cstographView")
+    assert view["nodes"] == 8 and view["drawnNodes"] == 8  # the request, its parties, clause, treaty, event, response
+    assert view["focus"] == view["selected"] == "Ardia asks the League"
+    assert errors == []
+    page.close()

@@ -30,13 +30,15 @@ def test_static_figures_with_graphviz(tmp_path, suffix, magic):
 
 
 @needs_graphviz
-def test_vector_figures_fit_the_a4_drawing_box(tmp_path):
-    """7.5 x 10.5 in: Graphviz would scale SVG and PDF pages by a PNG's dpi."""
+def test_vector_figures_are_not_shrunk_to_a_page_but_stay_narrow(tmp_path):
+    """Natural size (fonts as set), at most about 8.5 in wide: tests/test_figure_legibility.py
+    checks the text at A4 text width."""
     out = tmp_path / "figure.svg"
     assert runner.invoke(app, ["viz", "-o", str(out)]).exit_code == 0  # the bundled graphs
-    root = xml.dom.minidom.parseString(out.read_text()).documentElement
-    width, height = (float(root.getAttribute(a).removesuffix("pt")) for a in ("width", "height"))
-    assert width <= 7.5 * 72 + 1 and height <= 10.5 * 72 + 1
+    svg = out.read_text()
+    root = xml.dom.minidom.parseString(svg).documentElement
+    width = float(root.getAttribute("width").removesuffix("pt"))
+    assert width <= 8.5 * 72 and "scale(1 1)" in svg
 
 
 @needs_graphviz
@@ -67,7 +69,7 @@ def test_pure_python_fallback_png(tmp_path):
     assert out.read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".json"])
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".json", ".cyjs"])
 def test_exports_load_back_with_the_same_counts(tmp_path, suffix):
     out = tmp_path / f"graph{suffix}"
     result = viz("-o", out)
@@ -76,9 +78,34 @@ def test_exports_load_back_with_the_same_counts(tmp_path, suffix):
         back = nx.read_graphml(out)
     elif suffix == ".gexf":
         back = nx.read_gexf(out)
+    elif suffix == ".json":
+        back = nx.node_link_graph(json.loads(out.read_text()))  # networkx's defaults, no arguments
     else:
-        back = nx.node_link_graph(json.loads(out.read_text()), edges="links")
+        elements = json.loads(out.read_text())["elements"]
+        back = nx.MultiDiGraph()
+        back.add_nodes_from(n["data"]["id"] for n in elements["nodes"])
+        back.add_edges_from((e["data"]["source"], e["data"]["target"]) for e in elements["edges"])
+        assert all(n["data"]["name"] for n in elements["nodes"]) and all(e["data"]["interaction"] for e in elements["edges"])
     assert (back.number_of_nodes(), back.number_of_edges()) == (15, 27)
+
+
+def test_graphml_carries_gephi_rgb_colours(tmp_path):
+    out = tmp_path / "graph.graphml"
+    assert viz("-o", out).exit_code == 0
+    for _, data in nx.read_graphml(out).nodes(data=True):
+        rgb = tuple(data[c] for c in "rgb")
+        assert all(isinstance(v, int) and 0 <= v <= 255 for v in rgb)
+        assert "#%02x%02x%02x" % rgb == data["colour"]
+
+
+def test_gexf_dates_requests_responses_and_events(tmp_path):
+    out = tmp_path / "graph.gexf"
+    assert viz("-o", out).exit_code == 0
+    assert 'mode="dynamic"' in out.read_text()
+    back = nx.read_gexf(out)
+    for kind in ("request", "response", "event"):
+        dated = [d for _, d in back.nodes(data=True) if d["kind"] == kind]
+        assert dated and all(len(d["start"]) == 10 and d["end"] >= d["start"] for d in dated), kind
 
 
 def test_full_view_export(tmp_path):

@@ -26,3 +26,47 @@ def graph_of(view: str = "requests", path: Path = THREE, engine: str = "oxigraph
     """Built once per arguments: tests must not change it (focus/reduce/export return copies)."""
     dataset, eng = loaded(path, engine)
     return build_graph(dataset, eng, view)
+
+
+A4_TEXT_WIDTH_PT = 453.0  # 16 cm: the text width of an A4 page with ordinary margins
+
+
+def _points(length: str) -> float:
+    """An SVG width in points (Graphviz writes pt; a bare number or px is 0.75 pt)."""
+    length = length.strip()
+    if length.endswith("pt"):
+        return float(length[:-2])
+    return float(length.removesuffix("px")) * 0.75
+
+
+def placed_font_sizes(svg_text: str, width_pt: float = A4_TEXT_WIDTH_PT) -> list[tuple[float, str]]:
+    """(font size in points, text) of every text once the figure is scaled to ``width_pt`` wide.
+
+    Follows the root's width and viewBox and each ancestor's ``scale(...)`` transform (Graphviz
+    puts one on its top group); a text without a font-size inherits its ancestors' (SVG's 16 default).
+    """
+    import re
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg_text)
+    view = [float(v) for v in root.get("viewBox").replace(",", " ").split()]
+    user_to_pt = _points(root.get("width")) / view[2]
+    placed = width_pt / _points(root.get("width"))
+    found = []
+
+    def walk(element, scale, size):
+        transform = element.get("transform") or ""
+        match = re.search(r"scale\(([\d.]+)", transform)
+        if match:
+            scale *= float(match.group(1))
+        if element.get("font-size"):
+            size = float(element.get("font-size").removesuffix("px").removesuffix("pt"))
+        if element.tag.endswith("}text") or element.tag == "text":
+            words = "".join(element.itertext()).strip()
+            if words:
+                found.append((size * scale * user_to_pt * placed, words))
+        for child in element:
+            walk(child, scale, size)
+
+    walk(root, 1.0, 16.0)
+    return found

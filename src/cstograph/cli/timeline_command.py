@@ -10,6 +10,7 @@ from cstograph.cli.common import (
     as_date, open_checked, user_errors,
 )
 from cstograph.reading.rdf_files import expand_paths
+from cstograph.pictures.graph_model import expand_prefixed
 from cstograph.output.write import refuse_overwriting_inputs, write_atomic
 
 
@@ -23,7 +24,15 @@ def timeline(
         typer.Option("--focus", help="Only the requests around this node (a full IRI or part of its label).",
                      show_default=False),
     ] = None,
-    hops: Annotated[int, typer.Option("--hops", help="How many steps around --focus.", min=0)] = 2,
+    hops: Annotated[int, typer.Option("--hops", help="How many steps around --focus when it is not a request "
+                                      "or response (a request draws exactly its case).", min=0)] = 2,
+    alliance: Annotated[
+        Optional[str],
+        typer.Option("--alliance", help="Only this alliance's requests (its IRI, name or short name).", show_default=False),
+    ] = None,
+    cases: Annotated[
+        bool, typer.Option("--cases", help="Draw the requests even above 40 of them (where the summary is the default).")
+    ] = False,
     max_requests: Annotated[
         int, typer.Option("--max-requests", help="Show at most this many requests, unmet first (0 = all).", min=0)
     ] = 60,
@@ -43,7 +52,8 @@ def timeline(
     Example: cstograph timeline -o timeline.svg
     """
     from cstograph.errors import ViewError
-    from cstograph.pictures.graph_model import focus_graph
+    from cstograph.pictures.graph_model import alliance_graph, focus_graph
+    from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
     from cstograph.pictures.timeline import TIMELINE_FORMATS, render_timeline
 
     with user_errors():
@@ -54,7 +64,26 @@ def timeline(
             raise ViewError(f"cannot tell the timeline format from the suffix {output.suffix or '(none)'!r}",
                             hint="name the file .svg, .png or .html")
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
-        graph = kg.graph("requests", according_to, as_date(as_of))
+        focus = expand_prefixed(focus, kg)
+        day = as_date(as_of)
+        verdicts = list(kg.verdicts(according_to, day))
+        if not (focus or alliance or cases) and len(verdicts) > SUMMARY_ABOVE:
+            # the summary needs the verdicts only: no network of the whole graph is built
+            data = render_summary(verdicts, kg.engine(according_to, day), fmt,
+                                  title or "Assistance requests by alliance and period")
+            write_atomic(output, data)
+            typer.echo(f"Note: {len(verdicts):,} requests: drew the summary (alliance by period); one case: "
+                       "--focus REQUEST, one alliance's requests: --alliance NAME, every request: --cases", err=True)
+            typer.echo(f"wrote {output} (summary)", err=True)
+            return
+        from cstograph.pictures.graph_model import build_graph, case_of
+
+        engine = kg.engine(according_to, day)
+        case = case_of(engine, focus.strip().strip("<>")) if focus and not alliance else None
+        # one case named by its request's IRI: only that case is asked for
+        graph = build_graph(None, engine, "requests", verdicts, only=case)
+        if alliance:
+            graph = alliance_graph(graph, alliance)
         if focus:
             graph = focus_graph(graph, focus, hops)
         data, note = render_timeline(graph, fmt, title, max_requests)

@@ -10,6 +10,7 @@ from cstograph.cli.common import (
     as_date, open_checked, user_errors,
 )
 from cstograph.reading.rdf_files import expand_paths
+from cstograph.pictures.graph_model import expand_prefixed
 from cstograph.output.write import refuse_overwriting_inputs, write_atomic
 
 OutputOption = Annotated[
@@ -23,7 +24,7 @@ def viz(
     output: OutputOption = ...,
     fmt: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", help="html, svg, png, pdf, graphml, gexf or json (default: from the suffix).",
+        typer.Option("--format", "-f", help="html, svg, png, pdf, graphml, gexf, json (networkx node-link) or cyjs (Cytoscape.js) (default: from the suffix).",
                      show_default=False),
     ] = None,
     view: Annotated[
@@ -34,7 +35,15 @@ def viz(
         typer.Option("--focus", help="Only the neighbourhood of this node (a full IRI or part of its label).",
                      show_default=False),
     ] = None,
-    hops: Annotated[int, typer.Option("--hops", help="How many steps around --focus.", min=0)] = 2,
+    hops: Annotated[int, typer.Option("--hops", help="How many steps around --focus when it is not a request "
+                                      "or response (a request draws exactly its case).", min=0)] = 2,
+    alliance: Annotated[
+        Optional[str],
+        typer.Option("--alliance", help="Only this alliance's cases (its IRI, name or short name).", show_default=False),
+    ] = None,
+    cases: Annotated[
+        bool, typer.Option("--cases", help="Draw every case even above 40 requests (where the summary is the default).")
+    ] = False,
     max_nodes: Annotated[
         Optional[int],
         typer.Option("--max-nodes", help="Show a reduced view above this many nodes (default: 120 for figures, "
@@ -54,7 +63,7 @@ def viz(
     """Draw or export the graph: an interactive page, a figure for a paper, or a file for Gephi/Cytoscape.
 
     The format follows the suffix of -o: .html (one offline file), .svg/.png/.pdf (Graphviz, or a
-    pure-Python fallback), .graphml/.gexf/.json (networkx exports). With no PATH the bundled graphs
+    pure-Python fallback), .graphml/.gexf/.json/.cyjs (for Gephi, networkx and Cytoscape). With no PATH the bundled graphs
     are used.
 
     Example: cstograph viz -o requests.html
@@ -68,13 +77,18 @@ def viz(
         chosen = format_for_suffix("." + fmt if fmt else output.suffix)
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
+        focus = expand_prefixed(focus, kg)
         day = as_date(as_of)
         dataset = kg.triples(according_to, day) if view == "full" else None
         rendered = render_viz(
             dataset, kg.engine(according_to, day), chosen, view=view, focus=focus, hops=hops,
-            max_nodes=max_nodes, layout_method=layout, title=title, verdicts=kg.verdicts(according_to, day),
+            max_nodes=max_nodes, layout_method=layout, title=title, verdicts=list(kg.verdicts(according_to, day)),
+            alliance=alliance, cases=cases,
         )
         write_atomic(output, rendered.data)
     for note in rendered.notes:
         typer.echo(f"Note: {note}", err=True)
-    typer.echo(f"wrote {output} ({rendered.nodes} nodes, {rendered.edges} edges; {rendered.method})", err=True)
+    if rendered.method == "summary":
+        typer.echo(f"wrote {output} (summary)", err=True)
+    else:
+        typer.echo(f"wrote {output} ({rendered.nodes} nodes, {rendered.edges} edges; {rendered.method})", err=True)

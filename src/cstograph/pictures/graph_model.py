@@ -32,8 +32,9 @@ from cstograph.rules.classify import Verdict, classify_requests
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
 from cstograph.namespaces import CG
-from cstograph.engines.queries import run_named
+from cstograph.engines.queries import get_query, run_named
 from cstograph.reading.resources import ontology_path
+from cstograph.pictures.style import natural_key
 
 VIEWS = ("requests", "full")
 KINDS = ("state", "alliance", "treaty", "obligation", "event", "request", "response", "membership", "source", "other")
@@ -100,17 +101,26 @@ def _add_edge(graph: nx.MultiDiGraph, source: str, target: str, **attrs) -> None
 
 def build_graph(
     dataset: Dataset, engine: Engine, view: str = "requests", verdicts: list[Verdict] | None = None,
+    only: set[str] | None = None,
 ) -> nx.MultiDiGraph:
     """The network of one view of the loaded data (the ontology's own triples are never nodes).
 
     ``verdicts``: the request verdicts to show, as ``assess.assess`` gives them (with what each
     account says); by default the requests are classified on ``engine``, with no accounts.
+    ``only`` (requests view, IRIs): build just these nodes and the edges among them, asking the
+    engine about them alone (``--focus`` on one case of a large graph).
     """
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
     graph = nx.MultiDiGraph(view=view)
     membership_sources: dict[str, str] = {}
-    for row in run_named(engine, "view-nodes").records():
+    edge_rows = None
+    if only is not None:
+        # the memberships the case's memberOf edges collapse: their sources come with the nodes
+        edge_rows = list(_view_rows(engine, "view-edges", "source", only))
+        vias = {node_id(r["via"]) for r in edge_rows if r["via"] is not None and node_id(r["target"]) in only}
+        only = only | {v for v in vias if not v.startswith("_:")}
+    for row in _view_rows(engine, "view-nodes", "node", only):
         kind = str(row["kind"])
         if view == "requests" and kind == "membership":
             membership_sources[node_id(row["node"])] = _s(row["sources"])
@@ -121,7 +131,7 @@ def build_graph(
             description=_s(row["description"]), sources=_s(row["sources"]),
         )
     if view == "requests":
-        _add_story_edges(graph, engine, membership_sources)
+        _add_story_edges(graph, engine, membership_sources, only, edge_rows)
     else:
         _add_all_triples(graph, dataset)
     _add_verdicts(graph, classify_requests(engine) if verdicts is None else verdicts)
@@ -134,9 +144,33 @@ def _short(row) -> str:
     return alt if alt and len(alt) < len(label) else label
 
 
-def _add_story_edges(graph: nx.MultiDiGraph, engine: Engine, membership_sources: dict[str, str]) -> None:
-    for row in run_named(engine, "view-edges").records():
+def _view_rows(engine: Engine, name: str, variable: str, only: set[str] | None):
+    """The rows of a view query; with ``only``, every group that binds ``variable`` (the outer
+    one and each sub-select: they all project it) opens with a VALUES block of those IRIs."""
+    if only is None:
+        return run_named(engine, name).records()
+    values = "WHERE { VALUES ?" + variable + " { " + " ".join(URIRef(n).n3() for n in sorted(only)) + " } "
+    return engine.query(get_query(name).text.replace("WHERE {", values)).records()
+
+
+def case_of(engine: Engine, iri: str) -> set[str] | None:
+    """The nodes of the case of the request named by ``iri`` (``queries/pictures/case-nodes.rq``),
+    or None when ``iri`` names no request (or is no IRI at all, like a label)."""
+    if any(ch.isspace() for ch in iri) or ":" not in iri or any(ch in iri for ch in '<>"{}|^`\\'):
+        return None
+    rows = run_named(engine, "case-nodes", {"request": URIRef(iri)}).records()
+    nodes = {node_id(row["node"]) for row in rows}
+    if not nodes or any(n.startswith("_:") for n in nodes):
+        return None
+    return nodes
+
+
+def _add_story_edges(graph: nx.MultiDiGraph, engine: Engine, membership_sources: dict[str, str],
+                     only: set[str] | None = None, rows=None) -> None:
+    for row in _view_rows(engine, "view-edges", "source", only) if rows is None else rows:
         source, target, relation = node_id(row["source"]), node_id(row["target"]), str(row["relation"])
+        if only is not None and (source not in only or target not in only):
+            continue
         for key, kinds in ((source, _DOMAIN_KIND), (target, _RANGE_KIND)):
             if key not in graph:
                 _add_node(graph, key, kind=kinds.get(relation, "other"))
@@ -320,6 +354,19 @@ def find_nodes(graph: nx.MultiDiGraph, query: str) -> list[str]:
     return sorted(n for n, d in graph.nodes(data=True) if folded in d["label"].casefold() or folded in n.casefold())
 
 
+def expand_prefixed(query: str | None, kg) -> str | None:
+    """A prefixed name the data declares (``sy:req17``) as its full IRI; anything else unchanged."""
+    if not query or ":" not in query or "://" in query or " " in query.strip():
+        return query
+    from cstograph.engines.queries import expand_iri
+    from cstograph.errors import CstographError
+
+    try:
+        return str(expand_iri(query.strip(), kg.data.namespaces, what="node"))
+    except CstographError:
+        return query
+
+
 def focus_graph(graph: nx.MultiDiGraph, query: str, hops: int = 2) -> nx.MultiDiGraph:
     """The neighbourhood of ``hops`` steps (either direction) around the node named by ``query``."""
     if hops < 0:
@@ -333,10 +380,70 @@ def focus_graph(graph: nx.MultiDiGraph, query: str, hops: int = 2) -> nx.MultiDi
         raise ViewError(f"{query!r} matches {len(matches)} nodes: {shown}{more}",
                         hint="give the full IRI or a longer part of the label")
     centre = matches[0]
-    keep = set(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=hops))
+    request = _request_of(graph, centre)
+    if request is not None:
+        keep = case_nodes(graph, request)
+    else:
+        keep = set(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=hops))
     focused = graph.subgraph(keep).copy()
-    focused.graph.update(graph.graph, focus=centre, hops=hops)
+    focused.graph.update(graph.graph, focus=centre, hops=hops, case=request is not None)
     return focused
+
+
+def _request_of(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """The request whose case a node is: the request itself, or the one a response answers."""
+    kind = graph.nodes[node]["kind"]
+    if kind == "request":
+        return node
+    if kind == "response":
+        return next((t for _, t, d in graph.out_edges(node, data=True) if d["relation"] == "respondsTo"), None)
+    return None
+
+
+def case_nodes(graph: nx.MultiDiGraph, request: str) -> set[str]:
+    """One case and nothing else: the request, its requester and addressees, the obligation it
+    invokes and that obligation's treaty and alliances, the events it concerns with their
+    attackers and territories, its responses and their responders. Other requests that share a
+    state are not pulled in."""
+    keep = {request}
+    for _, target, data in graph.out_edges(request, data=True):
+        keep.add(target)
+        if data["relation"] == "invokes":
+            for _, treaty, d in graph.out_edges(target, data=True):
+                if d["relation"] == "inTreaty":
+                    keep.add(treaty)
+                    keep.update(s for s, _, e in graph.in_edges(treaty, data=True) if e["relation"] == "foundedOn")
+        if data["relation"] == "concerns":
+            keep.update(t for _, t, d in graph.out_edges(target, data=True) if d["relation"] in ("onTerritoryOf", "attacker"))
+    for response, _, data in graph.in_edges(request, data=True):
+        if data["relation"] == "respondsTo":
+            keep.add(response)
+            keep.update(t for _, t, d in graph.out_edges(response, data=True) if d["relation"] == "responder")
+    return keep
+
+
+def alliance_graph(graph: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
+    """One alliance (named by IRI, label or short name) and the cases of the requests tagged with it."""
+    text = query.strip().strip("<>")
+    folded = text.casefold()
+    alliances = [n for n, d in graph.nodes(data=True) if d["kind"] == "alliance"]
+    matches = [n for n in alliances if n == text or folded in (graph.nodes[n]["label"].casefold(),
+                                                               graph.nodes[n]["shortLabel"].casefold())]
+    if not matches:
+        matches = [n for n in alliances if folded in graph.nodes[n]["label"].casefold()]
+    if len(matches) != 1:
+        names = sorted((graph.nodes[n]["shortLabel"] or graph.nodes[n]["label"] for n in alliances), key=natural_key)
+        found = "no alliance matches" if not matches else f"{len(matches)} alliances match"
+        raise ViewError(f"--alliance {query!r}: {found}",
+                        hint="one of: " + ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else ""))
+    chosen = matches[0]
+    keep = {chosen}
+    for node, data in graph.nodes(data=True):
+        if data["kind"] == "request" and chosen in data["alliances"].split(";"):
+            keep |= case_nodes(graph, node)
+    part = graph.subgraph(keep).copy()
+    part.graph.update(graph.graph, alliance=chosen)
+    return part
 
 
 _STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2, "": 3}

@@ -17,6 +17,7 @@ import networkx as nx
 from cstograph.pictures.graph_model import account_verdicts
 from cstograph.pictures.style import (
     CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT, STATUS_WORDS, caption_lines,
+    natural_key,
 )
 
 LARGE_GRAPH = 400  # above this many nodes: small dots, labels when zoomed in
@@ -36,10 +37,10 @@ def _colours(data: dict) -> tuple[str, str]:
 
 
 def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], title: str,
-              notes: list[str] | tuple[str, ...] = ()) -> dict:
+              notes: list[str] | tuple[str, ...] = (), routes: dict | None = None) -> dict:
     """The JSON the page reads: nodes with positions and captions, edges by index, alliances, legend."""
     alliances = sorted((n for n, d in graph.nodes(data=True) if d["kind"] == "alliance"),
-                       key=lambda n: graph.nodes[n]["label"])
+                       key=lambda n: natural_key(graph.nodes[n].get("shortLabel") or graph.nodes[n]["label"]))
     alliance_index = {iri: i for i, iri in enumerate(alliances)}
     index = {node: i for i, node in enumerate(graph)}
     large = graph.number_of_nodes() > LARGE_GRAPH
@@ -61,8 +62,9 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
         })
     edges = [
         {"s": index[s], "t": index[t], "label": d.get("label") or d.get("relation", ""), "relation": d.get("relation", ""),
-         "start": d.get("start", ""), "end": d.get("end", ""), "dashed": d.get("relation") == "memberOf"}
-        for s, t, d in graph.edges(data=True)
+         "start": d.get("start", ""), "end": d.get("end", ""), "dashed": d.get("relation") == "memberOf",
+         **({"path": [list(p) for p in routes[i]]} if routes and i in routes else {})}
+        for i, (s, t, d) in enumerate(graph.edges(data=True))
     ]
     present = {d["kind"] for _, d in graph.nodes(data=True)}
     legend = [
@@ -80,6 +82,8 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
         "title": title, "notes": list(notes), "large": large, "nodes": nodes, "edges": edges,
         "alliances": [{"iri": a, "label": graph.nodes[a].get("shortLabel") or graph.nodes[a]["label"]} for a in alliances],
         "legend": legend, "contestedMark": CONTESTED_MARK,
+        # the node --focus named: selected and ringed when the page opens
+        "focus": index.get(graph.graph.get("focus"), None),
     }
 
 
@@ -91,12 +95,13 @@ def _script_safe_json(value) -> str:
 
 
 def render_html(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], *, title: str,
-                notes: list[str] | tuple[str, ...] = ()) -> bytes:
+                notes: list[str] | tuple[str, ...] = (), routes: dict | None = None) -> bytes:
+    """``routes``: edge index -> points of its path around the boxes (Graphviz ``dot``); other edges are straight."""
     from xml.sax.saxutils import escape
 
     values = {
         "__TITLE__": escape(title), "__CSS__": _asset("viewer.css"), "__JS__": _asset("viewer.js"),
-        "__DATA__": _script_safe_json(page_data(graph, positions, title, notes)),
+        "__DATA__": _script_safe_json(page_data(graph, positions, title, notes, routes)),
     }
     page = re.sub("__(TITLE|CSS|JS|DATA)__", lambda m: values[m.group(0)], _asset("viewer.html"))
     return page.encode("utf-8")

@@ -52,7 +52,7 @@ NODE_SIZE_IN = {"state": (1.53, 0.56), "request": (2.08, 1.0), "membership": (1.
 DEFAULT_SIZE_IN = (2.08, 0.8)
 
 
-def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str) -> str:
+def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str, routes: bool = False) -> str:
     """DOT for positions only. For the requests view the story reads left to right (context ->
     request -> responses) and the relations the boxes name (requester, addressee, responder,
     member of) do not pull the layout apart, as in the static figure."""
@@ -61,7 +61,8 @@ def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str)
     story = graph.graph.get("view", "requests") == "requests"
     large = program != "dot"
     lines = ["digraph G {",
-             "  graph [rankdir=LR, nodesep=0.12, ranksep=0.5, overlap=false, splines=false];",
+             f"  graph [rankdir=LR, nodesep={0.3 if routes else 0.12}, ranksep={0.7 if routes else 0.5}, overlap=false, "
+             f"splines={'true' if routes else 'false'}];",
              "  node [shape=box, fixedsize=true];"]
     for node, data in graph.nodes(data=True):
         width, height = (0.25, 0.25) if large else NODE_SIZE_IN.get(data["kind"], DEFAULT_SIZE_IN)
@@ -80,11 +81,25 @@ def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str)
 
 def graphviz_positions(graph: nx.MultiDiGraph, program: str | None = None) -> tuple[dict[str, tuple[float, float]], str]:
     """Positions in points (y grows downwards, as on a screen) and the program that made them."""
+    positions, program, _ = graphviz_layout(graph, program)
+    return positions, program
+
+
+Route = list[tuple[float, float]]
+
+
+def graphviz_layout(graph: nx.MultiDiGraph, program: str | None = None, routes: bool = False,
+                    ) -> tuple[dict[str, tuple[float, float]], str, dict[int, Route]]:
+    """Positions as ``graphviz_positions``, and with ``routes`` (``dot`` only) each edge's path
+    around the boxes: the edge's index in ``graph.edges()`` order -> points from its source to its
+    target (the spline flattened to a polyline, in the same coordinates as the positions)."""
     program = program or ("dot" if graph.number_of_nodes() <= DOT_LIMIT else "sfdp")
+    routes = routes and program == "dot"
     ids = {node: f"n{i}" for i, node in enumerate(graph)}
     back = {v: k for k, v in ids.items()}
-    plain = run_graphviz(program, layout_dot_source(graph, ids, program), "plain").decode("utf-8", "replace")
+    plain = run_graphviz(program, layout_dot_source(graph, ids, program, routes), "plain").decode("utf-8", "replace")
     positions: dict[str, tuple[float, float]] = {}
+    splines: dict[tuple[str, str], list[Route]] = {}
     height = 0.0
     for line in plain.splitlines():
         parts = line.split()
@@ -92,9 +107,37 @@ def graphviz_positions(graph: nx.MultiDiGraph, program: str | None = None) -> tu
             height = float(parts[3])
         elif parts and parts[0] == "node" and parts[1] in back:
             positions[back[parts[1]]] = (float(parts[2]) * 72.0, (height - float(parts[3])) * 72.0)
+        elif routes and parts and parts[0] == "edge":
+            count = int(parts[3])
+            points = [(float(parts[4 + 2 * i]) * 72.0, (height - float(parts[5 + 2 * i])) * 72.0) for i in range(count)]
+            splines.setdefault((back[parts[1]], back[parts[2]]), []).append(_flatten(points))
     if len(positions) != graph.number_of_nodes():
         raise ViewError(f"Graphviz {program} returned positions for {len(positions)} of {graph.number_of_nodes()} nodes")
-    return positions, program
+    found: dict[int, Route] = {}
+    if routes:
+        from cstograph.pictures.static import DRAWN_BACKWARDS
+
+        for index, (source, target, data) in enumerate(graph.edges(data=True)):
+            backwards = graph.graph.get("view", "requests") == "requests" and data.get("relation") in DRAWN_BACKWARDS
+            waiting = splines.get((target, source) if backwards else (source, target))
+            if waiting:
+                route = waiting.pop(0)
+                found[index] = route[::-1] if backwards else route
+    return positions, program, found
+
+
+def _flatten(points: Route, steps: int = 6) -> Route:
+    """A cubic B-spline as Graphviz gives it (1 + 3k control points) -> a polyline."""
+    if len(points) < 4:
+        return [(round(x, 1), round(y, 1)) for x, y in points]
+    out = [points[0]]
+    for i in range(0, len(points) - 3, 3):
+        p0, p1, p2, p3 = points[i:i + 4]
+        for step in range(1, steps + 1):
+            t = step / steps
+            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
+            out.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
+    return [(round(x, 1), round(y, 1)) for x, y in out]
 
 
 def column_positions(graph: nx.MultiDiGraph, column_gap: float = 240.0, row_gap: float = 80.0,
@@ -120,10 +163,17 @@ def column_positions(graph: nx.MultiDiGraph, column_gap: float = 240.0, row_gap:
 
 def layout(graph: nx.MultiDiGraph, method: str = "auto") -> tuple[dict[str, tuple[float, float]], str]:
     """(positions, the method used): Graphviz when available (``auto``), else the column layout."""
+    positions, method, _ = layout_with_routes(graph, method, routes=False)
+    return positions, method
+
+
+def layout_with_routes(graph: nx.MultiDiGraph, method: str = "auto", routes: bool = True,
+                       ) -> tuple[dict[str, tuple[float, float]], str, dict[int, Route]]:
+    """As ``layout``, with edge routes around the boxes when ``dot`` lays the graph out."""
     if graph.number_of_nodes() == 0:
-        return {}, "none"
+        return {}, "none", {}
     if method in ("auto", "graphviz") and graphviz_available("dot") and graphviz_available("sfdp"):
-        return graphviz_positions(graph)
+        return graphviz_layout(graph, routes=routes)
     if method == "graphviz":
         raise ViewError("Graphviz is not installed", hint="install Graphviz (Debian: apt-get install graphviz)")
-    return column_positions(graph), "columns"
+    return column_positions(graph), "columns", {}

@@ -1,6 +1,7 @@
-"""Static figures (SVG, PNG, PDF) of a graph view, sized for an A4 page.
+"""Static figures (SVG, PNG, PDF) of a graph view, for a page of a paper.
 
-With Graphviz installed, ``dot`` lays the figure out and draws it. Without it, a pure-Python
+Drawn at their natural size, never shrunk to fit: the compact story figure stays narrow
+enough that placed at an A4 text width (453 pt) its text is at least 7 pt. With Graphviz installed, ``dot`` lays the figure out and draws it. Without it, a pure-Python
 SVG is drawn on the column layout, and PNG/PDF are converted from it by ``rsvg-convert``
 (Debian's librsvg2-bin) when that is installed.
 """
@@ -18,13 +19,11 @@ from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import dissenting_lines
 from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, run_graphviz
 from cstograph.pictures.style import (
-    CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT,
+    CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, ROUNDED_KINDS, STATUS_FILL, STATUS_TEXT,
     caption_lines, wrap,
 )
 
 STATIC_FORMATS = ("svg", "png", "pdf")
-# A4 is 8.27 x 11.69 in; leave margins. Graphviz scales a larger drawing down to fit.
-A4_SIZE_IN = "7.5,10.5"
 STATIC_MAX_NODES = 120
 
 
@@ -45,40 +44,61 @@ def _fill(data: dict) -> tuple[str, str]:
 
 
 CONTESTED_LEGEND = "contested request (double border): an account gives another status; the box names each account's verdict"
+# Figures are drawn at their natural size (no Graphviz "size", which shrinks the whole drawing):
+# the compact story figure is at most about 560 pt wide, so placed at an A4 text width of
+# 453 pt its smallest text (FONT_SMALL) stays above 7 pt. It grows in height, not width.
+FONT, FONT_SMALL, FONT_TITLE = 11, 10, 14
+WRAP = 22  # characters per line in a box
 
 
-def _legend_html(graph: nx.MultiDiGraph, compact: bool = False) -> str:
-    rows = []
+def _legend_html(graph: nx.MultiDiGraph, compact: bool = False, title: str = "", note: str = "") -> str:
+    """The title, the note and the legend in one table, two entries a row (so it is no wider than the drawing)."""
     present = {d["kind"] for _, d in graph.nodes(data=True)}
     statuses = {d["status"] for _, d in graph.nodes(data=True) if d["kind"] == "request"}
     entries = []
-    for status, text in (("unmet", "request: obligation triggered, not fulfilled (UNMET)"),
-                         ("met", "request: obligation fulfilled (MET)"),
-                         ("not-triggered", "request: obligation not triggered")):
+    for status, text in (("unmet", "request UNMET: triggered, not fulfilled"),
+                         ("met", "request MET: triggered and fulfilled"),
+                         ("not-triggered", "request NOT TRIGGERED")):
         if status in statuses or not statuses:
-            entries.append((STATUS_FILL[status], text))
+            entries.append((STATUS_FILL[status], text, False))
     if "response" in present:
-        entries.append((HELP_FILL, "response that delivers the help asked for"))
-        entries.append((NO_HELP_FILL, "response that does not (statement, mission, refusal)"))
+        entries.append((HELP_FILL, "response delivering the help asked for", False))
+        entries.append((NO_HELP_FILL, "response delivering no help (dashed)", True))
+    hidden = COMPACT_HIDDEN_KINDS if compact else set()
     for kind in ("event", "state", "alliance", "obligation", "treaty", "membership", "source", "other"):
-        if kind in present:
-            entries.append((KIND_FILL[kind], KIND_NAMES[kind]))
-    if compact:
-        entries.append(("#ffffff", "requesters, addressees and responders are named in the boxes"))
-    for colour, text in entries:
-        rows.append(f'<TR><TD BGCOLOR="{colour}" WIDTH="22"> </TD><TD ALIGN="LEFT">{escape(text)}</TD></TR>')
+        if kind in present and kind not in hidden:
+            entries.append((KIND_FILL[kind], KIND_NAMES[kind], False))
+    cells = []
+    for colour, text, dashed in entries:
+        style = ' STYLE="DASHED"' if dashed else ""
+        cells.append(f'<TD BGCOLOR="{colour}" WIDTH="16" BORDER="1"{style}> </TD><TD ALIGN="LEFT">{escape(text)}</TD>')
     if any(d["contested"] for _, d in graph.nodes(data=True)):
         # a swatch with a double border, as the contested boxes have
-        rows.append(f'<TR><TD><TABLE BORDER="1" CELLBORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{CONTESTED_MARK}">'
-                    '<TR><TD WIDTH="14" HEIGHT="8"> </TD></TR></TABLE></TD>'
-                    f'<TD ALIGN="LEFT">{escape(CONTESTED_LEGEND)}</TD></TR>')
-    return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2" COLOR="#888888">'
-            '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + "</TABLE>>")
+        cells.append(f'<TD><TABLE BORDER="1" CELLBORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{CONTESTED_MARK}">'
+                     '<TR><TD WIDTH="10" HEIGHT="8"> </TD></TR></TABLE></TD>'
+                     f'<TD ALIGN="LEFT" BALIGN="LEFT">{"<BR/>".join(escape(x) for x in wrap(CONTESTED_LEGEND, 40, 4))}</TD>')
+    rows = []
+    for i in range(0, len(cells), 2):
+        pair = cells[i:i + 2]
+        rows.append("<TR>" + "".join(pair) + ("<TD></TD><TD></TD>" if len(pair) == 1 else "") + "</TR>")
+    lines = []
+    if compact:
+        lines += wrap("Arrows: a response points to the request it answers, a request to the clause it invokes and "
+                      "the event it concerns; a dotted line joins an alliance to its treaty's clauses. Requesters, "
+                      "addressees, responders, attackers and members are named in the boxes.", 84, 4)
+    text_rows = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{escape(line)}</TD></TR>' for line in lines)
+    heading = f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="{FONT_TITLE}"><B>{escape(title)}</B></FONT></TD></TR>' if title else ""
+    notes = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{escape(line)}</TD></TR>' for line in wrap(note, 84, 4)) if note else ""
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{heading}{notes}'
+            '<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + text_rows + "</TABLE>>")
 
 
 # In the compact story figure these relations are not drawn as edges: the boxes name them
-# (a request says "Armenia → CSTO", a response its responder, an alliance its members).
+# (a request says "Armenia → CSTO", a response its responder, an alliance its members, an
+# event its attacker and territory, a clause its treaty).
 NAMED_IN_BOXES = {"requester", "addressee", "responder", "memberOf"}
+COMPACT_NAMED = NAMED_IN_BOXES | {"attacker", "onTerritoryOf", "inTreaty", "foundedOn"}
+COMPACT_HIDDEN_KINDS = {"state", "treaty"}
 # Drawn right-to-left so that the story reads left to right: context -> request -> responses.
 # The arrowhead (dir=back) keeps the RDF direction.
 DRAWN_BACKWARDS = {"concerns", "invokes", "inTreaty", "onTerritoryOf", "attacker", "respondsTo"}
@@ -99,66 +119,108 @@ def _members_line(graph: nx.MultiDiGraph, alliance: str) -> str:
     return text
 
 
+def _related(graph: nx.MultiDiGraph, node: str, relation: str) -> list[str]:
+    return [graph.nodes[t].get("shortLabel") or graph.nodes[t]["label"]
+            for _, t, d in graph.out_edges(node, data=True) if d.get("relation") == relation]
+
+
+def _compact_caption(graph: nx.MultiDiGraph, node: str) -> list[str]:
+    data = graph.nodes[node]
+    kind = data["kind"]
+    if kind == "alliance":
+        return wrap(data.get("shortLabel") or data["label"], WRAP, 2) + wrap(_members_line(graph, node), WRAP + 4, 6)
+    if kind == "event":
+        lines = caption_lines(graph, node, width=WRAP)
+        attackers, places = _related(graph, node, "attacker"), _related(graph, node, "onTerritoryOf")
+        if attackers:
+            lines += wrap("attacker: " + ", ".join(attackers), WRAP, 2)
+        if places:
+            lines += wrap("territory: " + ", ".join(places), WRAP, 2)
+        return lines
+    return caption_lines(graph, node, width=WRAP)
+
+
+def _compact_links(graph: nx.MultiDiGraph, nodes: set[str]) -> list[tuple[str, str]]:
+    """(alliance, obligation) pairs: an alliance founded on the treaty that holds the clause."""
+    pairs = []
+    for obligation in (n for n in nodes if graph.nodes[n]["kind"] == "obligation"):
+        for _, treaty, d in graph.out_edges(obligation, data=True):
+            if d.get("relation") == "inTreaty":
+                pairs += [(a, obligation) for a, _, e in graph.in_edges(treaty, data=True)
+                          if e.get("relation") == "foundedOn" and a in nodes]
+    return sorted(set(pairs))
+
+
 def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None,
                fmt: str = "svg") -> str:
-    """The DOT text of the styled figure.
+    """The DOT text of the styled figure, at its natural size (never scaled down to a page).
 
-    ``compact`` (the default for the requests view) names requesters, addressees, responders and
-    members inside the boxes instead of drawing an edge for each, so a figure of every case fits
-    an A4 page; the interactive page and the exports keep every edge.
+    ``compact`` (the default for the requests view) names requesters, addressees, responders,
+    members, attackers, territories and treaties inside the boxes instead of drawing a node or
+    an edge for each, and draws no edge labels (the legend says what the arrows mean), so the
+    figure stays narrow enough for a page's width; the interactive page and the exports keep
+    every edge.
     """
     if compact is None:
         compact = graph.graph.get("view", "requests") == "requests"
-    edges = [(s, t, d) for s, t, d in graph.edges(data=True) if not (compact and d.get("relation") in NAMED_IN_BOXES)]
-    linked = {s for s, _, _ in edges} | {t for _, t, _ in edges}
-    nodes = [n for n in graph if not (compact and graph.nodes[n]["kind"] == "state" and n not in linked)]
+    named = COMPACT_NAMED if compact else set()
+    edges = [(s, t, d) for s, t, d in graph.edges(data=True) if d.get("relation") not in named]
+    nodes = [n for n in graph if not (compact and graph.nodes[n]["kind"] in COMPACT_HIDDEN_KINDS)]
     ids = {node: f"n{i}" for i, node in enumerate(nodes)}
-    heading = "\n".join(x for x in (title, note) if x)
+    edges = [(s, t, d) for s, t, d in edges if s in ids and t in ids]
     lines = [
         "digraph cstograph {",
-        # dpi only for PNG: Graphviz scales the page size of SVG and PDF by it too, and those are
-        # meant to fit the A4 box in inches
-        f'  graph [rankdir=LR, size="{A4_SIZE_IN}", {"dpi=200, " if fmt == "png" else ""}nodesep=0.12, ranksep=0.45, newrank=true, '
-        f'fontname="DejaVu Sans", fontsize=14, labelloc=t, label={dot_quote(heading)}, pad=0.15];',
-        '  node [fontname="DejaVu Sans", fontsize=11, style="filled", penwidth=1, margin="0.06,0.03"];',
-        '  edge [fontname="DejaVu Sans", fontsize=9, color="#666666", fontcolor="#444444", arrowsize=0.6];',
+        # dpi only for PNG: Graphviz scales the page size of SVG and PDF by it too
+        f'  graph [rankdir=LR, {"dpi=200, " if fmt == "png" else ""}nodesep=0.14, ranksep=0.3, newrank=true, '
+        f'fontname="DejaVu Sans", fontsize={FONT_SMALL}, labelloc=t, labeljust=l, '
+        f'label={_legend_html(graph, compact, title, note)}, pad=0.1];',
+        f'  node [fontname="DejaVu Sans", fontsize={FONT}, style="filled", penwidth=1, margin="0.08,0.05"];',
+        f'  edge [fontname="DejaVu Sans", fontsize={FONT_SMALL}, color="#666666", fontcolor="#444444", arrowsize=0.6];',
     ]
+    focus = graph.graph.get("focus")
     for node in nodes:
         data = graph.nodes[node]
         fill, text = _fill(data)
         shape = KIND_SHAPE_DOT.get(data["kind"], "ellipse")
-        caption = caption_lines(graph, node)
-        if compact and data["kind"] == "alliance":
+        caption = _compact_caption(graph, node) if compact else caption_lines(graph, node)
+        if not compact and data["kind"] == "alliance":
             members = _members_line(graph, node)
             if members:
                 caption = caption + wrap(members, 34, 5)
         for line in dissenting_lines(data):
-            caption = caption + wrap(line, 48, 2)
+            caption = caption + wrap(line, 34 if compact else 48, 3)
         attrs = [f"label={dot_quote(chr(10).join(caption))}", f'shape={shape}',
                  f'fillcolor="{fill}"', f'fontcolor="{text}"', f"tooltip={dot_quote(data['iri'])}"]
+        styles = ["filled"] + (["rounded"] if data["kind"] in ROUNDED_KINDS else [])
         if data["kind"] == "request":
-            attrs += ['penwidth=2.5', 'style="filled,bold"', "fontsize=12"]
+            attrs += ['penwidth=2.5']
+            styles.append("bold")
         if data["contested"]:
             attrs += ["peripheries=2", f'color="{CONTESTED_MARK}"']
         if data["kind"] == "response" and not data.get("deliversHelp"):
-            attrs.append('style="filled,dashed"')
+            styles.append("dashed")
+        if node == focus:
+            attrs += ['penwidth=4', 'color="#e08a00"']
         if data["kind"] in ("membership", "source", "other"):
-            attrs += ["fontsize=9", "width=0.1"]
+            attrs += [f"fontsize={FONT_SMALL}", "width=0.1"]
+        attrs.append(f'style="{",".join(styles)}"')
         lines.append(f"  {ids[node]} [{', '.join(attrs)}];")
     for source, target, data in edges:
-        label = data.get("label") or data.get("relation", "")
-        if data.get("relation") == "memberOf" and data.get("start"):
+        label = "" if compact else (data.get("label") or data.get("relation", ""))
+        if not compact and data.get("relation") == "memberOf" and data.get("start"):
             label += f"\n{data['start'][:4]}–{data['end'][:4] if data.get('end') else ''}"
         a, b = ids[source], ids[target]
         extra = ""
         if compact and data.get("relation") in DRAWN_BACKWARDS:
             a, b, extra = b, a, ", dir=back"
-        if compact and data.get("relation") == "foundedOn":
-            extra += ", constraint=false"
         if data.get("relation") == "memberOf":
             extra += ', style=dotted, color="#8a7fb0"'
-        lines.append(f"  {a} -> {b} [label={dot_quote(label)}{extra}];")
-    lines.append(f"  legend [shape=plaintext, style=\"\", margin=0, label={_legend_html(graph, compact)}];")
+        lines.append(f"  {a} -> {b} [label={dot_quote(label)}{extra}];" if label else f"  {a} -> {b} [{extra.lstrip(', ')}];")
+    if compact:
+        for alliance, obligation in _compact_links(graph, set(ids)):
+            # the alliance sits in the clause's column: the figure gains height, not width
+            lines.append(f'  {ids[alliance]} -> {ids[obligation]} [style=dotted, color="#8a7fb0", arrowhead=none];')
+            lines.append(f"  {{ rank=same; {ids[alliance]}; {ids[obligation]}; }}")
     lines.append("}")
     return "\n".join(lines)
 

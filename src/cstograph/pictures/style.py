@@ -21,11 +21,13 @@ CONTESTED_MARK = "#5b2a86"
 CONTESTED_WORD = "CONTESTED"
 HELP_FILL = "#9fd8a8"  # a response that delivers what the obligation asks
 NO_HELP_FILL = "#e4e4e4"
+# Shapes whose outline leaves the whole box to the text (box3d and component draw inside it).
 KIND_SHAPE_DOT = {
-    "state": "ellipse", "alliance": "box3d", "treaty": "note", "obligation": "component",
+    "state": "ellipse", "alliance": "box", "treaty": "note", "obligation": "box",
     "event": "box", "request": "box", "response": "box", "membership": "point", "source": "note",
     "other": "ellipse",
 }
+ROUNDED_KINDS = {"alliance", "obligation"}
 KIND_NAMES = {
     "state": "state", "alliance": "alliance", "treaty": "treaty", "obligation": "obligation (treaty clause)",
     "event": "event", "request": "assistance request", "response": "response", "membership": "membership",
@@ -83,3 +85,11 @@ def caption_lines(graph, node: str, width: int = 28) -> list[str]:
             lines.append(short_date(data["start"]))
         return lines
     return wrap(data["label"], width, 3)
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that orders numbers by value: "Alliance 2" before "Alliance 10"."""
+    import re
+
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", text) if part)

@@ -19,14 +19,50 @@ import networkx as nx
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import account_verdicts
 from cstograph.pictures.style import (
-    CONTESTED_MARK, CONTESTED_WORD, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, short_date, wrap,
+    CONTESTED_MARK, CONTESTED_WORD, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, natural_key, short_date, wrap,
 )
 
 TIMELINE_FORMATS = ("svg", "png", "html")
 TIMELINE_MAX_REQUESTS = 60
 _STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2}
 WAIT_TICKS = (0, 1, 7, 30, 90, 365)
-ROW_H, ACCOUNT_LINE_H = 40.0, 13.0
+ROW_H, ACCOUNT_LINE_H, LABEL_LANE_H = 40.0, 13.0, 12.0
+LABEL_SIZE = 10.0
+CHAR_W = 0.6  # DejaVu Sans: a generous average advance, in em, for laying labels out
+
+
+def text_width(text: str, size: float) -> float:
+    return len(text) * size * CHAR_W
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    x: float  # centre
+    lane: int  # 0: just above the line; 1, 2, ...: below it, one under the other
+    text: str
+
+
+def place_answer_labels(row: "Row", x_of, left: float, right: float) -> list[PlacedLabel]:
+    """Each answer's label ("consultations +6d") in the first lane where it overlaps no other
+    label, kept between ``left`` and ``right``: labels never collide, the row grows instead."""
+    lanes: dict[int, list[tuple[float, float]]] = {}
+    placed = []
+    order = [1, 0] + list(range(2, 12))  # below first (the line's "no response" word sits above)
+    for answer in row.answers:
+        text = f"{wrap(answer.type, 22, 1)[0]} +{answer.days}d"
+        half = text_width(text, LABEL_SIZE) / 2 + 3
+        x = min(max(x_of(answer.days), left + half), right - half)
+        for lane in order:
+            if all(x + half <= a or x - half >= b for a, b in lanes.get(lane, [])):
+                lanes.setdefault(lane, []).append((x - half, x + half))
+                placed.append(PlacedLabel(x, lane, text))
+                break
+    return placed
+
+
+def label_lanes(labels: list[PlacedLabel]) -> int:
+    """How many lanes below the line the labels use (at least one)."""
+    return max([1] + [label.lane for label in labels])
 
 
 @dataclass(frozen=True)
@@ -58,8 +94,9 @@ class Row:
             differ.append(f"{agree} other account{'s' if agree > 1 else ''}: {self.status}")
         return [line for said in differ for line in wrap(said, 50, 2)]
 
-    def height(self) -> float:
-        return ROW_H + ACCOUNT_LINE_H * len(self.account_lines())
+    def height(self, label_lanes: int = 1) -> float:
+        """Room for the row, its answer labels' extra lanes below the line, and its account lines."""
+        return ROW_H + LABEL_LANE_H * max(0, label_lanes - 1) + ACCOUNT_LINE_H * len(self.account_lines())
 
 
 @dataclass
@@ -141,7 +178,7 @@ def timeline_lanes(graph: nx.MultiDiGraph) -> list[Lane]:
     for lane in lanes.values():
         lane.rows.sort(key=lambda r: (r.date or dt.date.max, r.title))
         lane.other_events.sort()
-    return [lanes[name] for name in sorted(lanes, key=lambda n: (n == "no alliance", n))]
+    return [lanes[name] for name in sorted(lanes, key=lambda n: (n == "no alliance", natural_key(n)))]
 
 
 def _wait_x(days: float, x0: float, width: float, max_days: float) -> float:
@@ -178,8 +215,9 @@ def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and t
                     f'<text x="10" y="{y + 19:.0f}" font-size="14" font-weight="bold">{escape(lane.alliance)}</text>')
         y += lane_h
         for index, row in enumerate(lane.rows):
-            body.append(_row_svg(row, y, row_h, index, width, cx, wait_x, wait_w, max_days))
-            y += row.height()
+            labels = place_answer_labels(row, lambda days: _wait_x(days, wait_x, wait_w, max_days), wait_x - 20, width - 4)
+            body.append(_row_svg(row, y, row_h, index, width, cx, wait_x, wait_w, max_days, labels))
+            y += row.height(label_lanes(labels))
         if lane.other_events:
             body.append(f'<text x="10" y="{y + 24:.0f}" font-size="12" fill="#555">other events</text>')
             for start_day, end_day, label in lane.other_events:
@@ -195,7 +233,14 @@ def timeline_svg(graph: nx.MultiDiGraph, title: str = "Requests, responses and t
     out.append(f'<text x="{cal_x}" y="58" font-size="13" font-weight="bold">When (calendar)</text>')
     out.append(f'<text x="{wait_x}" y="58" font-size="13" font-weight="bold">Wait from request to response (days, log scale)</text>')
     # calendar axis
+    # a grid line and a label every `step` years, the labels at least 36 px apart
+    per_year = cal_w / max(end.year - start.year, 1)
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100) if s * per_year >= 36), 100)
     for year in range(start.year, end.year + 1):
+        if year % step and year != start.year:
+            continue
+        if year != start.year and year - start.year < step and (year - start.year) * per_year < 36:
+            continue  # too near the first label
         x = cx(dt.date(year, 1, 1))
         out.append(f'<line x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{y:.0f}" stroke="#dddddd"/>')
         if year < end.year:
@@ -220,11 +265,11 @@ def _event_svg(start: dt.date, end: dt.date | None, label: str, y: float, cx) ->
 
 
 def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x: float, wait_w: float,
-             max_days: float) -> str:
+             max_days: float, labels: list[PlacedLabel] = ()) -> str:
     mid = y + h / 2
     parts = []
     if index % 2:
-        parts.append(f'<rect x="0" y="{y:.0f}" width="{width:.0f}" height="{row.height():.0f}" fill="#f7f7f7"/>')
+        parts.append(f'<rect x="0" y="{y:.0f}" width="{width:.0f}" height="{row.height(label_lanes(labels)):.0f}" fill="#f7f7f7"/>')
     colour = STATUS_FILL.get(row.status, STATUS_FILL[""])
     words = STATUS_WORDS.get(row.status, "")
     title_lines = wrap(row.title, 40, 1)
@@ -234,8 +279,9 @@ def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x:
                  f'<text x="10" y="{mid - 3:.1f}" font-size="12">{escape(title_lines[0])}</text>'
                  f'<text x="10" y="{mid + 12:.1f}" font-size="11" font-weight="bold" fill="{colour if row.status != "not-triggered" else "#8a6200"}">'
                  f'{escape(words)}{" · " + short_date(row.date.isoformat()) if row.date else ""}{mark}</text>')
+    below = LABEL_LANE_H * max(0, label_lanes(labels) - 1)
     for i, line in enumerate(row.account_lines()):
-        parts.append(f'<text x="22" y="{y + h + 6 + i * ACCOUNT_LINE_H:.1f}" font-size="10" fill="{CONTESTED_MARK}">'
+        parts.append(f'<text x="22" y="{y + h + below + 6 + i * ACCOUNT_LINE_H:.1f}" font-size="10" fill="{CONTESTED_MARK}">'
                      f'{escape(line)}</text>')
     parts.append("</g>")
     for start, end, label in row.events:
@@ -264,8 +310,6 @@ def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x:
             parts.append(f'<line x1="{_wait_x(last, wait_x, wait_w, max_days) + 6:.1f}" y1="{mid:.1f}" x2="{wait_x + wait_w:.1f}" '
                          f'y2="{mid:.1f}" stroke="{STATUS_FILL["unmet"] if row.status == "unmet" else "#999"}" stroke-width="2" '
                          f'stroke-dasharray="6,4"/>')
-        below: list[float] = []
-        above: list[float] = []
         for answer in row.answers:
             ax = _wait_x(answer.days, wait_x, wait_w, max_days)
             fill = HELP_FILL if answer.helps else NO_HELP_FILL
@@ -274,17 +318,10 @@ def _row_svg(row: Row, y: float, h: float, index: int, width: float, cx, wait_x:
                          f'{answer.date.isoformat()}, after {answer.days} day(s)</title>'
                          f'<circle cx="{ax:.1f}" cy="{mid:.1f}" r="6" fill="{fill}" stroke="#333" '
                          f'stroke-width="{2 if answer.helps else 1}"{dash}/></g>')
-            # labels go below the line, or above when a label is already there; else the tooltip has it
-            if not any(abs(ax - other) < 75 for other in below):
-                below.append(ax)
-                label_y = mid + 16
-            elif not any(abs(ax - other) < 75 for other in above):
-                above.append(ax)
-                label_y = mid - 9
-            else:
-                continue
-            parts.append(f'<text x="{ax:.1f}" y="{label_y:.1f}" font-size="10" fill="#333" '
-                         f'text-anchor="middle">{escape(wrap(answer.type, 22, 1)[0])} +{answer.days}d</text>')
+        for label in labels:
+            label_y = mid - 9 if label.lane == 0 else mid + 16 + (label.lane - 1) * LABEL_LANE_H
+            parts.append(f'<text x="{label.x:.1f}" y="{label_y:.1f}" font-size="{LABEL_SIZE:.0f}" fill="#333" '
+                         f'text-anchor="middle">{escape(label.text)}</text>')
     return "".join(parts)
 
 
@@ -299,12 +336,16 @@ def _legend_svg(x: float, y: float, contested: bool = False) -> str:
     items = [("diamond", STATUS_FILL["unmet"], "request: UNMET"), ("diamond", STATUS_FILL["met"], "request: MET"),
              ("diamond", STATUS_FILL["not-triggered"], "request: NOT TRIGGERED"),
              ("circle", HELP_FILL, "response delivering help"), ("circle", NO_HELP_FILL, "response without help"),
-             ("bar", KIND_FILL["event"], "event"), ("dash", STATUS_FILL["unmet"], "no (helpful) response")]
+             ("bar", KIND_FILL["event"], "event the request concerns"),
+             ("line", "#777", "wait until the last response"),
+             ("dash", STATUS_FILL["unmet"], "no helpful response (unmet)"),
+             ("dash", "#999", "no helpful response (not unmet)"),
+             ("other", KIND_FILL["event"], "other events: concerned by no request")]
     if contested:
         items.append(("contested", "#ffffff", "CONTESTED: accounts differ (each one's verdict under the row)"))
     parts = []
     for i, (shape, colour, text) in enumerate(items):
-        ix = x + (i % 4) * 230
+        ix = x + (i % 4) * 272
         iy = y + (i // 4) * 20
         if shape in ("diamond", "contested"):
             parts.append(_diamond(ix + 7, iy, colour, text, shape == "contested"))
@@ -312,6 +353,10 @@ def _legend_svg(x: float, y: float, contested: bool = False) -> str:
             parts.append(f'<circle cx="{ix + 7}" cy="{iy}" r="6" fill="{colour}" stroke="#333"/>')
         elif shape == "bar":
             parts.append(f'<rect x="{ix}" y="{iy - 5}" width="16" height="10" fill="{colour}" stroke="#c98a5a"/>')
+        elif shape == "other":  # the mark of the "other events" row: a bar after the row's name
+            parts.append(f'<rect x="{ix}" y="{iy - 5}" width="16" height="10" rx="2" fill="{colour}" stroke="#c98a5a"/>')
+        elif shape == "line":
+            parts.append(f'<line x1="{ix}" y1="{iy}" x2="{ix + 18}" y2="{iy}" stroke="{colour}" stroke-width="2"/>')
         else:
             parts.append(f'<line x1="{ix}" y1="{iy}" x2="{ix + 18}" y2="{iy}" stroke="{colour}" stroke-width="2" stroke-dasharray="6,4"/>')
         parts.append(f'<text x="{ix + 22}" y="{iy + 4}" font-size="11">{escape(text)}</text>')

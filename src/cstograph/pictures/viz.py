@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset
 
-from cstograph.rules.classify import Verdict
+from cstograph.rules.classify import Verdict, classify_requests
+from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import VIEWS, build_graph, focus_graph, reduce_graph
+from cstograph.pictures.graph_model import VIEWS, alliance_graph, build_graph, case_of, focus_graph, reduce_graph
 from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
 
@@ -34,7 +35,7 @@ def format_for_suffix(suffix: str) -> str:
     if fmt not in VIZ_FORMATS:
         raise ViewError(
             f"cannot tell the output format from the suffix {suffix or '(none)'!r}",
-            hint="name the file .html, .svg, .png, .pdf, .graphml, .gexf or .json, or pass --format",
+            hint="name the file .html, .svg, .png, .pdf, .graphml, .gexf, .json or .cyjs, or pass --format",
         )
     return fmt
 
@@ -50,22 +51,42 @@ def default_max_nodes(fmt: str) -> int:
 def render_viz(
     dataset: Dataset, engine: Engine, fmt: str, *, view: str = "requests", focus: str | None = None,
     hops: int = 2, max_nodes: int | None = None, layout_method: str = "auto", title: str | None = None,
-    verdicts: list[Verdict] | None = None,
+    verdicts: list[Verdict] | None = None, alliance: str | None = None, cases: bool = False,
 ) -> Rendered:
-    """``verdicts``: as ``build_graph`` takes them (the requests are classified on ``engine`` by default)."""
+    """``verdicts``: as ``build_graph`` takes them (the requests are classified on ``engine`` by default).
+
+    Above ``SUMMARY_ABOVE`` requests a figure or page of the requests view is the summary
+    (alliance by period) unless ``focus``, ``alliance`` or ``cases`` asks for the cases.
+    """
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
     if fmt not in VIZ_FORMATS:
         raise ViewError(f"unknown format {fmt!r}", hint="choose one of " + ", ".join(VIZ_FORMATS))
     if layout_method not in LAYOUTS:
         raise ViewError(f"unknown layout {layout_method!r}", hint="choose one of " + ", ".join(LAYOUTS))
-    graph = build_graph(dataset, engine, view, verdicts)
+    if view == "requests" and fmt not in EXPORT_FORMATS and not (focus or alliance or cases):
+        if verdicts is None:
+            verdicts = classify_requests(engine)
+        if len(verdicts) > SUMMARY_ABOVE:
+            heading = title if title is not None else "Assistance requests by alliance and period"
+            note = (f"{len(verdicts):,} requests: drew the summary (alliance by period); one case: --focus REQUEST, "
+                    "one alliance's cases: --alliance NAME, every case: --cases")
+            data = render_summary(verdicts, engine, fmt, heading)
+            return Rendered(data, 0, 0, "summary", (note,))
+    case = case_of(engine, focus.strip().strip("<>")) if focus and view == "requests" and not alliance else None
+    if case is not None:
+        # one case named by its request's IRI: ask the engine about that case alone
+        graph = build_graph(dataset, engine, view, verdicts, only=case)
+    else:
+        graph = build_graph(dataset, engine, view, verdicts)
     if graph.number_of_nodes() == 0:
         raise ViewError(
             f"nothing to draw: the data holds no {'requests' if view == 'requests' else 'nodes this view shows'}",
             hint="--view full draws every alliance, treaty and member" if view == "requests" else None,
         )
     notes: list[str] = []
+    if alliance:
+        graph = alliance_graph(graph, alliance)
     if focus:
         graph = focus_graph(graph, focus, hops)
     limit = default_max_nodes(fmt) if max_nodes is None else max_nodes
@@ -80,9 +101,9 @@ def render_viz(
         if figure.note:
             notes.append(figure.note)
         return Rendered(figure.data, graph.number_of_nodes(), graph.number_of_edges(), figure.method, tuple(notes))
-    from cstograph.pictures.layout import layout
+    from cstograph.pictures.layout import layout_with_routes
 
-    positions, method = layout(graph, layout_method)
+    positions, method, routes = layout_with_routes(graph, layout_method, routes=fmt == "html")
     if fmt == "html":
         from cstograph.pictures.html import LARGE_GRAPH, render_html
 
@@ -91,7 +112,7 @@ def render_viz(
                          "filter by alliance or period above, or draw one case with --focus IRI|LABEL")
         if method == "columns":
             notes.append("Graphviz is not installed: laid the page out in columns by kind (pure-Python fallback)")
-        data = render_html(graph, positions, title=heading, notes=notes)
+        data = render_html(graph, positions, title=heading, notes=notes, routes=routes)
         return Rendered(data, graph.number_of_nodes(), graph.number_of_edges(), method, tuple(notes))
     return Rendered(export_bytes(graph, fmt, positions), graph.number_of_nodes(), graph.number_of_edges(),
                     method, tuple(notes))
@@ -100,5 +121,10 @@ def render_viz(
 def _default_title(graph, view: str, focus: str | None) -> str:
     if focus and graph.graph.get("focus") in graph:
         centre = graph.nodes[graph.graph["focus"]]["label"]
+        if graph.graph.get("case"):
+            return f"One case: {centre}"
         return f"Around {centre} ({graph.graph.get('hops', 2)} hops)"
+    if graph.graph.get("alliance") in graph:
+        found = graph.nodes[graph.graph["alliance"]]
+        return f"The requests of {found['shortLabel'] or found['label']} and the responses they got"
     return "Assistance requests and the responses they got" if view == "requests" else "Every triple of the data"

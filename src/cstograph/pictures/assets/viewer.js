@@ -10,10 +10,18 @@
   var details = document.getElementById("details");
   var large = data.large;
   var view = { scale: 1, x: 0, y: 0 };  // screen = world * scale + (x, y)
-  var hovered = -1, selected = -1, dirty = true;
+  var hovered = -1, selected = -1, dirty = true, userMoved = false;
   var visibleNode = new Array(nodes.length), visibleEdge = new Array(edges.length);
   var adjacency = nodes.map(function () { return []; });
-  edges.forEach(function (e, i) { adjacency[e.s].push(i); adjacency[e.t].push(i); });
+  edges.forEach(function (e, i) {
+    adjacency[e.s].push(i); adjacency[e.t].push(i);
+    if (e.path) {  // the route's bounding box, to skip edges off screen
+      e.box = [Infinity, Infinity, -Infinity, -Infinity];
+      e.path.forEach(function (pt) {
+        e.box = [Math.min(e.box[0], pt[0]), Math.min(e.box[1], pt[1]), Math.max(e.box[2], pt[0]), Math.max(e.box[3], pt[1])];
+      });
+    }
+  });
 
   // ------------------------------------------------------------ sizes and shapes
   function size(n) {
@@ -98,27 +106,45 @@
   }
 
   // ------------------------------------------------------------ drawing
+  // The canvas is absolutely positioned in its stage, so its drawing buffer never feeds back
+  // into the layout; the buffer follows the canvas's own CSS box (times devicePixelRatio)
+  // whenever that box changes (header wrapping, window resize, zoom of the page).
+  var box = { w: 1, h: 1, ratio: 1 };
   function resize() {
-    var ratio = window.devicePixelRatio || 1, rect = canvas.getBoundingClientRect();
-    canvas.width = Math.max(1, Math.round(rect.width * ratio));
-    canvas.height = Math.max(1, Math.round(rect.height * ratio));
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    var ratio = window.devicePixelRatio || 1, w = canvas.clientWidth, h = canvas.clientHeight;
+    if (w === box.w && h === box.h && ratio === box.ratio && canvas.width === Math.max(1, Math.round(w * ratio))) return;
+    box = { w: Math.max(1, w), h: Math.max(1, h), ratio: ratio };
+    canvas.width = Math.max(1, Math.round(box.w * ratio));
+    canvas.height = Math.max(1, Math.round(box.h * ratio));
+    ctx.setTransform(canvas.width / box.w, 0, 0, canvas.height / box.h, 0, 0);
     dirty = true;
   }
-  function fit() {
-    var rect = canvas.getBoundingClientRect(), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  // the smallest node text, in CSS pixels; below it a caption line is left out, never shrunk
+  var MIN_TEXT = 11, MAX_TEXT = 16, FEW = 1000;
+  // fit(true): the whole drawing, however small. fit(): the first view, the whole drawing when
+  // its text is readable at that size, else READABLE_SCALE from the top left (drag for the rest)
+  function fit(whole) {
+    var rect = { width: box.w, height: box.h }, x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     nodes.forEach(function (n, i) {
       if (!visibleNode[i]) return;
       x0 = Math.min(x0, n.x - n.w / 2); x1 = Math.max(x1, n.x + n.w / 2);
       y0 = Math.min(y0, n.y - n.h / 2); y1 = Math.max(y1, n.y + n.h / 2);
     });
+    if (!large) edges.forEach(function (e, i) {  // routes that swing out past the boxes
+      if (!visibleEdge[i] || !e.box) return;
+      x0 = Math.min(x0, e.box[0]); y0 = Math.min(y0, e.box[1]); x1 = Math.max(x1, e.box[2]); y1 = Math.max(y1, e.box[3]);
+    });
     if (x0 === Infinity) { x0 = y0 = 0; x1 = y1 = 1; }
     var pad = 20, w = Math.max(x1 - x0, 1), h = Math.max(y1 - y0, 1);
-    view.scale = Math.min((rect.width - 2 * pad) / w, (rect.height - 2 * pad) / h, 2.5);
-    view.x = (rect.width - w * view.scale) / 2 - x0 * view.scale;
-    view.y = (rect.height - h * view.scale) / 2 - y0 * view.scale;
+    var all = Math.min((rect.width - 2 * pad) / w, (rect.height - 2 * pad) / h, 2.5);
+    var k = whole === true || large || all >= READABLE_SCALE ? all : READABLE_SCALE;
+    view.scale = k;
+    view.x = k * w <= rect.width - 2 * pad ? (rect.width - w * k) / 2 - x0 * k : pad - x0 * k;
+    view.y = k * h <= rect.height - 2 * pad ? (rect.height - h * k) / 2 - y0 * k : pad - y0 * k;
     dirty = true;
   }
+  // a request box (150 x 72 at scale 1) holds two lines of MIN_TEXT px text from this scale on
+  var READABLE_SCALE = 0.85;
   function roundedRect(x, y, w, h, r) {
     ctx.beginPath();
     ctx.moveTo(x + r, y); ctx.lineTo(x + w - r, y); ctx.quadraticCurveTo(x + w, y, x + w, y + r);
@@ -142,36 +168,66 @@
   }
   function draw() {
     dirty = false;
-    var rect = canvas.getBoundingClientRect(), W = rect.width, H = rect.height, k = view.scale;
-    ctx.clearRect(0, 0, W, H);
+    var W = box.w, H = box.h, k = view.scale;
+    ctx.save(); ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.clearRect(0, 0, canvas.width, canvas.height); ctx.restore();
     ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, W, H);
     var drawnNodes = 0, drawnEdges = 0, i;
     var labelEdges = !large && k * 9 >= 6.5;
     // edges
     ctx.lineWidth = 1;
     var edgeLabels = [];
+    // a large graph's faint edges go into one path, stroked once (thousands of strokes per
+    // frame made every zoom step slow)
+    var faint = large ? new Path2D() : null;
     for (i = 0; i < edges.length; i++) {
       if (!visibleEdge[i]) continue;
       var e = edges[i], a = nodes[e.s], b = nodes[e.t];
       var ax = a.x * k + view.x, ay = a.y * k + view.y, bx = b.x * k + view.x, by = b.y * k + view.y;
-      if (Math.max(ax, bx) < 0 || Math.min(ax, bx) > W || Math.max(ay, by) < 0 || Math.min(ay, by) > H) continue;
-      var p = border(a, ax, ay, a.w * k, a.h * k)(bx, by), q = border(b, bx, by, b.w * k, b.h * k)(ax, ay);
+      var line;  // the edge on screen: Graphviz's route around the boxes, or a straight segment
+      if (e.path && !large) {
+        if (e.box[2] * k + view.x < 0 || e.box[0] * k + view.x > W || e.box[3] * k + view.y < 0 || e.box[1] * k + view.y > H) continue;
+        line = e.path.map(function (pt) { return [pt[0] * k + view.x, pt[1] * k + view.y]; });
+      } else {
+        if (Math.max(ax, bx) < 0 || Math.min(ax, bx) > W || Math.max(ay, by) < 0 || Math.min(ay, by) > H) continue;
+        line = [border(a, ax, ay, a.w * k, a.h * k)(bx, by), border(b, bx, by, b.w * k, b.h * k)(ax, ay)];
+      }
+      var p = line[line.length - 2], q = line[line.length - 1];
       var near = hovered >= 0 && (e.s === hovered || e.t === hovered) || selected >= 0 && (e.s === selected || e.t === selected);
+      if (faint && !near) {
+        faint.moveTo(line[0][0], line[0][1]); faint.lineTo(q[0], q[1]);
+        drawnEdges++;
+        continue;
+      }
       ctx.strokeStyle = near ? "#222222" : (large ? "rgba(120,120,120,0.25)" : (e.dashed ? "#8a7fb0" : "#8c8c8c"));
       ctx.lineWidth = near ? 2 : 1;
       ctx.setLineDash(e.dashed ? [3, 3] : []);
-      ctx.beginPath(); ctx.moveTo(p[0], p[1]); ctx.lineTo(q[0], q[1]); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(line[0][0], line[0][1]);
+      for (var m = 1; m < line.length; m++) ctx.lineTo(line[m][0], line[m][1]);
+      ctx.stroke();
       ctx.setLineDash([]);
       if (!large) arrow(p[0], p[1], q[0], q[1], ctx.strokeStyle);
-      if (labelEdges || near) edgeLabels.push([(p[0] + q[0]) / 2, (p[1] + q[1]) / 2, e.label]);
+      if (labelEdges || near) edgeLabels.push([line, e.label, near]);
       drawnEdges++;
     }
+    if (faint) { ctx.lineWidth = 1; ctx.strokeStyle = "rgba(120,120,120,0.25)"; ctx.stroke(faint); }
     // nodes
-    var showText = !large && k * 11 >= 5 || large && k >= 1.2;
+    var shownCount = 0;
+    for (i = 0; i < nodes.length; i++) if (visibleNode[i]) shownCount++;
+    // a large graph names its dots once zoomed in, or once the filters leave few enough of them
+    var showText = !large || k >= 1.2 || shownCount <= FEW, boxes = [], textSizes = [], whole = [], dotLabels = [];
+    var dots = {};  // fill colour -> one path of plain dots (large graphs)
     for (i = 0; i < nodes.length; i++) {
       if (!visibleNode[i]) continue;
       var n = nodes[i], sx = n.x * k + view.x, sy = n.y * k + view.y, w = n.w * k, h = n.h * k;
       if (sx + w / 2 < 0 || sx - w / 2 > W || sy + h / 2 < 0 || sy - h / 2 > H) continue;  // off screen
+      if (large && i !== hovered && i !== selected && i !== focus && !n.contested) {
+        var path = dots[n.fill] || (dots[n.fill] = new Path2D());
+        path.moveTo(sx + w / 2, sy); path.ellipse(sx, sy, w / 2, h / 2, 0, 0, Math.PI * 2);
+        boxes.push([sx - w / 2 - 2, sy - h / 2 - 2, sx + w / 2 + 2, sy + h / 2 + 2]);
+        if (showText) dotLabels.push(i);
+        drawnNodes++;
+        continue;
+      }
       shapePath(n, sx, sy, Math.max(w, 3), Math.max(h, 3));
       ctx.fillStyle = n.fill; ctx.fill();
       ctx.lineWidth = i === hovered || i === selected ? 2.5 : (n.kind === "request" && !large ? 3 : (large ? 0.5 : 1));
@@ -183,28 +239,90 @@
         shapePath(n, sx, sy, Math.max(w, 3) + 2 * pad, Math.max(h, 3) + 2 * pad);
         ctx.lineWidth = 2; ctx.strokeStyle = data.contestedMark; ctx.stroke();
       }
-      if (showText) text(n, sx, sy, w, h, k);
+      if (showText && !large) { var used = text(n, sx, sy, w, h, k); if (used) textSizes.push(used); }
+      if (showText && large) dotLabels.push(i);
+      boxes.push([sx - w / 2 - 2, sy - h / 2 - 2, sx + w / 2 + 2, sy + h / 2 + 2]);
+      if (sx - w / 2 >= 0 && sx + w / 2 <= W && sy - h / 2 >= 0 && sy + h / 2 <= H) whole.push(n.label);
+      if (i === focus) {  // the node --focus named: a thick amber ring
+        shapePath(n, sx, sy, Math.max(w, 3) + 10, Math.max(h, 3) + 10);
+        ctx.lineWidth = 3; ctx.strokeStyle = "#e08a00"; ctx.stroke();
+      }
       drawnNodes++;
     }
-    // edge labels on top, with a white halo
-    ctx.font = Math.max(8, Math.min(12, 9 * k)) + "px DejaVu Sans, Arial, sans-serif";
-    ctx.textAlign = "center"; ctx.textBaseline = "middle";
-    edgeLabels.forEach(function (l) {
-      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(l[2], l[0], l[1]);
-      ctx.fillStyle = "#444444"; ctx.fillText(l[2], l[0], l[1]);
+    ctx.lineWidth = 0.5; ctx.strokeStyle = "#777777";
+    Object.keys(dots).forEach(function (fill) { ctx.fillStyle = fill; ctx.fill(dots[fill]); ctx.stroke(dots[fill]); });
+    // a large graph's names: under each dot, left out where one would overlap another
+    var named = [];
+    ctx.font = MIN_TEXT + "px DejaVu Sans, Arial, sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    dotLabels.forEach(function (j) {
+      var n = nodes[j], sx = n.x * k + view.x, sy = n.y * k + view.y + n.h * k / 2 + MIN_TEXT * 0.7 + 2;
+      var label = cut(n.label, 200), half = ctx.measureText(label).width / 2 + 2;
+      var r = [sx - half, sy - MIN_TEXT * 0.6, sx + half, sy + MIN_TEXT * 0.6];
+      if (overlapsAny(r, named)) return;
+      named.push(r); textSizes.push(MIN_TEXT);
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.85)"; ctx.strokeText(label, sx, sy);
+      ctx.fillStyle = "#1a1a1a"; ctx.fillText(label, sx, sy);
     });
-    // drawnNodes/drawnEdges: painted on the canvas in this frame (visible after the filters, and on screen)
+    // edge labels on top, with a white halo, each where along its edge it covers no node and
+    // no other label; a label with no such place is left out (hover or select a node for its links)
+    var labelSize = Math.max(10, Math.min(12, 9 * k)), placed = [];
+    ctx.font = labelSize + "px DejaVu Sans, Arial, sans-serif";
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    edgeLabels.sort(function (a, b) { return (b[2] ? 1 : 0) - (a[2] ? 1 : 0); });
+    edgeLabels.forEach(function (l) {
+      var half = ctx.measureText(l[1]).width / 2 + 2, hh = labelSize / 2 + 2;
+      for (var t = 0; t < ALONG.length; t++) {
+        var at = pointAlong(l[0], ALONG[t]), x = at[0], y = at[1];
+        var r = [x - half, y - hh, x + half, y + hh];
+        if (overlapsAny(r, boxes) || overlapsAny(r, placed)) continue;
+        placed.push(r);
+        ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.strokeText(l[1], x, y);
+        ctx.fillStyle = "#444444"; ctx.fillText(l[1], x, y);
+        return;
+      }
+    });
+    // drawnNodes/drawnEdges: painted on the canvas in this frame (visible after the filters, and on screen);
+    // nodeBoxes/labelBoxes: screen boxes (canvas CSS pixels) of the nodes and edge labels drawn
     window.cstographView = { nodes: nodes.length, edges: edges.length, drawnNodes: drawnNodes, drawnEdges: drawnEdges,
-                             scale: k, locate: locate };
+                             scale: k, locate: locate, nodeBoxes: boxes, labelBoxes: placed,
+                             minNodeText: textSizes.length ? Math.min.apply(null, textSizes) : null,
+                             labelledNodes: textSizes.length, onScreen: whole, selected: selected >= 0 ? nodes[selected].label : null,
+                             focus: focus >= 0 ? nodes[focus].label : null,
+                             canvas: { cssWidth: box.w, cssHeight: box.h, width: canvas.width, height: canvas.height,
+                                       ratio: box.ratio, clientWidth: canvas.clientWidth, clientHeight: canvas.clientHeight } };
     document.documentElement.setAttribute("data-rendered-nodes", String(drawnNodes));
   }
   // screen position (CSS pixels, relative to the page) of the first node with this label, for tests and scripts
   function locate(label) {
     var rect = canvas.getBoundingClientRect();
     for (var i = 0; i < nodes.length; i++) {
-      if (nodes[i].label === label) return { x: rect.left + nodes[i].x * view.scale + view.x, y: rect.top + nodes[i].y * view.scale + view.y, visible: !!visibleNode[i] };
+      if (nodes[i].label === label) return { x: rect.left + canvas.clientLeft + nodes[i].x * view.scale + view.x,
+                                             y: rect.top + canvas.clientTop + nodes[i].y * view.scale + view.y, visible: !!visibleNode[i] };
     }
     return null;
+  }
+  var ALONG = [0.5, 0.38, 0.62, 0.27, 0.73, 0.18, 0.82];
+  // the point at this fraction of a polyline's length
+  function pointAlong(line, fraction) {
+    var total = 0, j;
+    for (j = 1; j < line.length; j++) total += Math.hypot(line[j][0] - line[j - 1][0], line[j][1] - line[j - 1][1]);
+    var goal = total * fraction;
+    for (j = 1; j < line.length; j++) {
+      var d = Math.hypot(line[j][0] - line[j - 1][0], line[j][1] - line[j - 1][1]);
+      if (goal <= d && d > 0) {
+        var f = goal / d;
+        return [line[j - 1][0] + (line[j][0] - line[j - 1][0]) * f, line[j - 1][1] + (line[j][1] - line[j - 1][1]) * f];
+      }
+      goal -= d;
+    }
+    return line[line.length - 1];
+  }
+  function overlapsAny(r, list) {
+    for (var j = 0; j < list.length; j++) {
+      var o = list[j];
+      if (r[0] < o[2] && r[2] > o[0] && r[1] < o[3] && r[3] > o[1]) return true;
+    }
+    return false;
   }
   function arrow(x0, y0, x1, y1, colour) {
     var angle = Math.atan2(y1 - y0, x1 - x0), s = 7;
@@ -213,15 +331,30 @@
     ctx.lineTo(x1 - s * Math.cos(angle + 0.4), y1 - s * Math.sin(angle + 0.4));
     ctx.closePath(); ctx.fill();
   }
+  // Text never shrinks below MIN_TEXT px: lines that do not fit the box are left out, a line
+  // too wide is cut with an ellipsis, and a box too small for one line shows no text (the
+  // tooltip names it). Returns the font size used, or 0 when nothing was written.
   function text(n, sx, sy, w, h, k) {
-    var lines = large ? [n.label] : n.caption, size = Math.min(16, 11 * k);
-    if (large) size = 11;
-    if (!large && lines.length * size * 1.15 > h) lines = lines.slice(0, Math.max(1, Math.floor(h / (size * 1.15))));
+    var lines = large ? [n.label] : n.caption, size = Math.max(MIN_TEXT, Math.min(MAX_TEXT, 11 * k));
+    if (large) size = MIN_TEXT;
+    var lineHeight = size * 1.15;
+    if (!large) {
+      var room = Math.floor((h - 4) / lineHeight);
+      if (room < 1 || w < 4 * size) return 0;
+      if (lines.length > room) lines = lines.slice(0, room);
+    }
     ctx.font = (n.kind === "request" ? "bold " : "") + size + "px DejaVu Sans, Arial, sans-serif";
     ctx.textAlign = "center"; ctx.textBaseline = "middle";
     ctx.fillStyle = large ? "#1a1a1a" : n.text;
-    var lineHeight = size * 1.15, top = (large ? sy + h / 2 + lineHeight / 2 + 2 : sy - (lines.length - 1) * lineHeight / 2);
-    for (var j = 0; j < lines.length; j++) ctx.fillText(lines[j], sx, top + j * lineHeight, large ? 220 : w - 6);
+    var top = (large ? sy + h / 2 + lineHeight / 2 + 2 : sy - (lines.length - 1) * lineHeight / 2);
+    for (var j = 0; j < lines.length; j++) ctx.fillText(cut(lines[j], large ? 220 : w - 8), sx, top + j * lineHeight);
+    return size;
+  }
+  function cut(line, width) {
+    if (ctx.measureText(line).width <= width) return line;
+    var lo = 0, hi = line.length;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (ctx.measureText(line.slice(0, mid) + "…").width <= width) lo = mid; else hi = mid - 1; }
+    return line.slice(0, lo) + "…";
   }
   function loop() { if (dirty) draw(); window.requestAnimationFrame(loop); }
 
@@ -286,7 +419,7 @@
     var rect = canvas.getBoundingClientRect(), px = ev.clientX - rect.left, py = ev.clientY - rect.top;
     if (drag) {
       if (Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) > 3) drag.moved = true;
-      view.x = drag.vx + ev.clientX - drag.x; view.y = drag.vy + ev.clientY - drag.y; dirty = true;
+      view.x = drag.vx + ev.clientX - drag.x; view.y = drag.vy + ev.clientY - drag.y; dirty = true; userMoved = true;
       tooltip.style.display = "none";
       return;
     }
@@ -308,32 +441,40 @@
     var factor = Math.exp(-ev.deltaY * (ev.deltaMode === 1 ? 0.05 : 0.0015));
     var scale = Math.min(8, Math.max(0.01, view.scale * factor));
     view.x = px - (px - view.x) * scale / view.scale; view.y = py - (py - view.y) * scale / view.scale;
-    view.scale = scale; dirty = true;
+    view.scale = scale; dirty = true; userMoved = true;
   }, { passive: false });
   function select(i) {
     selected = i; dirty = true;
+    if (window.cstographView) window.cstographView.selected = i >= 0 ? nodes[i].label : null;
     details.innerHTML = i >= 0 ? describe(nodes[i], true) : "Hover over a node to see it; click it to pin its details here.";
   }
   [fromInput, toInput, allianceSelect].forEach(function (input) {
     input.addEventListener("change", function () { applyFilters(); fit(); });
   });
-  document.getElementById("fit").addEventListener("click", fit);
+  document.getElementById("fit").addEventListener("click", function () { fit(); });
+  document.getElementById("whole").addEventListener("click", function () { fit(true); });
   var find = document.getElementById("find"), datalist = document.getElementById("labels");
   nodes.slice(0, 3000).forEach(function (n) { var o = document.createElement("option"); o.value = n.label; datalist.appendChild(o); });
+  var findStatus = document.getElementById("find-status");
   find.addEventListener("change", function () {
     var q = find.value.trim().toLowerCase();
+    findStatus.textContent = ""; findStatus.className = "";
     if (!q) return;
-    var i = -1, j;
+    var i = -1, j, count = 0;
     for (j = 0; j < nodes.length && i < 0; j++) if (nodes[j].label.toLowerCase() === q || nodes[j].iri.toLowerCase() === q) i = j;
-    for (j = 0; j < nodes.length && i < 0; j++) if (nodes[j].label.toLowerCase().indexOf(q) >= 0) i = j;
-    if (i < 0) return;
+    for (j = 0; j < nodes.length; j++) if (nodes[j].label.toLowerCase().indexOf(q) >= 0 || nodes[j].iri.toLowerCase().indexOf(q) >= 0) { count++; if (i < 0) i = j; }
+    if (i < 0) { findStatus.textContent = "no match for \u201c" + find.value.trim() + "\u201d"; findStatus.className = "miss"; return; }
+    findStatus.textContent = count > 1 ? "showing 1 of " + count + " matches" : "found";
     if (!visibleNode[i]) { allianceSelect.value = ""; fromInput.value = minYear; toInput.value = maxYear; applyFilters(); }
-    var rect = canvas.getBoundingClientRect();
     view.scale = Math.max(view.scale, 1);
-    view.x = rect.width / 2 - nodes[i].x * view.scale; view.y = rect.height / 2 - nodes[i].y * view.scale;
+    view.x = box.w / 2 - nodes[i].x * view.scale; view.y = box.h / 2 - nodes[i].y * view.scale;
     select(i);
   });
-  window.addEventListener("resize", function () { resize(); });
+  // the box changes when the header wraps or the window resizes: keep the buffer in step
+  var firstFit = false;
+  function boxChanged() { resize(); if (!firstFit || !userMoved) { fit(); firstFit = true; } draw(); }
+  if (window.ResizeObserver) new ResizeObserver(boxChanged).observe(canvas);
+  window.addEventListener("resize", boxChanged);
 
   // ------------------------------------------------------------ legend and notes
   var legend = document.getElementById("legend");
@@ -348,5 +489,6 @@
   });
   document.getElementById("notes").textContent = data.notes.join(" · ");
 
-  resize(); applyFilters(); fit(); draw(); loop();
+  var focus = typeof data.focus === "number" ? data.focus : -1;
+  resize(); applyFilters(); fit(); if (focus >= 0) select(focus); draw(); loop();
 })();
