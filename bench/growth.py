@@ -3,13 +3,14 @@
     python bench/growth.py                               # 10k, 100k and 1M triples
     python bench/growth.py --sizes 330000 --steps load-store report-store explain-store   # 10M
 
-Each step is a real `cstograph` command in its own process; its peak memory is that process's
-own (os.wait4). The floor is measured at every size in the same run: a process that parses the
-file into an in-memory pyoxigraph store. For each step the table gives seconds, peak MB, the
-ratio to the floor, microseconds per triple, and the growth of the per-triple cost from the
-previous size (1.0 = linear; 1.3 = 30 % more per triple than at the size before), raw and
-divided by the floor's own growth (on a shared machine the load changes between sizes; the
-floor, a linear parse, shows how much). --runs N keeps the fastest of N runs of every command.
+Each step is a real `cstograph` command in its own process; its CPU time (user + system) and
+peak memory are that process's own (os.wait4). Ratios and growth are computed on the CPU time,
+which other programs on a shared machine change far less than the wall clock (printed too).
+The floor is measured at every size in the same run: a process that parses the file into an
+in-memory pyoxigraph store. For each step the table gives seconds, peak MB, the ratio to the
+floor, CPU microseconds per triple, and the growth of the per-triple cost from the previous size
+(1.0 = linear; 1.3 = 30 % more per triple than at the size before), raw and divided by the
+floor's own growth. --runs N keeps the fastest of N runs of every command.
 """
 
 from __future__ import annotations
@@ -36,16 +37,17 @@ def cli() -> list[str]:
     return [sys.executable, "-m", "cstograph"]
 
 
-def fastest(command: list[str], runs: int) -> tuple[float, float, bytes]:
-    """The fastest of ``runs`` runs (a busy moment slows a run, never speeds it up); the peak
-    memory is the largest seen."""
+def fastest(command: list[str], runs: int) -> tuple[float, float, bytes, float]:
+    """The fastest of ``runs`` runs by CPU time (a busy moment slows a run, never speeds it up);
+    the peak memory is the largest seen."""
     results = [run_measured(command) for _ in range(runs)]
-    best = min(results, key=lambda r: r[0])
-    return best[0], max(r[1] for r in results), best[2]
+    best = min(results, key=lambda r: r[3])
+    return best[0], max(r[1] for r in results), best[2], best[3]
 
 
-def run_measured(command: list[str]) -> tuple[float, float, bytes]:
-    """(seconds, peak resident MB, stdout) of one child process: os.wait4 gives that child's own peak."""
+def run_measured(command: list[str]) -> tuple[float, float, bytes, float]:
+    """(wall seconds, peak resident MB, stdout, CPU seconds) of one child process: os.wait4
+    gives that child's own figures."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         child = subprocess.Popen(command, stdout=out, stderr=err)
@@ -57,7 +59,7 @@ def run_measured(command: list[str]) -> tuple[float, float, bytes]:
         if child.returncode != 0:
             message = err.read().decode(errors="replace").strip()[-300:]
             raise SystemExit(f"{' '.join(command[2:])} failed (exit {child.returncode}): {message}")
-        return seconds, usage.ru_maxrss / 1024, out.read()
+        return seconds, usage.ru_maxrss / 1024, out.read(), usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,20 +73,20 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="cstograph-growth-", dir=options.folder) as folder:
         folder = Path(folder)
-        print(f"{'size':>10} {'step':<14} {'seconds':>8} {'peak MB':>8} {'ratio':>6} {'us/triple':>10} {'growth':>7} "
+        print(f"{'size':>10} {'step':<14} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'ratio':>6} {'us/triple':>10} {'growth':>7} "
               f"{'/floor':>7}")
         previous: dict[str, float] = {}
         for requests in options.sizes:
             data, store = folder / f"synth-{requests}.ttl", folder / f"store-{requests}"
             subprocess.run([*cli(), "synth", "--requests", str(requests), "--seed", "3", "-o", str(data)],
                            check=True, stdout=subprocess.DEVNULL)
-            floor, floor_peak, out = fastest([sys.executable, "-c", FLOOR, str(data)], options.runs)
+            floor_wall, floor_peak, out, floor = fastest([sys.executable, "-c", FLOOR, str(data)], options.runs)
             triples = int(out.split()[-1])
             per_triple = floor / triples * 1e6
             floor_growth = per_triple / previous["floor"] if "floor" in previous else None
             growth = f"{floor_growth:>7.2f}" if floor_growth else ""
             previous["floor"] = per_triple
-            print(f"{triples:>10,} {'floor (parse)':<14} {floor:>8.2f} {floor_peak:>8.0f} {1:>6.1f} "
+            print(f"{triples:>10,} {'floor (parse)':<14} {floor_wall:>8.2f} {floor:>8.2f} {floor_peak:>8.0f} {1:>6.1f} "
                   f"{per_triple:>10.2f} {growth}", flush=True)
             commands = {
                 "load-store": [*cli(), "load", str(data), "--store", str(store), "--replace"],
@@ -96,14 +98,14 @@ def main(argv: list[str] | None = None) -> int:
             if any(s.endswith("-store") for s in options.steps) and "load-store" not in options.steps:
                 subprocess.run(commands["load-store"], check=True, stdout=subprocess.DEVNULL)
             for step in options.steps:
-                seconds, peak, _ = fastest(commands[step], options.runs)
+                wall, peak, _, seconds = fastest(commands[step], options.runs)
                 per_triple = seconds / triples * 1e6
                 growth = ""
                 if step in previous:
                     raw = per_triple / previous[step]
                     growth = f"{raw:>7.2f} {raw / floor_growth:>7.2f}"
                 previous[step] = per_triple
-                print(f"{triples:>10,} {step:<14} {seconds:>8.2f} {peak:>8.0f} {seconds / floor:>6.1f} "
+                print(f"{triples:>10,} {step:<14} {wall:>8.2f} {seconds:>8.2f} {peak:>8.0f} {seconds / floor:>6.1f} "
                       f"{per_triple:>10.2f} {growth}", flush=True)
             data.unlink()
     return 0
