@@ -241,7 +241,8 @@ class OxigraphEngine:
                 return None
             if isinstance(term, ox.NamedNode):
                 return term.value
-            if isinstance(term, ox.Literal) and (term.language or term.datatype.value == XSD_STRING):
+            if isinstance(term, ox.Literal) and (term.language or term.datatype.value == XSD_STRING
+                                                 or canonical_as_is(term.value, term.datatype.value)):
                 return term.value
             found = cache.get(term)
             if found is None:
@@ -337,7 +338,20 @@ def tsv_text(token: str) -> str | None:
         rest = token[end + 1:]
         if not rest or rest.startswith("@") or rest == f"^^<{XSD_STRING}>":
             return _ESCAPE.sub(_unescape, token[1:end]) if "\\" in token else token[1:end]
+        if rest.startswith("^^<") and canonical_as_is(token[1:end], rest[3:-1]):
+            return token[1:end]
     return str(tsv_term(token))
+
+
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_AS_IS = {_XSD + "boolean": lambda text: text in ("true", "false"), _XSD + "date": _PLAIN_DATE.fullmatch}
+
+
+def canonical_as_is(lexical: str, datatype: str) -> bool:
+    """Whether rdflib keeps this literal's text as it is (the commonest dates and booleans), so
+    that ``str()`` of its term is the text without building the term."""
+    check = _AS_IS.get(datatype)
+    return bool(check and check(lexical))
 
 
 def read_tsv_texts(path: str) -> list[dict[str, str | None]]:
