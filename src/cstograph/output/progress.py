@@ -42,12 +42,10 @@ def show_progress(quiet: bool = False) -> Iterator[None]:
         yield
         return
     from rich.console import Console
-    from rich.progress import (
-        BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
-    )
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     display = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
         TimeElapsedColumn(), console=Console(stderr=True), transient=True,
     )
     token = _display.set(display)
@@ -66,14 +64,17 @@ def phase(name: str, total: int | None = None) -> Iterator[Advance]:
     if display is None:
         yield _ignore
         return
-    task = display.add_task(name, total=total)
+    task = display.add_task(name, total=total, count="" if total is None else f"0/{total}")
     display.refresh()  # a phase shorter than one refresh still says what it was
 
+    known = [total]
+
     def advance(done: int, total: int | None = None) -> None:
-        if total is None:
-            display.update(task, completed=done)
-        else:
-            display.update(task, completed=done, total=total)
+        if total is not None:
+            known[0] = total
+            display.update(task, total=total)
+        count = f"{done:,}" if known[0] is None else f"{done:,}/{known[0]:,}"
+        display.update(task, completed=done, count=count)
 
     try:
         yield advance
