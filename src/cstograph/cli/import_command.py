@@ -37,17 +37,11 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summa
 
 @contextmanager
 def _progress(description: str, quiet: bool):
-    """A progress bar on stderr when it is a terminal; a no-op callback otherwise."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+    """A progress bar on stderr when it is a terminal (see ``output/progress.py``)."""
+    from cstograph.output.progress import phase, show_progress
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                  console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(description, total=None)
-        yield lambda done, total: progress.update(task, completed=done, total=total)
+    with show_progress(quiet), phase(description) as advance:
+        yield advance
 
 
 def _emit(text: str, output: Path | None) -> None:

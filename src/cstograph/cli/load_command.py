@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import PathsArgument, fail, refuse_violations, user_errors
+from cstograph.output.progress import show_progress
 
 def _refuse_violations(report, force: bool) -> None:
     refuse_violations(report, force, doing="load")
@@ -33,6 +34,7 @@ def load(
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="With --store: replace an existing store.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Load even when the data violates the shapes.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show no progress on stderr.")] = False,
 ) -> None:
     """Validate the data once and load it (with the ontology) into a store folder or a SPARQL server.
 
@@ -44,7 +46,7 @@ def load(
     if (store is None) == (endpoint is None):
         fail("name one target: --store DIR or --endpoint URL")
     started = time.perf_counter()
-    with user_errors():
+    with user_errors(), show_progress(quiet):
         from cstograph.engines.data import validate_oxigraph_store as validate_store
 
         if store is not None:

@@ -19,6 +19,7 @@ def synth(
     defects: Annotated[
         float, typer.Option("--defects", help="Share of requests given a deliberate violation (0 = conforming graph).")
     ] = 0.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show no progress on stderr.")] = False,
 ) -> None:
     """Write a synthetic alliance graph whose verdicts are known, for tests and benchmarks.
 
@@ -28,6 +29,7 @@ def synth(
 
     from cstograph.cli.common import user_errors
     from cstograph.errors import OutputError
+    from cstograph.output.progress import phase, show_progress
     from cstograph.output.write import write_atomic
     from cstograph.reading.synth import synthesize
 
@@ -35,12 +37,14 @@ def synth(
         fail("--requests must be at least 1")
     if not 0.0 <= defects <= 1.0:
         fail("--defects must be between 0 and 1")
-    with user_errors():
+    with user_errors(), show_progress(quiet):
         for path in (output, expected):  # both folders checked before anything is written
             if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
                 raise OutputError(f"{path}: folder {path.parent} does not exist")
-        graph = synthesize(requests, seed, defects=defects)
-        write_atomic(output, graph.turtle.encode("utf-8"))
+        with phase("generating graph"):
+            graph = synthesize(requests, seed, defects=defects)
+        with phase("writing"):
+            write_atomic(output, graph.turtle.encode("utf-8"))
         if expected is not None:
             write_atomic(expected, (json.dumps(graph.expected, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     counts = graph.counts

@@ -7,6 +7,7 @@ import typer
 from cstograph.cli.common import (
     EndpointOption, EngineOption, PathsArgument, StoreOption, fail, open_graph, resolve_format, user_errors,
 )
+from cstograph.output.progress import show_progress
 from cstograph.output.render import render_validation
 
 
@@ -22,6 +23,7 @@ def validate(
         str,
         typer.Option("--validator", help="auto (set-based SPARQL when the shapes compile, else pyshacl), sparql or pyshacl."),
     ] = "auto",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show no progress on stderr.")] = False,
 ) -> None:
     """Check the data against the SHACL shapes and print every result with its focus node.
 
@@ -32,7 +34,7 @@ def validate(
     Example: cstograph validate graphs/ my-cases.ttl
     """
     fmt = resolve_format(fmt, ("text", "json"))
-    with user_errors():
+    with user_errors(), show_progress(quiet):
         kg = open_graph(paths, engine, store, endpoint)
         report = kg.validate(validator, use_recorded=False)
     if report is None:

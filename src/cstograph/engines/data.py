@@ -135,6 +135,12 @@ class Data:
             recorded = self._recorded(validator)
             if recorded is not None:
                 return recorded
+        from cstograph.output.progress import phase
+
+        with phase("validating"):
+            return self._validate(validator)
+
+    def _validate(self, validator: str) -> ValidationReport | None:
         from cstograph.rules.validate import merge_reports, validate_store, validate_views
 
         use_reference = validator == "pyshacl" or (validator == "auto" and isinstance(self.engine, RdflibEngine))

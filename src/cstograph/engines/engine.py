@@ -223,6 +223,46 @@ class OxigraphEngine:
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
         return QueryResult("graph", graph=graph)
 
+    def text_records(self, text: str) -> list[dict[str, str | None]]:
+        """The rows of a SELECT query with each cell as ``str()`` of its rdflib term (None when
+        unbound), built without the rdflib terms: IRIs and plain or language-tagged literals are
+        their text; other literals go through rdflib once per distinct value (it may normalise
+        their lexical form). For callers that only read text, such as the report."""
+        stored = self.materialised.get(query_key(text)) if self.materialised else None
+        if stored is not None:
+            return read_tsv_texts(stored)
+        result = self.raw_query(text)
+        names = [v.value for v in result.variables]
+        ox = self._ox
+        cache: dict = {}
+
+        def cell(term) -> str | None:
+            if term is None:
+                return None
+            if isinstance(term, ox.NamedNode):
+                return term.value
+            if isinstance(term, ox.Literal) and (term.language or term.datatype.value == XSD_STRING
+                                                 or canonical_as_is(term.value, term.datatype.value)):
+                return term.value
+            found = cache.get(term)
+            if found is None:
+                found = cache[term] = str(ox_to_rdflib(term))
+            return found
+
+        try:
+            return [dict(zip(names, (cell(term) for term in solution))) for solution in result]
+        except OSError as exc:  # evaluation is lazy: errors can surface while iterating
+            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+
+
+def text_records(engine: "Engine", text: str) -> list[dict[str, str | None]]:
+    """SELECT rows as text (``str()`` of each term, None when unbound), on any engine; Oxigraph
+    skips the rdflib terms (see ``OxigraphEngine.text_records``)."""
+    if isinstance(engine, OxigraphEngine):
+        return engine.text_records(text)
+    return [{name: None if value is None else str(value) for name, value in row.items()}
+            for row in engine.query(text).records()]
+
 
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
@@ -284,6 +324,52 @@ def read_tsv_results(path: str) -> QueryResult:
                 row.append(term)
             rows.append(tuple(row))
     return QueryResult("select", variables, tuple(rows))
+
+
+def tsv_text(token: str) -> str | None:
+    """``str(tsv_term(token))`` without building the term where the text is the token's own."""
+    if not token:
+        return None
+    first = token[0]
+    if first == "<":
+        return token[1:-1]
+    if first == '"':
+        end = token.rfind('"')
+        rest = token[end + 1:]
+        if not rest or rest.startswith("@") or rest == f"^^<{XSD_STRING}>":
+            return _ESCAPE.sub(_unescape, token[1:end]) if "\\" in token else token[1:end]
+        if rest.startswith("^^<") and canonical_as_is(token[1:end], rest[3:-1]):
+            return token[1:end]
+    return str(tsv_term(token))
+
+
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_AS_IS = {_XSD + "boolean": lambda text: text in ("true", "false"), _XSD + "date": _PLAIN_DATE.fullmatch}
+
+
+def canonical_as_is(lexical: str, datatype: str) -> bool:
+    """Whether rdflib keeps this literal's text as it is (the commonest dates and booleans), so
+    that ``str()`` of its term is the text without building the term."""
+    check = _AS_IS.get(datatype)
+    return bool(check and check(lexical))
+
+
+def read_tsv_texts(path: str) -> list[dict[str, str | None]]:
+    """SELECT results saved as SPARQL TSV as rows of text (see ``OxigraphEngine.text_records``)."""
+    with open(path, encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n")
+        variables = [v[1:] for v in header.split("\t")] if header else []
+        cache: dict[str, str | None] = {"": None}
+        rows = []
+        for line in handle:
+            row = []
+            for token in line.rstrip("\n").split("\t"):
+                text = cache.get(token, cache)
+                if text is cache:
+                    text = cache[token] = tsv_text(token)
+                row.append(text)
+            rows.append(dict(zip(variables, row)))
+    return rows
 
 
 class RdflibEngine:

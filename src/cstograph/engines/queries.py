@@ -318,6 +318,18 @@ def run_named(engine: Engine, name: str, bindings: Mapping[str, Node] | None = N
     return run_query(engine, get_query(name), bindings)
 
 
+def run_named_text(engine: Engine, name: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, str | None]]:
+    """A bundled SELECT query's rows as text (``str()`` of each term, None when unbound): the
+    report reads only text, and on Oxigraph this skips building rdflib terms."""
+    from cstograph.engines.engine import text_records
+
+    spec = get_query(name)
+    try:
+        return text_records(engine, inline_values(spec.text, bindings))
+    except QueryError as exc:
+        raise QueryError(f"{spec.path.name}: {exc.message}", hint=exc.hint) from exc
+
+
 def parse_param_options(options: Sequence[str]) -> dict[str, str]:
     """['name=value', ...] -> {'name': 'value'}"""
     result: dict[str, str] = {}

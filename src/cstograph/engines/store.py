@@ -24,6 +24,7 @@ from pathlib import Path
 
 from cstograph import __version__
 from cstograph.errors import GraphLoadError, StoreError
+from cstograph.output.progress import phase
 from cstograph.output.write import write_atomic
 from cstograph.reading.rdf_files import expand_paths, rdf_format_for, refuse_remote_contexts, refuse_xml_entities
 from cstograph.reading.resources import graphs_dir, ontology_path
@@ -132,10 +133,12 @@ def load_files(paths: Sequence[Path] | None, store=None, *, with_ontology: bool 
     store = ox.Store() if store is None else store
     prefixes: dict[str, str] = {}
     every = ([ontology_path()] if with_ontology else []) + files
-    for file in every:
-        load_file(store, file)
-        for prefix, iri in scan_prefixes(file).items():
-            prefixes.setdefault(prefix, iri)
+    with phase("parsing", total=len(every)) as advance:
+        for done, file in enumerate(every, 1):
+            load_file(store, file)
+            for prefix, iri in scan_prefixes(file).items():
+                prefixes.setdefault(prefix, iri)
+            advance(done)
     return LoadedData(store, files, prefixes)
 
 
@@ -288,13 +291,15 @@ def _write_store(folder: Path, loaded: LoadedData, report) -> None:
     import pyoxigraph as ox
 
     try:
-        materialised = _materialise(loaded.store, folder / RESULTS_DIR)
-        disk = ox.Store(str(folder))
-        disk.bulk_extend(loaded.store)
-        disk.flush()
-        disk.optimize()
-        triples = len(disk)
-        del disk
+        with phase("computing answers"):
+            materialised = _materialise(loaded.store, folder / RESULTS_DIR)
+        with phase("loading store"):
+            disk = ox.Store(str(folder))
+            disk.bulk_extend(loaded.store)
+            disk.flush()
+            disk.optimize()
+            triples = len(disk)
+            del disk
         payload = {
             "format": STORE_FORMAT,
             "cstograph": __version__,

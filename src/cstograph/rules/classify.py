@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import run_named
+from cstograph.engines.queries import run_named_text
 
 STATUSES = ("unmet", "met", "not-triggered")
 
@@ -79,24 +79,20 @@ class Verdict:
         return self._first(r for r in self.responses if r.fulfils)
 
 
-def _s(value) -> str:
-    return "" if value is None else str(value)
-
-
 def responses_by_request(engine: Engine, request: URIRef | None = None) -> dict[str, list[ResponseRecord]]:
     """The responses to every request (to ``request`` only, when given), by request IRI."""
     grouped: dict[str, list[ResponseRecord]] = {}
     bindings = {"request": request} if request is not None else None
-    for row in run_named(engine, "responses", bindings).records():
-        grouped.setdefault(str(row["request"]), []).append(
+    for row in run_named_text(engine, "responses", bindings):
+        grouped.setdefault(row["request"], []).append(
             ResponseRecord(
-                response=_s(row["response"]),
-                responder=_s(row["responder"]),
-                responder_label=_s(row["responderLabel"]),
-                type=_s(row["type"]),
-                type_label=_s(row["typeLabel"]),
-                date=_s(row["date"]),
-                fulfils=bool(row["fulfils"] is not None and row["fulfils"].toPython() is True),
+                response=row["response"] or "",
+                responder=row["responder"] or "",
+                responder_label=row["responderLabel"] or "",
+                type=row["type"] or "",
+                type_label=row["typeLabel"] or "",
+                date=row["date"] or "",
+                fulfils=row["fulfils"] == "true",  # str() of an xsd:boolean true is "true"
             )
         )
     return grouped
@@ -104,26 +100,26 @@ def responses_by_request(engine: Engine, request: URIRef | None = None) -> dict[
 
 def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, list[SourceRecord]]:
     """The sources of every fact node (of ``node`` only, when given): for explanations."""
-    return _sources(run_named(engine, "sources", {"node": node} if node is not None else None), "node")
+    return _sources(run_named_text(engine, "sources", {"node": node} if node is not None else None), "node")
 
 
 def sources_by_request(engine: Engine, request: URIRef | None = None) -> dict[str, list[SourceRecord]]:
     """The sources of the requests only (of ``request``, when given): what the report shows,
     without reading the sources of every other node of the graph."""
-    return _sources(run_named(engine, "request-sources", {"request": request} if request is not None else None),
+    return _sources(run_named_text(engine, "request-sources", {"request": request} if request is not None else None),
                     "request")
 
 
-def _sources(result, key: str) -> dict[str, list[SourceRecord]]:
+def _sources(rows: list[dict[str, str | None]], key: str) -> dict[str, list[SourceRecord]]:
     grouped: dict[str, list[SourceRecord]] = {}
-    for row in result.records():
-        grouped.setdefault(str(row[key]), []).append(
+    for row in rows:
+        grouped.setdefault(row[key], []).append(
             SourceRecord(
-                source=_s(row["source"]),
-                title=_s(row["title"]),
-                publisher=_s(row["publisher"]),
-                issued=_s(row["issued"]),
-                url=_s(row["url"]),
+                source=row["source"] or "",
+                title=row["title"] or "",
+                publisher=row["publisher"] or "",
+                issued=row["issued"] or "",
+                url=row["url"] or "",
             )
         )
     return grouped
@@ -135,21 +131,21 @@ def classify_requests(engine: Engine, request: URIRef | None = None) -> list[Ver
     responses = responses_by_request(engine, request)
     sources = sources_by_request(engine, request)
     verdicts = []
-    for row in run_named(engine, "request-status", bindings).records():
-        iri = str(row["request"])
+    for row in run_named_text(engine, "request-status", bindings):
+        iri = row["request"]
         verdicts.append(
             Verdict(
                 request=iri,
-                requester=_s(row["requester"]),
-                requester_label=_s(row["requesterLabel"]),
-                addressee=_s(row["addressee"]),
-                addressee_label=_s(row["addresseeLabel"]),
-                obligation=_s(row["obligation"]),
-                obligation_label=_s(row["obligationLabel"]),
-                date=_s(row["date"]),
-                status=_s(row["status"]),
-                reason=_s(row["reason"]),
-                alliance=None if row["alliance"] is None else str(row["alliance"]),
+                requester=row["requester"] or "",
+                requester_label=row["requesterLabel"] or "",
+                addressee=row["addressee"] or "",
+                addressee_label=row["addresseeLabel"] or "",
+                obligation=row["obligation"] or "",
+                obligation_label=row["obligationLabel"] or "",
+                date=row["date"] or "",
+                status=row["status"] or "",
+                reason=row["reason"] or "",
+                alliance=row["alliance"],
                 responses=tuple(responses.get(iri, ())),
                 sources=tuple(sources.get(iri, ())),
             )

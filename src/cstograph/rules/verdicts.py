@@ -21,7 +21,13 @@ def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None
     verdict whose status differs in some account's view carries ``contested``: every account's
     status, in the order of the accounts (by IRI).
     """
-    only = URIRef(request) if request is not None else None
+    from cstograph.output.progress import phase
+
+    with phase("computing answers"):
+        return _verdicts(data, viewpoint, URIRef(request) if request is not None else None)
+
+
+def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None) -> list[Verdict]:
     base = classify_requests(data.view(viewpoint), only)
     if viewpoint.account is not None or not data.accounts:
         return base
