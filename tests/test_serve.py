@@ -25,8 +25,8 @@ STATES = f"SELECT ?s WHERE {{ ?s a <{CG}State> }} ORDER BY ?s"
 
 
 @contextlib.contextmanager
-def cstograph_serve(*args: str):
-    """Start `cstograph serve --port 0 ...`, read the URL it prints, stop it at the end."""
+def serve_process(*args: str):
+    """Start `cstograph serve --port 0 ...`, read the URL it prints, yield (url, process), stop it."""
     process = subprocess.Popen(
         [sys.executable, "-m", "cstograph", "serve", "--port", "0", "--quiet", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -35,9 +35,15 @@ def cstograph_serve(*args: str):
         line = process.stdout.readline()  # the server prints its URL before serving
         assert line.startswith("Serving"), (line, process.stderr.read() if process.poll() is not None else "")
         url = line.split(" at ", 1)[1].split()[0]
-        yield url
+        yield url, process
     finally:
         stop(process)
+
+
+@contextlib.contextmanager
+def cstograph_serve(*args: str):
+    with serve_process(*args) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +221,7 @@ def test_a_silent_connection_is_dropped_and_others_are_answered(tmp_path):
     from cstograph.engines.serve import ServeSettings, make_server
     from cstograph.engines.store import load_files
 
-    server, _ = make_server(load_files([FIXTURES / "mini.trig"]).store, port=0,
+    server, service = make_server(load_files([FIXTURES / "mini.trig"]).store, port=0,
                             settings=ServeSettings(idle_timeout=1.0), quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
@@ -230,3 +236,65 @@ def test_a_silent_connection_is_dropped_and_others_are_answered(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+        service.close()
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cross product: minutes
+LIGHT = "ASK { ?s ?p ?o }"
+
+
+def _worker_processes(server_pid: int) -> set[int]:
+    import psutil
+
+    return {p.pid for p in psutil.Process(server_pid).children(recursive=True)}
+
+
+def test_heavy_queries_past_the_timeout_cannot_lock_the_server_up():
+    """workers + 1 heavy queries get 503 at the timeout; their workers are killed (the
+    processes are gone) and replaced, and a light query is answered within seconds."""
+    import psutil
+
+    with serve_process(str(FIXTURES / "mini.trig"), "--workers", "2", "--timeout", "2") as (url, process):
+        before = _worker_processes(process.pid)
+        heavy = f"{url}?query={urllib.parse.quote(HEAVY)}"
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            answers = list(pool.map(lambda _: http(heavy), range(3)))
+        assert [a[0] for a in answers] == [503, 503, 503]
+        assert time.monotonic() - started < 8
+        started = time.monotonic()
+        status, _, body = http(f"{url}?query={urllib.parse.quote(LIGHT)}")
+        assert status == 200 and json.loads(body)["boolean"] is True
+        assert time.monotonic() - started < 5
+        after = _worker_processes(process.pid)
+    killed = before - after
+    assert len(killed) == 2 and len(after) == len(before)  # the two busy workers, replaced
+    assert not any(psutil.pid_exists(pid) for pid in killed)
+
+
+def test_parsing_counts_against_the_timeout():
+    """A 50 KB query that takes rdflib's parser many seconds gets 503 at the timeout, and a
+    light query sent meanwhile is answered: parsing happens inside a worker, not under a lock."""
+    slow_parse = "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(["?o = 1"] * 5000) + ") }"
+    with cstograph_serve(str(FIXTURES / "mini.trig"), "--workers", "2", "--timeout", "2") as url:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            started = time.monotonic()
+            late = pool.submit(http, url, data=slow_parse.encode(),
+                               headers={"Content-Type": "application/sparql-query"})
+            time.sleep(0.3)
+            status, _, _ = http(f"{url}?query={urllib.parse.quote(LIGHT)}")
+            assert status == 200 and time.monotonic() - started < 2
+            assert late.result()[0] == 503 and time.monotonic() - started < 6
+
+
+def test_deep_but_valid_queries_are_answered():
+    """200 triple patterns, 50 nested parentheses: rdflib's recursion once refused them."""
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    patterns = " ".join(f"<http://example.org/mini/A> {label} ?l ." for _ in range(200))
+    queries = (f"SELECT (COUNT(*) AS ?n) WHERE {{ {patterns} }}",
+               "SELECT ?x WHERE { BIND(" + "(" * 50 + "1" + ")" * 50 + " AS ?x) }")
+    with cstograph_serve(str(FIXTURES / "mini.trig")) as endpoint:
+        for query in queries:
+            status, _, body = http(endpoint, data=query.encode(),
+                                   headers={"Content-Type": "application/sparql-query"})
+            assert status == 200, body
