@@ -298,3 +298,17 @@ def test_deep_but_valid_queries_are_answered():
             status, _, body = http(endpoint, data=query.encode(),
                                    headers={"Content-Type": "application/sparql-query"})
             assert status == 200, body
+
+
+@pytest.mark.slow
+def test_load_test_light_queries_have_no_errors_beside_heavy_ones():
+    """bench/load_test.py, briefly: heavy queries hit the timeout, light ones are all answered."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "load_test.py"
+    done = subprocess.run([sys.executable, str(script), "--duration", "8", "--timeout", "2", str(FIXTURES / "mini.trig")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "light errors: 0" in done.stdout
+    heavy = next(line for line in done.stdout.splitlines() if line.startswith("heavy"))
+    assert "503:" in heavy  # the heavy queries really ran into the timeout
