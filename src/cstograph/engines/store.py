@@ -103,6 +103,9 @@ def load_file(store, path: Path) -> None:
         raise GraphLoadError(f"{path}: not valid {rdf_format_for(path)}: {where}{_describe_ox_error(exc)}") from exc
     except (OSError, ValueError) as exc:
         raise GraphLoadError(f"{path}: cannot load: {_describe_ox_error(exc)}") from exc
+    except MemoryError as exc:  # Oxigraph's parser holds one token in a buffer of at most 16 MiB
+        raise GraphLoadError(f"{path}: holds a term (a literal or IRI) over 16 MiB, more than Oxigraph reads",
+                             hint="shorten the literal, or read the file with --engine rdflib") from exc
 
 
 def _xml_error_line(path: Path) -> str:

@@ -215,7 +215,25 @@ def load_dataset(paths: Sequence[Path] | None = None, *, with_ontology: bool = T
         parse_file(dataset, ontology_path())
     for file in files:
         parse_file(dataset, file)
+    refuse_invalid_iris(dataset)
     return dataset
+
+
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+def refuse_invalid_iris(dataset: Dataset) -> None:
+    """rdflib keeps IRIs with spaces, quotes or line breaks (from RDF/XML attributes, JSON-LD or
+    Turtle escapes) that Oxigraph refuses and no serialiser can write back: refuse them here
+    too, so both engines read the same files and every output can be written."""
+    from rdflib import URIRef
+
+    for quad in dataset.quads((None, None, None, None)):
+        for term in quad:
+            if isinstance(term, URIRef) and _NOT_IN_IRI.search(term):
+                bad = _NOT_IN_IRI.search(term).group()
+                raise GraphLoadError(f"the IRI {str(term)!r} holds {bad!r}, which an IRI cannot hold",
+                                     hint="percent-encode it (a space is %20)")
 
 
 def load_shapes() -> Graph:
