@@ -34,7 +34,7 @@ from cgtest import FIXTURES, REPO
 from cstograph.cli import app
 from fixture_files import BF_COLUMNS, BF_FIXTURE_ROWS, bf_row, member, write_atop, write_dta
 
-EXAMPLES = int(os.environ.get("CSTOGRAPH_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("CSTOGRAPH_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 derandomize=not os.environ.get("CSTOGRAPH_FUZZ_RANDOM"),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
