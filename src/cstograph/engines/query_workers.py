@@ -131,7 +131,8 @@ class WorkerPool:
     def __init__(self, store_path: Path, views: dict, *, size: int, limit: int, allow_network: bool,
                  start_seconds: float = 60.0) -> None:
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["cstograph.engines.query_workers", "cstograph.engines.serve"])
+        self._context.set_forkserver_preload(["cstograph.engines.query_workers", "cstograph.engines.serve",
+                                             "rdflib.plugins.sparql.parser"])
         self._args = (str(store_path), views, limit, allow_network)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
