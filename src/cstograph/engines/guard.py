@@ -48,9 +48,15 @@ def run_deep(function: Callable[..., T], *args) -> T:
             try:
                 worker = threading.Thread(target=target, name="deep-parse")
                 worker.start()
+            except RuntimeError:  # no memory for such a stack (a tight ulimit -v): the usual depth
+                worker = None
             finally:
                 threading.stack_size(previous_stack)
-            worker.join()
+            if worker is None:
+                sys.setrecursionlimit(previous_limit)
+                target()
+            else:
+                worker.join()
         finally:
             sys.setrecursionlimit(previous_limit)
     ok, value = outcome[0]
