@@ -236,6 +236,32 @@ DTA_TOKENS = [b"\x00", b"\xff" * 4, b"\xff\xff\xff\x7f", b"\x00" * 8, b"<", b">"
               b"GSO", b"\x81\x00", b"\xe5\x00", b"118", b"117", b"119", b"LSF", b"MSF"]
 
 
+NUMBERS = st.one_of(st.none(), st.integers(-(2 ** 31) + 1, 2 ** 31 - 100), st.sampled_from([0, 1, -1, 3190, 4000]),
+                    st.floats(allow_nan=False, allow_infinity=False, width=32))
+
+
+@st.composite
+def structured_dta(draw, rows: list[dict]):
+    """Well-formed .dta files with a subset of the replication file's variables (maybe none),
+    their types changed, and values drawn anew: (columns, rows) for write_dta."""
+    names = draw(st.lists(st.sampled_from([name for name, _ in BF_COLUMNS]), unique=True, max_size=len(BF_COLUMNS)))
+    kinds = dict(BF_COLUMNS)
+    columns = [(name, draw(st.sampled_from([kinds[name], "double", "str12", "byte"]))) for name in names]
+    table = []
+    for _ in range(draw(st.integers(0, 4))):
+        row = {}
+        for name, kind in columns:
+            if kind.startswith("str"):
+                row[name] = draw(st.text(max_size=12).filter(lambda t: len(t.encode()) <= 12))
+            elif kind == "byte":
+                row[name] = draw(st.one_of(st.none(), st.integers(-127, 100)))
+            else:
+                value = draw(NUMBERS)
+                row[name] = float(value) if value is not None else None
+        table.append(row)
+    return columns, table
+
+
 def test_dta_files(canary, tmp_path_factory):
     seed_folder = tmp_path_factory.mktemp("dta-seed")
     rows = [bf_row(w, n, a, sample=s, multilateral=m, llm=llm, bf=bf, lenient_llm=ll, lenient_bf=lb, types=t)
@@ -244,11 +270,11 @@ def test_dta_files(canary, tmp_path_factory):
              for release in (117, 118, 119)]
 
     @FUZZ
-    @given(data=mutated(seeds, DTA_TOKENS))
+    @given(data=st.one_of(mutated(seeds, DTA_TOKENS), structured_dta(rows)))
     def run(data):
         folder = tmp_path_factory.mktemp("dta")
         path = folder / "input.dta"
-        path.write_bytes(data)
+        path.write_bytes(data if isinstance(data, bytes) else write_dta(path, *data).read_bytes())
         out = folder / "out.ttl"
         check_run("dta", ["import", "reliability", str(path), "-o", str(out), "--quiet"], out, folder, {path.name})
 
@@ -269,12 +295,28 @@ CSV_TOKENS = [b",", b"\n", b"\r\n", b'"', b'""', b"0", b"-1", b"1e999", b"nan", 
               b"13", b"31", b"\x00", b"\xff", b"atopid", b"member", b"=cmd|' /C calc'!A0", b" "]
 
 
+CELLS = st.one_of(st.sampled_from([b"", b"0", b"-1", b"1e999", b"nan", b"inf", b"99999999999999999999", b"13",
+                                   b"32", b"2.5", b" 7 ", b"x", b'"1,2"', b"\xff"]),
+                  st.integers(-10 ** 25, 10 ** 25).map(lambda n: str(n).encode()))
+
+
+@st.composite
+def cell_mutated(draw, seed: bytes) -> bytes:
+    """The CSV with 1-3 cells replaced by odd values (numbers out of range, words, blanks)."""
+    lines = [line.split(b",") for line in seed.splitlines()]
+    for _ in range(draw(st.integers(1, 3))):
+        row = draw(st.integers(1, len(lines) - 1))
+        lines[row][draw(st.integers(0, len(lines[row]) - 1))] = draw(CELLS)
+    return b"\n".join(b",".join(cells) for cells in lines) + b"\n"
+
+
 def test_atop_csv_files(canary, tmp_path_factory):
     alliance_seed, member_seed = _atop_seeds(tmp_path_factory.mktemp("atop-seed"))
 
     @FUZZ
     @given(which=st.sampled_from(["alliance", "member", "both"]),
-           alliances=mutated([alliance_seed], CSV_TOKENS), members=mutated([member_seed], CSV_TOKENS))
+           alliances=st.one_of(mutated([alliance_seed], CSV_TOKENS), cell_mutated(alliance_seed)),
+           members=st.one_of(mutated([member_seed], CSV_TOKENS), cell_mutated(member_seed)))
     def run(which, alliances, members):
         folder = tmp_path_factory.mktemp("atop")
         a, m = folder / "alliances.csv", folder / "members.csv"

@@ -136,3 +136,15 @@ def test_a_dta_without_variables(tmp_path):
     done = cstograph("import", "reliability", write_dta(tmp_path / "empty.dta", [], []), "-o", out)
     assert_clean_error(done, "empty.dta", "no variables")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("day", ["2147483648", "-2147483649"])
+def test_an_atop_day_past_the_c_int_range(tmp_path, day):
+    """Found by tests/test_fuzz.py: datetime raised OverflowError, not ValueError."""
+    alliances, members = write_atop(tmp_path, [{"atopid": 1, "begyr": 1990, "begmo": 5, "begday": 15, "bilat": 1}],
+                                    [member(1, 2, (1990, 5, 15), None, defense=1)])
+    alliances.write_text(alliances.read_text().replace(",15,", f",{day},", 1))
+    out = tmp_path / "atop.ttl"
+    done = cstograph("import", "atop", alliances, members, "-o", out)
+    assert_clean_error(done, "alliances.csv", "line 2")
+    assert not out.exists()

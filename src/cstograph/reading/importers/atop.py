@@ -178,7 +178,7 @@ def _date(path: Path, line: int, year: int, month: int, day: int, what: str, *, 
         day = calendar.monthrange(year, month)[1] if end else 1
     try:
         return dt.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day past the C int range
         raise ImportDataError(f"{path}: line {line}: {what} {year}-{month}-{day} is not a valid date") from None
 
 
