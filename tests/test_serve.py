@@ -312,3 +312,33 @@ def test_load_test_light_queries_have_no_errors_beside_heavy_ones():
     assert "light errors: 0" in done.stdout
     heavy = next(line for line in done.stdout.splitlines() if line.startswith("heavy"))
     assert "503:" in heavy  # the heavy queries really ran into the timeout
+
+
+def test_ctrl_c_stops_the_server_and_its_workers_quietly(tmp_path):
+    """Ctrl-C in a terminal signals the whole process group, workers included."""
+    import os
+    import signal
+    import tempfile
+    from pathlib import Path
+
+    import psutil
+
+    temporary = Path(tempfile.gettempdir())
+    before = set(temporary.glob("cstograph-serve-*"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cstograph", "serve", str(FIXTURES / "mini.trig"), "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        url = process.stdout.readline().split(" at ", 1)[1].split()[0]
+        assert http(f"{url}?query={urllib.parse.quote(LIGHT)}")[0] == 200
+        workers = _worker_processes(process.pid)
+        assert workers
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        stop(process)
+    assert process.returncode == 0 and stderr == ""
+    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in workers)
+    assert set(temporary.glob("cstograph-serve-*")) == before  # the temporary store folder is removed

@@ -87,7 +87,11 @@ def _answer(store, views: dict, limit: int, allow_network: bool, request: Reques
 
 def worker_main(connection, store_path: str, views: dict, limit: int, allow_network: bool) -> None:
     """A worker's life: open the store, say 'ready', then answer requests until the pipe closes."""
+    import signal
+
     import pyoxigraph as ox
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server stops its workers
 
     store = ox.Store.read_only(store_path)
     connection.send("ready")
