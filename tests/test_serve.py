@@ -342,3 +342,19 @@ def test_ctrl_c_stops_the_server_and_its_workers_quietly(tmp_path):
     assert process.returncode == 0 and stderr == ""
     assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in workers)
     assert set(temporary.glob("cstograph-serve-*")) == before  # the temporary store folder is removed
+
+
+def test_a_body_over_the_cap_is_413_unread_and_the_server_keeps_answering(endpoint):
+    """The Content-Length is checked before the body is read: a client announcing 2 GB gets 413
+    at once, not a server reading (or waiting for) the body."""
+    import socket
+
+    from cstograph.engines.serve import MAX_BODY
+
+    parts = urllib.parse.urlsplit(endpoint)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(f"POST /sparql HTTP/1.1\r\nHost: {parts.hostname}\r\nContent-Type: application/sparql-query\r\n"
+                     f"Content-Length: {2 * 1024 ** 3}\r\nConnection: close\r\n\r\nASK {{}}".encode())
+        answer = _read_all(conn)
+    assert answer.startswith("HTTP/1.1 413") and str(MAX_BODY) in answer
+    assert http(endpoint + "?query=" + urllib.parse.quote("ASK {}"))[0] == 200

@@ -309,6 +309,8 @@ def _handler(service: SparqlService, quiet: bool):
             if not self._path_ok():
                 return
             raw_length = (self.headers.get("Content-Length") or "0").strip()
+            if not raw_length.isdigit() or int(raw_length) > MAX_BODY:
+                self.close_connection = True  # the unread body must not be taken for the next request
             if not raw_length.isdigit():  # negative, or not a number: rfile.read would wait forever
                 return self._error(HTTPStatus.BAD_REQUEST, "Content-Length must be a non-negative integer")
             length = int(raw_length)
