@@ -25,8 +25,8 @@ STATES = f"SELECT ?s WHERE {{ ?s a <{CG}State> }} ORDER BY ?s"
 
 
 @contextlib.contextmanager
-def cstograph_serve(*args: str):
-    """Start `cstograph serve --port 0 ...`, read the URL it prints, stop it at the end."""
+def serve_process(*args: str):
+    """Start `cstograph serve --port 0 ...`, read the URL it prints, yield (url, process), stop it."""
     process = subprocess.Popen(
         [sys.executable, "-m", "cstograph", "serve", "--port", "0", "--quiet", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -35,9 +35,15 @@ def cstograph_serve(*args: str):
         line = process.stdout.readline()  # the server prints its URL before serving
         assert line.startswith("Serving"), (line, process.stderr.read() if process.poll() is not None else "")
         url = line.split(" at ", 1)[1].split()[0]
-        yield url
+        yield url, process
     finally:
         stop(process)
+
+
+@contextlib.contextmanager
+def cstograph_serve(*args: str):
+    with serve_process(*args) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +221,7 @@ def test_a_silent_connection_is_dropped_and_others_are_answered(tmp_path):
     from cstograph.engines.serve import ServeSettings, make_server
     from cstograph.engines.store import load_files
 
-    server, _ = make_server(load_files([FIXTURES / "mini.trig"]).store, port=0,
+    server, service = make_server(load_files([FIXTURES / "mini.trig"]).store, port=0,
                             settings=ServeSettings(idle_timeout=1.0), quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
@@ -230,3 +236,139 @@ def test_a_silent_connection_is_dropped_and_others_are_answered(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+        service.close()
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cross product: minutes
+LIGHT = "ASK { ?s ?p ?o }"
+
+
+def _gone(pids: set[int], seconds: float = 5.0) -> bool:
+    """Whether every process of ``pids`` has ended (a zombie awaiting its parent counts as ended)."""
+    import psutil
+
+    def running(pid: int) -> bool:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + seconds
+    while any(running(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _worker_processes(server_pid: int) -> set[int]:
+    import psutil
+
+    return {p.pid for p in psutil.Process(server_pid).children(recursive=True)}
+
+
+def test_heavy_queries_past_the_timeout_cannot_lock_the_server_up():
+    """workers + 1 heavy queries get 503 at the timeout; their workers are killed (the
+    processes are gone) and replaced, and a light query is answered within seconds."""
+    with serve_process(str(FIXTURES / "mini.trig"), "--workers", "2", "--timeout", "2") as (url, process):
+        before = _worker_processes(process.pid)
+        heavy = f"{url}?query={urllib.parse.quote(HEAVY)}"
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            answers = list(pool.map(lambda _: http(heavy), range(3)))
+        assert [a[0] for a in answers] == [503, 503, 503]
+        assert time.monotonic() - started < 8
+        started = time.monotonic()
+        status, _, body = http(f"{url}?query={urllib.parse.quote(LIGHT)}")
+        assert status == 200 and json.loads(body)["boolean"] is True
+        assert time.monotonic() - started < 5
+        after = _worker_processes(process.pid)
+    killed = before - after
+    assert len(killed) == 2 and len(after) == len(before)  # the two busy workers, replaced
+    assert _gone(killed)
+
+
+def test_parsing_counts_against_the_timeout():
+    """A 50 KB query that takes rdflib's parser many seconds gets 503 at the timeout, and a
+    light query sent meanwhile is answered: parsing happens inside a worker, not under a lock."""
+    slow_parse = "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(["?o = 1"] * 5000) + ") }"
+    with cstograph_serve(str(FIXTURES / "mini.trig"), "--workers", "2", "--timeout", "2") as url:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            started = time.monotonic()
+            late = pool.submit(http, url, data=slow_parse.encode(),
+                               headers={"Content-Type": "application/sparql-query"})
+            time.sleep(0.3)
+            status, _, _ = http(f"{url}?query={urllib.parse.quote(LIGHT)}")
+            assert status == 200 and time.monotonic() - started < 2
+            assert late.result()[0] == 503 and time.monotonic() - started < 6
+
+
+def test_deep_but_valid_queries_are_answered():
+    """200 triple patterns, 50 nested parentheses: rdflib's recursion once refused them."""
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    patterns = " ".join(f"<http://example.org/mini/A> {label} ?l ." for _ in range(200))
+    queries = (f"SELECT (COUNT(*) AS ?n) WHERE {{ {patterns} }}",
+               "SELECT ?x WHERE { BIND(" + "(" * 50 + "1" + ")" * 50 + " AS ?x) }")
+    with cstograph_serve(str(FIXTURES / "mini.trig")) as endpoint:
+        for query in queries:
+            status, _, body = http(endpoint, data=query.encode(),
+                                   headers={"Content-Type": "application/sparql-query"})
+            assert status == 200, body
+
+
+@pytest.mark.slow
+def test_load_test_light_queries_have_no_errors_beside_heavy_ones():
+    """bench/load_test.py, briefly: heavy queries hit the timeout, light ones are all answered."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "load_test.py"
+    done = subprocess.run([sys.executable, str(script), "--duration", "8", "--timeout", "2", str(FIXTURES / "mini.trig")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "light errors: 0" in done.stdout
+    heavy = next(line for line in done.stdout.splitlines() if line.startswith("heavy"))
+    assert "503:" in heavy  # the heavy queries really ran into the timeout
+
+
+def test_ctrl_c_stops_the_server_and_its_workers_quietly(tmp_path):
+    """Ctrl-C in a terminal signals the whole process group, workers included."""
+    import os
+    import signal
+    import tempfile
+    from pathlib import Path
+
+    temporary = Path(tempfile.gettempdir())
+    before = set(temporary.glob("cstograph-serve-*"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cstograph", "serve", str(FIXTURES / "mini.trig"), "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        url = process.stdout.readline().split(" at ", 1)[1].split()[0]
+        assert http(f"{url}?query={urllib.parse.quote(LIGHT)}")[0] == 200
+        workers = _worker_processes(process.pid)
+        assert workers
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        stop(process)
+    assert process.returncode == 0 and stderr == ""
+    assert _gone(workers)
+    assert set(temporary.glob("cstograph-serve-*")) == before  # the temporary store folder is removed
+
+
+def test_a_body_over_the_cap_is_413_unread_and_the_server_keeps_answering(endpoint):
+    """The Content-Length is checked before the body is read: a client announcing 2 GB gets 413
+    at once, not a server reading (or waiting for) the body."""
+    import socket
+
+    from cstograph.engines.serve import MAX_BODY
+
+    parts = urllib.parse.urlsplit(endpoint)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(f"POST /sparql HTTP/1.1\r\nHost: {parts.hostname}\r\nContent-Type: application/sparql-query\r\n"
+                     f"Content-Length: {2 * 1024 ** 3}\r\nConnection: close\r\n\r\nASK {{}}".encode())
+        answer = _read_all(conn)
+    assert answer.startswith("HTTP/1.1 413") and str(MAX_BODY) in answer
+    assert http(endpoint + "?query=" + urllib.parse.quote("ASK {}"))[0] == 200

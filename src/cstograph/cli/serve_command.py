@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import sys
 from typing import Annotated
 
@@ -14,9 +15,11 @@ def serve(
     store: StoreOption = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one and prints it).")] = 7878,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds before a query gets 503.")] = 30.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds before a query gets 503 (its worker process is then replaced).")
+    ] = 30.0,
     limit: Annotated[int, typer.Option("--limit", help="At most this many rows or triples per answer.")] = 10_000,
-    workers: Annotated[int, typer.Option("--workers", help="Queries evaluated at the same time.")] = 4,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes: queries evaluated at the same time.")] = 4,
     allow_network: Annotated[
         bool, typer.Option("--allow-network", help="Allow SERVICE, FROM and FROM NAMED (they may fetch remote data).")
     ] = False,
@@ -45,10 +48,18 @@ def serve(
     if not is_loopback:
         error(f"listening on {host}: the endpoint is reachable from other machines")
     settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers)
+    store_path = None
+    if store is not None:
+        from cstograph.engines.store import read_store_info
+
+        with user_errors():
+            store_path = read_store_info(store).path
     try:
-        server, service = make_server(kg.data.store, host, port, settings, quiet=quiet, accounts=accounts)
+        server, service = make_server(kg.data.store, host, port, settings, quiet=quiet, accounts=accounts,
+                                      store_path=store_path)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    signal.signal(signal.SIGTERM, _interrupt)  # a terminated server stops its workers too
     bound_host, bound_port = server.server_address[:2]
     typer.echo(f"Serving {kg.data.description} at http://{bound_host}:{bound_port}/sparql (read-only; Ctrl-C stops)")
     for path, account in service.accounts.items():
@@ -60,3 +71,8 @@ def serve(
         pass
     finally:
         server.server_close()
+        service.close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -398,18 +398,25 @@ class RdflibEngine:
         from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.sparql import SPARQLError
 
+        from cstograph.engines.guard import run_deep  # rdflib recurses per triple pattern and bracket
+
         kind = _query_kind(text)
         try:
-            prepared = prepareQuery(text)
+            prepared = run_deep(prepareQuery, text)
+        except RecursionError as exc:
+            raise QueryError("the query nests too deeply to parse") from exc
         except Exception as exc:  # noqa: BLE001 - rdflib's parser raises plain Exception (unknown prefix) and pyparsing's
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
         try:
             result = self.dataset.query(prepared)
+            if kind == "select":
+                rows = run_deep(lambda: tuple(tuple(row) for row in result))
+        except RecursionError as exc:
+            raise QueryError("the query nests too deeply to evaluate") from exc
         except (SPARQLError, ValueError) as exc:
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
         if kind == "select":
             variables = tuple(str(v) for v in result.vars)
-            rows = tuple(tuple(row) for row in result)
             return QueryResult("select", variables, rows)
         if kind == "ask":
             return QueryResult("ask", boolean=bool(result.askAnswer))

@@ -12,16 +12,16 @@ Every query passes ``guard.check_query_is_safe`` before the engine sees it: upda
 are refused (403), and so are SERVICE, FROM and FROM NAMED unless the server was started with
 ``allow_network`` (pyoxigraph would otherwise fetch SERVICE endpoints with its own HTTP client).
 
-Queries run on a bounded pool of worker threads. A query that has not finished after
-``timeout`` seconds gets 503; pyoxigraph cannot cancel a running query, so its worker stays
-busy until the evaluation ends, and when every worker is busy new queries get 503 at once.
+Queries run on a pool of ``workers`` worker processes (``query_workers``), each with the store
+folder open read-only. A query that has not got an answer ``timeout`` seconds after it arrived
+(waiting for a free worker, parsing and evaluating all count) gets 503, and its worker is killed
+and replaced: no query, however heavy or long, holds the server past the timeout.
 At most ``limit`` rows (or triples) are returned; a cut answer carries the header
 ``X-Cstograph-Truncated: true``.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import io
 import json
@@ -30,11 +30,11 @@ import urllib.parse
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from cstograph.engines.engine import XSD_STRING, _query_kind
-from cstograph.errors import CstographError, UnsafeQueryError
-from cstograph.engines.guard import check_query_is_safe
+from cstograph.engines.engine import XSD_STRING
+from cstograph.errors import CstographError
 
 SELECT_TYPES = {
     "json": "application/sparql-results+json",
@@ -173,18 +173,21 @@ def negotiate(kind: str, accept: str | None, requested: str | None) -> str:
 
 
 class SparqlService:
-    """Guard, run and serialise one query; shared by the HTTP handler threads."""
+    """Answer queries on a pool of worker processes (see query_workers); shared by the HTTP
+    handler threads."""
 
-    def __init__(self, store, settings: ServeSettings, views: dict[str, dict] | None = None,
+    def __init__(self, store_path: Path, settings: ServeSettings, views: dict[str, dict] | None = None,
                  accounts: dict[str, object] | None = None) -> None:
-        """``views``: endpoint path -> pyoxigraph query options (the dataset each path shows);
-        ``accounts``: endpoint path -> the account it adds to the undisputed data."""
-        self.store = store
+        """``store_path``: a pyoxigraph store folder the workers open read-only; ``views``:
+        endpoint path -> pyoxigraph query options (the dataset each path shows); ``accounts``:
+        endpoint path -> the account it adds to the undisputed data."""
+        from cstograph.engines.query_workers import WorkerPool
+
         self.settings = settings
         self.views = views if views is not None else {"/sparql": {"use_default_graph_as_union": True}}
         self.accounts = accounts or {}
-        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="sparql")
-        self.busy = threading.BoundedSemaphore(settings.workers)
+        self.pool = WorkerPool(store_path, self.views, size=settings.workers, limit=settings.limit,
+                               allow_network=settings.allow_network)
         self.counts = {"queries": 0, "refused": 0, "timeouts": 0, "errors": 0}
         self._lock = threading.Lock()
 
@@ -201,60 +204,22 @@ class SparqlService:
         with self._lock:
             self.counts[key] += 1
 
-    def _evaluate(self, text: str, kind: str, fmt: str, options: dict):
-        limit = self.settings.limit
-        try:
-            result = self.store.query(text, **options)
-            if kind == "ask":
-                return serialize_ask(bool(result), fmt), False
-            if kind == "select":
-                variables = [v.value for v in result.variables]
-                rows = []
-                for solution in result:
-                    if len(rows) == limit:
-                        return serialize_select(variables, rows, fmt), True
-                    rows.append([solution[v] for v in variables])
-                return serialize_select(variables, rows, fmt), False
-            triples = []
-            for triple in result:
-                if len(triples) == limit:
-                    return serialize_graph(triples, fmt), True
-                triples.append(triple)
-            return serialize_graph(triples, fmt), False
-        finally:
-            self.busy.release()
-
     def answer(self, text: str, accept: str | None, requested: str | None,
                path: str = "/sparql") -> tuple[bytes, str, bool]:
-        """(body, content type, truncated) or raise QueryRefused; ``path`` picks the view."""
-        options = self.views[path]
-        try:
-            text = check_query_is_safe(text, allow_network=self.settings.allow_network, source="query")
-        except UnsafeQueryError as exc:
-            self._count("refused")
-            raise QueryRefused(HTTPStatus.FORBIDDEN, exc.message) from None
-        except CstographError as exc:
-            self._count("errors")
-            raise QueryRefused(HTTPStatus.BAD_REQUEST, exc.message) from None
-        kind = _query_kind(text)
-        fmt = negotiate(kind, accept, requested)
-        if not self.busy.acquire(blocking=False):
-            self._count("refused")
-            raise QueryRefused(HTTPStatus.SERVICE_UNAVAILABLE, "every worker is busy; try again later")
-        future = self.pool.submit(self._evaluate, text, kind, fmt, options)
-        try:
-            body, truncated = future.result(timeout=self.settings.timeout)
-        except concurrent.futures.TimeoutError:
-            self._count("timeouts")
-            raise QueryRefused(
-                HTTPStatus.SERVICE_UNAVAILABLE, f"the query did not finish within {self.settings.timeout:g} s"
-            ) from None
-        except (SyntaxError, OSError, ValueError) as exc:
-            self._count("errors")
-            raise QueryRefused(HTTPStatus.BAD_REQUEST, " ".join(str(exc).split())) from None
+        """(body, content type, truncated) or raise QueryRefused; ``path`` picks the view.
+
+        Waiting for a free worker, parsing and evaluating all count against the timeout."""
+        from cstograph.engines.query_workers import Request
+
+        answer = self.pool.ask(Request(text, accept, requested, path), self.settings.timeout)
+        if answer.status != HTTPStatus.OK:
+            self._count(answer.count)
+            raise QueryRefused(HTTPStatus(answer.status), answer.body.decode("utf-8").strip())
         self._count("queries")
-        types = SELECT_TYPES if kind in ("select", "ask") else GRAPH_TYPES
-        return body, types[fmt] + "; charset=utf-8", truncated
+        return answer.body, answer.content_type, answer.truncated
+
+    def close(self) -> None:
+        self.pool.close()
 
 
 def _handler(service: SparqlService, quiet: bool):
@@ -344,6 +309,8 @@ def _handler(service: SparqlService, quiet: bool):
             if not self._path_ok():
                 return
             raw_length = (self.headers.get("Content-Length") or "0").strip()
+            if not raw_length.isdigit() or int(raw_length) > MAX_BODY:
+                self.close_connection = True  # the unread body must not be taken for the next request
             if not raw_length.isdigit():  # negative, or not a number: rfile.read would wait forever
                 return self._error(HTTPStatus.BAD_REQUEST, "Content-Length must be a non-negative integer")
             length = int(raw_length)
@@ -406,9 +373,14 @@ def account_paths(accounts) -> dict[str, object]:
 
 
 def make_server(store, host: str = "127.0.0.1", port: int = 7878, settings: ServeSettings | None = None,
-                quiet: bool = False, accounts=()) -> tuple[ThreadingHTTPServer, SparqlService]:
+                quiet: bool = False, accounts=(), store_path: Path | None = None,
+                ) -> tuple[ThreadingHTTPServer, SparqlService]:
     """A server over a pyoxigraph ``store``: /sparql is the undisputed data, and each of
-    ``accounts`` (cstograph.rules.accounts.Account) gets /accounts/NAME/sparql."""
+    ``accounts`` (cstograph.rules.accounts.Account) gets /accounts/NAME/sparql.
+
+    ``store_path`` is the folder ``store`` was opened from; without it (data loaded from files
+    into memory) the data is written once to a temporary store folder for the workers, removed
+    by ``service.close()``. Call ``service.close()`` after ``server_close()`` to stop the workers."""
     from cstograph.engines.engine import OxigraphEngine
 
     base = OxigraphEngine(store)
@@ -417,7 +389,45 @@ def make_server(store, host: str = "127.0.0.1", port: int = 7878, settings: Serv
     by_path = account_paths(accounts)
     for path, account in by_path.items():
         views[path] = base.view(names - {account.iri}).dataset_options()
-    service = SparqlService(store, settings or ServeSettings(), views, by_path)
-    server = ThreadingHTTPServer((host, port), _handler(service, quiet))
+    temporary = None
+    if store_path is None:
+        temporary = store_path = _write_temporary_store(store)
+    try:
+        service = SparqlService(store_path, settings or ServeSettings(), views, by_path)
+        server = ThreadingHTTPServer((host, port), _handler(service, quiet))
+    except BaseException:
+        if "service" in locals():
+            service.close()
+        if temporary is not None:
+            _remove_tree(temporary)
+        raise
+    if temporary is not None:
+        close = service.close
+
+        def close_and_remove() -> None:
+            close()
+            _remove_tree(temporary)
+
+        service.close = close_and_remove
     server.daemon_threads = True
     return server, service
+
+
+def _write_temporary_store(store) -> Path:
+    """The in-memory ``store`` copied into a new store folder (the workers open it read-only)."""
+    import tempfile
+
+    import pyoxigraph as ox
+
+    folder = Path(tempfile.mkdtemp(prefix="cstograph-serve-"))
+    on_disk = ox.Store(str(folder))
+    on_disk.bulk_extend(store)
+    on_disk.flush()
+    del on_disk
+    return folder
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)

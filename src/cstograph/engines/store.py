@@ -26,7 +26,8 @@ from cstograph import __version__
 from cstograph.errors import GraphLoadError, StoreError
 from cstograph.output.progress import phase
 from cstograph.output.write import write_atomic
-from cstograph.reading.rdf_files import expand_paths, rdf_format_for, refuse_remote_contexts, refuse_xml_entities
+from cstograph.reading.rdf_files import (expand_paths, rdf_format_for, refuse_deep_nesting, refuse_remote_contexts,
+                                         refuse_xml_entities)
 from cstograph.reading.resources import graphs_dir, ontology_path
 
 METADATA_FILE = "cstograph-store.json"
@@ -89,6 +90,7 @@ def load_file(store, path: Path) -> None:
         refuse_xml_entities(path)
     if rdf_format_for(path) == "json-ld":
         refuse_remote_contexts(path)
+    refuse_deep_nesting(path)
     try:
         with open(path, "rb") as stream:
             starts_with_bom = stream.read(3) == BOM
@@ -101,6 +103,9 @@ def load_file(store, path: Path) -> None:
         raise GraphLoadError(f"{path}: not valid {rdf_format_for(path)}: {where}{_describe_ox_error(exc)}") from exc
     except (OSError, ValueError) as exc:
         raise GraphLoadError(f"{path}: cannot load: {_describe_ox_error(exc)}") from exc
+    except MemoryError as exc:  # Oxigraph's parser holds one token in a buffer of at most 16 MiB
+        raise GraphLoadError(f"{path}: holds a term (a literal or IRI) over 16 MiB, more than Oxigraph reads",
+                             hint="shorten the literal, or read the file with --engine rdflib") from exc
 
 
 def _xml_error_line(path: Path) -> str:

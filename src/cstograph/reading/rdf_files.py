@@ -34,6 +34,13 @@ FORMATS_BY_SUFFIX = {
     ".json-ld": "json-ld",
 }
 QUAD_FORMATS = {"trig", "nquads"}
+NESTED_FORMATS = {"turtle", "trig", "n3"}
+MAX_NESTING = 200  # blank-node brackets and collections inside one another, in Turtle, TriG and N3
+_BRACKET = re.compile(rb"[\[\]()]")
+_TURTLE_TOKEN = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    rb'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"\s]*>|#[^\n]*|[\[\]()]'
+)
 
 
 def rdf_format_for(path: Path) -> str | None:
@@ -112,6 +119,43 @@ def refuse_xml_entities(path: Path) -> None:
                              hint="RDF/XML needs no DOCTYPE")
 
 
+def _nesting_depth(data: bytes, token: re.Pattern) -> int:
+    depth = deepest = 0
+    for match in token.finditer(data):
+        char = match.group()
+        if char in (b"[", b"("):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in (b"]", b")"):
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def refuse_deep_nesting(path: Path, data: bytes | None = None) -> None:
+    """Refuse Turtle-family data nested more than MAX_NESTING deep (``[ :p [ :p ... ] ]`` or
+    ``( ( ... ) )``): rdflib's parser recurses per level and fails near 1,000 while Oxigraph's
+    does not, so both engines refuse the same files with the same message. Files with fewer
+    brackets than the bound cost two byte counts; a deep bracket run is then confirmed with a
+    tokenizer that skips strings, IRIs and comments."""
+    if rdf_format_for(path) not in NESTED_FORMATS:
+        return
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if data.count(b"[") + data.count(b"(") <= MAX_NESTING:
+        return
+    if _nesting_depth(data, _BRACKET) <= MAX_NESTING or _nesting_depth(data, _TURTLE_TOKEN) <= MAX_NESTING:
+        return
+    opening = _BRACKET.search(data)
+    line = data[:opening.start()].count(b"\n") + 1 if opening else 1
+    raise GraphLoadError(
+        f"{path}: line {line}: blank nodes or collections nest more than {MAX_NESTING} levels deep",
+        hint="write the inner nodes out with their own names or blank-node labels (_:b1)",
+    )
+
+
 def refuse_remote_contexts(path: Path) -> None:
     """JSON-LD may name its @context (or an @import) by URL or file path; rdflib would fetch or
     read it. Only inline contexts are read: nothing from the network or other files."""
@@ -150,13 +194,15 @@ def parse_file(dataset: Dataset, path: Path) -> None:
     except OSError as exc:
         raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a UTF-8 byte order mark
+    refuse_deep_nesting(path, data)
+    from cstograph.engines.guard import run_deep  # rdflib's Turtle parser recurses per nesting level
+
+    target = dataset if fmt in QUAD_FORMATS else dataset.graph(DATASET_DEFAULT_GRAPH_ID)
     try:
-        if fmt in QUAD_FORMATS:
-            dataset.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
+        if fmt in NESTED_FORMATS and (b"[" in data or b"(" in data):
+            run_deep(lambda: target.parse(data=data, format=fmt, publicID=path.resolve().as_uri()))
         else:
-            dataset.graph(DATASET_DEFAULT_GRAPH_ID).parse(
-                data=data, format=fmt, publicID=path.resolve().as_uri()
-            )
+            target.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # parsers raise many unrelated types; all mean "not valid RDF"
         raise GraphLoadError(f"{path}: not valid {fmt}: {_describe_parse_error(exc)}") from exc
 
@@ -169,7 +215,25 @@ def load_dataset(paths: Sequence[Path] | None = None, *, with_ontology: bool = T
         parse_file(dataset, ontology_path())
     for file in files:
         parse_file(dataset, file)
+    refuse_invalid_iris(dataset)
     return dataset
+
+
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+def refuse_invalid_iris(dataset: Dataset) -> None:
+    """rdflib keeps IRIs with spaces, quotes or line breaks (from RDF/XML attributes, JSON-LD or
+    Turtle escapes) that Oxigraph refuses and no serialiser can write back: refuse them here
+    too, so both engines read the same files and every output can be written."""
+    from rdflib import URIRef
+
+    for quad in dataset.quads((None, None, None, None)):
+        for term in quad:
+            if isinstance(term, URIRef) and _NOT_IN_IRI.search(term):
+                bad = _NOT_IN_IRI.search(term).group()
+                raise GraphLoadError(f"the IRI {str(term)!r} holds {bad!r}, which an IRI cannot hold",
+                                     hint="percent-encode it (a space is %20)")
 
 
 def load_shapes() -> Graph:

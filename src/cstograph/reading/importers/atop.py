@@ -162,7 +162,7 @@ def _int(path: Path, line: int, row: dict[str, str], column: str) -> int:
         return 0
     try:
         return int(float(raw)) if "." in raw else int(raw)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: "1e999" is an infinite float
         raise ImportDataError(f"{path}: line {line}: column {column}: {raw!r} is not a number") from None
 
 
@@ -170,13 +170,15 @@ def _date(path: Path, line: int, year: int, month: int, day: int, what: str, *, 
     """ATOP dates: year 0 means none; an unknown month or day (0) becomes the first or last one."""
     if year == 0:
         return None
+    if not 1 <= year <= 9999 or not 0 <= month <= 12:  # datetime's range; a 20-digit year is a typo
+        raise ImportDataError(f"{path}: line {line}: {what} {year}-{month}-{day} is not a valid date")
     if month == 0:
         month = 12 if end else 1
     if day == 0:
         day = calendar.monthrange(year, month)[1] if end else 1
     try:
         return dt.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day past the C int range
         raise ImportDataError(f"{path}: line {line}: {what} {year}-{month}-{day} is not a valid date") from None
 
 

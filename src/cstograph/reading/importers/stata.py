@@ -135,6 +135,8 @@ def read_dta(path: Path) -> StataTable:
             fmt += f"{code}s"
         else:
             raise StataError(f"{path}: variable {name!r} has an unknown type code {code}")
+    if not columns:
+        raise StataError(f"{path}: the file has no variables")
     row_struct = struct.Struct(fmt)
     cur.pos = offsets[9]
     cur.expect(b"<data>")

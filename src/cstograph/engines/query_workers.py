@@ -1,0 +1,195 @@
+"""Worker processes that evaluate ``serve``'s queries, so a query past its time can be stopped.
+
+pyoxigraph cannot cancel a running query, and a thread cannot be killed: a query that ran past
+the timeout used to hold its worker until it finished on its own. Each worker here is a process
+that opens the store folder read-only once and then answers one query at a time (guard, parse,
+evaluate, serialise: all inside the worker, so all bounded by the timeout). The pool kills a
+worker whose query is late and starts a fresh one in its place.
+
+Workers are started by multiprocessing's fork server: a fresh single-threaded process that
+forks each worker, so a replacement can be made safely while the HTTP server's threads run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a worker sends back: 200 with a body, or an error status with a one-line message."""
+
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    truncated: bool = False
+    count: str = "queries"  # which counter the query adds to: queries, refused or errors
+
+
+@dataclass(frozen=True)
+class Request:
+    text: str
+    accept: str | None
+    requested: str | None
+    path: str
+
+
+def _answer(store, views: dict, limit: int, allow_network: bool, request: Request) -> Answer:
+    """Guard, evaluate and serialise one query (runs inside a worker)."""
+    from cstograph.engines.engine import _query_kind
+    from cstograph.engines.guard import check_query_is_safe
+    from cstograph.engines.serve import (GRAPH_TYPES, SELECT_TYPES, QueryRefused, negotiate, serialize_ask,
+                                         serialize_graph, serialize_select)
+    from cstograph.errors import CstographError, UnsafeQueryError
+
+    def refused(status: HTTPStatus, message: str, count: str) -> Answer:
+        return Answer(int(status), (message + "\n").encode("utf-8"), count=count)
+
+    try:
+        text = check_query_is_safe(request.text, allow_network=allow_network, source="query")
+    except UnsafeQueryError as exc:
+        return refused(HTTPStatus.FORBIDDEN, exc.message, "refused")
+    except CstographError as exc:
+        return refused(HTTPStatus.BAD_REQUEST, exc.message, "errors")
+    kind = _query_kind(text)
+    try:
+        fmt = negotiate(kind, request.accept, request.requested)
+    except QueryRefused as exc:
+        return refused(exc.status, exc.message, "errors")
+    content_type = (SELECT_TYPES if kind in ("select", "ask") else GRAPH_TYPES)[fmt] + "; charset=utf-8"
+    try:
+        result = store.query(text, **views[request.path])
+        if kind == "ask":
+            return Answer(200, serialize_ask(bool(result), fmt), content_type)
+        if kind == "select":
+            variables = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                if len(rows) == limit:
+                    return Answer(200, serialize_select(variables, rows, fmt), content_type, truncated=True)
+                rows.append([solution[v] for v in variables])
+            return Answer(200, serialize_select(variables, rows, fmt), content_type)
+        triples = []
+        for triple in result:
+            if len(triples) == limit:
+                return Answer(200, serialize_graph(triples, fmt), content_type, truncated=True)
+            triples.append(triple)
+        return Answer(200, serialize_graph(triples, fmt), content_type)
+    except (SyntaxError, OSError, ValueError) as exc:
+        return refused(HTTPStatus.BAD_REQUEST, " ".join(str(exc).split()), "errors")
+
+
+def worker_main(connection, store_path: str, views: dict, limit: int, allow_network: bool) -> None:
+    """A worker's life: open the store, say 'ready', then answer requests until the pipe closes."""
+    import signal
+
+    import pyoxigraph as ox
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server stops its workers
+
+    store = ox.Store.read_only(store_path)
+    connection.send("ready")
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = _answer(store, views, limit, allow_network, request)
+        except Exception as exc:  # noqa: BLE001 - a bug answers 500 rather than killing the worker silently
+            answer = Answer(500, f"internal error: {type(exc).__name__}: {exc}\n".encode(), count="errors")
+        connection.send(answer)
+
+
+class _Worker:
+    def __init__(self, context, store_path: str, views: dict, limit: int, allow_network: bool) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=worker_main, args=(child, store_path, views, limit, allow_network),
+                                       name="cstograph-query", daemon=True)
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, seconds: float) -> bool:
+        try:
+            return self.connection.poll(seconds) and self.connection.recv() == "ready"
+        except (EOFError, OSError):
+            return False
+
+    def stop(self) -> None:
+        """Kill the process and reap it (no zombie is left)."""
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class WorkerPool:
+    """``size`` worker processes over the store folder at ``store_path``; ``ask`` runs one query
+    on an idle worker within ``timeout`` seconds (waiting for a worker counts), or returns None."""
+
+    def __init__(self, store_path: Path, views: dict, *, size: int, limit: int, allow_network: bool,
+                 start_seconds: float = 60.0) -> None:
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["cstograph.engines.query_workers", "cstograph.engines.serve",
+                                             "rdflib.plugins.sparql.parser"])
+        self._args = (str(store_path), views, limit, allow_network)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self._start_seconds = start_seconds
+        self.replaced = 0
+        workers = [_Worker(self._context, *self._args) for _ in range(size)]
+        for worker in workers:
+            if not worker.wait_ready(start_seconds):
+                for other in workers:
+                    other.stop()
+                raise RuntimeError(f"a query worker did not open the store {store_path} within {start_seconds:g} s")
+            self._idle.put(worker)
+
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in list(self._idle.queue)]
+
+    def ask(self, request: Request, timeout: float) -> Answer:
+        """The worker's answer, or 503 when no worker became free or the query ran out of time
+        (then its worker is killed and a fresh one started in its place)."""
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return Answer(503, b"every worker is busy; try again later\n", count="refused")
+        try:
+            worker.connection.send(request)
+            if worker.connection.poll(max(deadline - time.monotonic(), 0)):
+                answer = worker.connection.recv()
+                self._idle.put(worker)
+                return answer
+        except (EOFError, OSError):
+            pass  # the worker died (out of memory, a crash): replace it like a late one
+        self._replace(worker)
+        return Answer(503, f"the query did not finish within {timeout:g} s\n".encode(), count="timeouts")
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        self.replaced += 1
+        threading.Thread(target=self._start_one, name="start-query-worker", daemon=True).start()
+
+    def _start_one(self) -> None:
+        while not self._closed:
+            worker = _Worker(self._context, *self._args)
+            if worker.wait_ready(self._start_seconds):
+                self._idle.put(worker)
+                return
+            worker.stop()
+            time.sleep(1.0)
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
