@@ -372,3 +372,57 @@ def test_a_body_over_the_cap_is_413_unread_and_the_server_keeps_answering(endpoi
         answer = _read_all(conn)
     assert answer.startswith("HTTP/1.1 413") and str(MAX_BODY) in answer
     assert http(endpoint + "?query=" + urllib.parse.quote("ASK {}"))[0] == 200
+
+
+@pytest.mark.slow
+def test_a_store_replaced_twice_while_served_keeps_the_version_its_workers_reopen(tmp_path):
+    """serve pins the store version it opened: two `load --replace` runs (the second would
+    delete that version) leave it on disk, so a worker killed at the timeout is replaced and
+    answers from the same data; once serve has stopped, the next load cleans the version away."""
+    store = tmp_path / "s"
+    new = FIXTURES.parent / "cases" / "queries" / "small.ttl"
+
+    def load(source, *extra):
+        done = subprocess.run([sys.executable, "-m", "cstograph", "load", str(source), "--store", str(store), *extra],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+
+    load(FIXTURES / "mini.trig")
+    served = store.resolve()
+    states = f"?query={urllib.parse.quote(STATES)}"
+    with serve_process("--store", str(store), "--workers", "1", "--timeout", "2") as (url, process):
+        _, _, before = http(url + states, headers={"Accept": "text/csv"})
+        load(new, "--replace")
+        load(new, "--replace")
+        assert served.is_dir()  # without the pin the second replacement deletes it
+        assert http(f"{url}?query={urllib.parse.quote(HEAVY)}")[0] == 503  # kills the only worker
+        deadline = time.monotonic() + 20
+        while True:  # the replacement worker reopens the pinned version
+            status, _, after = http(url + states, headers={"Accept": "text/csv"})
+            if status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert status == 200 and after == before
+    load(new, "--replace")
+    assert not served.exists()
+
+
+@pytest.mark.slow
+def test_a_killed_server_leaves_a_temporary_store_that_the_next_server_removes():
+    """serve copies files into a temporary store for its workers; SIGKILL gives it no chance to
+    remove it, so the next serve removes the folders of servers that no longer run."""
+    import tempfile
+    from pathlib import Path
+
+    def temporary_stores(pid: int) -> list[Path]:
+        return list(Path(tempfile.gettempdir()).glob(f"cstograph-serve-{pid}-*"))
+
+    with serve_process(str(FIXTURES / "mini.trig")) as (_, killed):
+        assert len(temporary_stores(killed.pid)) == 1
+        killed.kill()
+        killed.wait(timeout=10)
+    assert len(temporary_stores(killed.pid)) == 1  # left behind
+    with serve_process(str(FIXTURES / "mini.trig")) as (url, process):
+        assert http(f"{url}?query={urllib.parse.quote(LIGHT)}")[0] == 200
+        assert temporary_stores(killed.pid) == []
+    assert temporary_stores(process.pid) == []  # a server stopped normally removes its own

@@ -48,16 +48,19 @@ def serve(
     if not is_loopback:
         error(f"listening on {host}: the endpoint is reachable from other machines")
     settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers)
-    store_path = None
+    store_path = pin = None
     if store is not None:
-        from cstograph.engines.store import read_store_info
+        from cstograph.engines.store import pin_version, read_store_info
 
-        with user_errors():
-            store_path = read_store_info(store).path
+        with user_errors():  # the version served stays on disk while serve runs (workers reopen it)
+            version, pin = pin_version(store)
+            store_path = read_store_info(version).path
     try:
         server, service = make_server(kg.data.store, host, port, settings, quiet=quiet, accounts=accounts,
                                       store_path=store_path)
     except OSError as exc:
+        if pin is not None:
+            pin.unlink(missing_ok=True)
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     signal.signal(signal.SIGTERM, _interrupt)  # a terminated server stops its workers too
     bound_host, bound_port = server.server_address[:2]
@@ -72,6 +75,8 @@ def serve(
     finally:
         server.server_close()
         service.close()
+        if pin is not None:
+            pin.unlink(missing_ok=True)
 
 
 def _interrupt(signum, frame) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import threading
 import urllib.parse
 from dataclasses import dataclass
@@ -419,12 +420,28 @@ def _write_temporary_store(store) -> Path:
 
     import pyoxigraph as ox
 
-    folder = Path(tempfile.mkdtemp(prefix="cstograph-serve-"))
+    _remove_abandoned_temporary_stores(Path(tempfile.gettempdir()))
+    folder = Path(tempfile.mkdtemp(prefix=f"cstograph-serve-{os.getpid()}-"))
     on_disk = ox.Store(str(folder))
     on_disk.bulk_extend(store)
     on_disk.flush()
     del on_disk
     return folder
+
+
+def _remove_abandoned_temporary_stores(parent: Path) -> None:
+    """Remove the temporary stores of servers that were killed (SIGKILL gives no chance to clean
+    up): folders cstograph-serve-PID-* whose process no longer runs."""
+    for folder in parent.glob("cstograph-serve-*-*"):
+        pid = folder.name.split("-")[2]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            _remove_tree(folder)
+        except OSError:
+            continue
 
 
 def _remove_tree(folder: Path) -> None:

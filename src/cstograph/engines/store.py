@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -351,9 +352,10 @@ def clean_versions(directory: Path) -> None:
     older than the previous one, and link files never renamed into place."""
     parent = directory.parent if str(directory.parent) else Path(".")
     current = Path(os.readlink(directory)).name if directory.is_symlink() else None
+    pinned = _pinned_versions(parent, directory.name)
     versions = sorted((p for p in parent.glob(f".{directory.name}.v-*") if p.name != current),
                       key=lambda p: p.stat().st_mtime)
-    stale = versions[:-1]  # keep the newest of the others: the previous version, maybe still read
+    stale = [p for p in versions[:-1] if p.name not in pinned]  # the newest of the others: maybe still read
     stale += [p for p in parent.glob(f".{directory.name}.new-*") if _abandoned(p)]
     stale += [p for p in parent.glob(f".{directory.name}.link-*") if p.is_symlink() and _abandoned(p)]
     for path in stale:
@@ -363,14 +365,42 @@ def clean_versions(directory: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def pin_version(directory: Path) -> tuple[Path, Path | None]:
+    """Keep the version ``directory`` points to now from being cleaned away while this process
+    runs: a long-lived reader (``serve``, whose workers reopen the store when one is replaced)
+    pins it. Returns the version folder and the pin file (None for a store without versions);
+    unlink the pin when done. A pin left by a killed process is ignored and removed."""
+    version = _current_version(directory)
+    if not directory.is_symlink():
+        return version, None
+    pin = version.with_name(f".{directory.name}.pin-{os.getpid()}-{secrets.token_hex(4)}")
+    pin.write_text(version.name, encoding="utf-8")
+    return version, pin
+
+
+def _pinned_versions(parent: Path, name: str) -> set[str]:
+    """The version folders that running readers pinned; pins of ended processes are deleted."""
+    pinned = set()
+    for pin in parent.glob(f".{name}.pin-*"):
+        if _abandoned(pin):
+            pin.unlink(missing_ok=True)
+            continue
+        try:
+            pinned.add(pin.read_text(encoding="utf-8").strip())
+        except OSError:
+            continue
+    return pinned
+
+
 def _abandoned(path: Path) -> bool:
-    """A build (.NAME.new-PID-...) or link (.NAME.link-PID) whose process no longer runs."""
-    match = re.search(r"\.(?:new|link)-(\d+)", path.name)
+    """A build (.NAME.new-PID-...) or link (.NAME.link-PID) whose process no longer runs, or
+    a reader's pin (.NAME.pin-PID-...) whose process ended."""
+    match = re.search(r"\.(new|link|pin)-(\d+)", path.name)
     if not match:
         return False
-    pid = int(match.group(1))
+    kind, pid = match.group(1), int(match.group(2))
     if pid == os.getpid():
-        return True  # this process has finished with it
+        return kind != "pin"  # this process has finished with its build; its own pins still hold
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
