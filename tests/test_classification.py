@@ -102,3 +102,18 @@ def test_bundled_graphs_tell_the_founding_story(engine_name):
     (kazakhstan,) = by_date["2022-01-05"]
     assert kazakhstan.status == "not-triggered"
     assert any(r.type.endswith("#MilitaryDeployment") for r in kazakhstan.responses)
+
+
+def test_the_lists_in_a_reason_come_in_one_order_whatever_the_engines_group_concat_gave():
+    """GROUP_CONCAT's order is the engine's: two Oxigraph stores with the same triples gave
+    'diplomatic statement, fact-finding mission' and 'fact-finding mission, diplomatic statement'."""
+    from cstograph.rules.classify import canonical_reason
+
+    unmet = "Triggered (A was a member of X and 'armed attack' holds), but no response fulfils collective defence (responses received: {})."
+    met = "Triggered (A was a member of X and 'armed attack' holds); fulfilled by {}, which honours collective defence."
+    untriggered = "Not triggered: A was not a member; and the trigger condition 'armed attack' does not hold for A (the request concerns: {})."
+    for template, items, separator in ((unmet, ["refusal", "diplomatic statement", "assistance offer"], ", "),
+                                       (met, ["troop deployment", "arms delivery"], ", "),
+                                       (untriggered, ["internal unrest on the territory of B (2010)", "border clash"], "; ")):
+        orders = {canonical_reason(template.format(separator.join(order))) for order in (items, items[::-1])}
+        assert orders == {template.format(separator.join(sorted(items)))}

@@ -118,3 +118,45 @@ def test_a_server_error_is_an_endpoint_error():
     with running([OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}"], base + "/query?query=ASK%7B%7D"):
         with pytest.raises(EndpointError, match="HTTP 400"):
             EndpointEngine(base + "/query").query("SELECT * WHERE { ?s ?p }")
+
+
+@pytest.fixture
+def bundled_server(bundled_graphs):
+    paths = [bundled_graphs]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running([OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}", "--timeout-s", "60"],
+                 base + "/query?query=ASK%7B%7D"):
+        result = CliRunner().invoke(app, ["load", *map(str, paths), "--endpoint", base + "/update"])
+        assert result.exit_code == 0, result.output
+        yield paths, base
+
+
+def test_export_and_site_over_http_equal_the_files(bundled_server, tmp_path):
+    """export and site take --endpoint like report: the same tables and the same request pages
+    (verdict and accounts) whether the server or the files answer."""
+    import json
+
+    from site_support import request_page_facts
+
+    paths, base = bundled_server
+    runner = CliRunner()
+    tables = {}
+    for where, source in (("remote", ["--endpoint", base + "/query"]), ("local", list(map(str, paths)))):
+        out = tmp_path / f"{where}.json"
+        result = runner.invoke(app, ["export", "-o", str(out), *source])
+        assert result.exit_code == 0, result.output
+        document = json.loads(out.read_text(encoding="utf-8"))
+        tables[where] = {name: sorted(json.dumps(row, sort_keys=True) for row in rows)
+                         for name, rows in document["tables"].items()}
+        site = tmp_path / f"{where}-site"
+        result = runner.invoke(app, ["site", "-o", str(site), *source])
+        assert result.exit_code == 0, result.output
+        tables[where]["pages"] = sorted(json.dumps(request_page_facts(page), sort_keys=True)
+                                        for page in sorted((site / "request").glob("*.html")))
+    assert tables["remote"]["pages"]
+    for name in tables["local"]:
+        remote, local = set(tables["remote"][name]), set(tables["local"][name])
+        if remote != local:
+            a, b = json.loads(sorted(remote - local)[0]), json.loads(sorted(local - remote)[0])
+            assert False, (name, {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)})

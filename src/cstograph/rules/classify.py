@@ -7,6 +7,7 @@ The rules live in ``queries/obligations/request-status.rq``; this module only ru
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -144,10 +145,28 @@ def classify_requests(engine: Engine, request: URIRef | None = None) -> list[Ver
                 obligation_label=row["obligationLabel"] or "",
                 date=row["date"] or "",
                 status=row["status"] or "",
-                reason=row["reason"] or "",
+                reason=canonical_reason(row["reason"] or ""),
                 alliance=row["alliance"],
                 responses=tuple(responses.get(iri, ())),
                 sources=tuple(sources.get(iri, ())),
             )
         )
     return verdicts
+
+
+# The lists that request-status.rq builds with GROUP_CONCAT, whose order SPARQL leaves to the
+# engine (two Oxigraph stores holding the same triples gave two orders): sorted here, so the same
+# data gives the same sentence on every engine, store and server.
+_REASON_LISTS = (
+    (re.compile(r"(; fulfilled by )(.+?)(, which honours )"), ", "),
+    (re.compile(r"(\(responses received: )(.+?)(\)\.$)"), ", "),
+    (re.compile(r"(\(the request concerns: )(.+?)(\)\.$)"), "; "),
+)
+
+
+def canonical_reason(reason: str) -> str:
+    """``reason`` with the items of each list it quotes in sorted order."""
+    for pattern, separator in _REASON_LISTS:
+        reason = pattern.sub(lambda m: m.group(1) + separator.join(sorted(m.group(2).split(separator)))
+                             + m.group(3), reason)
+    return reason
