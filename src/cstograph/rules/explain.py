@@ -133,12 +133,12 @@ def explain_request(engine: Engine, request: str) -> Explanation:
         steps.append(Step("membership", "", f"No membership of {verdict.requester_label} in an alliance founded on the invoked treaty is recorded.", False, ()))
     for e in run_named(engine, "explain-events", {"request": iri}).records():
         place = f"on the territory of {_s(e['territoryLabel']) or _s(e['territory'])}" if e["territory"] is not None else "on no recorded territory"
-        by = f", by {_s(e['attackerLabel'])}" if e["attackerLabel"] is not None else ""
+        by = f", by {_sorted_items(e['attackerLabel'])}" if e["attackerLabel"] is not None else ""
         when = _s(e["startDate"]) + (f" to {_s(e['endDate'])}" if e["endDate"] is not None else "")
         holds = _yes(e["satisfiesTrigger"])
         steps.append(Step(
             "event", _s(e["event"]),
-            f"{_s(e['eventLabel']) or _s(e['event'])} ({_s(e['types']) or 'untyped'}, {when}) {place}{by}: "
+            f"{_s(e['eventLabel']) or _s(e['event'])} ({_sorted_items(e['types']) or 'untyped'}, {when}) {place}{by}: "
             + ("satisfies" if holds else "does not satisfy") + " the trigger condition.",
             holds, cite(e["event"]),
         ))
@@ -153,3 +153,8 @@ def explain_request(engine: Engine, request: str) -> Explanation:
     if not verdict.responses:
         steps.append(Step("response", "", "No response to this request is recorded.", False, ()))
     return Explanation(verdict, _s(o["requestLabel"]) or request, tuple(steps))
+
+
+def _sorted_items(term) -> str:
+    """A GROUP_CONCAT list (", ") in sorted order: SPARQL leaves its order to the engine."""
+    return ", ".join(sorted(_s(term).split(", "))) if _s(term) else ""
