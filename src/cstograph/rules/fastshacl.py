@@ -245,6 +245,20 @@ def _lit(value: int) -> Literal:
     return Literal(value)
 
 
+def _run_queries(engine: Engine, texts: list[str]) -> list:
+    """The results of independent queries, in order. pyoxigraph releases the GIL while it
+    evaluates, so on an in-memory or on-disk store two run at once: less wall-clock time on a
+    machine with a free core, about the same CPU time."""
+    from cstograph.engines.engine import OxigraphEngine
+
+    if not isinstance(engine, OxigraphEngine) or len(texts) < 2:
+        return [engine.query(text) for text in texts]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(engine.query, texts))
+
+
 def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes | None = None) -> ValidationReport:
     """Run the compiled shapes on ``engine`` (which must hold the data and the ontology)."""
     compiled = compiled or compile_shapes(shapes)
@@ -283,13 +297,17 @@ def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes
         "node-min-count-one": ("shape", "constraint", "path", "innerPath"),
         "pattern": ("shape", "constraint", "path", "pattern"),
     }
-    found: set[tuple[int, Node, Node | None, tuple | None]] = set()
+    texts = []
     for name, rows in compiled.rows.items():
         if not rows:
             continue
         table = [(row[0], _lit(row[1]), *row[2:]) for row in rows]
-        text = fill_values(get_query(name).text, {**targets, columns[name]: table})
-        result = engine.query(text)
+        shapes_here = {row[0] for row in rows}  # focus nodes of the shapes this query checks, no others
+        focus_tables = {names: [row for row in target_rows if row[0] in shapes_here]
+                        for names, target_rows in targets.items() if names[0] == "shape"}
+        texts.append(fill_values(get_query(name).text, {**targets, **focus_tables, columns[name]: table}))
+    found: set[tuple[int, Node, Node | None, tuple | None]] = set()
+    for result in _run_queries(engine, texts):
         for record in result.records():
             number, focus, value = int(record["constraint"]), record["focus"], record.get("value")
             parent = compiled.constraints[number].parent
