@@ -377,17 +377,24 @@ def _abandoned(path: Path) -> bool:
 
 def _materialise(store, folder: Path) -> dict[str, str]:
     """Answer the report's queries now (in memory, fast) and keep the answers as TSV files."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
     from cstograph.engines.queries import get_query
 
     folder.mkdir(parents=True, exist_ok=True)
-    written: dict[str, str] = {}
     undisputed = OxigraphEngine(store)  # the default graph the store's readers get
-    for name in MATERIALISED_QUERIES:
+    undisputed.dataset_options()  # computed once, before the threads share the engine
+
+    def answer(name: str) -> tuple[str, str]:
         text = get_query(name).text
         result = undisputed.raw_query(text)
         result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
-        written[query_key(text)] = f"{name}.tsv"
-    return written
+        return query_key(text), f"{name}.tsv"
+
+    # pyoxigraph releases the GIL while it evaluates: two queries at once take less wall-clock
+    # time on a machine with a free core (the same CPU time)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(answer, MATERIALISED_QUERIES))
