@@ -245,20 +245,6 @@ def _lit(value: int) -> Literal:
     return Literal(value)
 
 
-def _run_queries(engine: Engine, texts: list[str]) -> list:
-    """The results of independent queries, in order. pyoxigraph releases the GIL while it
-    evaluates, so on an in-memory or on-disk store two run at once: less wall-clock time on a
-    machine with a free core, about the same CPU time."""
-    from cstograph.engines.engine import OxigraphEngine
-
-    if not isinstance(engine, OxigraphEngine) or len(texts) < 2:
-        return [engine.query(text) for text in texts]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(engine.query, texts))
-
-
 def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes | None = None) -> ValidationReport:
     """Run the compiled shapes on ``engine`` (which must hold the data and the ontology)."""
     compiled = compiled or compile_shapes(shapes)
@@ -307,7 +293,7 @@ def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes
                         for names, target_rows in targets.items() if names[0] == "shape"}
         texts.append(fill_values(get_query(name).text, {**targets, **focus_tables, columns[name]: table}))
     found: set[tuple[int, Node, Node | None, tuple | None]] = set()
-    for result in _run_queries(engine, texts):
+    for result in map(engine.query, texts):
         for record in result.records():
             number, focus, value = int(record["constraint"]), record["focus"], record.get("value")
             parent = compiled.constraints[number].parent
