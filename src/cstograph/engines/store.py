@@ -301,9 +301,8 @@ def _write_store(folder: Path, loaded: LoadedData, report) -> None:
             materialised = _materialise(loaded.store, folder / RESULTS_DIR)
         with phase("loading store"):
             disk = ox.Store(str(folder))
-            disk.bulk_extend(loaded.store)
+            disk.bulk_extend(loaded.store)  # one sorted file per index already: no optimize() needed
             disk.flush()
-            disk.optimize()
             triples = len(disk)
             del disk
         payload = {

@@ -156,9 +156,9 @@ def _compile_property(shapes: Graph, shape: Node, pshape: Node, compiled: Compil
             continue
         c = constraint(key)
         if key == SH.minCount:
-            compiled.rows["min-count"].append((shape, c.number, path, value))
+            _count_row(compiled, "min-count", (shape, c.number, path), value)
         elif key == SH.maxCount:
-            compiled.rows["max-count"].append((shape, c.number, path, value))
+            _count_row(compiled, "max-count", (shape, c.number, path), value)
         elif key == SH["class"]:
             compiled.rows["class"].append((shape, c.number, path))
             compiled.allowed_classes.append((c.number, value))
@@ -207,7 +207,16 @@ def _compile_node(shapes: Graph, shape: Node, c: Constraint, target: Node, compi
         detail = Constraint(len(compiled.constraints), shape, inner, inner_path, "MinCountConstraintComponent",
                             severity, str(message), c.number)
         compiled.constraints.append(detail)
-        compiled.rows["node-min-count"].append((shape, detail.number, c.path, inner_path, minimum))
+        _count_row(compiled, "node-min-count", (shape, detail.number, c.path, inner_path), minimum)
+
+
+def _count_row(compiled: CompiledShapes, query: str, row: tuple, count: Node) -> None:
+    """A count of 1 goes to the query's ``-one`` variant, which checks it without counting
+    (no GROUP BY over every focus node); any other count to the counting query."""
+    if isinstance(count, Literal) and not isinstance(count.value, bool) and count.value == 1:
+        compiled.rows[f"{query}-one"].append(row)
+    else:
+        compiled.rows[query].append((*row, count))
 
 
 # ---------------------------------------------------------------- running
@@ -263,21 +272,28 @@ def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes
     }
     columns = {
         "min-count": ("shape", "constraint", "path", "min"),
+        "min-count-one": ("shape", "constraint", "path"),
         "max-count": ("shape", "constraint", "path", "max"),
+        "max-count-one": ("shape", "constraint", "path"),
         "class": ("shape", "constraint", "path"),
         "datatype": ("shape", "constraint", "path"),
         "node-kind": ("shape", "constraint", "path", "kind"),
         "less-than-or-equals": ("shape", "constraint", "path", "other"),
         "node-min-count": ("shape", "constraint", "path", "innerPath", "min"),
+        "node-min-count-one": ("shape", "constraint", "path", "innerPath"),
         "pattern": ("shape", "constraint", "path", "pattern"),
     }
-    found: set[tuple[int, Node, Node | None, tuple | None]] = set()
+    texts = []
     for name, rows in compiled.rows.items():
         if not rows:
             continue
         table = [(row[0], _lit(row[1]), *row[2:]) for row in rows]
-        text = fill_values(get_query(name).text, {**targets, columns[name]: table})
-        result = engine.query(text)
+        shapes_here = {row[0] for row in rows}  # focus nodes of the shapes this query checks, no others
+        focus_tables = {names: [row for row in target_rows if row[0] in shapes_here]
+                        for names, target_rows in targets.items() if names[0] == "shape"}
+        texts.append(fill_values(get_query(name).text, {**targets, **focus_tables, columns[name]: table}))
+    found: set[tuple[int, Node, Node | None, tuple | None]] = set()
+    for result in map(engine.query, texts):
         for record in result.records():
             number, focus, value = int(record["constraint"]), record["focus"], record.get("value")
             parent = compiled.constraints[number].parent
