@@ -12,6 +12,7 @@ from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import VIEWS, alliance_graph, build_graph, case_of, focus_graph, reduce_graph
 from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
+from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
 
 VIZ_FORMATS = ("html",) + STATIC_FORMATS + EXPORT_FORMATS
@@ -26,6 +27,7 @@ class Rendered:
     edges: int
     method: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    pages: tuple[bytes, ...] = ()  # a figure split into pages: one file each (``data`` is then empty)
 
 
 def format_for_suffix(suffix: str) -> str:
@@ -52,11 +54,15 @@ def render_viz(
     dataset: Dataset, engine: Engine, fmt: str, *, view: str = "requests", focus: str | None = None,
     hops: int = 2, max_nodes: int | None = None, layout_method: str = "auto", title: str | None = None,
     verdicts: list[Verdict] | None = None, alliance: str | None = None, cases: bool = False,
+    split: bool = False,
 ) -> Rendered:
     """``verdicts``: as ``build_graph`` takes them (the requests are classified on ``engine`` by default).
 
     Above ``SUMMARY_ABOVE`` requests a figure or page of the requests view is the summary
     (alliance by period) unless ``focus``, ``alliance`` or ``cases`` asks for the cases.
+    ``split``: a figure (svg, png, pdf) drawn by Graphviz that would be taller than an A4 text
+    block at A4 text width is split into pages (``pages.split_into_pages``): ``pages`` holds one
+    figure per page, or, for PDF when rsvg-convert is installed, ``data`` one PDF of those pages.
     """
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
@@ -95,6 +101,10 @@ def render_viz(
         graph = reduced.graph
         notes.append(reduced.note)
     heading = title if title is not None else _default_title(graph, view, focus)
+    if fmt in STATIC_FORMATS and split and layout_method != "columns" and graphviz_available("dot"):
+        split_figure = _split_figure(graph, fmt, heading, notes)
+        if split_figure is not None:
+            return split_figure
     if fmt in STATIC_FORMATS:
         figure = render_static(graph, fmt, title=heading, note=notes[0] if notes else "",
                                use_graphviz=layout_method != "columns")
@@ -116,6 +126,27 @@ def render_viz(
         return Rendered(data, graph.number_of_nodes(), graph.number_of_edges(), method, tuple(notes))
     return Rendered(export_bytes(graph, fmt, positions), graph.number_of_nodes(), graph.number_of_edges(),
                     method, tuple(notes))
+
+
+def _split_figure(graph, fmt: str, heading: str, notes: list[str]) -> Rendered | None:
+    """The figure as pages, or None when it fits one page."""
+    from cstograph.pictures.pages import merge_pdf, render_pages, split_into_pages
+
+    note = notes[0] if notes else ""
+    pages = split_into_pages(graph, heading, note)
+    if len(pages) == 1:
+        return None
+    counts = (graph.number_of_nodes(), graph.number_of_edges(), "graphviz dot")
+    if fmt == "pdf":
+        merged = merge_pdf(pages, heading, note)
+        if merged is not None:
+            notes.append(f"the figure is taller than an A4 page at A4 text width: wrote it as {len(pages)} pages "
+                         "(--no-split keeps one tall figure)")
+            return Rendered(merged, *counts, tuple(notes))
+        notes.append("rsvg-convert (librsvg2-bin) is not installed: wrote one PDF file per page")
+    notes.append(f"the figure is taller than an A4 page at A4 text width: split into {len(pages)} figures, "
+                 "one per page (--no-split keeps one tall figure)")
+    return Rendered(b"", *counts, tuple(notes), pages=tuple(render_pages(pages, fmt, heading, note)))
 
 
 def _default_title(graph, view: str, focus: str | None) -> str:
