@@ -10,7 +10,9 @@ from cstograph.rules.classify import Verdict, classify_requests
 from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import VIEWS, alliance_graph, build_graph, case_of, focus_graph, reduce_graph
+from cstograph.pictures.graph_model import (
+    VIEWS, alliance_graph, alliance_nodes, build_graph, case_of, focus_graph, focus_nodes, reduce_graph,
+)
 from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
 from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
@@ -79,10 +81,10 @@ def render_viz(
                     "one alliance's cases: --alliance NAME, every case: --cases")
             data = render_summary(verdicts, engine, fmt, heading)
             return Rendered(data, 0, 0, "summary", (note,))
-    case = case_of(engine, focus.strip().strip("<>")) if focus and view == "requests" and not alliance else None
-    if case is not None:
-        # one case named by its request's IRI: ask the engine about that case alone
-        graph = build_graph(dataset, engine, view, verdicts, only=case)
+    part = _part_to_draw(engine, view, focus, hops, alliance)
+    if part is not None:
+        # one case, one neighbourhood or one alliance's cases: ask the engine about those nodes alone
+        graph = build_graph(dataset, engine, view, verdicts, only=part)
     else:
         graph = build_graph(dataset, engine, view, verdicts)
     if graph.number_of_nodes() == 0:
@@ -126,6 +128,21 @@ def render_viz(
         return Rendered(data, graph.number_of_nodes(), graph.number_of_edges(), method, tuple(notes))
     return Rendered(export_bytes(graph, fmt, positions), graph.number_of_nodes(), graph.number_of_edges(),
                     method, tuple(notes))
+
+
+def _part_to_draw(engine: Engine, view: str, focus: str | None, hops: int, alliance: str | None) -> set[str] | None:
+    """The nodes --alliance or --focus draws (a superset when both are given), found on the
+    engine without building the whole network; None when the whole network is needed (the full
+    view, or a name that matches no node or several: the error then lists them)."""
+    if view != "requests":
+        return None
+    if alliance:
+        found = alliance_nodes(engine, alliance)
+        return found[1] if found is not None else None
+    if focus:
+        case = case_of(engine, focus.strip().strip("<>"))
+        return case if case is not None else focus_nodes(engine, focus, hops)
+    return None
 
 
 def _split_figure(graph, fmt: str, heading: str, notes: list[str]) -> Rendered | None:
