@@ -81,7 +81,7 @@ def render_viz(
                     "one alliance's cases: --alliance NAME, every case: --cases")
             data = render_summary(verdicts, engine, fmt, heading)
             return Rendered(data, 0, 0, "summary", (note,))
-    part = _part_to_draw(engine, view, focus, hops, alliance)
+    part = part_to_draw(engine, view, focus, hops, alliance)
     if part is not None:
         # one case, one neighbourhood or one alliance's cases: ask the engine about those nodes alone
         graph = build_graph(dataset, engine, view, verdicts, only=part)
@@ -130,7 +130,7 @@ def render_viz(
                     method, tuple(notes))
 
 
-def _part_to_draw(engine: Engine, view: str, focus: str | None, hops: int, alliance: str | None) -> set[str] | None:
+def part_to_draw(engine: Engine, view: str, focus: str | None, hops: int, alliance: str | None) -> set[str] | None:
     """The nodes --alliance or --focus draws (a superset when both are given), found on the
     engine without building the whole network; None when the whole network is needed (the full
     view, or a name that matches no node or several: the error then lists them)."""
