@@ -177,3 +177,25 @@ def test_a_page_that_cannot_be_written_leaves_no_page_behind(tmp_path):
                                  str(tmp_path / "figure.svg")])
     assert result.exit_code != 0 and "figure-2.svg" in result.output and "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figure-2.svg"]
+
+
+def test_a_single_case_too_tall_for_a_page_is_laid_out_again(tmp_path):
+    """A request with fifteen responses: one column of responses is taller than a page, so
+    they are set in columns; the figure fits and shows every response."""
+    many = tmp_path / "many-responses.ttl"
+    many.write_text(THREE.read_text() + "\n" + "\n".join(
+        f'ex:q{i} a cg:Response ; rdfs:label "League note {i}" ; cg:respondsTo ex:r1 ; cg:responder ex:League ; '
+        f'cg:responseType cg:DiplomaticStatement ; cg:date "2010-04-{i + 1:02d}"^^xsd:date ; dcterms:source ex:src .'
+        for i in range(14)) + "\n")
+    tall = figure(tmp_path, "--focus", "Ardia asks the League", many)
+    assert placed_height(tall) > A4_TEXT_HEIGHT_PT  # as one column
+    out = tmp_path / "case.svg"
+    result = runner.invoke(app, ["viz", str(many), "--focus", "Ardia asks the League", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "columns to fit an A4 page" in result.output and not list(tmp_path.glob("case-*.svg"))
+    text = out.read_text()
+    assert placed_height(text) <= A4_TEXT_HEIGHT_PT + 0.5
+    assert min(size for size, _ in placed_font_sizes(text)) >= 7.0
+    root = ET.fromstring(text)
+    responses = [g for g in root.iter(SVG + "g") if "response" in (g.get("class") or "").split()]
+    assert len(responses) == 15

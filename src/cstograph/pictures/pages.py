@@ -35,7 +35,13 @@ SMALLEST_TEXT_PT = 7.0
 @dataclass(frozen=True)
 class Page:
     graph: nx.MultiDiGraph
-    rankdir: str  # "LR", or "TB" for a single case too tall to fit left to right
+    rankdir: str = "LR"  # or "TB", for a single case too tall to fit left to right
+    response_columns: int = 1  # a request's responses in more columns, for a case with many
+    fits: bool = True  # False: a single case that no layout tried fits on a page
+
+
+# how a single case too tall for a page is laid out again, in the order tried
+RELAYOUTS = ({"response_columns": 2}, {"response_columns": 3}, {"rankdir": "TB"})
 
 
 def svg_size_pt(svg: bytes) -> tuple[float, float]:
@@ -60,8 +66,8 @@ def fits_a_page(svg: bytes) -> bool:
     return height * scale <= A4_TEXT_HEIGHT_PT + 0.5 and _smallest_font(svg) * scale >= SMALLEST_TEXT_PT - 0.01
 
 
-def _draw(graph: nx.MultiDiGraph, title: str, note: str, rankdir: str = "LR") -> bytes:
-    return run_graphviz("dot", figure_dot(graph, title, note, fmt="svg", rankdir=rankdir), "svg")
+def _draw(graph: nx.MultiDiGraph, title: str, note: str, **layout) -> bytes:
+    return run_graphviz("dot", figure_dot(graph, title, note, fmt="svg", **layout), "svg")
 
 
 def _units(graph: nx.MultiDiGraph) -> list[tuple[str, set[str]]]:
@@ -95,9 +101,10 @@ def _part(graph: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
 
 
 def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list[Page]:
-    """The pages of a figure (one page when the whole figure fits one)."""
+    """The pages of a figure (one page when the whole figure fits one, which may be laid out
+    again when it is a single case)."""
     if fits_a_page(_draw(graph, title, note)):
-        return [Page(graph, "LR")]
+        return [Page(graph)]
     units = _units(graph)
     probe_title = f"{title} (page 99 of 99)" if title else ""
     pages: list[Page] = []
@@ -125,11 +132,12 @@ def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list
                 good = seams[-1]
         nodes = set().union(*(nodes for _, nodes in units[start:good]))
         part = _part(graph, nodes)
-        rankdir = "LR"
-        if good == start + 1 and not fits_a_page(_draw(part, probe_title, note)) \
-                and fits_a_page(_draw(part, probe_title, note, "TB")):
-            rankdir = "TB"
-        pages.append(Page(part, rankdir))
+        page = Page(part)
+        if good == start + 1 and not fits_a_page(_draw(part, probe_title, note)):
+            # one case alone does not fit: lay it out again, or keep it and say so
+            page = next((Page(part, **layout) for layout in RELAYOUTS
+                         if fits_a_page(_draw(part, probe_title, note, **layout))), Page(part, fits=False))
+        pages.append(page)
         start = good
     return pages
 
@@ -138,7 +146,8 @@ def render_pages(pages: list[Page], fmt: str, title: str, note: str = "") -> lis
     """Each page drawn in ``fmt`` (svg, png or pdf), its title saying which page it is."""
     count = len(pages)
     return [run_graphviz("dot", figure_dot(page.graph, f"{title} (page {i} of {count})" if count > 1 and title else title,
-                                           note, fmt=fmt, rankdir=page.rankdir), fmt)
+                                           note, fmt=fmt, rankdir=page.rankdir,
+                                           response_columns=page.response_columns), fmt)
             for i, page in enumerate(pages, 1)]
 
 

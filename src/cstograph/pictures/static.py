@@ -155,15 +155,16 @@ def _compact_links(graph: nx.MultiDiGraph, nodes: set[str]) -> list[tuple[str, s
 
 
 def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None,
-               fmt: str = "svg", rankdir: str = "LR") -> str:
+               fmt: str = "svg", rankdir: str = "LR", response_columns: int = 1) -> str:
     """The DOT text of the styled figure, at its natural size (never scaled down to a page).
 
     ``compact`` (the default for the requests view) names requesters, addressees, responders,
     members, attackers, territories and treaties inside the boxes instead of drawing a node or
     an edge for each, and draws no edge labels (the legend says what the arrows mean), so the
     figure stays narrow enough for a page's width; the interactive page and the exports keep
-    every edge. ``rankdir="TB"`` lays the story out top to bottom (a single case too tall for a
-    page left to right).
+    every edge. For a single case too tall for a page, ``response_columns`` sets each request's
+    responses (by date) in that many columns instead of one, and ``rankdir="TB"`` lays the story
+    out top to bottom.
     """
     if compact is None:
         compact = graph.graph.get("view", "requests") == "requests"
@@ -221,6 +222,8 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
         if data.get("relation") == "memberOf":
             extra += ', style=dotted, color="#8a7fb0"'
         lines.append(f"  {a} -> {b} [label={dot_quote(label)}{extra}];" if label else f"  {a} -> {b} [{extra.lstrip(', ')}];")
+    if response_columns > 1:
+        lines += _response_grid(graph, ids, response_columns)
     if compact:
         for alliance, obligation in _compact_links(graph, set(ids)):
             # the alliance sits in the clause's column: the figure gains height, not width
@@ -228,6 +231,20 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
             lines.append(f"  {{ rank=same; {ids[alliance]}; {ids[obligation]}; }}")
     lines.append("}")
     return "\n".join(lines)
+
+
+def _response_grid(graph: nx.MultiDiGraph, ids: dict[str, str], columns: int) -> list[str]:
+    """Invisible edges that set each request's responses in ``columns`` columns (column by column,
+    in date order): a response is placed one rank after the one ``rows`` places before it."""
+    lines = []
+    for request in (n for n in ids if graph.nodes[n]["kind"] == "request"):
+        answers = sorted((s for s, _, d in graph.in_edges(request, data=True)
+                          if d.get("relation") == "respondsTo" and s in ids),
+                         key=lambda n: (graph.nodes[n]["date"], n))
+        rows = -(-len(answers) // columns)
+        for i in range(len(answers) - rows):
+            lines.append(f"  {ids[answers[i]]} -> {ids[answers[i + rows]]} [style=invis];")
+    return lines
 
 
 def render_static(graph: nx.MultiDiGraph, fmt: str, *, title: str = "", note: str = "",

@@ -146,14 +146,25 @@ def part_to_draw(engine: Engine, view: str, focus: str | None, hops: int, allian
 
 
 def _split_figure(graph, fmt: str, heading: str, notes: list[str]) -> Rendered | None:
-    """The figure as pages, or None when it fits one page."""
-    from cstograph.pictures.pages import merge_pdf, render_pages, split_into_pages
+    """The figure as pages, or None when it fits one page as drawn."""
+    from cstograph.pictures.pages import Page, merge_pdf, render_pages, split_into_pages
 
     note = notes[0] if notes else ""
     pages = split_into_pages(graph, heading, note)
-    if len(pages) == 1:
+    if pages == [Page(graph)]:
         return None
     counts = (graph.number_of_nodes(), graph.number_of_edges(), "graphviz dot")
+    for number, page in enumerate(pages, 1):
+        if not page.fits:
+            where = f"page {number}: " if len(pages) > 1 else ""
+            notes.append(f"{where}one case is taller than an A4 page at A4 text width however it is laid out; "
+                         "drew it as one tall figure")
+        elif page.rankdir != "LR" or page.response_columns != 1:
+            how = "top to bottom" if page.rankdir != "LR" else f"with its responses in {page.response_columns} columns"
+            notes.append(f"{'page ' + str(number) + ': ' if len(pages) > 1 else ''}laid the case out {how} "
+                         "to fit an A4 page at A4 text width")
+    if len(pages) == 1:
+        return Rendered(render_pages(pages, fmt, heading, note)[0], *counts, tuple(notes))
     if fmt == "pdf":
         merged = merge_pdf(pages, heading, note)
         if merged is not None:
