@@ -199,3 +199,24 @@ def test_a_single_case_too_tall_for_a_page_is_laid_out_again(tmp_path):
     root = ET.fromstring(text)
     responses = [g for g in root.iter(SVG + "g") if "response" in (g.get("class") or "").split()]
     assert len(responses) == 15
+
+
+def test_a_device_gets_one_figure_never_pages_beside_it(tmp_path):
+    from pathlib import Path
+
+    from cstograph.cli.viz_command import splittable
+
+    assert not splittable(Path("/dev/null")) and not splittable(Path("/dev/stdout"))
+    assert splittable(tmp_path / "figure.svg")
+    (tmp_path / "folder.svg").mkdir()
+    assert not splittable(tmp_path / "folder.svg")
+
+
+def test_pages_of_an_earlier_figure_are_named_not_deleted(tmp_path):
+    for number in (4, 5):
+        (tmp_path / f"figure-{number}.svg").write_text("earlier")
+    result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o",
+                                 str(tmp_path / "figure.svg")])
+    assert result.exit_code == 0, result.output
+    assert "left figure-4.svg, figure-5.svg (pages of an earlier figure)" in result.output
+    assert (tmp_path / "figure-4.svg").read_text() == "earlier" and (tmp_path / "figure-3.svg").read_text() != "earlier"

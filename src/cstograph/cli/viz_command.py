@@ -87,7 +87,8 @@ def viz(
         rendered = render_viz(
             dataset, kg.engine(according_to, day), chosen, view=view, focus=focus, hops=hops,
             max_nodes=max_nodes, layout_method=layout, title=title, verdicts=list(kg.verdicts(according_to, day)),
-            alliance=alliance, cases=cases, split=split,
+            alliance=alliance, cases=cases,
+            split=split and splittable(output),
         )
         if rendered.pages:
             written = [page_path(output, i) for i in range(1, len(rendered.pages) + 1)]
@@ -99,11 +100,24 @@ def viz(
             write_atomic(output, rendered.data)
     for note in rendered.notes:
         typer.echo(f"Note: {note}", err=True)
+    if rendered.pages:
+        stale, number = [], len(rendered.pages) + 1
+        while page_path(output, number).is_file():
+            stale.append(page_path(output, number).name)
+            number += 1
+        if stale:
+            typer.echo(f"Note: left {', '.join(stale)} (pages of an earlier figure) as they were", err=True)
     names = ", ".join(str(path) for path in written)
     if rendered.method == "summary":
         typer.echo(f"wrote {names} (summary)", err=True)
     else:
         typer.echo(f"wrote {names} ({rendered.nodes} nodes, {rendered.edges} edges; {rendered.method})", err=True)
+
+
+def splittable(output: Path) -> bool:
+    """Whether the pages of a figure can be written beside ``output``: not for a device or pipe
+    (``-o /dev/stdout``, ``-o /dev/null``), which takes one figure and has no siblings."""
+    return output.absolute().parts[1:2] != ("dev",) and (not output.exists() or output.is_file())
 
 
 def page_path(output: Path, number: int) -> Path:
