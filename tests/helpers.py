@@ -11,7 +11,8 @@ from cstograph.engines.engine import QueryResult
 from cstograph.engines.queries import QuerySpec, bind_params, bundled_queries, coerce_param
 
 # Values for required parameters (dates fall inside the fixtures' periods).
-SAMPLE_PARAMS = {"onDate": "2005-06-01", "asOf": "2005-06-01", "account": "http://example.org/no-such-account"}
+SAMPLE_PARAMS = {"onDate": "2005-06-01", "asOf": "2005-06-01", "account": "http://example.org/no-such-account",
+                 "alliance": "https://w3id.org/cstograph/data/CSTO"}
 
 
 def _unordered_lists(text: str) -> str:
