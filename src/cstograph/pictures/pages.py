@@ -95,9 +95,17 @@ def _units(graph: nx.MultiDiGraph) -> list[tuple[str, set[str]]]:
 
 
 def _part(graph: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
-    part = graph.subgraph(nodes).copy()
-    part.graph.update(graph.graph)
+    """The nodes and the edges among them in the figure's own order (a subgraph view of a small
+    part iterates the set, whose order changes from run to run, and so would the layout)."""
+    part = nx.MultiDiGraph(**graph.graph)
+    part.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n in nodes)
+    part.add_edges_from((s, t, k, d) for s, t, k, d in graph.edges(keys=True, data=True) if s in nodes and t in nodes)
     return part
+
+
+def page_title(title: str, number: int | str, count: int | str) -> str:
+    """The title with the page on a line of its own, so the page number never changes its width."""
+    return f"{title}\n(page {number} of {count})" if title else f"page {number} of {count}"
 
 
 def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list[Page]:
@@ -106,7 +114,7 @@ def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list
     if fits_a_page(_draw(graph, title, note)):
         return [Page(graph)]
     units = _units(graph)
-    probe_title = f"{title} (page 99 of 99)" if title else ""
+    probe_title = page_title(title, 99, 99)  # as tall and as wide as the title of any page
     pages: list[Page] = []
 
     def fits(first: int, end: int) -> bool:
@@ -128,7 +136,7 @@ def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list
         if good < len(units):
             # end the page where an alliance's cases end, when one does on this page
             seams = [i for i in range(start + 1, good + 1) if units[i][0] != units[i - 1][0]]
-            if seams:
+            if seams and seams[-1] != good and fits(start, seams[-1]):
                 good = seams[-1]
         nodes = set().union(*(nodes for _, nodes in units[start:good]))
         part = _part(graph, nodes)
@@ -145,7 +153,7 @@ def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list
 def render_pages(pages: list[Page], fmt: str, title: str, note: str = "") -> list[bytes]:
     """Each page drawn in ``fmt`` (svg, png or pdf), its title saying which page it is."""
     count = len(pages)
-    return [run_graphviz("dot", figure_dot(page.graph, f"{title} (page {i} of {count})" if count > 1 and title else title,
+    return [run_graphviz("dot", figure_dot(page.graph, page_title(title, i, count) if count > 1 else title,
                                            note, fmt=fmt, rankdir=page.rankdir,
                                            response_columns=page.response_columns), fmt)
             for i, page in enumerate(pages, 1)]

@@ -90,7 +90,7 @@ def _legend_html(graph: nx.MultiDiGraph, compact: bool = False, title: str = "",
     text_rows = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{escape(line)}</TD></TR>' for line in lines)
     # the title wraps like the legend's lines, so a long one never widens the figure
     heading = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="{FONT_TITLE}"><B>{escape(line)}</B></FONT></TD></TR>'
-                      for line in wrap(title, TITLE_WRAP, 4)) if title else ""
+                      for part in title.split("\n") for line in wrap(part, TITLE_WRAP, 4)) if title else ""
     notes = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{escape(line)}</TD></TR>' for line in wrap(note, 84, 4)) if note else ""
     return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{heading}{notes}'
             '<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + text_rows + "</TABLE>>")
