@@ -6,8 +6,9 @@ taller is cut along its natural seams: the cases (a request with its clause, eve
 responses) in the order of their alliance and date, packed greedily onto pages, a new page
 starting where a new alliance's cases start whenever the page before keeps at least one whole
 alliance. Nodes no case holds (an event no request concerns, an alliance nobody asked) fill the
-last pages. A single case that is still too tall is laid out top to bottom instead; the pages
-are measured, not estimated: each candidate page is drawn by Graphviz and its SVG read.
+last pages. A single case that is still too tall gets its responses in two or three columns,
+or is laid out top to bottom. The pages are measured, not estimated: each candidate page is
+drawn by Graphviz and its SVG read.
 """
 
 from __future__ import annotations
