@@ -11,7 +11,8 @@ from cstograph.engines.engine import QueryResult
 from cstograph.engines.queries import QuerySpec, bind_params, bundled_queries, coerce_param
 
 # Values for required parameters (dates fall inside the fixtures' periods).
-SAMPLE_PARAMS = {"onDate": "2005-06-01", "asOf": "2005-06-01", "account": "http://example.org/no-such-account"}
+SAMPLE_PARAMS = {"onDate": "2005-06-01", "asOf": "2005-06-01", "account": "http://example.org/no-such-account",
+                 "alliance": "https://w3id.org/cstograph/data/CSTO"}
 
 
 def _unordered_lists(text: str) -> str:
@@ -73,7 +74,7 @@ def shipped_queries() -> list[QuerySpec]:
 
 
 def sample_bindings(spec: QuerySpec, engine=None) -> dict:
-    """Values for the required parameters; ``request`` is the data's first request (by date)."""
+    """Values for the required parameters; ``request`` is the data's first request (by date), ``alliance`` its first alliance."""
     bindings = {}
     for p in spec.params:
         if not p.required:
@@ -83,6 +84,11 @@ def sample_bindings(spec: QuerySpec, engine=None) -> dict:
 
             rows = run_named(engine, "request-labels").rows if engine is not None else ()
             bindings[p.name] = rows[0][0] if rows else coerce_param(p, "http://example.org/no-request")
+        elif p.name == "alliance" and engine is not None:  # the data's first alliance
+            from cstograph.engines.queries import run_named
+
+            rows = run_named(engine, "alliance-labels").rows
+            bindings[p.name] = rows[0][0] if rows else coerce_param(p, SAMPLE_PARAMS[p.name])
         else:
             bindings[p.name] = coerce_param(p, SAMPLE_PARAMS[p.name])
     return bindings

@@ -21,8 +21,9 @@ ROOT = THREE.parents[3]
 
 
 def figure(tmp_path, *args) -> str:
-    out = tmp_path / "figure.svg"
-    result = runner.invoke(app, ["viz", *map(str, args), "-o", str(out)])
+    """The single figure (--no-split: one tall figure when it does not fit a page)."""
+    out = tmp_path / "single.svg"
+    result = runner.invoke(app, ["viz", *map(str, args), "--no-split", "-o", str(out)])
     assert result.exit_code == 0, result.output
     return out.read_text()
 
@@ -32,6 +33,7 @@ CASES = {
     "the CSTO and Russia cases": [ROOT / f for f in CSTO_FILES],
     "every bundled graph": [],
     "one case": ["--focus", "Ardia asks the League", THREE],
+    "Kazakhstan's case (a long title)": ["--focus", "Kazakhstan asks"],
 }
 
 
@@ -62,7 +64,7 @@ def test_captions_fit_inside_their_boxes(tmp_path, case):
     root = ET.fromstring(figure(tmp_path, *CASES[case]))
     checked = 0
     for node in root.iter(SVG + "g"):
-        if node.get("class") != "node":
+        if "node" not in (node.get("class") or "").split():
             continue
         shapes = [e for e in node.iter() if e.tag in (SVG + "polygon", SVG + "path", SVG + "ellipse")]
         texts = [e for e in node.iter(SVG + "text") if (e.text or "").strip()]
@@ -76,3 +78,145 @@ def test_captions_fit_inside_their_boxes(tmp_path, case):
             assert centre - width / 2 >= inner[0] - 0.5 and centre + width / 2 <= inner[1] + 0.5, text.text
             checked += 1
     assert checked > 20
+
+
+# ---------------------------------------------------------------- figures that fit a page
+
+A4_TEXT_HEIGHT_PT = 680.0
+
+
+@pytest.fixture(scope="module")
+def synth_graph(tmp_path_factory):
+    path = tmp_path_factory.mktemp("synth") / "synth.ttl"
+    result = runner.invoke(app, ["synth", "--requests", "30", "--seed", "3", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+PAGED = {
+    "every bundled graph": lambda synth: [],
+    "the CSTO and Russia cases": lambda synth: [ROOT / f for f in CSTO_FILES],
+    "30 synthetic requests": lambda synth: [synth],
+    "three requests": lambda synth: [THREE],
+}
+
+
+def pages(tmp_path, *args) -> list:
+    """The files one figure was written to: figure.svg, or figure-1.svg, figure-2.svg, ..."""
+    out = tmp_path / "figure.svg"
+    result = runner.invoke(app, ["viz", *map(str, args), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = sorted(tmp_path.glob("figure*.svg"), key=lambda p: int(p.stem.partition("-")[2] or 0))
+    for path in written:
+        assert str(path) in result.output  # stderr names every file written
+    return written
+
+
+def placed_height(svg_text: str, width_pt: float = 453.0) -> float:
+    root = ET.fromstring(svg_text)
+    width, height = (float(root.get(a).removesuffix("pt")) for a in ("width", "height"))
+    return height * width_pt / width
+
+
+@pytest.mark.parametrize("case", PAGED)
+def test_every_figure_fits_an_a4_text_block_at_7_pt(tmp_path, case, synth_graph):
+    written = pages(tmp_path, *PAGED[case](synth_graph))
+    for path in written:
+        text = path.read_text()
+        assert placed_height(text) <= A4_TEXT_HEIGHT_PT + 0.5, (path.name, placed_height(text))
+        sizes = placed_font_sizes(text)
+        small = sorted((round(size, 2), words) for size, words in sizes if size < 7.0)
+        assert not small, (path.name, small[:5])
+
+
+def request_iris(svg_text: str) -> list[str]:
+    """The IRI (tooltip) of every request box in a Graphviz figure."""
+    root = ET.fromstring(svg_text)
+    found = []
+    for group in root.iter(SVG + "g"):
+        if "request" in (group.get("class") or "").split():
+            link = next(e for e in group.iter(SVG + "a"))
+            found.append(link.get("{http://www.w3.org/1999/xlink}title"))
+    return found
+
+
+@pytest.mark.parametrize("case", ["every bundled graph", "the CSTO and Russia cases", "30 synthetic requests"])
+def test_the_pages_show_every_request_of_the_single_figure_exactly_once(tmp_path, case, synth_graph):
+    args = PAGED[case](synth_graph)
+    written = pages(tmp_path, *args)
+    single = request_iris(figure(tmp_path, *args))
+    assert len(written) > 1  # these figures are taller than a page
+    shown = [iri for path in written for iri in request_iris(path.read_text())]
+    assert len(single) > 3 and sorted(shown) == sorted(single)
+
+
+def test_no_split_keeps_one_tall_figure(tmp_path):
+    out = tmp_path / "tall.svg"
+    result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "--no-split", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["tall.svg"]
+    assert placed_height(out.read_text()) > A4_TEXT_HEIGHT_PT
+
+
+@pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert (librsvg2-bin) is not installed")
+def test_a_pdf_gets_one_page_per_figure(tmp_path):
+    out = tmp_path / "figure.pdf"
+    result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    boxes = [tuple(float(v) for v in box.split()) for box in re.findall(rb"/MediaBox \[([^\]]*)\]", data)]
+    svgs = pages(tmp_path, *PAGED["the CSTO and Russia cases"](None))
+    assert len(boxes) == len(svgs) > 1
+    for _, _, width, height in boxes:
+        assert height * 453.0 / width <= A4_TEXT_HEIGHT_PT + 0.5
+
+
+def test_a_page_that_cannot_be_written_leaves_no_page_behind(tmp_path):
+    (tmp_path / "figure-2.svg").mkdir()  # the second page cannot be written
+    result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o",
+                                 str(tmp_path / "figure.svg")])
+    assert result.exit_code != 0 and "figure-2.svg" in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figure-2.svg"]
+
+
+def test_a_single_case_too_tall_for_a_page_is_laid_out_again(tmp_path):
+    """A request with fifteen responses: one column of responses is taller than a page, so
+    they are set in columns; the figure fits and shows every response."""
+    many = tmp_path / "many-responses.ttl"
+    many.write_text(THREE.read_text() + "\n" + "\n".join(
+        f'ex:q{i} a cg:Response ; rdfs:label "League note {i}" ; cg:respondsTo ex:r1 ; cg:responder ex:League ; '
+        f'cg:responseType cg:DiplomaticStatement ; cg:date "2010-04-{i + 1:02d}"^^xsd:date ; dcterms:source ex:src .'
+        for i in range(14)) + "\n")
+    tall = figure(tmp_path, "--focus", "Ardia asks the League", many)
+    assert placed_height(tall) > A4_TEXT_HEIGHT_PT  # as one column
+    out = tmp_path / "case.svg"
+    result = runner.invoke(app, ["viz", str(many), "--focus", "Ardia asks the League", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "columns to fit an A4 page" in result.output and not list(tmp_path.glob("case-*.svg"))
+    text = out.read_text()
+    assert placed_height(text) <= A4_TEXT_HEIGHT_PT + 0.5
+    assert min(size for size, _ in placed_font_sizes(text)) >= 7.0
+    root = ET.fromstring(text)
+    responses = [g for g in root.iter(SVG + "g") if "response" in (g.get("class") or "").split()]
+    assert len(responses) == 15
+
+
+def test_a_device_gets_one_figure_never_pages_beside_it(tmp_path):
+    from pathlib import Path
+
+    from cstograph.cli.viz_command import splittable
+
+    assert not splittable(Path("/dev/null")) and not splittable(Path("/dev/stdout"))
+    assert splittable(tmp_path / "figure.svg")
+    (tmp_path / "folder.svg").mkdir()
+    assert not splittable(tmp_path / "folder.svg")
+
+
+def test_pages_of_an_earlier_figure_are_named_not_deleted(tmp_path):
+    for number in (4, 5):
+        (tmp_path / f"figure-{number}.svg").write_text("earlier")
+    result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o",
+                                 str(tmp_path / "figure.svg")])
+    assert result.exit_code == 0, result.output
+    assert "left figure-4.svg, figure-5.svg (pages of an earlier figure)" in result.output
+    assert (tmp_path / "figure-4.svg").read_text() == "earlier" and (tmp_path / "figure-3.svg").read_text() != "earlier"

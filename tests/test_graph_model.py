@@ -205,3 +205,84 @@ def test_one_case_is_built_from_its_own_nodes_alone(engine):
     for node in small:
         mine = {k: v for k, v in small.nodes[node].items() if k != "alliances"}
         assert mine == {k: v for k, v in whole.nodes[node].items() if k != "alliances"}, node
+
+
+def _same_graph(small, whole):
+    """The same nodes, edges and attributes (bar the alliances a state belongs to outside the part)."""
+    assert set(small) == set(whole)
+    assert sorted((s, t, d["relation"], d["sources"]) for s, t, d in small.edges(data=True)) == sorted(
+        (s, t, d["relation"], d["sources"]) for s, t, d in whole.edges(data=True))
+    for node in small:
+        mine = {k: v for k, v in small.nodes[node].items() if k != "alliances"}
+        assert mine == {k: v for k, v in whole.nodes[node].items() if k != "alliances"}, node
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from pathlib import Path
+
+    from cstograph.engines.engine import make_engine
+    from cstograph.reading.rdf_files import load_dataset
+
+    dataset = load_dataset(sorted((Path(__file__).parents[1] / "graphs").glob("*.t*")))
+    engine = make_engine("oxigraph", dataset)
+    return dataset, engine, build_graph(dataset, engine, "requests")
+
+
+@pytest.mark.parametrize("name", ["CSTO", "North Atlantic Treaty Organization", "ANZUS", "Rio"])
+def test_one_alliance_is_built_from_its_own_nodes_alone(bundled, name):
+    """--alliance NAME asks the engine for that alliance's cases only: the same graph as cutting
+    them out of the whole network."""
+    from cstograph.pictures.graph_model import alliance_graph, alliance_nodes
+
+    dataset, engine, whole = bundled
+    chosen, nodes = alliance_nodes(engine, name)
+    cut = alliance_graph(whole, name)
+    assert cut.graph["alliance"] == chosen and len(nodes) < whole.number_of_nodes()
+    _same_graph(alliance_graph(build_graph(dataset, engine, "requests", only=nodes), name), cut)
+
+
+@pytest.mark.parametrize("query, hops", [("Kazakhstan asks", 2), ("Armenia", 1), ("Armenia", 2), ("CSTO", 2),
+                                         ("Unrest in Kazakhstan", 2), ("Unrest in Kazakhstan", 0)])
+def test_focus_by_label_is_built_from_its_own_nodes_alone(bundled, query, hops):
+    """--focus LABEL finds the node by its names on the engine, then its case or its
+    neighbourhood (view-edges.rq restricted to the nodes reached): the same graph as cutting it
+    out of the whole network."""
+    from cstograph.pictures.graph_model import focus_nodes
+
+    dataset, engine, whole = bundled
+    nodes = focus_nodes(engine, query, hops)
+    assert nodes is not None and len(nodes) < whole.number_of_nodes()
+    _same_graph(focus_graph(build_graph(dataset, engine, "requests", only=nodes), query, hops),
+                focus_graph(whole, query, hops))
+
+
+def test_names_matching_several_nodes_or_none_build_the_whole_network(bundled):
+    from cstograph.pictures.graph_model import alliance_nodes, focus_nodes
+
+    _, engine, _ = bundled
+    assert focus_nodes(engine, "asks") is None and focus_nodes(engine, "no such node anywhere") is None
+    assert alliance_nodes(engine, "no such alliance") is None
+
+
+@pytest.mark.parametrize("option", [["--alliance", "CSTO"], ["--focus", "Kazakhstan asks"], ["--focus", "Armenia", "--hops", "1"]])
+def test_viz_asks_the_engine_for_the_part_it_draws(tmp_path, monkeypatch, option):
+    """The CLI builds only the part (build_graph gets ``only``), and draws the same figure as before."""
+    from typer.testing import CliRunner
+
+    from cstograph.cli import app
+    from cstograph.pictures import viz as viz_module
+
+    calls = []
+    real = viz_module.build_graph
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs.get("only"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(viz_module, "build_graph", recording)
+    result = CliRunner().invoke(app, ["viz", *option, "-o", str(tmp_path / "part.json")])
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1 and calls[0] is not None
+    drawn = json.loads((tmp_path / "part.json").read_text())
+    assert {n["id"] for n in drawn["nodes"]} <= set(calls[0])

@@ -60,3 +60,34 @@ def test_case_nodes_is_one_case(engine):
     # r2 (Borova asks the League, answered by Ardia's troops): not r1 or r3, though they share states
     assert nodes == {"ex:r2", "ex:Borova", "ex:League", "ex:art5", "ex:Pact", "ex:e2", "ex:Cazan", "ex:p2", "ex:Ardia"}
     assert not list(run_named(eng, "case-nodes", {"request": URIRef(EX + "Borova")}).records())
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_node_names_give_labels_and_the_case_of_requests_and_responses(engine):
+    _, eng = loaded(engine=engine)
+    rows = {short(r["node"]): r for r in run_named(eng, "node-names").records()}
+    assert "ex:m1" not in rows and str(rows["ex:Pact"]["kind"]) == "treaty"
+    assert (str(rows["ex:League"]["label"]), str(rows["ex:League"]["altLabel"])) == ("Northern Pact Organisation", "NPO")
+    cases = {node: short(r["request"]) for node, r in rows.items() if r["request"] is not None}
+    assert cases == {"ex:r1": "ex:r1", "ex:r2": "ex:r2", "ex:r3": "ex:r3", "ex:p1": "ex:r1", "ex:p2": "ex:r2", "ex:p3": "ex:r3"}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_alliance_case_nodes_are_its_cases(engine, tmp_path):
+    from rdflib import URIRef
+
+    from cstograph.engines.engine import make_engine
+    from cstograph.reading.rdf_files import load_dataset
+    from views_support import THREE
+
+    data = tmp_path / "two-alliances.ttl"
+    data.write_text(THREE.read_text() + "\nex:Other a cg:Alliance ; rdfs:label \"Southern League\" ; cg:foundedOn ex:SouthPact .\n"
+                    "ex:SouthPact a cg:Treaty .\n")
+    eng = make_engine(engine, load_dataset([data]))
+    nodes = {short(r["node"]) for r in run_named(eng, "alliance-case-nodes", {"alliance": URIRef(EX + "League")}).records()}
+    # the League's three cases (the memberships are edges, not nodes), not the other alliance or its treaty
+    assert nodes == {"ex:League", "ex:Pact", "ex:art5", "ex:Ardia", "ex:Borova", "ex:Cazan", "ex:e1", "ex:e2", "ex:e3",
+                     "ex:r1", "ex:r2", "ex:r3", "ex:p1", "ex:p2", "ex:p3"}
+    other = {short(r["node"]) for r in run_named(eng, "alliance-case-nodes", {"alliance": URIRef(EX + "Other")}).records()}
+    assert other == {"ex:Other"}  # no request: the alliance alone
+    assert not list(run_named(eng, "alliance-case-nodes", {"alliance": URIRef(EX + "Pact")}).records())

@@ -34,7 +34,7 @@ def test_vector_figures_are_not_shrunk_to_a_page_but_stay_narrow(tmp_path):
     """Natural size (fonts as set), at most about 8.5 in wide: tests/test_figure_legibility.py
     checks the text at A4 text width."""
     out = tmp_path / "figure.svg"
-    assert runner.invoke(app, ["viz", "-o", str(out)]).exit_code == 0  # the bundled graphs
+    assert runner.invoke(app, ["viz", "--no-split", "-o", str(out)]).exit_code == 0  # the bundled graphs
     svg = out.read_text()
     root = xml.dom.minidom.parseString(svg).documentElement
     width = float(root.getAttribute("width").removesuffix("pt"))

@@ -76,12 +76,12 @@ def timeline(
                        "--focus REQUEST, one alliance's requests: --alliance NAME, every request: --cases", err=True)
             typer.echo(f"wrote {output} (summary)", err=True)
             return
-        from cstograph.pictures.graph_model import build_graph, case_of
+        from cstograph.pictures.graph_model import build_graph
+        from cstograph.pictures.viz import part_to_draw
 
         engine = kg.engine(according_to, day)
-        case = case_of(engine, focus.strip().strip("<>")) if focus and not alliance else None
-        # one case named by its request's IRI: only that case is asked for
-        graph = build_graph(None, engine, "requests", verdicts, only=case)
+        # one case, one neighbourhood or one alliance's cases: only those nodes are asked for
+        graph = build_graph(None, engine, "requests", verdicts, only=part_to_draw(engine, "requests", focus, hops, alliance))
         if alliance:
             graph = alliance_graph(graph, alliance)
         if focus:

@@ -11,7 +11,7 @@ from cstograph.cli.common import (
 )
 from cstograph.reading.rdf_files import expand_paths
 from cstograph.pictures.graph_model import expand_prefixed
-from cstograph.output.write import refuse_overwriting_inputs, write_atomic
+from cstograph.output.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 
 OutputOption = Annotated[
     Path,
@@ -53,6 +53,10 @@ def viz(
         str, typer.Option("--layout", help="auto (Graphviz when installed), graphviz, or columns (pure Python).")
     ] = "auto",
     title: Annotated[Optional[str], typer.Option("--title", help="The figure's title.", show_default=False)] = None,
+    split: Annotated[
+        bool, typer.Option("--split/--no-split", help="Split a figure (svg, png, pdf) taller than an A4 page at A4 text "
+                           "width into one figure per page: FILE-1.svg, FILE-2.svg, ... (a PDF gets one page each).")
+    ] = True,
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -84,11 +88,38 @@ def viz(
             dataset, kg.engine(according_to, day), chosen, view=view, focus=focus, hops=hops,
             max_nodes=max_nodes, layout_method=layout, title=title, verdicts=list(kg.verdicts(according_to, day)),
             alliance=alliance, cases=cases,
+            split=split and splittable(output),
         )
-        write_atomic(output, rendered.data)
+        if rendered.pages:
+            written = [page_path(output, i) for i in range(1, len(rendered.pages) + 1)]
+            for page in written:
+                refuse_overwriting_inputs(page, expand_paths(paths) if paths else [])
+            write_atomic_all(list(zip(written, rendered.pages)))
+        else:
+            written = [output]
+            write_atomic(output, rendered.data)
     for note in rendered.notes:
         typer.echo(f"Note: {note}", err=True)
+    if rendered.pages:
+        stale, number = [], len(rendered.pages) + 1
+        while page_path(output, number).is_file():
+            stale.append(page_path(output, number).name)
+            number += 1
+        if stale:
+            typer.echo(f"Note: left {', '.join(stale)} (pages of an earlier figure) as they were", err=True)
+    names = ", ".join(str(path) for path in written)
     if rendered.method == "summary":
-        typer.echo(f"wrote {output} (summary)", err=True)
+        typer.echo(f"wrote {names} (summary)", err=True)
     else:
-        typer.echo(f"wrote {output} ({rendered.nodes} nodes, {rendered.edges} edges; {rendered.method})", err=True)
+        typer.echo(f"wrote {names} ({rendered.nodes} nodes, {rendered.edges} edges; {rendered.method})", err=True)
+
+
+def splittable(output: Path) -> bool:
+    """Whether the pages of a figure can be written beside ``output``: not for a device or pipe
+    (``-o /dev/stdout``, ``-o /dev/null``), which takes one figure and has no siblings."""
+    return output.absolute().parts[1:2] != ("dev",) and (not output.exists() or output.is_file())
+
+
+def page_path(output: Path, number: int) -> Path:
+    """figure.svg -> figure-1.svg, figure-2.svg, ...: the files of a figure split into pages."""
+    return output.with_name(f"{output.stem}-{number}{output.suffix}")

@@ -63,6 +63,53 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def write_atomic_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write several regular files (the pages of a figure) all or none: each is first written in
+    full to a temp file beside it, and only when every one is written are they renamed into
+    place. A failure while writing leaves none of them; a rename that fails (rare: the temp file
+    sits in the target's own folder) removes the files this call created."""
+    staged: list[tuple[Path, str, bool]] = []
+    try:
+        for path, data in files:
+            path = Path(path)
+            target = Path(os.path.realpath(path)) if path.is_symlink() else path
+            if target.is_dir():
+                raise OutputError(f"{path}: is a folder, not a file")
+            folder = target.parent if str(target.parent) else Path(".")
+            if not folder.is_dir():
+                raise OutputError(f"{path}: folder {folder} does not exist")
+            existed = target.exists()
+            mode = target.stat().st_mode if existed else None
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            staged.append((target, temp, existed))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temp, (mode & 0o777) if mode is not None else 0o666 & ~_umask())
+    except BaseException as exc:
+        for _, temp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise
+    placed: list[Path] = []
+    try:
+        for target, temp, existed in staged:
+            os.replace(temp, target)
+            if not existed:
+                placed.append(target)
+    except OSError as exc:
+        for _, temp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        for target in placed:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+
+
 def _write_through(path: Path, target: Path, data: bytes) -> None:
     """A device, pipe or socket: it cannot be replaced, so write into it."""
     try:

@@ -165,6 +165,56 @@ def case_of(engine: Engine, iri: str) -> set[str] | None:
     return nodes
 
 
+def focus_nodes(engine: Engine, query: str, hops: int = 2) -> set[str] | None:
+    """The nodes ``focus_graph`` keeps for ``query`` (a label, a short name, the end of an IRI),
+    found by asking the engine about them alone: the node's names (``node-names.rq``), then its
+    case (a request or response) or the nodes within ``hops`` steps (``view-edges.rq`` restricted
+    to the nodes reached so far). None when the names match no node or several (building the
+    whole network then gives the error that lists them)."""
+    names = nx.MultiDiGraph()
+    cases: dict[str, str] = {}
+    for row in run_named(engine, "node-names").records():
+        _add_node(names, node_id(row["node"]), label=_s(row["label"]), shortLabel=_short(row))
+        if row["request"] is not None:
+            cases[node_id(row["node"])] = node_id(row["request"])
+    matches = find_nodes(names, query)
+    if len(matches) != 1 or matches[0].startswith("_:"):
+        return None
+    centre = matches[0]
+    if centre in cases:
+        return case_of(engine, cases[centre])
+    reached, frontier = {centre}, {centre}
+    for _ in range(hops):
+        found = set()
+        for end, other in (("source", "target"), ("target", "source")):
+            found |= {node_id(row[other]) for row in _view_rows(engine, "view-edges", end, frontier)}
+        frontier = {n for n in found - reached if not n.startswith("_:")}
+        if found - reached - frontier:
+            return None  # a blank node: build the whole network
+        reached |= frontier
+        if not frontier:
+            break
+    return reached
+
+
+def alliance_nodes(engine: Engine, query: str) -> tuple[str, set[str]] | None:
+    """The alliance ``query`` names (as ``alliance_graph`` matches it) and the nodes of its cases
+    (``alliance-case-nodes.rq``), asking the engine about them alone; None when no single
+    alliance matches (building the whole network then gives the error listing them)."""
+    text = query.strip().strip("<>")
+    folded = text.casefold()
+    rows = [(node_id(r["alliance"]), _s(r["label"]), _short(r)) for r in run_named(engine, "alliance-labels").records()]
+    matches = [n for n, label, short in rows if n == text or folded in (label.casefold(), short.casefold())]
+    if not matches:
+        matches = [n for n, label, _ in rows if folded in label.casefold()]
+    if len(matches) != 1 or matches[0].startswith("_:"):
+        return None
+    nodes = {node_id(r["node"]) for r in run_named(engine, "alliance-case-nodes", {"alliance": URIRef(matches[0])}).records()}
+    if any(n.startswith("_:") for n in nodes):
+        return None
+    return matches[0], nodes
+
+
 def _add_story_edges(graph: nx.MultiDiGraph, engine: Engine, membership_sources: dict[str, str],
                      only: set[str] | None = None, rows=None) -> None:
     for row in _view_rows(engine, "view-edges", "source", only) if rows is None else rows:
@@ -246,6 +296,9 @@ def _edge_label(predicate: URIRef) -> str:
 
 def _add_verdicts(graph: nx.MultiDiGraph, verdicts: Iterable[Verdict]) -> None:
     for verdict in verdicts:
+        for record in verdict.responses:  # a part of the network may hold a response without its request
+            if record.response in graph:
+                graph.nodes[record.response]["deliversHelp"] = record.fulfils
         if verdict.request not in graph:
             continue
         helping = [r for r in verdict.responses if r.fulfils]
@@ -257,9 +310,6 @@ def _add_verdicts(graph: nx.MultiDiGraph, verdicts: Iterable[Verdict]) -> None:
             answer = "no response"
         graph.nodes[verdict.request].update(status=verdict.status, reason=verdict.reason, answer=answer,
                                             **_contested_attributes(verdict))
-        for record in verdict.responses:
-            if record.response in graph:
-                graph.nodes[record.response]["deliversHelp"] = record.fulfils
 
 
 def _contested_attributes(verdict: Verdict) -> dict[str, str]:

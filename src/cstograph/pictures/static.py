@@ -49,6 +49,7 @@ CONTESTED_LEGEND = "contested request (double border): an account gives another 
 # 453 pt its smallest text (FONT_SMALL) stays above 7 pt. It grows in height, not width.
 FONT, FONT_SMALL, FONT_TITLE = 11, 10, 14
 WRAP = 22  # characters per line in a box
+TITLE_WRAP = 56  # characters per title line: about as wide as the legend's 84-character lines
 
 
 def _legend_html(graph: nx.MultiDiGraph, compact: bool = False, title: str = "", note: str = "") -> str:
@@ -59,7 +60,7 @@ def _legend_html(graph: nx.MultiDiGraph, compact: bool = False, title: str = "",
     for status, text in (("unmet", "request UNMET: triggered, not fulfilled"),
                          ("met", "request MET: triggered and fulfilled"),
                          ("not-triggered", "request NOT TRIGGERED")):
-        if status in statuses or not statuses:
+        if status in statuses or ("request" in present and not statuses):
             entries.append((STATUS_FILL[status], text, False))
     if "response" in present:
         entries.append((HELP_FILL, "response delivering the help asked for", False))
@@ -87,7 +88,9 @@ def _legend_html(graph: nx.MultiDiGraph, compact: bool = False, title: str = "",
                       "the event it concerns; a dotted line joins an alliance to its treaty's clauses. Requesters, "
                       "addressees, responders, attackers and members are named in the boxes.", 84, 4)
     text_rows = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{escape(line)}</TD></TR>' for line in lines)
-    heading = f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="{FONT_TITLE}"><B>{escape(title)}</B></FONT></TD></TR>' if title else ""
+    # the title wraps like the legend's lines, so a long one never widens the figure
+    heading = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="{FONT_TITLE}"><B>{escape(line)}</B></FONT></TD></TR>'
+                      for part in title.split("\n") for line in wrap(part, TITLE_WRAP, 4)) if title else ""
     notes = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{escape(line)}</TD></TR>' for line in wrap(note, 84, 4)) if note else ""
     return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{heading}{notes}'
             '<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + text_rows + "</TABLE>>")
@@ -152,14 +155,16 @@ def _compact_links(graph: nx.MultiDiGraph, nodes: set[str]) -> list[tuple[str, s
 
 
 def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None,
-               fmt: str = "svg") -> str:
+               fmt: str = "svg", rankdir: str = "LR", response_columns: int = 1) -> str:
     """The DOT text of the styled figure, at its natural size (never scaled down to a page).
 
     ``compact`` (the default for the requests view) names requesters, addressees, responders,
     members, attackers, territories and treaties inside the boxes instead of drawing a node or
     an edge for each, and draws no edge labels (the legend says what the arrows mean), so the
     figure stays narrow enough for a page's width; the interactive page and the exports keep
-    every edge.
+    every edge. For a single case too tall for a page, ``response_columns`` sets each request's
+    responses (by date) in that many columns instead of one, and ``rankdir="TB"`` lays the story
+    out top to bottom.
     """
     if compact is None:
         compact = graph.graph.get("view", "requests") == "requests"
@@ -171,7 +176,7 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
     lines = [
         "digraph cstograph {",
         # dpi only for PNG: Graphviz scales the page size of SVG and PDF by it too
-        f'  graph [rankdir=LR, {"dpi=200, " if fmt == "png" else ""}nodesep=0.14, ranksep=0.3, newrank=true, '
+        f'  graph [rankdir={rankdir}, {"dpi=200, " if fmt == "png" else ""}nodesep=0.14, ranksep=0.3, newrank=true, '
         f'fontname="DejaVu Sans", fontsize={FONT_SMALL}, labelloc=t, labeljust=l, '
         f'label={_legend_html(graph, compact, title, note)}, pad=0.1];',
         f'  node [fontname="DejaVu Sans", fontsize={FONT}, style="filled", penwidth=1, margin="0.08,0.05"];',
@@ -190,7 +195,8 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
         for line in dissenting_lines(data):
             caption = caption + wrap(line, 34 if compact else 48, 3)
         attrs = [f"label={dot_quote(chr(10).join(caption))}", f'shape={shape}',
-                 f'fillcolor="{fill}"', f'fontcolor="{text}"', f"tooltip={dot_quote(data['iri'])}"]
+                 f'fillcolor="{fill}"', f'fontcolor="{text}"', f"tooltip={dot_quote(data['iri'])}",
+                 f'class="{data["kind"]}"']  # the SVG group says what the node is (for scripts and tests)
         styles = ["filled"] + (["rounded"] if data["kind"] in ROUNDED_KINDS else [])
         if data["kind"] == "request":
             attrs += ['penwidth=2.5']
@@ -216,6 +222,8 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
         if data.get("relation") == "memberOf":
             extra += ', style=dotted, color="#8a7fb0"'
         lines.append(f"  {a} -> {b} [label={dot_quote(label)}{extra}];" if label else f"  {a} -> {b} [{extra.lstrip(', ')}];")
+    if response_columns > 1:
+        lines += _response_grid(graph, ids, response_columns)
     if compact:
         for alliance, obligation in _compact_links(graph, set(ids)):
             # the alliance sits in the clause's column: the figure gains height, not width
@@ -223,6 +231,20 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
             lines.append(f"  {{ rank=same; {ids[alliance]}; {ids[obligation]}; }}")
     lines.append("}")
     return "\n".join(lines)
+
+
+def _response_grid(graph: nx.MultiDiGraph, ids: dict[str, str], columns: int) -> list[str]:
+    """Invisible edges that set each request's responses in ``columns`` columns (column by column,
+    in date order): a response is placed one rank after the one ``rows`` places before it."""
+    lines = []
+    for request in (n for n in ids if graph.nodes[n]["kind"] == "request"):
+        answers = sorted((s for s, _, d in graph.in_edges(request, data=True)
+                          if d.get("relation") == "respondsTo" and s in ids),
+                         key=lambda n: (graph.nodes[n]["date"], n))
+        rows = -(-len(answers) // columns)
+        for i in range(len(answers) - rows):
+            lines.append(f"  {ids[answers[i]]} -> {ids[answers[i + rows]]} [style=invis];")
+    return lines
 
 
 def render_static(graph: nx.MultiDiGraph, fmt: str, *, title: str = "", note: str = "",

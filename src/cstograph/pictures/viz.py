@@ -10,8 +10,11 @@ from cstograph.rules.classify import Verdict, classify_requests
 from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import VIEWS, alliance_graph, build_graph, case_of, focus_graph, reduce_graph
+from cstograph.pictures.graph_model import (
+    VIEWS, alliance_graph, alliance_nodes, build_graph, case_of, focus_graph, focus_nodes, reduce_graph,
+)
 from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
+from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
 
 VIZ_FORMATS = ("html",) + STATIC_FORMATS + EXPORT_FORMATS
@@ -26,6 +29,7 @@ class Rendered:
     edges: int
     method: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    pages: tuple[bytes, ...] = ()  # a figure split into pages: one file each (``data`` is then empty)
 
 
 def format_for_suffix(suffix: str) -> str:
@@ -52,11 +56,15 @@ def render_viz(
     dataset: Dataset, engine: Engine, fmt: str, *, view: str = "requests", focus: str | None = None,
     hops: int = 2, max_nodes: int | None = None, layout_method: str = "auto", title: str | None = None,
     verdicts: list[Verdict] | None = None, alliance: str | None = None, cases: bool = False,
+    split: bool = False,
 ) -> Rendered:
     """``verdicts``: as ``build_graph`` takes them (the requests are classified on ``engine`` by default).
 
     Above ``SUMMARY_ABOVE`` requests a figure or page of the requests view is the summary
     (alliance by period) unless ``focus``, ``alliance`` or ``cases`` asks for the cases.
+    ``split``: a figure (svg, png, pdf) drawn by Graphviz that would be taller than an A4 text
+    block at A4 text width is split into pages (``pages.split_into_pages``): ``pages`` holds one
+    figure per page, or, for PDF when rsvg-convert is installed, ``data`` one PDF of those pages.
     """
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
@@ -73,10 +81,10 @@ def render_viz(
                     "one alliance's cases: --alliance NAME, every case: --cases")
             data = render_summary(verdicts, engine, fmt, heading)
             return Rendered(data, 0, 0, "summary", (note,))
-    case = case_of(engine, focus.strip().strip("<>")) if focus and view == "requests" and not alliance else None
-    if case is not None:
-        # one case named by its request's IRI: ask the engine about that case alone
-        graph = build_graph(dataset, engine, view, verdicts, only=case)
+    part = part_to_draw(engine, view, focus, hops, alliance)
+    if part is not None:
+        # one case, one neighbourhood or one alliance's cases: ask the engine about those nodes alone
+        graph = build_graph(dataset, engine, view, verdicts, only=part)
     else:
         graph = build_graph(dataset, engine, view, verdicts)
     if graph.number_of_nodes() == 0:
@@ -95,6 +103,10 @@ def render_viz(
         graph = reduced.graph
         notes.append(reduced.note)
     heading = title if title is not None else _default_title(graph, view, focus)
+    if fmt in STATIC_FORMATS and split and layout_method != "columns" and graphviz_available("dot"):
+        split_figure = _split_figure(graph, fmt, heading, notes)
+        if split_figure is not None:
+            return split_figure
     if fmt in STATIC_FORMATS:
         figure = render_static(graph, fmt, title=heading, note=notes[0] if notes else "",
                                use_graphviz=layout_method != "columns")
@@ -116,6 +128,53 @@ def render_viz(
         return Rendered(data, graph.number_of_nodes(), graph.number_of_edges(), method, tuple(notes))
     return Rendered(export_bytes(graph, fmt, positions), graph.number_of_nodes(), graph.number_of_edges(),
                     method, tuple(notes))
+
+
+def part_to_draw(engine: Engine, view: str, focus: str | None, hops: int, alliance: str | None) -> set[str] | None:
+    """The nodes --alliance or --focus draws (a superset when both are given), found on the
+    engine without building the whole network; None when the whole network is needed (the full
+    view, or a name that matches no node or several: the error then lists them)."""
+    if view != "requests":
+        return None
+    if alliance:
+        found = alliance_nodes(engine, alliance)
+        return found[1] if found is not None else None
+    if focus:
+        case = case_of(engine, focus.strip().strip("<>"))
+        return case if case is not None else focus_nodes(engine, focus, hops)
+    return None
+
+
+def _split_figure(graph, fmt: str, heading: str, notes: list[str]) -> Rendered | None:
+    """The figure as pages, or None when it fits one page as drawn."""
+    from cstograph.pictures.pages import Page, merge_pdf, render_pages, split_into_pages
+
+    note = notes[0] if notes else ""
+    pages = split_into_pages(graph, heading, note)
+    if pages == [Page(graph)]:
+        return None
+    counts = (graph.number_of_nodes(), graph.number_of_edges(), "graphviz dot")
+    for number, page in enumerate(pages, 1):
+        if not page.fits:
+            where = f"page {number}: " if len(pages) > 1 else ""
+            notes.append(f"{where}one case is taller than an A4 page at A4 text width however it is laid out; "
+                         "drew it as one tall figure")
+        elif page.rankdir != "LR" or page.response_columns != 1:
+            how = "top to bottom" if page.rankdir != "LR" else f"with its responses in {page.response_columns} columns"
+            notes.append(f"{'page ' + str(number) + ': ' if len(pages) > 1 else ''}laid the case out {how} "
+                         "to fit an A4 page at A4 text width")
+    if len(pages) == 1:
+        return Rendered(render_pages(pages, fmt, heading, note)[0], *counts, tuple(notes))
+    if fmt == "pdf":
+        merged = merge_pdf(pages, heading, note)
+        if merged is not None:
+            notes.append(f"the figure is taller than an A4 page at A4 text width: wrote it as {len(pages)} pages "
+                         "(--no-split keeps one tall figure)")
+            return Rendered(merged, *counts, tuple(notes))
+        notes.append("rsvg-convert (librsvg2-bin) is not installed: wrote one PDF file per page")
+    notes.append(f"the figure is taller than an A4 page at A4 text width: split into {len(pages)} figures, "
+                 "one per page (--no-split keeps one tall figure)")
+    return Rendered(b"", *counts, tuple(notes), pages=tuple(render_pages(pages, fmt, heading, note)))
 
 
 def _default_title(graph, view: str, focus: str | None) -> str:
