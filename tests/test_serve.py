@@ -338,7 +338,6 @@ def test_ctrl_c_stops_the_server_and_its_workers_quietly(tmp_path):
     from pathlib import Path
 
     temporary = Path(tempfile.gettempdir())
-    before = set(temporary.glob("cstograph-serve-*"))
     process = subprocess.Popen(
         [sys.executable, "-m", "cstograph", "serve", str(FIXTURES / "mini.trig"), "--port", "0", "--quiet"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -348,14 +347,14 @@ def test_ctrl_c_stops_the_server_and_its_workers_quietly(tmp_path):
         url = process.stdout.readline().split(" at ", 1)[1].split()[0]
         assert http(f"{url}?query={urllib.parse.quote(LIGHT)}")[0] == 200
         workers = _worker_processes(process.pid)
-        assert workers
+        assert workers and list(temporary.glob(f"cstograph-serve-{process.pid}-*"))
         os.killpg(process.pid, signal.SIGINT)
         _, stderr = process.communicate(timeout=20)
     finally:
         stop(process)
     assert process.returncode == 0 and stderr == ""
     assert _gone(workers)
-    assert set(temporary.glob("cstograph-serve-*")) == before  # the temporary store folder is removed
+    assert list(temporary.glob(f"cstograph-serve-{process.pid}-*")) == []  # its temporary store is removed
 
 
 def test_a_body_over_the_cap_is_413_unread_and_the_server_keeps_answering(endpoint):
