@@ -33,6 +33,10 @@ COMMANDS = {
     "viz gexf": ["viz", "-o", "{out}/graph.gexf"],
     "viz json": ["viz", "-o", "{out}/graph.json"],
     "timeline svg": ["timeline", "-o", "{out}/timeline.svg"],
+    "viz focus svg": ["viz", "--focus", "cgd:request-2022-09-13-Armenia-CSTO", "-o", "{out}/case.svg"],
+    "viz alliance svg": ["viz", "--alliance", "CSTO", "-o", "{out}/csto.svg"],
+    "export datapackage": ["export", "-o", "{out}/package"],
+    "site": ["site", "-o", "{out}/site"],
 }
 
 
@@ -41,8 +45,10 @@ def run(args: list[str], seed: int, out: Path) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": str(seed), "COLUMNS": "120"}
     done = subprocess.run([sys.executable, "-m", "cstograph", *args], capture_output=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr.decode()
-    written = [a for a in args if a.startswith(str(out))]
-    return Path(written[0]).read_bytes() if written else done.stdout
+    written = sorted(p for p in out.rglob("*") if p.is_file())  # pages and companion files too
+    if not written:
+        return done.stdout
+    return b"".join(str(p.relative_to(out)).encode() + b"\0" + p.read_bytes() for p in written)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

@@ -417,6 +417,17 @@ def expand_prefixed(query: str | None, kg) -> str | None:
         return query
 
 
+def ordered_subgraph(graph: nx.MultiDiGraph, nodes) -> nx.MultiDiGraph:
+    """The nodes and the edges among them, in the graph's own order. (networkx's subgraph view
+    of a small part iterates the node set, whose order changes from run to run with the hash
+    seed, and so would the layout and the bytes of a figure.)"""
+    part = nx.MultiDiGraph(**graph.graph)
+    part.add_nodes_from((n, dict(d)) for n, d in graph.nodes(data=True) if n in nodes)
+    part.add_edges_from((s, t, k, dict(d)) for s, t, k, d in graph.edges(keys=True, data=True)
+                        if s in nodes and t in nodes)
+    return part
+
+
 def focus_graph(graph: nx.MultiDiGraph, query: str, hops: int = 2) -> nx.MultiDiGraph:
     """The neighbourhood of ``hops`` steps (either direction) around the node named by ``query``."""
     if hops < 0:
@@ -435,7 +446,7 @@ def focus_graph(graph: nx.MultiDiGraph, query: str, hops: int = 2) -> nx.MultiDi
         keep = case_nodes(graph, request)
     else:
         keep = set(nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), centre, cutoff=hops))
-    focused = graph.subgraph(keep).copy()
+    focused = ordered_subgraph(graph, keep)
     focused.graph.update(graph.graph, focus=centre, hops=hops, case=request is not None)
     return focused
 
@@ -491,7 +502,7 @@ def alliance_graph(graph: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
     for node, data in graph.nodes(data=True):
         if data["kind"] == "request" and chosen in data["alliances"].split(";"):
             keep |= case_nodes(graph, node)
-    part = graph.subgraph(keep).copy()
+    part = ordered_subgraph(graph, keep)
     part.graph.update(graph.graph, alliance=chosen)
     return part
 
@@ -529,7 +540,7 @@ def reduce_graph(graph: nx.MultiDiGraph, max_nodes: int) -> ReducedView:
         shown_requests += 1
     rest = sorted((n for n in graph if n not in keep), key=lambda n: (-undirected.degree(n), n))
     keep.update(rest[: max(0, max_nodes - len(keep))])
-    reduced = graph.subgraph(keep).copy()
+    reduced = ordered_subgraph(graph, keep)
     reduced.graph.update(graph.graph)
     what = (f"the {shown_requests} most telling of {len(requests)} requests (unmet first, newest first) "
             "with their neighbours" if requests else "the best-connected nodes")

@@ -23,7 +23,7 @@ from pathlib import Path
 import networkx as nx
 
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import case_nodes
+from cstograph.pictures.graph_model import case_nodes, ordered_subgraph
 from cstograph.pictures.layout import run_graphviz
 from cstograph.pictures.static import COMPACT_HIDDEN_KINDS, figure_dot
 from cstograph.pictures.style import natural_key
@@ -95,15 +95,6 @@ def _units(graph: nx.MultiDiGraph) -> list[tuple[str, set[str]]]:
     return units
 
 
-def _part(graph: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
-    """The nodes and the edges among them in the figure's own order (a subgraph view of a small
-    part iterates the set, whose order changes from run to run, and so would the layout)."""
-    part = nx.MultiDiGraph(**graph.graph)
-    part.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n in nodes)
-    part.add_edges_from((s, t, k, d) for s, t, k, d in graph.edges(keys=True, data=True) if s in nodes and t in nodes)
-    return part
-
-
 def page_title(title: str, number: int | str, count: int | str) -> str:
     """The title with the page on a line of its own, so the page number never changes its width."""
     return f"{title}\n(page {number} of {count})" if title else f"page {number} of {count}"
@@ -120,7 +111,7 @@ def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list
 
     def fits(first: int, end: int) -> bool:
         nodes = set().union(*(nodes for _, nodes in units[first:end]))
-        return fits_a_page(_draw(_part(graph, nodes), probe_title, note))
+        return fits_a_page(_draw(ordered_subgraph(graph, nodes), probe_title, note))
 
     start = 0
     while start < len(units):
@@ -140,7 +131,7 @@ def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list
             if seams and seams[-1] != good and fits(start, seams[-1]):
                 good = seams[-1]
         nodes = set().union(*(nodes for _, nodes in units[start:good]))
-        part = _part(graph, nodes)
+        part = ordered_subgraph(graph, nodes)
         page = Page(part)
         if good == start + 1 and not fits_a_page(_draw(part, probe_title, note)):
             # one case alone does not fit: lay it out again, or keep it and say so

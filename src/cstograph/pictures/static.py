@@ -289,7 +289,10 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
     if graph.graph.get("view", "requests") == "requests":
         keep_edges = [(s, t, k) for s, t, k, d in graph.edges(keys=True, data=True) if d.get("relation") not in NAMED_IN_BOXES]
         linked = {s for s, _, _ in keep_edges} | {t for _, t, _ in keep_edges}
-        graph = graph.edge_subgraph(keep_edges).copy()
+        kept = set(keep_edges)
+        graph = nx.MultiDiGraph(**full.graph)  # in the graph's own order, not edge_subgraph's set order
+        graph.add_nodes_from((n, full.nodes[n]) for n in full if n in linked)
+        graph.add_edges_from((s, t, k, d) for s, t, k, d in full.edges(keys=True, data=True) if (s, t, k) in kept)
         graph.add_nodes_from((n, full.nodes[n]) for n in full if full.nodes[n]["kind"] != "state" or n in linked)
         captions = {n: caption_lines(full, n, width=30) + (wrap(_members_line(full, n), 34, 3)
                     if full.nodes[n]["kind"] == "alliance" else []) for n in graph}
