@@ -46,7 +46,7 @@ def viz(
     ] = False,
     max_nodes: Annotated[
         Optional[int],
-        typer.Option("--max-nodes", help="Show a reduced view above this many nodes (default: 120 for figures, "
+        typer.Option("--max-nodes", help="Show a reduced view above this many nodes (default: 600 for figures split into pages, 120 for one figure, "
                      "10000 for html, no limit for exports; 0 = no limit).", min=0, show_default=False),
     ] = None,
     layout: Annotated[

@@ -19,6 +19,7 @@ from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_s
 
 VIZ_FORMATS = ("html",) + STATIC_FORMATS + EXPORT_FORMATS
 HTML_MAX_NODES = 10_000
+PAGED_MAX_NODES = 600
 LAYOUTS = ("auto", "graphviz", "columns")
 
 
@@ -44,11 +45,13 @@ def format_for_suffix(suffix: str) -> str:
     return fmt
 
 
-def default_max_nodes(fmt: str) -> int:
+def default_max_nodes(fmt: str, pages: bool = False) -> int:
+    """The node count above which a view is reduced: a figure split into pages shows a few
+    dozen cases whole (above 40 requests the summary is drawn instead); one figure, 120 nodes."""
     if fmt == "html":
         return HTML_MAX_NODES
     if fmt in STATIC_FORMATS:
-        return STATIC_MAX_NODES
+        return PAGED_MAX_NODES if pages else STATIC_MAX_NODES
     return 0  # exports: everything
 
 
@@ -97,13 +100,14 @@ def render_viz(
         graph = alliance_graph(graph, alliance)
     if focus:
         graph = focus_graph(graph, focus, hops)
-    limit = default_max_nodes(fmt) if max_nodes is None else max_nodes
+    pages = fmt in STATIC_FORMATS and split and layout_method != "columns" and graphviz_available("dot")
+    limit = default_max_nodes(fmt, pages) if max_nodes is None else max_nodes
     if limit and graph.number_of_nodes() > limit:
         reduced = reduce_graph(graph, limit)
         graph = reduced.graph
         notes.append(reduced.note)
     heading = title if title is not None else _default_title(graph, view, focus)
-    if fmt in STATIC_FORMATS and split and layout_method != "columns" and graphviz_available("dot"):
+    if pages:
         split_figure = _split_figure(graph, fmt, heading, notes)
         if split_figure is not None:
             return split_figure
