@@ -10,7 +10,6 @@ from cstograph.cli.common import (
     as_date, open_checked, user_errors,
 )
 from cstograph.reading.rdf_files import expand_paths
-from cstograph.pictures.graph_model import expand_prefixed
 from cstograph.output.write import refuse_overwriting_inputs, write_atomic
 
 
@@ -64,6 +63,8 @@ def timeline(
             raise ViewError(f"cannot tell the timeline format from the suffix {output.suffix or '(none)'!r}",
                             hint="name the file .svg, .png or .html")
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
+        from cstograph.pictures.graph_model import expand_prefixed  # networkx: only when drawing
+
         focus = expand_prefixed(focus, kg)
         day = as_date(as_of)
         verdicts = list(kg.verdicts(according_to, day))

@@ -10,7 +10,6 @@ from cstograph.cli.common import (
     as_date, open_checked, user_errors,
 )
 from cstograph.reading.rdf_files import expand_paths
-from cstograph.pictures.graph_model import expand_prefixed
 from cstograph.output.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 
 OutputOption = Annotated[
@@ -81,6 +80,8 @@ def viz(
         chosen = format_for_suffix("." + fmt if fmt else output.suffix)
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
+        from cstograph.pictures.graph_model import expand_prefixed  # networkx: only when drawing
+
         focus = expand_prefixed(focus, kg)
         day = as_date(as_of)
         dataset = kg.triples(according_to, day) if view == "full" else None
