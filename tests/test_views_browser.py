@@ -7,8 +7,6 @@ verdict), and that opening the page makes no network request.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,28 +15,11 @@ import cstograph
 from cstograph.engines.engine import make_engine
 from cstograph.reading.rdf_files import load_dataset
 from cstograph.pictures.viz import render_viz
-from views_support import THREE
+from views_support import THREE, browser  # noqa: F401  (browser: the Chromium fixture)
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = os.environ.get("CSTOGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        try:
-            launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        except Exception as exc:  # a browser that cannot start here is an environment problem, not a bug
-            pytest.skip(f"Chromium at {CHROMIUM} did not start: {str(exc).splitlines()[0]}")
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 from cstograph.engines.engine import make_engine
 from cstograph.pictures.graph_model import build_graph
@@ -70,3 +74,23 @@ def placed_font_sizes(svg_text: str, width_pt: float = A4_TEXT_WIDTH_PT) -> list
 
     walk(root, 1.0, 16.0)
     return found
+
+
+CHROMIUM = os.environ.get("CSTOGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the module's tests (skips when playwright or Chromium is missing)."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        try:
+            launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        except Exception as exc:  # a browser that cannot start here is an environment problem, not a bug
+            pytest.skip(f"Chromium at {CHROMIUM} did not start: {str(exc).splitlines()[0]}")
+        yield launched
+        launched.close()
