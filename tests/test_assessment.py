@@ -72,6 +72,20 @@ def test_according_to_errors():
         assess(load_dataset([SMALL]), "oxigraph", according_to="Arland")
 
 
+def test_account_by_the_last_segment_of_its_iri():
+    """Tables print an account's IRI; its last segment names it, whatever its label says."""
+    from cstograph.engines.engine import OxigraphEngine
+    from cstograph.rules.accounts import accounts_in, resolve_account
+
+    dataset = load_dataset([ACCOUNTS])
+    accounts = accounts_in(OxigraphEngine(dataset))
+    assert len(accounts) == 2
+    for account in accounts:
+        segment = account.iri.rsplit("/", 1)[-1]
+        assert resolve_account(accounts, segment) == account
+        assert resolve_account(accounts, segment.upper()) == account
+
+
 def test_each_account_is_validated_with_the_undisputed_data(tmp_path):
     assert validate_views(load_dataset([ACCOUNTS])).conforms  # the union would give e1 two territories
     broken = tmp_path / "broken.trig"

@@ -117,3 +117,24 @@ def test_the_lists_in_a_reason_come_in_one_order_whatever_the_engines_group_conc
                                        (untriggered, ["internal unrest on the territory of B (2010)", "border clash"], "; ")):
         orders = {canonical_reason(template.format(separator.join(order))) for order in (items, items[::-1])}
         assert orders == {template.format(separator.join(sorted(items)))}
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_verdicts_of_some_statuses_equal_the_full_list_filtered(tmp_path, seed):
+    """``statuses`` builds only those verdicts (responses and sources read for them alone): the
+    same verdicts, responses and sources as filtering the full list, on any mix of statuses."""
+    from cstograph.engines.data import open_data
+    from cstograph.reading.synth import synthesize
+    from cstograph.rules.classify import STATUSES, request_statuses
+
+    path = tmp_path / "synth.ttl"
+    path.write_text(synthesize(90, seed=seed).turtle)
+    engine = open_data([path]).engine
+    every = classify_requests(engine)
+    assert {v.status for v in every} == set(STATUSES)
+    assert request_statuses(engine) == {v.request: v.status for v in every}
+    for wanted in ({"unmet"}, {"met", "not-triggered"}, set(STATUSES), set()):
+        chosen = classify_requests(engine, statuses=wanted)
+        assert chosen == [v for v in every if v.status in wanted]
+    with pytest.raises(ValueError, match="unknown status late"):
+        classify_requests(engine, statuses={"late"})

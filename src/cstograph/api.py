@@ -83,11 +83,15 @@ class KnowledgeGraph:
         data cannot be validated where it is."""
         return self.data.validate(validator, use_recorded=use_recorded)
 
-    def verdicts(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
-        """Every request's ``Verdict`` (status, reason, responses, sources, contested accounts)."""
+    def verdicts(self, according_to: str | Account | None = None, as_of: DateLike = None,
+                 status: str | Sequence[str] | None = None) -> Table:
+        """Every request's ``Verdict`` (status, reason, responses, sources, contested accounts);
+        ``status`` ("unmet", "met", "not-triggered", or several): only those requests, whose
+        responses and sources alone are then read (ValueError for another status)."""
         from cstograph.rules.verdicts import verdicts
 
-        return Table(verdicts(self.data, self.viewpoint(according_to, as_of)))
+        statuses = (status,) if isinstance(status, str) else status
+        return Table(verdicts(self.data, self.viewpoint(according_to, as_of), statuses=statuses))
 
     def short_names(self) -> dict[str, str]:
         """IRI -> short name (``cg:shortName``, e.g. "CSTO") of every node that has one, for tables

@@ -60,18 +60,17 @@ def report(
                 text = render_selectivity(kg.selectivity(according_to, day), fmt, color=color, width=width,
                                           short_names=short_names, namespaces=kg.data.namespaces)
             typer.echo(text, nl=False)
-            if fail_on_unmet and any(v.status == "unmet" for v in kg.verdicts(according_to, day)):
+            if fail_on_unmet and kg.verdicts(according_to, day, status="unmet"):
                 raise typer.Exit(1)
             return
-        verdicts = kg.verdicts(according_to, day)
-    shown = verdicts if all_requests else [v for v in verdicts if v.status == "unmet"]
+        verdicts = kg.verdicts(according_to, day, status=None if all_requests else "unmet")
     title = "Assistance requests" if all_requests else "Unmet obligations"
     if according_to:
         title += f", according to {according_to}"
     if as_of:
         title += f", as known on {as_of.date()}"
     typer.echo(
-        render_verdicts(shown, fmt, color=use_color(), width=terminal_width(), title=title,
+        render_verdicts(verdicts, fmt, color=use_color(), width=terminal_width(), title=title,
                         short_names=short_names, namespaces=kg.data.namespaces),
         nl=False,
     )

@@ -69,11 +69,27 @@ def scan_prefixes(path: Path, data: bytes | None = None) -> dict[str, str]:
     except OSError:
         return {}
     found: dict[str, str] = {}
-    pattern = _XMLNS if rdf_format_for(path) == "xml" else _PREFIX_LINE
-    for match in pattern.finditer(data):
+    if rdf_format_for(path) == "xml":
+        matches = _XMLNS.finditer(data)
+    else:
+        matches = _prefix_lines(data)
+    for match in matches:
         prefix, iri = match.group(1).decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace")
         found.setdefault(prefix, iri)
     return found
+
+
+def _prefix_lines(data: bytes):
+    """The matches of _PREFIX_LINE, found from the few places where "prefix" occurs (bytes.find)
+    instead of trying the pattern at each of a million line starts (0.12 s at 1M triples)."""
+    lowered = data.lower()  # ASCII only: the same offsets as data
+    at = lowered.find(b"prefix")
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        match = _PREFIX_LINE.match(data, start)
+        if match is not None and match.start(1) > at:
+            yield match
+        at = lowered.find(b"prefix", at + 6)
 
 
 def _describe_ox_error(exc: Exception) -> str:
@@ -303,8 +319,8 @@ def _write_store(folder: Path, loaded: LoadedData, report) -> None:
             disk = ox.Store(str(folder))
             disk.bulk_extend(loaded.store)  # one sorted file per index already: no optimize() needed
             disk.flush()
-            triples = len(disk)
             del disk
+            triples = len(loaded.store)  # what was copied (counting on disk reads every key again)
         payload = {
             "format": STORE_FORMAT,
             "cstograph": __version__,

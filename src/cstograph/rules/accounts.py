@@ -8,6 +8,7 @@ and resolves the names users give them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cstograph.errors import CstographError, AccountError
@@ -33,7 +34,8 @@ def accounts_in(engine) -> list[Account]:
 
 
 def resolve_account(accounts: list[Account], wanted: str | Account, namespaces=None) -> Account:
-    """An account by IRI, prefixed name, or a case-insensitive match on its label or owner."""
+    """An account by IRI, prefixed name, the last segment of its IRI, or a case-insensitive
+    match on its label or owner."""
     from cstograph.engines.queries import expand_iri
 
     if isinstance(wanted, Account):
@@ -47,6 +49,8 @@ def resolve_account(accounts: list[Account], wanted: str | Account, namespaces=N
     except CstographError:
         iri = None
     exact = [a for a in accounts if a.iri == iri or (a.of is not None and a.of == iri)]
+    if not exact:  # the last segment of an account's IRI, as tables print it ("account-Armenia")
+        exact = [a for a in accounts if re.split(r"[/#]", a.iri)[-1].casefold() == wanted.casefold()]
     if len(exact) == 1:
         return exact[0]
     needle = wanted.casefold()

@@ -7,6 +7,7 @@ The rules live in ``queries/obligations/request-status.rq``; this module only ru
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Container
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -68,7 +69,20 @@ class Verdict:
             return None
 
     def _first(self, responses) -> int | None:
-        return min((d for d in (self.days_to(r.date) for r in responses) if d is not None), default=None)
+        dates = [r.date for r in responses]
+        if not dates:  # most requests of a large report: no date is parsed
+            return None
+        try:
+            start = dt.date.fromisoformat(self.date)
+        except ValueError:  # ill-typed dates only get here with --force
+            return None
+        days = []
+        for text in dates:
+            try:
+                days.append((dt.date.fromisoformat(text) - start).days)
+            except ValueError:
+                continue
+        return min(days, default=None)
 
     @property
     def days_to_first_response(self) -> int | None:
@@ -79,11 +93,15 @@ class Verdict:
         return self._first(r for r in self.responses if r.fulfils)
 
 
-def responses_by_request(engine: Engine, request: URIRef | None = None) -> dict[str, list[ResponseRecord]]:
-    """The responses to every request (to ``request`` only, when given), by request IRI."""
+def responses_by_request(engine: Engine, request: URIRef | None = None,
+                         wanted: Container[str] | None = None) -> dict[str, list[ResponseRecord]]:
+    """The responses to every request (to ``request`` only, when given; to the ``wanted``
+    requests only, when given), by request IRI."""
     grouped: dict[str, list[ResponseRecord]] = {}
     bindings = {"request": request} if request is not None else None
     for row in run_named_text(engine, "responses", bindings):
+        if wanted is not None and row["request"] not in wanted:
+            continue
         grouped.setdefault(row["request"], []).append(
             ResponseRecord(
                 response=row["response"] or "",
@@ -103,16 +121,20 @@ def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, lis
     return _sources(run_named_text(engine, "sources", {"node": node} if node is not None else None), "node")
 
 
-def sources_by_request(engine: Engine, request: URIRef | None = None) -> dict[str, list[SourceRecord]]:
-    """The sources of the requests only (of ``request``, when given): what the report shows,
-    without reading the sources of every other node of the graph."""
+def sources_by_request(engine: Engine, request: URIRef | None = None,
+                       wanted: Container[str] | None = None) -> dict[str, list[SourceRecord]]:
+    """The sources of the requests only (of ``request``, when given; of the ``wanted`` requests
+    only, when given): what the report shows, without reading the sources of every other node."""
     return _sources(run_named_text(engine, "request-sources", {"request": request} if request is not None else None),
-                    "request")
+                    "request", wanted)
 
 
-def _sources(rows: list[dict[str, str | None]], key: str) -> dict[str, list[SourceRecord]]:
+def _sources(rows: list[dict[str, str | None]], key: str,
+             wanted: Container[str] | None = None) -> dict[str, list[SourceRecord]]:
     grouped: dict[str, list[SourceRecord]] = {}
     for row in rows:
+        if wanted is not None and row[key] not in wanted:
+            continue
         grouped.setdefault(row[key], []).append(
             SourceRecord(
                 source=row["source"] or "",
@@ -125,13 +147,23 @@ def _sources(rows: list[dict[str, str | None]], key: str) -> dict[str, list[Sour
     return grouped
 
 
-def classify_requests(engine: Engine, request: URIRef | None = None) -> list[Verdict]:
-    """One verdict per assistance request, ordered by date, with its responses and sources."""
+def classify_requests(engine: Engine, request: URIRef | None = None,
+                      statuses: Collection[str] | None = None) -> list[Verdict]:
+    """One verdict per assistance request, ordered by date, with its responses and sources;
+    ``statuses``: only the requests with one of these statuses (whose responses and sources
+    alone are then read into records: the default report shows the unmet third of them)."""
     bindings = {"request": request} if request is not None else None
-    responses = responses_by_request(engine, request)
-    sources = sources_by_request(engine, request)
+    rows = run_named_text(engine, "request-status", bindings)
+    if statuses is not None:
+        unknown = set(statuses) - set(STATUSES)
+        if unknown:
+            raise ValueError(f"unknown status {', '.join(sorted(unknown))}: one of {', '.join(STATUSES)}")
+        rows = [row for row in rows if row["status"] in statuses]
+    wanted = {row["request"] for row in rows} if statuses is not None else None
+    responses = responses_by_request(engine, request, wanted)
+    sources = sources_by_request(engine, request, wanted)
     verdicts = []
-    for row in run_named_text(engine, "request-status", bindings):
+    for row in rows:
         iri = row["request"]
         verdicts.append(
             Verdict(
@@ -151,6 +183,12 @@ def classify_requests(engine: Engine, request: URIRef | None = None) -> list[Ver
             )
         )
     return verdicts
+
+
+def request_statuses(engine: Engine, request: URIRef | None = None) -> dict[str, str]:
+    """Request IRI -> status, without the responses and sources (for comparing viewpoints)."""
+    bindings = {"request": request} if request is not None else None
+    return {row["request"]: row["status"] or "" for row in run_named_text(engine, "request-status", bindings)}
 
 
 # The lists that request-status.rq builds with GROUP_CONCAT, whose order SPARQL leaves to the

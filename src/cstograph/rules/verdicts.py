@@ -6,16 +6,19 @@ The rules are the SPARQL that ``classify`` runs; this module runs them on the vi
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from rdflib import URIRef
 
-from cstograph.rules.classify import AccountVerdict, Verdict, classify_requests
+from cstograph.rules.classify import AccountVerdict, Verdict, classify_requests, request_statuses
 from cstograph.engines.data import Data, Viewpoint
 
 
-def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None = None) -> list[Verdict]:
-    """One verdict per request (``request``: that one only), ordered by date then IRI.
+def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None = None,
+             statuses: Collection[str] | None = None) -> list[Verdict]:
+    """One verdict per request (``request``: that one only; ``statuses``: only the requests
+    with one of these statuses), ordered by date then IRI.
 
     From an account's viewpoint the verdicts are that account's; from the undisputed data each
     verdict whose status differs in some account's view carries ``contested``: every account's
@@ -24,15 +27,15 @@ def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None
     from cstograph.output.progress import phase
 
     with phase("computing answers"):
-        return _verdicts(data, viewpoint, URIRef(request) if request is not None else None)
+        return _verdicts(data, viewpoint, URIRef(request) if request is not None else None, statuses)
 
 
-def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None) -> list[Verdict]:
-    base = classify_requests(data.view(viewpoint), only)
+def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None, statuses: Collection[str] | None) -> list[Verdict]:
+    base = classify_requests(data.view(viewpoint), only, statuses)
     if viewpoint.account is not None or not data.accounts:
         return base
-    per_account = {
-        account: {v.request: v.status for v in classify_requests(data.view(replace(viewpoint, account=account)), only)}
+    per_account = {  # the statuses alone: an account's responses and sources are not shown
+        account: request_statuses(data.view(replace(viewpoint, account=account)), only)
         for account in data.accounts
     }
     marked = []
