@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             "explain-store": [*cli(), "explain", request, "--format", "json", "--store", str(store)],
             "viz-html-file": [*cli(), "viz", str(data), "-o", str(folder / "view.html")],
             "timeline-svg-file": [*cli(), "timeline", str(data), "-o", str(folder / "timeline.svg")],
+            "export-csv-file": [*cli(), "export", str(data), "-o", str(folder / "dataset.csv")],
         }
         floor_command = [sys.executable, "-c", FLOOR, str(data)]
         floors: list[tuple[float, float]] = []

@@ -100,3 +100,19 @@ def test_infer_errors_leave_existing_files_alone(runner, tmp_path):
     suffix = runner.invoke(app, ["infer", str(CASES / "queries" / "small.ttl"), "-o", str(tmp_path / "v.csv")])
     assert suffix.exit_code == 2 and "cannot tell the output format" in suffix.stderr
     assert list(tmp_path.iterdir()) == [out]
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_rules_inside_oxigraph_add_what_the_rdflib_graph_path_adds(seed, tmp_path):
+    """materialise(with_graph=False) keeps each rule's triples inside Oxigraph: the store ends
+    with the same triples, and the same counts per rule, as the path through rdflib graphs."""
+    path = tmp_path / "random.ttl"
+    random_graph(seed).serialize(path, format="turtle")
+    through_rdflib = make_engine("oxigraph", load_dataset([path]))
+    inside = make_engine("oxigraph", load_dataset([path]))
+    slow = materialise(through_rdflib, with_reasons=False)
+    fast = materialise(inside, with_reasons=False, with_graph=False)
+    assert len(fast.graph) == 0 and len(slow.graph) > 0
+    assert fast.added_by_rule == slow.added_by_rule and fast.passes == slow.passes
+    every = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    assert set(inside.query(every).rows) == set(through_rdflib.query(every).rows)
