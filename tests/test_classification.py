@@ -138,3 +138,32 @@ def test_verdicts_of_some_statuses_equal_the_full_list_filtered(tmp_path, seed):
         assert chosen == [v for v in every if v.status in wanted]
     with pytest.raises(ValueError, match="unknown status late"):
         classify_requests(engine, statuses={"late"})
+
+
+def test_one_request_bound_to_its_parties_gives_its_row_of_the_full_report(tmp_path):
+    """A verdict asked for one request binds request-status to the request's requester,
+    addressee and obligation as well (request-parties.rq); it equals that request's verdict in
+    the full list, and a request with two requesters (kept with --force) falls back to the
+    request alone and still agrees."""
+    from rdflib import URIRef
+
+    from cstograph.engines.data import open_data
+    from cstograph.engines.queries import run_named
+    from cstograph.reading.synth import synthesize
+    from cstograph.rules.classify import request_statuses
+
+    text = synthesize(40, seed=6).turtle
+    twice = "http://example.org/synth/req3"
+    text += f"\n<{twice}> <https://w3id.org/cstograph/ns#requester> <http://example.org/synth/state1> .\n"
+    path = tmp_path / "synth.ttl"
+    path.write_text(text)
+    engine = open_data([path]).engine
+    parties = run_named(engine, "request-parties").records()
+    assert len([p for p in parties if str(p["request"]) == twice]) == 2
+    assert {str(p["request"]) for p in parties} == {v.request for v in classify_requests(engine)}
+    every = classify_requests(engine)
+    for verdict in every:
+        assert classify_requests(engine, URIRef(verdict.request)) == [
+            v for v in every if v.request == verdict.request]
+        assert request_statuses(engine, URIRef(verdict.request)) == {
+            r: s for r, s in request_statuses(engine).items() if r == verdict.request}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import run_named_text
+from cstograph.engines.queries import run_named, run_named_text
 
 STATUSES = ("unmet", "met", "not-triggered")
 
@@ -152,8 +152,7 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
     """One verdict per assistance request, ordered by date, with its responses and sources;
     ``statuses``: only the requests with one of these statuses (whose responses and sources
     alone are then read into records: the default report shows the unmet third of them)."""
-    bindings = {"request": request} if request is not None else None
-    rows = run_named_text(engine, "request-status", bindings)
+    rows = run_named_text(engine, "request-status", request_bindings(engine, request))
     if statuses is not None:
         unknown = set(statuses) - set(STATUSES)
         if unknown:
@@ -187,8 +186,22 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
 
 def request_statuses(engine: Engine, request: URIRef | None = None) -> dict[str, str]:
     """Request IRI -> status, without the responses and sources (for comparing viewpoints)."""
-    bindings = {"request": request} if request is not None else None
-    return {row["request"]: row["status"] or "" for row in run_named_text(engine, "request-status", bindings)}
+    rows = run_named_text(engine, "request-status", request_bindings(engine, request))
+    return {row["request"]: row["status"] or "" for row in rows}
+
+
+def request_bindings(engine: Engine, request: URIRef | None) -> dict[str, URIRef] | None:
+    """What a query about one request (request-status, explain-obligation) is bound to: the
+    request, and its requester, addressee and obligation when it has one IRI of each (as valid
+    data does), so that the query's label and membership sub-selects read those nodes only, not
+    every label of the graph. The answer is the same: the bound values are the request's own."""
+    if request is None:
+        return None
+    rows = run_named(engine, "request-parties", {"request": request}).rows
+    if len(rows) != 1 or not all(isinstance(term, URIRef) for term in rows[0]):
+        return {"request": request}
+    _, requester, addressee, obligation = rows[0]
+    return {"request": request, "requester": requester, "addressee": addressee, "obligation": obligation}
 
 
 # The lists that request-status.rq builds with GROUP_CONCAT, whose order SPARQL leaves to the

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
-from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, sources_by_node
+from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, request_bindings, sources_by_node
 from cstograph.engines.engine import Engine
 from cstograph.errors import CstographError
 from cstograph.engines.queries import expand_iri, run_named
@@ -97,7 +97,7 @@ def _conditions_note(engine: Engine, request: URIRef) -> str:
 def explain_request(engine: Engine, request: str) -> Explanation:
     iri = URIRef(request)
     (verdict,) = classify_requests(engine, iri)
-    (o,) = run_named(engine, "explain-obligation", {"request": iri}).records()
+    (o,) = run_named(engine, "explain-obligation", request_bindings(engine, iri)).records()
     cited: dict[str, tuple[SourceRecord, ...]] = {}
 
     def cite(node) -> tuple[SourceRecord, ...]:
