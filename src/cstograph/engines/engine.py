@@ -188,14 +188,19 @@ class OxigraphEngine:
         self._options = None  # the store changed
         return len(self.store) - before
 
+    def construct_ntriples(self, text: str) -> bytes:
+        """The N-Triples of a CONSTRUCT query, serialised by Oxigraph (never as Python objects),
+        as ``EndpointEngine.construct_ntriples`` gives a server's."""
+        try:
+            return self.raw_query(text).serialize(format=self._ox.RdfFormat.N_TRIPLES)
+        except OSError as exc:  # evaluation is lazy: errors surface while serialising
+            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+
     def add_construct(self, text: str) -> int:
         """Add the triples of a CONSTRUCT query to the data without leaving Oxigraph (no rdflib
         terms on the way); returns how many were new."""
         ox = self._ox
-        try:
-            data = self.raw_query(text).serialize(format=ox.RdfFormat.N_TRIPLES)
-        except OSError as exc:  # evaluation is lazy: errors surface while serialising
-            raise QueryError(f"query failed: {_one_line(exc)}") from exc
+        data = self.construct_ntriples(text)
         before = len(self.store)
         self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
         self._options = None  # the store changed
