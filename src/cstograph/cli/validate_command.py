@@ -21,7 +21,7 @@ def validate(
     endpoint: EndpointOption = None,
     validator: Annotated[
         str,
-        typer.Option("--validator", help="auto (set-based SPARQL when the shapes compile, else pyshacl), sparql or pyshacl."),
+        typer.Option("--validator", help="auto (set-based checks when the shapes compile, else pyshacl), scan (read from embedded Oxigraph), sparql (queries, on any engine) or pyshacl."),
     ] = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Show no progress on stderr.")] = False,
 ) -> None:

@@ -167,8 +167,13 @@ class OxigraphEngine:
         graphs (used for account views); it shares the store, so ``add`` is seen by both."""
         return OxigraphEngine(self.store, excluded=frozenset(excluded))
 
+    def left_out(self) -> frozenset[str]:
+        """The named graphs this engine's default graph leaves out (the others are in it, with
+        the store's default graph)."""
+        return self.account_graphs() if self._excluded is None else self._excluded
+
     def _dataset_options(self) -> dict:
-        excluded = self.account_graphs() if self._excluded is None else self._excluded
+        excluded = self.left_out()
         if not excluded:
             return {"use_default_graph_as_union": True}
         ox = self._ox
