@@ -303,7 +303,7 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
                 cited.setdefault(record.source, record)
 
     allied = kg.data.copy(kg.viewpoint(according_to, as_of))
-    materialise(allied, with_reasons=False, with_graph=False)
+    materialise(allied, with_reasons=False, with_graph=False, prove=False)
     allies = []
     for r in run_named(allied, "ally-responses").records():
         duty = AllyDuty(

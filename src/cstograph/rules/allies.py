@@ -75,7 +75,7 @@ def _sorted_list(value) -> str:
 
 def ally_duties(engine: Engine) -> list[AllyDuty]:
     """Materialise the verdicts in ``engine`` (if not done yet) and list each obliged ally."""
-    materialise(engine, with_reasons=False, with_graph=False)
+    materialise(engine, with_reasons=False, with_graph=False, prove=False)
     return [
         AllyDuty(
             request=_s(r["request"]), request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"] or r["requester"]),
@@ -113,7 +113,7 @@ def reliability(duties: list[AllyDuty]) -> list[ReliabilityRow]:
 
 
 def selectivity(engine: Engine) -> list[SelectivityCase]:
-    materialise(engine, with_reasons=False, with_graph=False)
+    materialise(engine, with_reasons=False, with_graph=False, prove=False)
     return [
         SelectivityCase(
             guarantor=_s(r["guarantorLabel"] or r["guarantor"]), case=_s(r["case"]), request=_s(r["request"]),
