@@ -233,21 +233,22 @@ def _date(value: str | None) -> str | None:
 def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundled: bool = False) -> Dataset:
     """The four tables from a ``KnowledgeGraph``'s verdicts, allies and lookups, from one viewpoint."""
     from cstograph import __version__
-    from cstograph.engines.queries import run_named
+    from cstograph.engines.queries import run_named_text
     from cstograph.rules.allies import AllyDuty
     from cstograph.rules.classify import sources_by_node
     from cstograph.rules.infer import materialise
 
     verdicts = kg.verdicts(according_to, as_of)
     engine = kg.engine(according_to, as_of)
-    ids = {str(r["node"]): r for r in run_named(engine, "identifiers").records()}
-    texts = {str(r["node"]): r for r in run_named(engine, "case-texts").records()}
+    # rows as text: every cell below is written as text, and on Oxigraph text skips the rdflib terms
+    ids = {r["node"]: r for r in run_named_text(engine, "identifiers")}
+    texts = {r["node"]: r for r in run_named_text(engine, "case-texts")}
     treaties: dict[str, str | None] = {}
     events: dict[str, list[str]] = {}
-    for row in run_named(engine, "request-details").records():
-        treaties[str(row["request"])] = _s(row["treaty"])
+    for row in run_named_text(engine, "request-details"):
+        treaties[row["request"]] = row["treaty"]
         if row["event"] is not None:
-            events.setdefault(str(row["request"]), []).append(str(row["event"]))
+            events.setdefault(row["request"], []).append(row["event"])
     node_sources = sources_by_node(engine)
     account = kg.data.account(according_to) if according_to is not None else None
 
@@ -305,7 +306,7 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
     allied = kg.data.copy(kg.viewpoint(according_to, as_of))
     materialise(allied, with_reasons=False, with_graph=False, prove=False)
     allies = []
-    for r in run_named(allied, "ally-responses").records():
+    for r in run_named_text(allied, "ally-responses"):
         duty = AllyDuty(
             request=str(r["request"]), request_date=str(r["requestDate"]), requester=str(r["requester"]),
             alliance=str(r["alliance"]), ally=str(r["ally"]), status=str(r["status"]),
