@@ -225,3 +225,21 @@ def test_validate_chooses_and_refuses_the_scan(runner, tmp_path):
     assert result.exit_code == 2 and "--validator scan" in result.stderr and "Traceback" not in result.stderr
     with pytest.raises(UsageError, match="does not run on rdflib"):
         open_data([FIXTURES / "defects.ttl"], engine="rdflib").validate("scan")
+
+
+def test_auto_scans_embedded_oxigraph_and_sends_no_validation_query(monkeypatch):
+    """The default validator on files and stores is the scan: the validation queries (2.8x
+    slower at 1M triples, bench/validators.py) are not run; asked for, they are."""
+    sent = []
+    query = OxigraphEngine.query
+
+    def recording(self, text):
+        sent.append(text)
+        return query(self, text)
+
+    monkeypatch.setattr(OxigraphEngine, "query", recording)
+    data = open_data([FIXTURES / "defects.ttl"])
+    scanned = data.validate()
+    assert not [t for t in sent if "SELECT DISTINCT ?shape ?focus" in t]
+    assert sorted(map(key, scanned.issues)) == sorted(map(key, data.validate("sparql").issues))
+    assert [t for t in sent if "SELECT DISTINCT ?shape ?focus" in t]
