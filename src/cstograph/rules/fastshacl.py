@@ -1,11 +1,13 @@
-"""Set-based SHACL validation: the shapes compiled into a few SPARQL queries run on any engine.
+"""Set-based SHACL validation: the shapes compiled into tables of constraints, checked set by set.
 
 pyshacl checks each constraint node by node in Python (67 s for 100k triples measured here with
-realistic shapes, and it needs the data as an rdflib graph). This module reads the shapes graph,
-turns every constraint into a row of a VALUES table, and runs one query per constraint
-component (``queries/validation/*.rq``) on the engine that already holds the data: embedded
-Oxigraph, an on-disk store, or a remote endpoint. The results are the same ``ValidationIssue``
-values pyshacl gives (a test compares both on every shape and fixture).
+realistic shapes, and it needs the data as an rdflib graph). This module reads the shapes graph
+and turns every constraint into a row of a table; the rows are then checked in one of two ways
+with the same results: by the SPARQL queries of ``queries/validation/*.rq`` (one per constraint
+component, the rows in VALUES blocks) on any engine, embedded Oxigraph, an on-disk store or a
+remote endpoint; or, on embedded Oxigraph, by ``shacl_scan``, which reads the store's indexes
+from Python (2.8x faster at 1M triples). The results are the same ``ValidationIssue`` values
+pyshacl gives (tests compare both forms with pyshacl on every shape and fixture).
 
 It covers what ``ontology/shapes.ttl`` uses: sh:targetClass, sh:targetObjectsOf and sh:targetSubjectsOf; property
 shapes with a plain IRI sh:path and sh:minCount, sh:maxCount, sh:class, sh:datatype, sh:nodeKind,
