@@ -48,3 +48,20 @@ def test_kept_answers_as_text_equal_str_of_the_terms(tmp_path):
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         for token in line.split("\t"):
             assert tsv_text(token) == (None if tsv_term(token) is None else str(tsv_term(token))), token
+
+
+def test_kept_answers_with_one_column_and_unbound_rows(tmp_path):
+    """A row whose only cell is unbound is an empty line of the TSV file: still a row."""
+    engine = _engine()
+    text = ("SELECT ?missing WHERE { ?s <http://example.org/p> ?o OPTIONAL { ?s <http://example.org/p> ?missing "
+            "FILTER (?missing = <http://example.org/d>) } } ORDER BY ?missing")
+    path = tmp_path / "one.tsv"
+    engine.raw_query(text).serialize(str(path), format=ox.QueryResultsFormat.TSV)
+    rows = read_tsv_texts(str(path))
+    assert rows == [{k: None if v is None else str(v) for k, v in row.items()}
+                    for row in read_tsv_results(str(path)).records()]
+    assert len(rows) == 20 and rows.count({"missing": None}) == 19 and {"missing": "http://example.org/d"} in rows
+    empty = tmp_path / "empty.tsv"
+    engine.raw_query("SELECT ?x WHERE { ?x <http://example.org/none> ?y }").serialize(
+        str(empty), format=ox.QueryResultsFormat.TSV)
+    assert read_tsv_texts(str(empty)) == [] == list(read_tsv_results(str(empty)).records())
