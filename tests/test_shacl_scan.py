@@ -223,7 +223,9 @@ def test_validate_chooses_and_refuses_the_scan(runner, tmp_path):
         assert result.exit_code == 1 and "1990-02-30" in result.stdout, validator
     result = runner.invoke(app, ["validate", "--engine", "rdflib", "--validator", "scan", str(FIXTURES / "defects.ttl")])
     assert result.exit_code == 2 and "--validator scan" in result.stderr and "Traceback" not in result.stderr
-    with pytest.raises(UsageError, match="does not run on rdflib"):
+    result = runner.invoke(app, ["validate", "--endpoint", "http://127.0.0.1:9/query", "--validator", "scan"])
+    assert result.exit_code == 2 and "SPARQL endpoint" in result.stderr and "--validator sparql" in result.stderr
+    with pytest.raises(UsageError, match="does not run on --engine rdflib"):
         open_data([FIXTURES / "defects.ttl"], engine="rdflib").validate("scan")
 
 

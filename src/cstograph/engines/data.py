@@ -227,9 +227,12 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
 
 def _refuse_validator_here(engine: Engine, validator: str) -> None:
     if validator == "scan" and not isinstance(engine, OxigraphEngine):
+        rdflib = isinstance(engine, RdflibEngine)
         raise UsageError(
-            f"--validator scan reads embedded Oxigraph's indexes and does not run on {engine.name}",
-            hint="use --validator sparql (the same checks as SPARQL queries) or pyshacl",
+            "--validator scan reads embedded Oxigraph's indexes and does not run on "
+            + ("--engine rdflib" if rdflib else "a SPARQL endpoint"),
+            hint="use --validator pyshacl (the default with --engine rdflib)" if rdflib
+            else "use --validator sparql (the same checks as SPARQL queries; the default on an endpoint)",
         )
     if validator == "sparql" and isinstance(engine, RdflibEngine):
         raise UsageError(
