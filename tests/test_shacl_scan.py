@@ -245,3 +245,22 @@ def test_auto_scans_embedded_oxigraph_and_sends_no_validation_query(monkeypatch)
     assert not [t for t in sent if "SELECT DISTINCT ?shape ?focus" in t]
     assert sorted(map(key, scanned.issues)) == sorted(map(key, data.validate("sparql").issues))
     assert [t for t in sent if "SELECT DISTINCT ?shape ?focus" in t]
+
+
+def test_counts_written_as_decimals_are_counts():
+    """sh:minCount "2.0"^^xsd:decimal compares as SPARQL compares numbers: scan and queries agree."""
+    import pyoxigraph as ox
+
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/n/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:minCount "2.0"^^xsd:decimal ; sh:maxCount 2.5 ; sh:message "two" ] .""",
+                           format="turtle")
+    store = ox.Store()
+    store.load(b"""@prefix ex: <http://example.org/n/> .
+        ex:one a ex:C ; ex:p 1 . ex:two a ex:C ; ex:p 1, 2 . ex:three a ex:C ; ex:p 1, 2, 3 .""",
+               format=ox.RdfFormat.TURTLE)
+    scan, queries = both(OxigraphEngine(store), shapes)
+    assert scan == queries
+    assert {row[1].rsplit("/", 1)[-1] for row in scan} == {"one", "three"}

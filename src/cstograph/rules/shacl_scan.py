@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import re
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
@@ -106,7 +107,7 @@ class _Paths:
 def _number(literal: Node) -> float | None:
     """A count from the shapes as a number; None when SPARQL could not compare it (no result)."""
     value = literal.toPython() if isinstance(literal, Literal) else None
-    return None if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
+    return None if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) else float(value)
 
 
 def scan_rows(engine, compiled, closure: dict[URIRef, list[URIRef]]) -> set[Row]:
