@@ -74,12 +74,13 @@ def shipped_queries() -> list[QuerySpec]:
 
 
 def sample_bindings(spec: QuerySpec, engine=None) -> dict:
-    """Values for the required parameters; ``request`` is the data's first request (by date), ``alliance`` its first alliance."""
+    """Values for the required parameters; ``request`` (and ``node``, a fact node with sources) is
+    the data's first request (by date), ``alliance`` its first alliance."""
     bindings = {}
     for p in spec.params:
         if not p.required:
             continue
-        if p.name == "request":
+        if p.name in ("request", "node"):
             from cstograph.engines.queries import run_named
 
             rows = run_named(engine, "request-labels").rows if engine is not None else ()

@@ -121,6 +121,10 @@ def test_sources(engine_for, tmp_path):
     requests = {str(r["request"]) for r in run_named(engine, "request-sources").records()}
     assert requests == {str(s) for s in (Graph().parse(SMALL) + Graph().parse(extra)).subjects(
         URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef("https://w3id.org/cstograph/ns#AssistanceRequest"))}
+    # explain cites each node's sources with node-sources: for every node, the rows of sources bound to it
+    for node in {r["node"] for r in run_named(engine, "sources").records()}:
+        bound = [tuple(map(str, r)) for r in run_named(engine, "sources", {"node": node}).rows]
+        assert [tuple(map(str, r)) for r in run_named(engine, "node-sources", {"node": node}).rows] == bound, node
 
 
 def test_every_bundled_query_is_tested_here():

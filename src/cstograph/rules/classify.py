@@ -117,8 +117,11 @@ def responses_by_request(engine: Engine, request: URIRef | None = None,
 
 
 def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, list[SourceRecord]]:
-    """The sources of every fact node (of ``node`` only, when given): for explanations."""
-    return _sources(run_named_text(engine, "sources", {"node": node} if node is not None else None), "node")
+    """The sources of every fact node (of ``node`` only, when given: node-sources.rq, which
+    reads that node's sources alone): for the export and for explanations."""
+    if node is None:
+        return _sources(run_named_text(engine, "sources"), "node")
+    return _sources(run_named_text(engine, "node-sources", {"node": node}), "node")
 
 
 def sources_by_request(engine: Engine, request: URIRef | None = None,
