@@ -125,8 +125,9 @@ class Data:
         ``validator``: ``sparql`` (the shapes compiled to set-based queries on this engine),
         ``scan`` (the same checks read from embedded Oxigraph's indexes in Python, several
         times faster), ``pyshacl`` (the reference), or ``auto`` (scan on embedded Oxigraph and
-        sparql on an endpoint when the shapes compile, else pyshacl; pyshacl on rdflib). ``use_recorded``: a store validated at load time without violations
-        answers from its record; False validates again and lists every warning.
+        sparql on an endpoint when the shapes compile, else pyshacl; pyshacl on rdflib).
+        ``use_recorded``: a store validated at load time without violations answers from its
+        record; False validates again and lists every warning.
         None when the data cannot be validated here.
         """
         if validator not in VALIDATORS:
@@ -214,7 +215,7 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
         return RdflibEngine(dataset, excluded=frozenset())
     target = ox.Store()
     if isinstance(engine, OxigraphEngine) and query_name is None:  # every fact: dumped, not queried
-        for data in engine.default_graph_ntriples():  # (1M: 5.2 to 2.6 s)
+        for data in engine.default_graph_ntriples():  # (1M: 5.2 to 2.2 s)
             target.load(data, format=ox.RdfFormat.N_TRIPLES)
         target.update(_DROP_DERIVED)
     elif isinstance(engine, OxigraphEngine):  # as N-Triples, never as Python objects (1M: 4.8 to 4.1 s)
