@@ -264,3 +264,8 @@ def test_counts_written_as_decimals_are_counts():
     scan, queries = both(OxigraphEngine(store), shapes)
     assert scan == queries
     assert {row[1].rsplit("/", 1)[-1] for row in scan} == {"one", "three"}
+
+
+def test_an_unknown_method_is_refused():
+    with pytest.raises(ValueError, match="unknown validation method 'fast'"):
+        validate_with_engine(open_data([FIXTURES / "mini.trig"]).engine, load_shapes(), method="fast")

@@ -148,10 +148,10 @@ class Data:
         use_reference = validator == "pyshacl" or (validator == "auto" and isinstance(self.engine, RdflibEngine))
         compiled = None if use_reference else _compiled_shapes(validator)
         if compiled is not None:
-            from cstograph.rules.fastshacl import ENGINE_NAME, validate_with_engine
+            from cstograph.rules.fastshacl import ENGINE_NAME, METHODS, validate_with_engine
 
             viewpoints = [Viewpoint(), *(Viewpoint(a) for a in self.accounts)]
-            method = validator if validator in ("scan", "sparql") else "auto"
+            method = validator if validator in METHODS else "auto"
             return merge_reports((validate_with_engine(self.view(v), *compiled, method=method) for v in viewpoints),
                                  engine=ENGINE_NAME)
         if self._dataset is not None:

@@ -257,6 +257,8 @@ def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes
     ``method``: "sparql" runs the validation queries (any engine); "scan" reads an embedded
     Oxigraph store's indexes from Python (``shacl_scan``: the same rows, several times faster);
     "auto" scans where it can."""
+    if method not in METHODS:
+        raise ValueError(f"unknown validation method {method!r}: one of {', '.join(METHODS)}")
     compiled = compiled or compile_shapes(shapes)
     closure = _subclass_closure(engine, compiled)
     scan = method == "scan" or (method == "auto" and isinstance(engine, OxigraphEngine))
