@@ -362,3 +362,49 @@ def test_a_sample_as_real_processes(canary, tmp_path):
             lines = done.stderr.splitlines()
             assert lines[0].startswith("Error: ") and len(lines) <= 2, (args, done.stderr)
     assert not _Canary.requests, _Canary.requests
+
+
+# ---------------------------------------------------------------- guard candidates around SERVICE
+
+
+# Every whitespace and line-terminator character SPARQL, Python, Unicode or another parser may
+# count, raw and as codepoint escapes, and what can surround them (comments, strings, IRIs).
+GUARD_SEPARATORS = [" ", "\t", "\n", "\r", "\r\n", "\f", "\v", "\x85", "\u2028", "\u2029", "\x00", "\xa0",
+                    "\x1c", "\x1d", "\x1e", "\x1f", "\u200b", "\ufeff", "\u3000", "\\u000D", "\\u000A",
+                    "\\U0000000D", "\\u0020", "\\u2028", "\\u000C", "\\u0009"]
+GUARD_TERMINATORS = ["\\u000D", "\\U0000000D", "\\u000d", "\r", "\n", "\r\n", "\r\r", "\f", "\v", "\x85",
+                     "\u2028", "\u2029", "\\u000A", "\\u2028", "\\u0085", "\\u000C"]
+GUARD_PIECES = GUARD_SEPARATORS + ["#", "# x ", '"', "'", '"""', "<", ">", "\\", "{", "}", ".", "?a"]
+
+
+@st.composite
+def service_candidates(draw, url: str) -> bytes:
+    """A query that would call SERVICE <url> if some parser read the pieces around it as
+    whitespace or the end of a comment."""
+    def pieces() -> str:  # often a plain space (a valid query), else separators or a stray token
+        if draw(st.integers(0, 5)):
+            return " "
+        choices = GUARD_PIECES if draw(st.integers(0, 4)) == 0 else GUARD_SEPARATORS
+        return "".join(draw(st.lists(st.sampled_from(choices), max_size=3)))
+
+    def comment_then_separator() -> str:  # a comment some parser may end at the separator
+        return "# x" + draw(st.sampled_from(GUARD_TERMINATORS)) + pieces()
+
+    keyword = draw(st.sampled_from(["SERVICE", "service", "\\u0053ERVICE", "SERVICE SILENT"]))
+    before = comment_then_separator() if draw(st.booleans()) else pieces()
+    text = (f"SELECT * WHERE {{ ?s ?p ?o .{before}{keyword}{pieces()}<{url}>{pieces()}"
+            f"{{ ?a ?b ?c }}{pieces()}\n}}{pieces()}LIMIT 1")
+    return text.encode("utf-8")
+
+
+def test_guard_candidates_around_service(canary, tmp_path_factory):
+    @FUZZ
+    @given(data=service_candidates(canary), engine=st.sampled_from(["oxigraph", "rdflib"]))
+    def run(data, engine):
+        folder = tmp_path_factory.mktemp("service")
+        path = folder / "query.rq"
+        path.write_bytes(data)
+        check_run("SERVICE candidates", ["query", str(path), "--engine", engine, "--force", str(FIXTURES / "mini.trig")],
+                  None, folder, {path.name})
+
+    run()

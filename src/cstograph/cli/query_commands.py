@@ -30,6 +30,11 @@ def query(
     according_to: AccordingToOption = None,
     as_of: AsOfOption = None,
     force: ForceOption = False,
+    memory_limit: Annotated[
+        Optional[str],
+        typer.Option("--memory-limit", help="Bound on the memory of the process that runs the query, such as 4G or "
+                     "512M (0: none). Default: $CSTOGRAPH_QUERY_MEMORY, else 4G.", show_default=False),
+    ] = None,
 ) -> None:
     """Run a bundled query or your own SPARQL file over the data.
 
@@ -42,17 +47,29 @@ def query(
     """
     fmt = resolve_format(fmt)
     with user_errors():
+        from cstograph.engines import sandbox
         from cstograph.engines.queries import resolve_query
 
         resolve_query(name)  # an unknown query or a missing file is named before the data is read
-        kg = open_checked(paths, engine, store, endpoint, force=force, doing="query")
-        result = kg.query(name, according_to, as_date(as_of), allow_network=allow_network,
-                          **parse_param_options(params or []))
-    typer.echo(
-        render_result(result, fmt, namespaces=kg.data.namespaces, color=stdout_is_terminal(),
-                      width=terminal_width()),
-        nl=False,
-    )
+        memory = sandbox.parse_memory(memory_limit)
+        param_values = parse_param_options(params or [])
+
+    def run() -> None:
+        with user_errors():
+            kg = open_checked(paths, engine, store, endpoint, force=force, doing="query")
+            result = kg.query(name, according_to, as_date(as_of), allow_network=allow_network, **param_values)
+        typer.echo(
+            render_result(result, fmt, namespaces=kg.data.namespaces, color=stdout_is_terminal(),
+                          width=terminal_width()),
+            nl=False,
+        )
+
+    if not sandbox.can_fork_here():  # inside another program (tests, notebooks): no fork, no bound
+        run()
+        return
+    code = sandbox.run_limited(run, memory=memory, network=allow_network or endpoint is not None)
+    if code:
+        raise typer.Exit(code)
 
 
 def list_queries(fmt: FormatOption = None) -> None:

@@ -1,8 +1,12 @@
 """Refuse queries that would reach outside the loaded data.
 
 rdflib fetches ``FROM <url>`` graphs and ``SERVICE`` endpoints, and pyoxigraph executes
-``SERVICE`` with its own HTTP client, so the check runs on the parse tree before any engine
-sees the query. Updates (including ``LOAD``) are refused too: cstograph only reads.
+``SERVICE`` with its own HTTP client, so the check runs before any engine sees the query.
+Updates (including ``LOAD``) are refused too: cstograph only reads.
+
+The query is first rewritten as its canonical text (``sparql_text``: one tokeniser, no
+comments, no whitespace but spaces and line feeds); the guard checks that text's keywords and
+rdflib's parse tree of it, and the engine is handed that same text.
 """
 
 from __future__ import annotations
@@ -107,16 +111,26 @@ def resolve_codepoint_escapes(text: str, source: str = "query") -> str:
 
 def check_query_is_safe(text: str, *, allow_network: bool = False, source: str = "query") -> str:
     """Raise unless ``text`` is a read-only query that stays inside the loaded data; return the
-    text that was checked (codepoint escapes resolved): run that text, not the original.
+    canonical text that was checked (``sparql_text.canonical_text``): run that text, never the
+    original, so that the engine reads exactly the query the guard judged.
 
     ``source`` names the query (a file name) in error messages.
     """
-    text = resolve_codepoint_escapes(text, source)
+    from cstograph.engines.sparql_text import UPDATE_KEYWORDS, canonical_text, reaching_keywords
+
+    text, tokens = canonical_text(resolve_codepoint_escapes(text, source), source)
+    if not tokens:
+        raise QueryError(f"{source}: holds no query (only comments or nothing)")
+    keywords = reaching_keywords(tokens)
+    if keywords & UPDATE_KEYWORDS:
+        raise UnsafeQueryError(f"{source}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: cstograph only reads")
+    if "SERVICE" in keywords and not allow_network:
+        raise _service_refused(source)
+    if "FROM" in keywords and not allow_network:
+        raise _from_refused(source)
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate  # 60 ms: only when a query is checked
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    if not re.sub(r"(?m)#.*$", "", text).strip():  # an empty text is a valid (empty) update
-        raise QueryError(f"{source}: holds no query (only comments or nothing)")
     try:
         parsed = run_deep(parseQuery, text)
     except RecursionError:
@@ -137,18 +151,23 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
         raise _too_deep(source) from None
     for node in nodes:
         if isinstance(node, CompValue) and node.name == "DatasetClause":
-            raise UnsafeQueryError(
-                f"{source}: FROM and FROM NAMED are refused: they could fetch or read data outside the loaded files",
-                hint="pass the data as PATH arguments instead, or use --allow-network",
-            )
+            raise _from_refused(source)
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
-            raise UnsafeQueryError(
-                f"{source}: SERVICE is refused: it would send the query to another server",
-                hint="use --allow-network if you mean it",
-            )
+            raise _service_refused(source)
     return text
 
 
 def _too_deep(source: str) -> QueryError:
     return QueryError(f"{source}: the query nests too deeply to parse",
                       hint="split it into smaller groups, or use fewer nested brackets")
+
+
+def _service_refused(source: str) -> UnsafeQueryError:
+    return UnsafeQueryError(f"{source}: SERVICE is refused: it would send the query to another server",
+                            hint="use --allow-network if you mean it")
+
+
+def _from_refused(source: str) -> UnsafeQueryError:
+    return UnsafeQueryError(
+        f"{source}: FROM and FROM NAMED are refused: they could fetch or read data outside the loaded files",
+        hint="pass the data as PATH arguments instead, or use --allow-network")

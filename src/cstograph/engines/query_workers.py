@@ -92,6 +92,10 @@ def worker_main(connection, store_path: str, views: dict, limit: int, allow_netw
     import pyoxigraph as ox
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server stops its workers
+    if not allow_network:  # nothing remote was asked: a worker that cannot reach any address
+        from cstograph.engines.sandbox import cut_network
+
+        cut_network()
 
     store = ox.Store.read_only(store_path)
     connection.send("ready")

@@ -241,7 +241,9 @@ def _handler(service: SparqlService, quiet: bool):
             if host and not _is_loopback(urllib.parse.urlsplit("//" + host).hostname or ""):
                 return f"Host {host!r} is not this server"
             origin = (self.headers.get("Origin") or "").strip()
-            if origin and origin != "null" and not _is_loopback(urllib.parse.urlsplit(origin).hostname or ""):
+            if origin == "null":  # a page opened from file:// or a sandboxed frame: any page could be
+                return "requests from an opaque origin (Origin: null) are refused"
+            if origin and not _is_loopback(urllib.parse.urlsplit(origin).hostname or ""):
                 return f"requests from {origin} are refused"
             return None
 
