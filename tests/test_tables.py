@@ -1,0 +1,162 @@
+"""The dataset's tables as a whole: the bundled graphs exported and imported with nothing but the
+ontology give the same report and the same triples; formula cells are neutralised and read back;
+bad ids and dates are refused (issue 22 item 5); the worked example of docs/import.md imports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from cstograph.cli import app
+from cstograph.reading.resources import graphs_dir
+
+from cgtest import CASES
+
+SMALL = CASES / "queries" / "small.ttl"
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "new-crisis"
+
+
+def quads(*paths) -> set:
+    dataset = Dataset()
+    for path in paths:
+        dataset.parse(path, format="trig" if Path(path).suffix == ".trig" else "turtle")
+    return {(s, p, o, str(g)) for s, p, o, g in dataset.quads()}
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    folder = tmp_path_factory.mktemp("tables")
+    exported = folder / "cases.csv"
+    result = runner.invoke(app, ["export", "-q", "-o", str(exported)])
+    assert result.exit_code == 0, result.output
+    imported = folder / "all.trig"
+    result = runner.invoke(app, ["import", "cases", str(exported), "--ontology-only", "-o", str(imported)])
+    assert result.exit_code == 0, result.output
+    return runner, folder, imported
+
+
+def test_the_tables_carry_the_whole_report(round_trip):
+    runner, _, imported = round_trip
+    original = runner.invoke(app, ["report", "--all", "--format", "json"]).stdout
+    again = runner.invoke(app, ["report", "--all", "--format", "json", str(imported)]).stdout
+    assert json.loads(original) and again == original
+
+
+def test_the_tables_carry_every_triple_of_every_graph(round_trip):
+    _, _, imported = round_trip
+    bundled = sorted(p for p in graphs_dir().iterdir() if p.suffix in (".ttl", ".trig"))
+    original, again = quads(*bundled), quads(imported)
+    assert len(original) > 4000
+    assert again == original  # languages, datatypes, several values, accounts' named graphs
+
+
+def test_every_kind_has_its_table(round_trip):
+    _, folder, _ = round_trip
+    for name in ("states", "alliances", "memberships", "treaties", "clauses", "events", "changes", "accounts",
+                 "sources", "responses"):
+        with open(folder / f"cases-{name}.csv", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows, name
+    with open(folder / "cases-clauses.csv", encoding="utf-8") as handle:
+        clauses = list(csv.DictReader(handle))
+    assert {"trigger_text", "undertaking_text", "condition_adversary"} <= set(clauses[0])
+    assert any(row["trigger_text"] for row in clauses)
+    with open(folder / "cases-events.csv", encoding="utf-8") as handle:
+        accounts = {row["in_account"] for row in csv.DictReader(handle)}
+    assert "https://w3id.org/cstograph/data/account-Armenia" in accounts
+
+
+def test_formula_cells_are_neutralised_and_read_back(runner, tmp_path):
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    data = tmp_path / "hostile.ttl"
+    data.write_text(SMALL.read_text(encoding="utf-8").replace('rdfs:label "Avalon asks the League"@en',
+                                                              f'rdfs:label "{hostile.replace(chr(34), chr(92) + chr(34))}"@en'),
+                    encoding="utf-8")
+    out = tmp_path / "x.csv"
+    result = runner.invoke(app, ["export", "-q", "-o", str(out), str(data)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    with open(out, encoding="utf-8") as handle:
+        labels = [row["request_label"] for row in csv.DictReader(handle)]
+    assert "'" + hostile in labels and hostile not in labels
+    package = tmp_path / "package"
+    assert runner.invoke(app, ["export", "-q", "-o", str(package), str(data)]).exit_code == 0
+    assert "'=HYPERLINK" in (package / "requests.csv").read_text(encoding="utf-8")
+    assert text.count("'=HYPERLINK") == 1
+    back = tmp_path / "back.ttl"
+    result = runner.invoke(app, ["import", "cases", str(out), "--ontology-only", "-o", str(back)])
+    assert result.exit_code == 0, result.output
+    assert f'"{hostile}"' in back.read_text(encoding="utf-8").replace('\\"', '"')
+
+
+REQUEST = {"request": "ex:r9", "date": "2022-09-14", "requester": "Avalon", "addressee": "Tor League",
+           "clause": "ex:art4", "events": "Attack on Avalon", "sources": "ex:src"}
+
+REFUSED = [
+    # (column, value, expected words)
+    ("request", "http://example.org/%zz", "'http://example.org/%zz' is not a valid IRI"),
+    ("request", "http://example.org/a\x7f", "is not a valid IRI"),
+    ("request", "http://example.org/\ufffe", "is not a valid IRI"),
+    ("request", "http://[::1", "'http://[::1' is not a valid IRI"),
+    ("request", "http://example.org/a#b#c", "'http://example.org/a#b#c' is not a valid IRI"),
+    ("request", "ex:A", "'ex:A' is already a state, not a request"),
+    ("request", "cg:AssistanceRequest", "'cg:AssistanceRequest' is a term of the vocabulary, not an id for a request"),
+    ("request", "rdf:type", "'rdf:type' is a term of the vocabulary, not an id for a request"),
+    ("date", "2022-13-45", "'2022-13-45' is not a date"),
+    ("date", "2022-02-30", "'2022-02-30' is not a date"),
+    ("date", "٢٠٢٢-٠٩-١٤", "'٢٠٢٢-٠٩-١٤' is not a date"),
+]
+
+
+@pytest.mark.parametrize("column, value, words", REFUSED, ids=[f"{c}-{v.encode('unicode_escape').decode()}" for c, v, _ in REFUSED])
+def test_unreadable_ids_other_kinds_and_impossible_dates_are_refused(runner, tmp_path, column, value, words):
+    path = tmp_path / "cases.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(REQUEST))
+        writer.writeheader()
+        writer.writerow(dict(REQUEST, **{column: value}))
+    out = tmp_path / "out.ttl"
+    result = runner.invoke(app, ["import", "cases", str(path), "--data", str(SMALL), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"Error: {path}: row 2, column {column}: ") and words in first, first
+    assert "Traceback" not in result.output and not out.exists()
+
+
+@pytest.mark.parametrize("issued", ["2022-13-45", "2022-02-30", "2022-13", "٢٠٢٢"])
+def test_impossible_issued_dates_are_refused(runner, tmp_path, issued):
+    path = tmp_path / "cases.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        handle.write("request,date,requester,addressee,clause,events,sources\n"
+                     "ex:r9,2022-09-14,Avalon,Tor League,ex:art4,Attack on Avalon,ex:new\n")
+    (tmp_path / "cases-sources.csv").write_text(f"source,title,issued\nex:new,A title,{issued}\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "cases", str(path), "--data", str(SMALL)])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[0].startswith(f"Error: {tmp_path / 'cases-sources.csv'}: row 2, column issued: ")
+
+
+def test_accounts_need_trig(runner, round_trip, tmp_path):
+    _, folder, _ = round_trip
+    result = runner.invoke(app, ["import", "cases", str(folder / "cases.csv"), "--ontology-only",
+                                 "-o", str(tmp_path / "all.ttl")])
+    assert result.exit_code == 2 and "name the output FILE.trig" in result.output
+    assert not (tmp_path / "all.ttl").exists()
+
+
+def test_the_worked_example_imports_a_new_crisis_from_tables(runner, tmp_path):
+    out = tmp_path / "crisis.ttl"
+    result = runner.invoke(app, ["import", "cases", str(EXAMPLE / "crisis.csv"), "--ontology-only", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 requests, 2 responses, 2 sources" in result.output
+    assert runner.invoke(app, ["validate", str(out)]).exit_code == 0
+    report = json.loads(runner.invoke(app, ["report", "--all", "--format", "json", str(out)]).stdout)
+    statuses = {row["request"].rsplit("/", 1)[-1]: row["status"] for row in report}
+    assert statuses == {"request-2031-03-02-Avalon-TorLeague": "met",
+                        "request-2031-03-20-Corin-TorLeague": "not-triggered"}
