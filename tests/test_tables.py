@@ -160,3 +160,26 @@ def test_the_worked_example_imports_a_new_crisis_from_tables(runner, tmp_path):
     statuses = {row["request"].rsplit("/", 1)[-1]: row["status"] for row in report}
     assert statuses == {"request-2031-03-02-Avalon-TorLeague": "met",
                         "request-2031-03-20-Corin-TorLeague": "not-triggered"}
+
+
+def test_vocabulary_terms_query(engine_for):
+    from cstograph.engines.queries import run_named
+
+    rows = run_named(engine_for(SMALL), "vocabulary-terms").records()
+    supers: dict[str, set[str]] = {}
+    for r in rows:
+        supers.setdefault(str(r["term"]), set()).add(str(r["super"]) if r["super"] is not None else "")
+    cg = "https://w3id.org/cstograph/ns#"
+    assert {cg + "ArmedAttack", cg + "Event"} <= supers[cg + "ArmedAttack"]
+    assert cg + "requester" in supers and "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" in supers
+    assert "http://example.org/q/A" not in supers  # a state is no term
+
+
+def test_account_nodes_query(engine_for, tmp_path):
+    from cstograph.engines.queries import run_named
+
+    account = tmp_path / "account.trig"
+    account.write_text("<http://example.org/q/acc> { <http://example.org/q/e1> "
+                       "<https://w3id.org/cstograph/ns#attacker> <http://example.org/q/C> . }\n", encoding="utf-8")
+    rows = run_named(engine_for(SMALL, account), "account-nodes").records()
+    assert {(str(r["g"]), str(r["node"])) for r in rows} == {("http://example.org/q/acc", "http://example.org/q/e1")}

@@ -49,27 +49,6 @@ VOCABULARY = (CG, "http://www.w3.org/1999/02/22-rdf-syntax-ns#", RDFS, OWL, XSD,
               "http://www.w3.org/ns/shacl#", "http://purl.org/dc/terms/", "http://xmlns.com/foaf/0.1/")
 FORMULA_QUOTED = re.compile(r"^'[=+\-@\t\r]")
 
-REFERENCE_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?node ?class ?label ?g WHERE {
-  { { ?node a ?c } UNION { GRAPH ?g { ?node a ?c } } ?c rdfs:subClassOf* ?class . }
-  UNION { [] dcterms:source ?node . ?node dcterms:title [] . BIND (<%sSource> AS ?class) }
-  OPTIONAL { ?node rdfs:label|skos:prefLabel|skos:altLabel ?l }
-  BIND (STR(?l) AS ?label)
-}
-""" % CG
-TERMS_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?term ?super WHERE {
-  { [] ?term [] } UNION { [] a ?term } UNION { ?term a rdfs:Class } UNION { ?term a <http://www.w3.org/2002/07/owl#Class> }
-  OPTIONAL { ?term rdfs:subClassOf* ?super }
-}
-"""
-GRAPH_NODES_QUERY = "SELECT DISTINCT ?g ?node WHERE { GRAPH ?g { ?node ?p ?o } }"
-
-
 @dataclass(frozen=True)
 class ImportResult:
     text: str
@@ -109,15 +88,17 @@ def reference_from(kg_or_engine, prefixes: dict[str, str] | None = None) -> Refe
         prefixes = {p: str(ns) for p, ns in kg_or_engine.data.namespaces.namespaces()}
     else:
         engine = kg_or_engine
+    from cstograph.engines.queries import run_named
+
     reference = Reference(prefixes={**(prefixes or {}), **t.PREFIXES, "owl": OWL})
-    for row in engine.query(TERMS_QUERY).records():
+    for row in run_named(engine, "vocabulary-terms").records():
         term = str(row["term"])
         reference.terms.add(term)
         if row["super"] is not None:
             reference.supers.setdefault(term, {term}).add(str(row["super"]))
-    for row in engine.query(REFERENCE_QUERY).records():
+    for row in run_named(engine, "referable-nodes").records():
         reference.add(str(row["node"]), str(row["class"]), None if row["label"] is None else str(row["label"]))
-    for row in engine.query(GRAPH_NODES_QUERY).records():
+    for row in run_named(engine, "account-nodes").records():
         reference.in_graph.add((str(row["g"]), str(row["node"])))
     return reference
 
