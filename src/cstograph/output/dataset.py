@@ -504,7 +504,7 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
         })
     allies.sort(key=lambda row: (row["request_date"] or "", row["request"], row["ally"]))
 
-    facts = fact_rows(kg.data.engine, {p: str(ns) for p, ns in kg.data.namespaces.namespaces()})
+    facts = fact_rows(kg.data.engine)
     _merge_facts(requests, facts.rows["requests"], "request", whole=according_to is None and as_of is None)
     _merge_facts(responses, facts.rows["responses"], "response", whole=according_to is None and as_of is None)
     sources = facts.rows["sources"]
@@ -519,8 +519,8 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
         "according_to": account.label if account else None,
         "as_of": as_of.isoformat() if as_of else None,
     }
-    tables = {"requests": requests, "responses": responses, "allies": allies, "sources": sources}
-    tables.update({spec.name: facts.rows[spec.name] for spec in FACT_TABLES if spec.name not in tables})
+    computed = {"requests": requests, "responses": responses, "allies": allies, "sources": sources}
+    tables = {spec.name: computed.get(spec.name, facts.rows.get(spec.name)) for spec in TABLES}
     from cstograph.output.fact_tables import extended
 
     specs = tuple(extended(spec, facts.extra.get(spec.name, [])) for spec in TABLES)

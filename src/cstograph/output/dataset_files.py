@@ -103,7 +103,8 @@ def dta_bytes(spec: TableSpec, dataset: Dataset) -> bytes:
 
 
 def _stata_name(name: str) -> str:
-    """A Stata variable name: the column's name, or for a column named by a property (ex:colour) x_ex_colour."""
+    """A Stata variable name: the column's name, or for a column named by a property
+    (dcterms:extent, <http://...>) x_ and its letters and digits."""
     if re.fullmatch(r"[a-z_][a-z0-9_]{0,31}", name):
         return name
     return ("x_" + re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_"))[:32]

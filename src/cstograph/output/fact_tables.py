@@ -4,7 +4,7 @@ A row describes one node of one kind (the kinds of ``dataset.FACT_TABLES``: stat
 treaties, clauses, memberships, changes, events, accounts, requests, responses, sources) in one
 graph: the undisputed data, or an account's named graph (the ``in_account`` column). A property
 the schema has a column for goes there; any other property of the node gets a column of its own,
-named by its prefixed name (``ex:colour``), so nothing the data says about a node of these kinds
+named by its prefixed name (``dcterms:extent``) or its ``<IRI>``, so nothing the data says about a node of these kinds
 is left out, and a property the ontology gains comes along in the next export.
 
 Cells (``cell_values`` reads them back): ids are IRIs separated by '; '; literals are written
@@ -18,9 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cstograph.output.dataset import (
-    CG, FACT_TABLES, IN_ACCOUNT, LIST_SEPARATOR, RDF_TYPE, RDFS, XSD, Fact, Field, TableSpec,
-)
+from cstograph.output.dataset import CG, FACT_TABLES, IN_ACCOUNT, LIST_SEPARATOR, OWL, XSD, Fact, Field, TableSpec
 
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -30,14 +28,17 @@ _TURTLE_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNESCAPES = {v[1]: k for k, v in _ESCAPES.items()}
 
-# the quads of every node a table can describe: typed (in some graph) with a kind or a subclass of one
+# the quads of every node a table can describe: typed (in some graph) with a kind or a subclass of one,
+# or cited as a source and titled (an untyped source: the import states its class)
 FACT_QUADS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?kind ?g ?s ?p ?o WHERE {
   { SELECT DISTINCT ?s ?kind WHERE {
-      VALUES ?kind { %s }
-      ?class rdfs:subClassOf* ?kind .
-      { ?s a ?class } UNION { GRAPH ?tg { ?s a ?class } }
+      { VALUES ?kind { %s }
+        ?class rdfs:subClassOf* ?kind .
+        { ?s a ?class } UNION { GRAPH ?tg { ?s a ?class } } }
+      UNION { [] dcterms:source ?s . ?s dcterms:title [] . BIND (<%sSource> AS ?kind) }
       FILTER (isIRI(?s))
   } }
   { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }
@@ -137,8 +138,12 @@ def property_columns(spec: TableSpec) -> dict[str, Field]:
     return found
 
 
-def extra_column_name(prop: str, prefixes: dict[str, str]) -> str:
-    """An unmapped property's column: its prefixed name, or the IRI in angle brackets."""
+def extra_column_name(prop: str) -> str:
+    """An unmapped property's column: its prefixed name for the prefixes every import knows
+    (cg:, dcterms:, skos:, ...), else the IRI in angle brackets."""
+    from cstograph.reading.importers.turtle import PREFIXES
+
+    prefixes = {**PREFIXES, "owl": OWL}
     for prefix, namespace in sorted(prefixes.items(), key=lambda p: -len(p[1])):
         local = prop[len(namespace):]
         if prefix and prop.startswith(namespace) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", local):
@@ -165,13 +170,16 @@ class FactRows:
     blank: int  # triples with a blank node object, which no cell can hold
 
 
-def fact_rows(engine, prefixes: dict[str, str]) -> FactRows:
+def fact_rows(engine) -> FactRows:
     """Every node of every kind in every graph, as rows (the default graph's rows first)."""
     from rdflib import BNode
 
+    from cstograph.namespaces import DERIVED_PREDICATES
+
+    derived = {str(p) for p in DERIVED_PREDICATES}
     kinds = {spec.kind: spec for spec in FACT_TABLES}
     found: dict[tuple[str, str, str], dict[str, list[Term]]] = {}
-    text = FACT_QUADS % " ".join(f"<{k}>" for k in kinds)
+    text = FACT_QUADS % (" ".join(f"<{k}>" for k in kinds), CG)
     seen_kind: dict[str, str] = {}
     records = engine.query(text).records()
     # a node typed with two kinds (a request that is also an event?) goes to the first table of FACT_TABLES
@@ -183,7 +191,7 @@ def fact_rows(engine, prefixes: dict[str, str]) -> FactRows:
     blank = 0
     for r in records:
         s = str(r["s"])
-        if str(r["kind"]) != seen_kind[s]:
+        if str(r["kind"]) != seen_kind[s] or str(r["p"]) in derived:  # derived: recomputed from the rest
             continue
         if isinstance(r["o"], BNode):
             blank += 1
@@ -201,7 +209,7 @@ def fact_rows(engine, prefixes: dict[str, str]) -> FactRows:
             unique = list(dict.fromkeys(terms))
             column = columns.get(prop)
             if column is None:
-                name = extra_column_name(prop, prefixes)
+                name = extra_column_name(prop)
                 if name not in extra[spec.name]:
                     extra[spec.name].append(name)
                 row[name] = cell_text(unique, None)
@@ -224,5 +232,3 @@ def extended(spec: TableSpec, extra: list[str]) -> TableSpec:
     return replace(spec, fields=spec.fields + added)
 
 
-__all__ = ["CG", "RDFS", "RDF_TYPE", "FactRows", "Term", "cell_text", "extended", "fact_rows", "parse_turtle_literal",
-           "partial_date_type", "property_columns", "split_cell", "turtle_form"]
