@@ -266,6 +266,11 @@ SOURCES = TableSpec(
 # ---------------------------------------------------------------- the other facts, one table per kind
 
 
+def _span() -> tuple[Field, Field]:
+    return (_literal("start_date", CG + "startDate", "The day it began (cg:startDate).", kind="date"),
+            _literal("end_date", CG + "endDate", "The day it ended (cg:endDate).", kind="date"))
+
+
 def _facts(name: str, kind: str, key: str, noun: str, description: str, *fields: Field) -> TableSpec:
     """A table of the facts about one kind of node: the key, its label, its own columns, the common ones."""
     label = _text(f"{key}_label", RDFS + "label", f"The {noun}'s label (rdfs:label).")
@@ -319,12 +324,10 @@ CHANGES = _facts(
     "(cg:ParticipationChange: a freeze, a suspension).",
     _ids("changed_by", CG + "changedBy", "The state whose participation changed (cg:changedBy).", CG + "State"),
     _ids("of_membership", CG + "ofMembership", "The membership concerned (cg:ofMembership).", CG + "Membership"),
-    _literal("start_date", CG + "startDate", "The day it began (cg:startDate).", kind="date"),
-    _literal("end_date", CG + "endDate", "The day it ended (cg:endDate).", kind="date"))
+    *_span())
 EVENTS = _facts(
     "events", "Event", "event", "event", "One row per event (of the base data or of an account).",
-    _literal("start_date", CG + "startDate", "The day it began (cg:startDate).", kind="date"),
-    _literal("end_date", CG + "endDate", "The day it ended (cg:endDate).", kind="date"),
+    *_span(),
     _ids("attacker", CG + "attacker", "The attacking states (cg:attacker).", CG + "State"),
     _ids("on_territory_of", CG + "onTerritoryOf", "The states on whose territory it took place (cg:onTerritoryOf).",
          CG + "State"),
@@ -335,8 +338,8 @@ ACCOUNTS = _facts(
     "kept in a named graph of the same IRI (the in_account cells of the other tables name it).",
     _ids("account_of", CG + "accountOf", "Whose account it is (cg:accountOf).", CG + "State", CG + "Alliance"))
 
-#: Every table of facts, in the order an import reads them (a row may name the nodes of the tables before it
-#: and of the same table; any table's nodes may be named from any other, as all are read before resolving).
+#: Every table of facts: the tables an import reads (every row's id is known before any cell is resolved,
+#: so a row may name a node of any table) and whose rows the export takes from the data.
 FACT_TABLES: tuple[TableSpec, ...] = (SOURCES, STATES, ACCOUNTS, TREATIES, ALLIANCES, CLAUSES, MEMBERSHIPS, CHANGES,
                                       EVENTS, REQUESTS, RESPONSES)
 

@@ -276,7 +276,7 @@ class _Import:
                 r.sheet.fail(r.number, key, f"empty: a {_word(kind)} needs an id or a label to make one from")
             base = DATA + f"{key}-{slug}"
         iri, n = base, 1
-        while iri in taken or (iri in self.reference.classes and not r.account):
+        while iri in taken:  # a second node of the same day and parties; the reference's own is the same node
             n += 1
             iri = f"{base}-{n}"
         return iri
@@ -349,6 +349,8 @@ class _Import:
         taken: dict[str, set[tuple[str | None, str]]] = {}
         for r, kind, key in rows:
             if kind == CG + "Account":
+                if r.cells.get(IN_ACCOUNT):
+                    r.sheet.fail(r.number, IN_ACCOUNT, "an account is declared in the undisputed data: leave it empty")
                 self.register(r, kind, key, taken)
         late = []
         for r, kind, key in rows:
