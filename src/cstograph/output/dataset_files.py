@@ -85,9 +85,11 @@ def csv_bytes(spec: TableSpec, rows: list[dict]) -> bytes:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a lone CR is not quoted otherwise
     writer.writerow(spec.names)
     for row in rows:
-        writer.writerow([spreadsheet_safe(_cell(row.get(name))) for name in spec.names])
+        cells = [spreadsheet_safe(_cell(row.get(name))) for name in spec.names]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return buffer.getvalue().encode("utf-8")
 
 
