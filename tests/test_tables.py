@@ -228,3 +228,41 @@ def test_every_csv_table_neutralises_formula_starts(value):
 
     row = next(csv.DictReader(io.StringIO(text, newline="")))
     assert row["description"] == "'" + value and row["cow_code"] == "-5"  # numbers stay numbers
+
+
+NEW_TABLES_BROKEN = [
+    # (table, row index, column, bad value, expected first line's words, expected hint words)
+    ("events", 0, "attacker", "Brll", "unknown state 'Brll'", "did you mean 'Brill'?"),
+    ("events", 0, "types", "cg:Membership", "a row of the events table is an event", ""),
+    ("events", 1, "start_date", "2031-02-30", "'2031-02-30' is not a date", "YYYY-MM-DD"),
+    ("memberships", 0, "alliance", "Tor Leage", "unknown alliance 'Tor Leage'", "did you mean 'Tor League'?"),
+    ("clauses", 0, "obligation_type", "cg:CollectiveDefense", "unknown obligation type 'cg:CollectiveDefense'", ""),
+    ("states", 0, "state", "cg:State", "'cg:State' is a term of the vocabulary", ""),
+    ("states", 1, "state", "cgd:Avalon", "'cgd:Avalon' appears on an earlier row", ""),
+    ("treaties", 0, "treaty", "cgd:Avalon", "'cgd:Avalon' is already a state, not a treaty", ""),
+    ("alliances", 0, "colour", "blue", "unknown column for the alliances table", ""),
+    ("sources", 0, "title", "", "empty: a new source needs a title", ""),
+    ("responses", 0, "request", "Avalon asks the League", "unknown request 'Avalon asks the League'",
+     "did you mean 'Avalon asks the Tor League'"),
+]
+
+
+@pytest.mark.parametrize("table, index, column, value, words, hint", NEW_TABLES_BROKEN,
+                         ids=[f"{b[0]}-{b[2]}-{b[3] or 'empty'}" for b in NEW_TABLES_BROKEN])
+def test_errors_in_the_new_tables_name_file_row_and_column(runner, tmp_path, table, index, column, value, words, hint):
+    for path in EXAMPLE.glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        if path.name == ("crisis.csv" if table == "requests" else f"crisis-{table}.csv"):
+            rows[index][column] = value
+        with open(tmp_path / path.name, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    out = tmp_path / "crisis.ttl"
+    result = runner.invoke(app, ["import", "cases", str(tmp_path / "crisis.csv"), "--ontology-only", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    row = 1 if column == "colour" else index + 2
+    assert lines[0].startswith(f"Error: {tmp_path / f'crisis-{table}.csv'}: row {row}, column {column}: ") and words in lines[0], lines[0]
+    assert hint in result.output and "Traceback" not in result.output and not out.exists()

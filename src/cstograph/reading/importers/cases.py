@@ -170,6 +170,12 @@ def _word(cls: str) -> str:
     return CLASS_WORDS.get(cls) or re.sub(r"(?<!^)(?=[A-Z])", " ", re.split(r"[/#]", cls)[-1]).lower()
 
 
+def _a(cls: str) -> str:
+    """The class's word with its article: 'a state', 'an event'."""
+    word = _word(cls)
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
 @dataclass
 class _Row:
     sheet: _Sheet
@@ -251,13 +257,13 @@ class _Import:
                        hint="write e.g. cgd:Kuwait, or leave the cell empty to have one made")
         self.checked_iri(sheet, r.number, column, value, iri)
         if iri.startswith(VOCABULARY) or iri in self.reference.terms:
-            sheet.fail(r.number, column, f"{value!r} is a term of the vocabulary, not an id for a {_word(kind)}",
+            sheet.fail(r.number, column, f"{value!r} is a term of the vocabulary, not an id for {_a(kind)}",
                        hint="give the node an id of its own, e.g. in the cgd: namespace")
         others = {c for c in self.reference.classes.get(iri, set()) if c in _KINDS and c != kind}
         others |= {c for c in self.defined.get(iri, set()) if c in _KINDS and c != kind}
         clash = [c for c in others if not (kind in self.reference.closure({c}) or c in self.reference.closure({kind}))]
         if clash:
-            sheet.fail(r.number, column, f"{value!r} is already a {_word(sorted(clash)[0])}, not a {_word(kind)}",
+            sheet.fail(r.number, column, f"{value!r} is already {_a(sorted(clash)[0])}, not {_a(kind)}",
                        hint=f"give the {_word(kind)} an id of its own")
         return iri
 
@@ -273,7 +279,7 @@ class _Import:
             label = cells.get(f"{key}_label", "")
             slug = _slug(parse_turtle_literal(label).value if parse_turtle_literal(label) else label)
             if not slug:
-                r.sheet.fail(r.number, key, f"empty: a {_word(kind)} needs an id or a label to make one from")
+                r.sheet.fail(r.number, key, f"empty: {_a(kind)} needs an id or a label to make one from")
             base = DATA + f"{key}-{slug}"
         iri, n = base, 1
         while iri in taken:  # a second node of the same day and parties; the reference's own is the same node
@@ -383,14 +389,15 @@ class _Import:
         if r.cells.get("types"):
             types = {self.node(r.sheet, r.number, "types", v, (OWL + "Class",)) for v in split_cell(r.cells["types"], _TYPES)}
             if r.account is None and kind not in self.reference.closure(types):
-                r.sheet.fail(r.number, "types", f"{r.cells['types']!r}: a row of the {r.sheet.spec.name} table is a "
-                             f"{_word(kind)} (give {kind} or a subclass of it)")
+                r.sheet.fail(r.number, "types", f"{r.cells['types']!r}: a row of the {r.sheet.spec.name} table is "
+                             f"{_a(kind)} (give {kind} or a subclass of it)")
         classes = self.reference.closure(types) | {kind}
         self.defined.setdefault(node, set()).update(classes)
         for column in (f"{key}_label", "alt_labels"):
             for label in split_cell(r.cells.get(column, ""), None):
                 quoted = parse_turtle_literal(label)
                 text = (quoted.value if quoted else label).strip().casefold()
+                self.reference.spelled.setdefault(text, (quoted.value if quoted else label).strip())
                 for cls in classes:
                     self.labels.setdefault(cls, {}).setdefault(text, set()).add(node)
 
@@ -416,7 +423,7 @@ class _Import:
                     if f.name == "events":
                         sheet.fail(r.number, f.name, "empty: a request concerns at least one event")
                     sheet.fail(r.number, f.name, f"empty: the {' or '.join(_word(c) for c in f.fact.wanted)} is required")
-                sheet.fail(r.number, f.name, f"empty: a new {noun} needs a {f.name.replace('_', ' ')}",
+                sheet.fail(r.number, f.name, f"empty: a new {noun} needs {_a(f.name.replace('_', ' '))}",
                            hint="write YYYY-MM-DD" if f.type == "date" else None)
             prop = "a" if f.fact.property == RDF_TYPE else t.iri(f.fact.property)
             for term in terms:
