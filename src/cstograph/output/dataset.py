@@ -95,7 +95,7 @@ def _common(noun: str, *, skip: tuple[str, ...] = ()) -> tuple[Field, ...]:
     """The columns every kind of fact has: classes, names, notes, links, sources, and the account."""
     fields = (
         _ids("types", RDF_TYPE, f"The {noun}'s classes (rdf:type), separated by '; '. Empty on import: the "
-             "table's class (rows of an account: no class stated).", OWL + "Class"),
+             "table's class (rows of an account: no class stated).", OWL + "Class", RDFS + "Class"),
         _text("description", DCTERMS + "description", f"What the {noun} is, in a few sentences (dcterms:description)."),
         _text("comment", RDFS + "comment", "Notes on the modelling (rdfs:comment)."),
         _literal("alt_labels", SKOS + "altLabel", "Other names (skos:altLabel), one per line; "

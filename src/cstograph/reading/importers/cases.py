@@ -40,7 +40,7 @@ CLASS_WORDS = {
     CG + "State": "state", CG + "Alliance": "alliance", CG + "Obligation": "clause", CG + "Event": "event",
     CG + "ResponseType": "response type", CG + "AssistanceRequest": "request", CG + "Source": "source",
     CG + "Treaty": "treaty", CG + "Membership": "membership", CG + "Account": "account",
-    CG + "Response": "response", CG + "ParticipationChange": "change", OWL + "Class": "class",
+    CG + "Response": "response", CG + "ParticipationChange": "change", OWL + "Class": "class", RDFS + "Class": "class",
     CG + "ObligationType": "obligation type", CG + "TriggerCondition": "trigger condition",
     CG + "ObligationCondition": "condition",
 }
@@ -221,7 +221,7 @@ class _Import:
         return iri
 
     def node(self, sheet: _Sheet, row: int, column: str, value: str, wanted: tuple[str, ...]) -> str:
-        what = " or ".join(_word(c) for c in wanted) or "node"
+        what = " or ".join(dict.fromkeys(_word(c) for c in wanted)) or "node"
         iri = self.expand(value)
         if iri is not None:
             self.checked_iri(sheet, row, column, value, iri)
@@ -387,7 +387,8 @@ class _Import:
             r.skip = (r.account, node) in self.reference.in_graph
         types = {kind}
         if r.cells.get("types"):
-            types = {self.node(r.sheet, r.number, "types", v, (OWL + "Class",)) for v in split_cell(r.cells["types"], _TYPES)}
+            types = {self.node(r.sheet, r.number, "types", v, (OWL + "Class", RDFS + "Class"))
+                     for v in split_cell(r.cells["types"], _TYPES)}
             if r.account is None and kind not in self.reference.closure(types):
                 r.sheet.fail(r.number, "types", f"{r.cells['types']!r}: a row of the {r.sheet.spec.name} table is "
                              f"{_a(kind)} (give {kind} or a subclass of it)")
