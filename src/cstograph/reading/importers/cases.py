@@ -206,8 +206,7 @@ class _Import:
         """An IRI for a full IRI or a prefixed name of a known prefix; None for a label."""
         if value.startswith("<") and value.endswith(">"):
             return value[1:-1]
-        if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) and (re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I)
-                                                             or value.startswith(("urn:", "tag:", "mailto:"))):
+        if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I) or value.startswith(("urn:", "tag:", "mailto:")):
             return value
         prefix, colon, local = value.partition(":")
         if colon and prefix in self.reference.prefixes and " " not in local:
@@ -515,14 +514,3 @@ def import_tables(paths: dict[str, Path], reference: Reference) -> ImportResult:
     header = (f"cstograph instance data: imported from {names} by cstograph import cases.\n"
               "Each node's facts are those of its table rows; rows of accounts are in the account's named graph.")
     return ImportResult(text=w.text(header), triples=w.triple_count(), counts=counts, trig=bool(w.named_graphs))
-
-
-def import_cases(requests_csv: Path, responses_csv: Path | None, sources_csv: Path | None,
-                 reference: Reference) -> ImportResult:
-    """The requests, responses and sources tables alone (the layout of earlier versions)."""
-    paths = {"requests": Path(requests_csv)}
-    if responses_csv:
-        paths["responses"] = Path(responses_csv)
-    if sources_csv:
-        paths["sources"] = Path(sources_csv)
-    return import_tables(paths, reference)
