@@ -314,8 +314,9 @@ class _Import:
             column, value = label_column, r.cells[label_column]
         if not value:
             return []
-        if fact.values == "iri":
-            return [t.iri(self.node(r.sheet, r.number, column, part, fact.wanted)) for part in split_cell(value, fact)]
+        if fact.values == "iri":  # a literal in Turtle syntax stays one (the export writes what the data holds)
+            return [self.literal(r, column, part, None) if parse_turtle_literal(part)
+                    else t.iri(self.node(r.sheet, r.number, column, part, fact.wanted)) for part in split_cell(value, fact)]
         return [self.literal(r, column, part, fact) for part in split_cell(value, fact)]
 
     def literal(self, r: _Row, column: str, text: str, fact: Fact | None) -> str:
