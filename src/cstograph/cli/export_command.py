@@ -48,3 +48,6 @@ def export(
     if not quiet:
         counts = ", ".join(f"{len(rows)} {name}" for name, rows in dataset.tables.items())
         typer.echo(f"Exported {counts} to {', '.join(str(p) for p in written)}.", err=True)
+        if dataset.blank_nodes:
+            typer.echo(f"Note: {dataset.blank_nodes} triples whose object is a blank node are not in the tables "
+                       "(a cell names nodes by IRI).", err=True)

@@ -114,8 +114,9 @@ def reliability(
 @app.command("cases", epilog=EPILOG)
 def cases(
     requests_csv: Annotated[Path, typer.Argument(
-        help="The requests table (CSV, the layout 'cstograph export -o FILE.csv' writes; docs/import.md).",
-        exists=True, dir_okay=False, show_default=False)],
+        help="The requests table (CSV, the layout 'cstograph export -o FILE.csv' writes; docs/import.md); the "
+        "other tables are read from STEM-TABLE.csv beside it (STEM-states.csv, STEM-events.csv, ...). Or a data "
+        "package's folder or datapackage.json.", exists=True, show_default=False)],
     output: OutputOption = None,
     responses: Annotated[Optional[Path], typer.Option(
         "--responses", help="The responses table (default: STEM-responses.csv beside the requests, when it exists).",
@@ -126,28 +127,40 @@ def cases(
     data: Annotated[Optional[list[Path]], typer.Option(
         "--data", help="Reference data the rows name (states, alliances, clauses, events, sources): RDF files or "
         "folders, replacing the bundled graphs; repeat for several.", show_default=False)] = None,
+    ontology_only: Annotated[bool, typer.Option(
+        "--ontology-only", help="Name nodes against the ontology and the tables alone (no reference data): the "
+        "tables hold every state, alliance, clause, event and source their rows name.")] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Import cases entered in a spreadsheet: requests, responses and their sources.
+    """Import the dataset's tables: requests and responses, and the states, alliances, treaties,
+    clauses, memberships, events, accounts and sources they need.
 
-    States, alliances, clauses, events, response types and sources are named by IRI, prefixed
-    name or label and must exist in the reference data; every request and response needs a source.
+    A cell naming a node takes an IRI, a prefixed name or a label of the reference data or of
+    the tables; every request and response needs a source. Rows of an account (in_account)
+    make TriG: name the output .trig.
 
     Example: cstograph import cases cases.csv -o cases.ttl
     """
     from cstograph.api import open as open_kg
-    from cstograph.output.dataset_files import companion_path
-    from cstograph.reading.importers.cases import import_cases, reference_from
+    from cstograph.errors import UsageError
+    from cstograph.reading.importers.cases import import_tables, ontology_reference, reference_from, table_paths
 
     started = time.perf_counter()
     with user_errors():
-        if responses is None and companion_path(requests_csv, "responses").is_file():
-            responses = companion_path(requests_csv, "responses")
-        if sources is None and companion_path(requests_csv, "sources").is_file():
-            sources = companion_path(requests_csv, "sources")
-        inputs = [requests_csv, *(p for p in (responses, sources) if p)]
-        refuse_overwriting_inputs(output, [*inputs, *(data or [])])
-        reference = reference_from(open_kg(data or None))
-        result = import_cases(requests_csv, responses, sources, reference)
+        if ontology_only and data:
+            raise UsageError("--ontology-only and --data cannot be used together")
+        paths = table_paths(requests_csv)
+        if "requests" not in paths and not requests_csv.is_dir() and requests_csv.name != "datapackage.json":
+            paths["requests"] = requests_csv
+        if responses is not None:
+            paths["responses"] = responses
+        if sources is not None:
+            paths["sources"] = sources
+        refuse_overwriting_inputs(output, [*paths.values(), *(data or [])])
+        reference = ontology_reference() if ontology_only else reference_from(open_kg(data or None))
+        result = import_tables(paths, reference)
+        if result.trig and output is not None and output.suffix.lower() != ".trig":
+            raise UsageError(f"{output}: rows of accounts (in_account) go to named graphs, which Turtle cannot hold",
+                             hint="name the output FILE.trig")
         _emit(result.text, output)
     _summary("cases", result.counts, result.triples, output, time.perf_counter() - started, quiet)

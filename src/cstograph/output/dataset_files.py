@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from cstograph.errors import OutputError
-from cstograph.output.dataset import TABLES, Dataset, TableSpec
+from cstograph.output.dataset import IN_ACCOUNT, TABLES, Dataset, TableSpec
 
 FORMATS = {".csv": "csv", ".dta": "dta", ".json": "json"}
 PACKAGE_DESCRIPTOR = "datapackage.json"
@@ -56,12 +57,12 @@ def dataset_files(dataset: Dataset, output: Path) -> list[tuple[Path, bytes]]:
         return [(output, (json.dumps(json_document(dataset), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))]
     if fmt == "package":
         folder = _package_folder(output)
-        files = [(folder / f"{spec.name}.csv", csv_bytes(spec, dataset.tables[spec.name])) for spec in TABLES]
+        files = [(folder / f"{spec.name}.csv", csv_bytes(spec, dataset.tables[spec.name])) for spec in dataset.specs]
         descriptor = json.dumps(package_descriptor(dataset), ensure_ascii=False, indent=1) + "\n"
         return [(folder / PACKAGE_DESCRIPTOR, descriptor.encode("utf-8")), *files]
     if fmt == "dta":
-        return [(companion_path(output, spec.name), dta_bytes(spec, dataset)) for spec in TABLES]
-    return [(companion_path(output, spec.name), csv_bytes(spec, dataset.tables[spec.name])) for spec in TABLES]
+        return [(companion_path(output, spec.name), dta_bytes(spec, dataset)) for spec in dataset.specs]
+    return [(companion_path(output, spec.name), csv_bytes(spec, dataset.tables[spec.name])) for spec in dataset.specs]
 
 
 def _package_folder(output: Path) -> Path:
@@ -77,38 +78,54 @@ def _cell(value) -> str:
 
 
 def csv_bytes(spec: TableSpec, rows: list[dict]) -> bytes:
-    """RFC 4180 CSV in UTF-8, a header row of the schema's names; empty cells are missing values."""
+    """RFC 4180 CSV in UTF-8, a header row of the schema's names; empty cells are missing values.
+    A cell a spreadsheet would run as a formula (= + - @ tab CR first) gets a leading apostrophe,
+    as in ``report -f csv``; ``import cases`` takes it off again (JSON and .dta keep raw values)."""
+    from cstograph.output.render import spreadsheet_safe
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a lone CR is not quoted otherwise
     writer.writerow(spec.names)
     for row in rows:
-        writer.writerow([_cell(row.get(name)) for name in spec.names])
+        cells = [spreadsheet_safe(_cell(row.get(name))) for name in spec.names]
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return buffer.getvalue().encode("utf-8")
 
 
 def dta_bytes(spec: TableSpec, dataset: Dataset) -> bytes:
     from cstograph.output.stata import StataColumn, write_dta
 
-    columns = [StataColumn(f.name, f.type, f.description) for f in spec.fields]
+    columns = [StataColumn(_stata_name(f.name), f.type, f.description) for f in spec.fields]
+    rows = [{_stata_name(k): v for k, v in row.items()} for row in dataset.tables[spec.name]]
     versions = f"cstograph {dataset.metadata.get('cstograph_version')}"
     if dataset.metadata.get("dataset_version"):
         versions += f", dataset {dataset.metadata['dataset_version']}"
-    return write_dta(columns, dataset.tables[spec.name], label=f"cstograph {spec.name} ({versions})")
+    return write_dta(columns, rows, label=f"cstograph {spec.name} ({versions})")
+
+
+def _stata_name(name: str) -> str:
+    """A Stata variable name: the column's name, or for a column named by a property
+    (dcterms:extent, <http://...>) x_ and its letters and digits."""
+    if re.fullmatch(r"[a-z_][a-z0-9_]{0,31}", name):
+        return name
+    return ("x_" + re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_"))[:32]
 
 
 def json_document(dataset: Dataset) -> dict:
     """Metadata and every table in one object: ``{"cstograph_version": ..., "tables": {"requests": [...], ...}}``."""
     return {**dataset.metadata, "tables": {spec.name: [{n: row.get(n) for n in spec.names} for row in dataset.tables[spec.name]]
-                                           for spec in TABLES}}
+                                           for spec in dataset.specs}}
 
 
-def table_schema(spec: TableSpec) -> dict:
-    """The Frictionless Table Schema of one table."""
+def table_schema(spec: TableSpec, rows: list[dict] = ()) -> dict:
+    """The Frictionless Table Schema of one table (its key is a primary key unless rows of accounts
+    repeat a node, as the account's own statements about it)."""
     schema: dict = {
         "fields": [{"name": f.name, "type": f.type, "description": f.description} for f in spec.fields],
         "missingValues": [""],
     }
-    if spec.primary_key:
+    if spec.primary_key and not any(row.get(IN_ACCOUNT) for row in rows):
         schema["primaryKey"] = [spec.primary_key]
     if spec.references_requests:
         schema["foreignKeys"] = [{"fields": ["request"], "reference": {"resource": "requests", "fields": ["request"]}}]
@@ -132,8 +149,8 @@ def package_descriptor(dataset: Dataset) -> dict:
         "cstograph": metadata,
         "resources": [
             {"name": spec.name, "path": f"{spec.name}.csv", "profile": "tabular-data-resource", "format": "csv",
-             "mediatype": "text/csv", "encoding": "utf-8", "description": spec.description, "schema": table_schema(spec)}
-            for spec in TABLES
+             "mediatype": "text/csv", "encoding": "utf-8", "description": spec.description, "schema": table_schema(spec, dataset.tables[spec.name])}
+            for spec in dataset.specs
         ],
     }
     if version:

@@ -41,6 +41,20 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+def readable_iri(value: str) -> bool:
+    """Whether cstograph can read the IRI back: the parser's own check (percent escapes, code points,
+    the authority, one '#'), not only the characters Turtle forbids."""
+    import pyoxigraph
+
+    if _IRI_BAD.search(value):
+        return False
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def cg(local: str) -> str:
     return "cg:" + local
 
@@ -64,12 +78,33 @@ def boolean(value: bool) -> str:
     return "true" if value else "false"
 
 
+def typed(value: str, datatype_iri: str | None, language: str | None = None) -> str:
+    """A literal of any datatype (``datatype_iri`` a full IRI; None or xsd:string: a plain string)."""
+    if language:
+        return string(value, language)
+    if datatype_iri in (None, PREFIXES["xsd"] + "string"):
+        return string(value)
+    return f"{string(value)}^^{iri(datatype_iri)}"
+
+
 class TurtleWriter:
-    """Collects triples per subject (terms already in Turtle syntax) and writes them sorted."""
+    """Collects triples per subject (terms already in Turtle syntax) and writes them sorted; the
+    triples of named graphs (``graph``) make the text TriG."""
 
     def __init__(self) -> None:
         self._subjects: dict[str, list[tuple[str, str]]] = {}
+        self._graphs: dict[str, TurtleWriter] = {}
         self.count = 0
+
+    def graph(self, name: str | None) -> "TurtleWriter":
+        """The writer of a named graph (``name`` in Turtle syntax), or this one for None."""
+        if name is None:
+            return self
+        return self._graphs.setdefault(name, TurtleWriter())
+
+    @property
+    def named_graphs(self) -> list[str]:
+        return sorted(g for g, w in self._graphs.items() if w._subjects)
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
         self._subjects.setdefault(subject, []).append((predicate, obj))
@@ -84,6 +119,15 @@ class TurtleWriter:
         if lines:
             lines.append("")
         lines += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
+        lines += self._body()
+        for name in self.named_graphs:
+            lines.append(f"\n{name} {{")
+            lines += ["  " + line if line else line for line in "\n".join(self._graphs[name]._body()).splitlines()]
+            lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def _body(self) -> list[str]:
+        lines = []
         for subject in sorted(self._subjects):
             pairs = self._subjects[subject]
             # rdf:type first, then predicates in order; duplicates dropped
@@ -95,7 +139,8 @@ class TurtleWriter:
                     unique.append(pair)
             body = " ;\n    ".join(f"{p} {o}" for p, o in unique)
             lines.append(f"\n{subject}\n    {body} .")
-        return "\n".join(lines) + "\n"
+        return lines
 
     def triple_count(self) -> int:
-        return sum(len(set(pairs)) for pairs in self._subjects.values())
+        return (sum(len(set(pairs)) for pairs in self._subjects.values())
+                + sum(w.triple_count() for w in self._graphs.values()))
