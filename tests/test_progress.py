@@ -76,7 +76,7 @@ def test_phases_on_a_terminal_nothing_in_a_pipe_or_quiet(synth_file, command, ph
 def test_load_names_its_phases_on_a_terminal(synth_file):
     code, stdout, stderr = run(["load", "g.ttl", "--store", "st"], stderr_on_terminal=True, cwd=synth_file)
     assert code == 0, stderr
-    for name in (b"parsing", b"validating", b"computing answers", b"loading store"):
+    for name in (b"parsing", b"validating", b"computing answers", b"writing store"):
         assert name in stderr
     assert stdout.startswith(b"Loaded ")
     code, stdout, stderr = run(["load", "g.ttl", "--store", "st", "--replace", "-q"], stderr_on_terminal=True,
