@@ -575,7 +575,8 @@ def _abandoned(path: Path) -> bool:
 
 
 def _materialise(store, folder: Path) -> dict[str, str]:
-    """Answer the report's queries now and keep the answers as TSV files."""
+    """Answer the report's queries now and keep the answers as TSV files, with the index of
+    the requests' names (engines/names.py)."""
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
@@ -589,4 +590,8 @@ def _materialise(store, folder: Path) -> dict[str, str]:
         result = undisputed.raw_query(text)
         result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
         written[query_key(text)] = f"{name}.tsv"
+    from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex, request_names
+
+    NameIndex.build(request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
+    written[NAME_INDEX_KEY] = NAME_INDEX_FILE
     return written
