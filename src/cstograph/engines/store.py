@@ -407,7 +407,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
             with phase("counting triples"):
                 triples = len(disk)
         else:
-            with phase("writing store"):
+            with phase("loading store"):
                 disk = ox.Store(str(folder))
                 disk.bulk_extend(loaded.store)  # one sorted file per index already: no optimize() needed
                 triples = len(loaded.store)  # what was copied (counting on disk reads every key again)
