@@ -129,3 +129,22 @@ def test_the_budget_decides_by_the_size_of_the_files(tmp_path, monkeypatch):
     monkeypatch.setenv(store_module.MEMORY_BUDGET_VARIABLE, str(1000 * store_module.MEMORY_PER_INPUT_BYTE - 1))
     assert not store_module.fits_in_memory([data])
 
+
+
+@pytest.mark.slow
+def test_load_endpoint_past_the_budget_uploads_what_an_in_memory_load_uploads(tmp_path):
+    from servers import find_program, free_port, running
+
+    oxigraph = find_program("oxigraph")
+    if oxigraph is None:
+        pytest.skip("the Oxigraph server is not installed (pip install oxigraph; it is in the [test] extra)")
+    reports = []
+    for budget in ("0", None):
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with running([oxigraph, "serve", "--bind", f"127.0.0.1:{port}"], base + "/query?query=ASK%7B%7D"):
+            done = cstograph("load", "--endpoint", base + "/update", budget=budget)
+            assert done.returncode == 0, done.stderr
+            reports.append(cstograph("report", "--all", "--format", "json", "--endpoint", base + "/query", budget=None))
+    assert reports[0].returncode == 0 and reports[0].stdout == reports[1].stdout
+    assert len(json.loads(reports[0].stdout)) > 10
