@@ -78,7 +78,18 @@ def test_load_names_its_phases_on_a_terminal(synth_file):
     assert code == 0, stderr
     for name in (b"parsing", b"validating", b"computing answers", b"loading store"):
         assert name in stderr
+    assert b" MB" in stderr  # parsing counts the bytes read
     assert stdout.startswith(b"Loaded ")
     code, stdout, stderr = run(["load", "g.ttl", "--store", "st", "--replace", "-q"], stderr_on_terminal=True,
                                cwd=synth_file)
     assert code == 0 and stderr == b"" and stdout.startswith(b"Loaded ")
+
+
+def test_counts_carry_a_rate_once_the_phase_has_run_a_while():
+    from cstograph.output.progress import count_text
+
+    assert count_text(0, 301_000_000, "bytes", 0.0) == "0.0/301.0 MB"
+    assert count_text(120_500_000, 301_000_000, "bytes", 5.0) == "120.5/301.0 MB, 24.1 MB/s"
+    assert count_text(1200, 5000, "requests", 4.0) == "1,200/5,000 requests, 300 requests/s"
+    assert count_text(1200, None, None, 2.0) == "1,200, 600/s"
+    assert count_text(3, 10, None, 0.1) == "3/10"

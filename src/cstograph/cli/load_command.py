@@ -68,9 +68,13 @@ def load(
             )
             return
         from cstograph.engines.endpoint import upload
-        from cstograph.engines.store import load_files
+        from cstograph.engines.store import fits_in_memory, load_files, temporary_store
+        from cstograph.reading.rdf_files import expand_paths
+        from cstograph.reading.resources import graphs_dir
 
-        loaded = load_files(paths)
+        files = expand_paths(paths if paths else [graphs_dir()])
+        # past the memory budget the files stream through a temporary store on disk first
+        loaded = load_files(files) if fits_in_memory(files) else temporary_store(files)
         report = validate_store(loaded.store)
         if not report.conforms:
             _refuse_violations(report, force)

@@ -305,10 +305,18 @@ def open_data(
         dataset = load_dataset(paths)
         return Data(RdflibEngine(dataset), dataset.namespace_manager, "rdflib in memory", "rdflib", _dataset=dataset)
 
-    from cstograph.engines.store import load_files
+    from cstograph.engines.store import fits_in_memory, load_files, temporary_store
+    from cstograph.reading.rdf_files import expand_paths
+    from cstograph.reading.resources import graphs_dir
 
-    loaded = load_files(paths)
-    return Data(OxigraphEngine(loaded.store), namespace_manager(loaded.prefixes), "Oxigraph in memory", "files",
+    files = expand_paths(paths if paths else [graphs_dir()])
+    if fits_in_memory(files):
+        loaded = load_files(files)
+        where = "Oxigraph in memory"
+    else:  # larger than the memory budget: streamed into a store on disk, read there
+        loaded = temporary_store(files)
+        where = "Oxigraph on disk (a temporary store: the files exceed the memory budget)"
+    return Data(OxigraphEngine(loaded.store), namespace_manager(loaded.prefixes), where, "files",
                 store=loaded.store)
 
 

@@ -27,8 +27,8 @@ from cstograph import __version__
 from cstograph.errors import GraphLoadError, StoreError
 from cstograph.output.progress import phase
 from cstograph.output.write import write_atomic
-from cstograph.reading.rdf_files import (expand_paths, rdf_format_for, refuse_deep_nesting, refuse_remote_contexts,
-                                         refuse_xml_entities)
+from cstograph.reading.rdf_files import (MAX_NESTING, NESTED_FORMATS, expand_paths, rdf_format_for,
+                                         refuse_deep_nesting, refuse_remote_contexts, refuse_xml_entities)
 from cstograph.reading.resources import graphs_dir, ontology_path
 
 METADATA_FILE = "cstograph-store.json"
@@ -63,20 +63,42 @@ def ox_format(path: Path):
 
 
 def scan_prefixes(path: Path, data: bytes | None = None) -> dict[str, str]:
-    """Prefix declarations of a Turtle/TriG/N3 (or RDF/XML) file, for display and --param values."""
-    try:
-        data = path.read_bytes() if data is None else data
-    except OSError:
-        return {}
+    """Prefix declarations of a Turtle/TriG/N3 (or RDF/XML) file, for display and --param values.
+    A file is read in chunks cut at line ends, so a large one is never held whole."""
     found: dict[str, str] = {}
-    if rdf_format_for(path) == "xml":
-        matches = _XMLNS.finditer(data)
-    else:
-        matches = _prefix_lines(data)
-    for match in matches:
-        prefix, iri = match.group(1).decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace")
-        found.setdefault(prefix, iri)
+    xml = rdf_format_for(path) == "xml"
+    try:
+        chunks = [data] if data is not None else _line_chunks(path)
+        for chunk in chunks:
+            for match in (_XMLNS.finditer(chunk) if xml else _prefix_lines(chunk)):
+                prefix, iri = match.group(1).decode("utf-8", "replace"), match.group(2).decode("utf-8", "replace")
+                found.setdefault(prefix, iri)
+    except OSError:
+        return found
     return found
+
+
+SCAN_CHUNK = 16 * 1024 * 1024
+
+
+def _line_chunks(path: Path, size: int = SCAN_CHUNK):
+    """The file's bytes in pieces of about ``size`` that end at a line end (a declaration is on
+    one line, so none is cut in two)."""
+    with open(path, "rb") as stream:
+        rest = b""
+        while True:
+            block = stream.read(size)
+            if not block:
+                if rest:
+                    yield rest
+                return
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
+                rest = block
+                continue
+            yield block[:cut]
+            rest = block[cut:]
 
 
 def _prefix_lines(data: bytes):
@@ -100,21 +122,21 @@ def _describe_ox_error(exc: Exception) -> str:
 BOM = b"\xef\xbb\xbf"  # the UTF-8 byte order mark
 
 
-def load_file(store, path: Path) -> None:
-    """Load one RDF file into a pyoxigraph store; errors name the file and line."""
+def load_file(store, path: Path, *, bulk: bool = False, advance=None) -> None:
+    """Load one RDF file into a pyoxigraph store; errors name the file and line.
+
+    ``bulk`` (for an on-disk store) parses with ``Store.bulk_load``, which streams the file into
+    sorted index files and never holds it whole, whatever its size; else ``Store.load``.
+    ``advance(bytes_read)`` is called as the parser reads (for a progress bar)."""
     fmt = ox_format(path)
-    if rdf_format_for(path) == "xml":
-        refuse_xml_entities(path)
-    if rdf_format_for(path) == "json-ld":
-        refuse_remote_contexts(path)
-    refuse_deep_nesting(path)
+    refuse_unsafe_input(path)
     try:
         with open(path, "rb") as stream:
-            starts_with_bom = stream.read(3) == BOM
-        if starts_with_bom:  # editors on Windows write one; the RDF parsers do not skip it
-            store.load(path.read_bytes()[3:], format=fmt, base_iri=path.resolve().as_uri())
-        else:
-            store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+            if stream.read(3) != BOM:  # editors on Windows write one; the RDF parsers do not skip it
+                stream.seek(0)
+            source = stream if advance is None else _CountingReader(stream, advance)
+            load = store.bulk_load if bulk else store.load
+            load(input=source, format=fmt, base_iri=path.resolve().as_uri())
     except SyntaxError as exc:
         where = _xml_error_line(path) if rdf_format_for(path) == "xml" else ""
         raise GraphLoadError(f"{path}: not valid {rdf_format_for(path)}: {where}{_describe_ox_error(exc)}") from exc
@@ -123,6 +145,55 @@ def load_file(store, path: Path) -> None:
     except MemoryError as exc:  # Oxigraph's parser holds one token in a buffer of at most 16 MiB
         raise GraphLoadError(f"{path}: holds a term (a literal or IRI) over 16 MiB, more than Oxigraph reads",
                              hint="shorten the literal, or read the file with --engine rdflib") from exc
+
+
+def refuse_unsafe_input(path: Path) -> None:
+    """The checks every file passes before a parser sees it (reading.rdf_files): no XML entities,
+    no remote JSON-LD contexts, no nesting deeper than the parsers' bound. The nesting check is
+    made on chunks first, so a large file is read whole only when its brackets could nest too
+    deeply."""
+    fmt = rdf_format_for(path)
+    if fmt == "xml":
+        refuse_xml_entities(path)
+    if fmt == "json-ld":
+        refuse_remote_contexts(path)
+    if fmt in NESTED_FORMATS and path.stat().st_size > SCAN_CHUNK:
+        if _bracket_depth(path) <= MAX_NESTING:
+            return
+    refuse_deep_nesting(path)
+
+
+def _bracket_depth(path: Path) -> int:
+    """The deepest run of brackets in the file, counting every bracket (strings and comments
+    too): an upper bound of the nesting refuse_deep_nesting measures, read in chunks."""
+    depth = deepest = 0
+    with open(path, "rb") as stream:
+        while block := stream.read(SCAN_CHUNK):
+            if b"[" not in block and b"(" not in block and depth == 0:
+                continue
+            for char in block.translate(None, _NOT_BRACKETS):
+                if char in (0x5B, 0x28):
+                    depth += 1
+                    deepest = max(deepest, depth)
+                else:
+                    depth = max(depth - 1, 0)
+    return deepest
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]()")
+
+
+class _CountingReader:
+    """A binary file that reports how many bytes were read from it."""
+
+    def __init__(self, stream, advance) -> None:
+        self.stream, self.advance, self.done = stream, advance, 0
+
+    def read(self, size: int = -1) -> bytes:
+        block = self.stream.read(size)
+        self.done += len(block)
+        self.advance(self.done)
+        return block
 
 
 def _xml_error_line(path: Path) -> str:
@@ -147,21 +218,30 @@ class LoadedData:
     prefixes: dict[str, str] = field(default_factory=dict)
 
 
-def load_files(paths: Sequence[Path] | None, store=None, *, with_ontology: bool = True) -> LoadedData:
-    """Files and folders (the bundled graphs when none) plus the ontology, into a pyoxigraph store."""
+def load_files(paths: Sequence[Path] | None, store=None, *, with_ontology: bool = True,
+               bulk: bool = False) -> LoadedData:
+    """Files and folders (the bundled graphs when none) plus the ontology, into a pyoxigraph store
+    (a new one in memory when ``store`` is None). ``bulk``: stream them into an on-disk store."""
     import pyoxigraph as ox
 
     files = expand_paths(paths if paths else [graphs_dir()])
     store = ox.Store() if store is None else store
-    prefixes: dict[str, str] = {}
     every = ([ontology_path()] if with_ontology else []) + files
-    with phase("parsing", total=len(every)) as advance:
-        for done, file in enumerate(every, 1):
-            load_file(store, file)
-            for prefix, iri in scan_prefixes(file).items():
-                prefixes.setdefault(prefix, iri)
-            advance(done)
-    return LoadedData(store, files, prefixes)
+    sizes = [_size(file) for file in every]
+    with phase("parsing", total=sum(sizes), unit="bytes") as advance:
+        before = 0
+        for file, size in zip(every, sizes):
+            load_file(store, file, bulk=bulk, advance=lambda done, before=before: advance(before + done))
+            before += size
+            advance(before)
+    return LoadedData(store, files, prefixes_of(files))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------- persistent stores
@@ -291,17 +371,16 @@ def create_store(
     parent = directory.parent if str(directory.parent) else Path(".")
     if not parent.is_dir():
         raise StoreError(f"{directory}: folder {parent} does not exist")
-    # Load into memory and validate first: bad input leaves the folder (and an old store) as it
-    # was. Store.load is as fast as bulk_load with less memory.
-    loaded = load_files(paths)
-    report = validate(loaded.store) if validate is not None else None
-    # Then build the new store beside the old one and swap the two only once it is complete.
+    # Build the new store beside the old one, streaming the files into it (nothing of the graph
+    # is held in Python), validate it there and swap the two only once it is complete and
+    # accepted: bad input, or data refused by ``validate``, leaves the folder (and an old store)
+    # as it was.
     try:
         building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-{os.getpid()}-", dir=parent))
     except OSError as exc:
         raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
     try:
-        _write_store(building, loaded, report)
+        report = _build_store(building, paths, validate)
         _swap_into_place(building, directory, existing)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -309,25 +388,38 @@ def create_store(
     return read_store_info(directory), report
 
 
-def _write_store(folder: Path, loaded: LoadedData, report) -> None:
+def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
+    """Load, validate and answer the report's queries into the store folder ``folder``. Data
+    that fits the memory budget is parsed into memory first (several times faster to validate
+    and query), then written to disk in one bulk copy; larger data streams straight into the
+    on-disk store and is validated and queried there."""
     import pyoxigraph as ox
 
+    files = expand_paths(paths if paths else [graphs_dir()])
     try:
+        streaming = not fits_in_memory(files)
+        disk = ox.Store(str(folder)) if streaming else None
+        loaded = load_files(files, disk, bulk=streaming)
+        report = validate(loaded.store) if validate is not None else None
         with phase("computing answers"):
             materialised = _materialise(loaded.store, folder / RESULTS_DIR)
-        with phase("loading store"):
-            disk = ox.Store(str(folder))
-            disk.bulk_extend(loaded.store)  # one sorted file per index already: no optimize() needed
-            disk.flush()
-            del disk
-            triples = len(loaded.store)  # what was copied (counting on disk reads every key again)
+        if streaming:
+            with phase("counting triples"):
+                triples = len(disk)
+        else:
+            with phase("loading store"):
+                disk = ox.Store(str(folder))
+                disk.bulk_extend(loaded.store)  # one sorted file per index already: no optimize() needed
+                triples = len(loaded.store)  # what was copied (counting on disk reads every key again)
+        disk.flush()
+        del disk, loaded
         payload = {
             "format": STORE_FORMAT,
             "cstograph": __version__,
-            "files": [str(f.resolve()) for f in loaded.files],
+            "files": [str(f.resolve()) for f in files],
             "triples": triples,
             "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "prefixes": loaded.prefixes,
+            "prefixes": prefixes_of(files),
             "violations": None if report is None else len(report.violations),
             "validated_with": None if report is None else report.engine,
             "materialised": materialised,
@@ -335,6 +427,63 @@ def _write_store(folder: Path, loaded: LoadedData, report) -> None:
         write_atomic(folder / METADATA_FILE, json.dumps(payload, indent=2, sort_keys=True) + "\n")
     except OSError as exc:
         raise StoreError(f"{folder}: cannot write the store: {_describe_ox_error(exc)}") from exc
+    return report
+
+
+# ---------------------------------------------------------------- the memory budget
+
+MEMORY_BUDGET_VARIABLE = "CSTOGRAPH_MEMORY_BUDGET"
+DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3
+# Memory a command needs per byte of input when the data is parsed into memory: load --store of
+# 1M triples of Turtle (30 MB) peaked at 1.17 GB (39x), report FILE at 0.69 GB (23x).
+MEMORY_PER_INPUT_BYTE = 40
+
+
+def memory_budget() -> int:
+    """Bytes of memory the data may take in a process: ``CSTOGRAPH_MEMORY_BUDGET`` (a number
+    of bytes, or with K, M or G; 0 streams every input through a store on disk), else 2 GiB."""
+    text = os.environ.get(MEMORY_BUDGET_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MEMORY_BUDGET
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMG]?)i?B?", text, flags=re.IGNORECASE)
+    if match is None:
+        from cstograph.errors import UsageError
+
+        raise UsageError(f"{MEMORY_BUDGET_VARIABLE}={text!r} is not an amount of memory",
+                         hint="write it like 2G, 500M or 0 (0: always stream through a store on disk)")
+    scale = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}[match.group(2).upper()]
+    return int(float(match.group(1)) * scale)
+
+
+def fits_in_memory(files: Sequence[Path]) -> bool:
+    """Whether parsing ``files`` into memory stays within the memory budget (estimated from
+    their size; the ontology is small and left out)."""
+    return sum(_size(file) for file in files) * MEMORY_PER_INPUT_BYTE <= memory_budget()
+
+
+def prefixes_of(files: Sequence[Path]) -> dict[str, str]:
+    prefixes: dict[str, str] = {}
+    for file in files:
+        for prefix, iri in scan_prefixes(file).items():
+            prefixes.setdefault(prefix, iri)
+    return prefixes
+
+
+def temporary_store(files: Sequence[Path]):
+    """A store on disk in a temporary folder with ``files`` streamed into it (for data larger
+    than the memory budget); the folder is deleted when the process ends."""
+    import atexit
+
+    import pyoxigraph as ox
+
+    folder = Path(tempfile.mkdtemp(prefix="cstograph-data-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    try:
+        store = ox.Store(str(folder))
+    except OSError as exc:
+        raise StoreError(f"{folder}: cannot write a temporary store: {_describe_ox_error(exc)}",
+                         hint=f"set TMPDIR to a folder with room, or raise {MEMORY_BUDGET_VARIABLE}") from exc
+    return load_files(files, store, bulk=True)
 
 
 def _swap_into_place(building: Path, directory: Path, existing: bool) -> None:
@@ -426,7 +575,8 @@ def _abandoned(path: Path) -> bool:
 
 
 def _materialise(store, folder: Path) -> dict[str, str]:
-    """Answer the report's queries now (in memory, fast) and keep the answers as TSV files."""
+    """Answer the report's queries now and keep the answers as TSV files, with the index of
+    the requests' names (engines/names.py)."""
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
@@ -440,4 +590,8 @@ def _materialise(store, folder: Path) -> dict[str, str]:
         result = undisputed.raw_query(text)
         result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
         written[query_key(text)] = f"{name}.tsv"
+    from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex, request_names
+
+    NameIndex.build(request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
+    written[NAME_INDEX_KEY] = NAME_INDEX_FILE
     return written

@@ -10,6 +10,7 @@ stdout and stderr carry exactly what they carried before.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -57,26 +58,39 @@ def show_progress(quiet: bool = False) -> Iterator[None]:
 
 
 @contextmanager
-def phase(name: str, total: int | None = None) -> Iterator[Advance]:
+def phase(name: str, total: int | None = None, unit: str | None = None) -> Iterator[Advance]:
     """Name what runs inside this block ("parsing", "validating", ...); yields ``advance(done,
-    total=None)``. A no-op unless ``show_progress`` is active."""
+    total=None)``. Counts are shown with the rate since the phase began ("bytes" as MB and
+    MB/s, anything else as numbers and that unit per second). A no-op unless
+    ``show_progress`` is active."""
     display = _display.get()
     if display is None:
         yield _ignore
         return
-    task = display.add_task(name, total=total, count="" if total is None else f"0/{total}")
+    task = display.add_task(name, total=total, count="" if total is None else count_text(0, total, unit, 0.0))
     display.refresh()  # a phase shorter than one refresh still says what it was
 
     known = [total]
+    started = time.monotonic()
 
     def advance(done: int, total: int | None = None) -> None:
         if total is not None:
             known[0] = total
             display.update(task, total=total)
-        count = f"{done:,}" if known[0] is None else f"{done:,}/{known[0]:,}"
-        display.update(task, completed=done, count=count)
+        display.update(task, completed=done, count=count_text(done, known[0], unit, time.monotonic() - started))
 
     try:
         yield advance
     finally:
         display.remove_task(task)
+
+
+def count_text(done: int, total: int | None, unit: str | None, seconds: float) -> str:
+    """'120.5/301.2 MB, 24.1 MB/s' or '1,200/5,000 files, 300 files/s' (no rate in the first half second)."""
+    if unit == "bytes":
+        amount = f"{done / 1e6:,.1f}" + ("" if total is None else f"/{total / 1e6:,.1f}") + " MB"
+        rate = f"{done / 1e6 / seconds:,.1f} MB/s" if seconds >= 0.5 else ""
+    else:
+        amount = f"{done:,}" + ("" if total is None else f"/{total:,}") + (f" {unit}" if unit else "")
+        rate = f"{done / seconds:,.0f} {unit or ''}/s".replace(" /s", "/s") if seconds >= 0.5 else ""
+    return f"{amount}, {rate}" if rate else amount

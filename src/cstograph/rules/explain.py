@@ -56,24 +56,26 @@ def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | Non
             return str(iri)
     except CstographError:
         pass
-    rows = run_named(engine, "request-labels").records()
-    known = {str(r["request"]): (str(r["label"] or ""), str(r["date"] or "")) for r in rows}
+    from cstograph.engines.names import name_index
+
+    names = name_index(engine)  # labels and IRIs indexed: no label is read per look-up
+    if not len(names):
+        raise CstographError("the data holds no assistance requests")
     try:
         iri = str(expand_iri(wanted, namespaces, what="request"))
-        if iri in known:
+        if names.get(iri) is not None:
             return iri
     except CstographError:
         pass
-    needle = wanted.casefold()
-    matches = [iri for iri, (label, _) in known.items() if needle in label.casefold() or needle in iri.casefold()]
-    if len(matches) == 1:
-        return matches[0]
-    candidates = matches or list(known)
-    listing = "; ".join(f"{known[i][1]} {known[i][0] or i} <{i}>" for i in candidates[:12])
-    more = f" (and {len(candidates) - 12} more)" if len(candidates) > 12 else ""
-    if not known:
-        raise CstographError("the data holds no assistance requests")
-    problem = f"matches {len(matches)} requests" if matches else "matches no request"
+    count, matches = names.containing(wanted, 12)
+    if count == 1:
+        return matches[0].iri
+    if count:
+        problem, shown = f"matches {count} requests", matches
+    else:
+        problem, shown, count = "matches no request; the closest names", names.closest(wanted, 12), 0
+    listing = "; ".join(f"{n.date} {n.label or n.iri} <{n.iri}>" for n in shown)
+    more = f" (and {count - len(shown)} more)" if count > len(shown) else ""
     raise CstographError(f"{wanted!r} {problem}: {listing}{more}", hint="give the full IRI or more of the label")
 
 

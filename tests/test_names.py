@@ -1,0 +1,66 @@
+"""Finding a request by a name: the index of the requests' names (engines/names.py) answers an
+unknown name with the closest names, the same from files (an index built in memory) and from a
+store (the index kept at load time)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from cstograph.engines.names import NAME_INDEX_FILE, NameIndex
+
+DATA = "https://w3id.org/cstograph/data/"
+
+
+def cstograph(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cstograph", *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("names") / "store"
+    done = cstograph("load", "--store", folder)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def listed(stderr: str) -> list[str]:
+    """The IRIs an error lists, in order."""
+    return re.findall(r"<(https?://[^<>\s]+)>", stderr.splitlines()[0])
+
+
+@pytest.mark.parametrize("wanted, first", [
+    ("Estonai asks NATO", DATA + "request-2022-02-24-Estonia-NATO"),
+    ("Polnd France 1939", DATA + "request-1939-09-02-Poland-France"),
+    ("ANZUS artcle IV", DATA + "request-2001-09-14-ANZUS-Article4"),
+])
+def test_an_unknown_name_lists_the_closest_names_first(store, wanted, first):
+    from_files, from_store = cstograph("explain", wanted), cstograph("explain", wanted, "--store", store)
+    for done in (from_files, from_store):
+        assert done.returncode == 2 and "matches no request; the closest names" in done.stderr, done.stderr
+        assert listed(done.stderr)[0] == first
+        assert 1 <= len(listed(done.stderr)) <= 12
+    assert from_files.stderr == from_store.stderr
+    assert (store / "results" / NAME_INDEX_FILE).is_file() or any(store.resolve().glob(f"results/{NAME_INDEX_FILE}"))
+
+
+def test_a_part_of_a_label_names_one_request_or_lists_those_that_have_it(store):
+    one = cstograph("explain", "MiG-31 incursion", "--store", store, "--format", "json")
+    assert one.returncode == 0 and DATA + "request-2025-09-19-Estonia-NATO" in one.stdout
+    several = cstograph("explain", "Article 4 consultations", "--store", store)
+    assert several.returncode == 2 and "matches " in several.stderr and " requests:" in several.stderr
+    assert all("NATO" in iri for iri in listed(several.stderr))
+
+
+def test_the_index_counts_substrings_literally():
+    index = NameIndex.build([("http://e/a", "Ten % off_all", "2000-01-01"), ("http://e/b", "Tenfold", "2001-01-01"),
+                             ("http://e/c", "TEN men", "2002-01-01")])
+    assert index.containing("ten", 12)[0] == 3
+    assert [n.iri for n in index.containing("% off_", 12)[1]] == ["http://e/a"]
+    assert index.containing("%", 12)[0] == 1 and index.containing("_", 12)[0] == 1
+    assert index.get("http://e/b").label == "Tenfold" and index.get("http://e/z") is None
+    assert [n.iri for n in index.closest("tenfodl", 2)][0] == "http://e/b"
