@@ -266,3 +266,24 @@ def test_errors_in_the_new_tables_name_file_row_and_column(runner, tmp_path, tab
     row = 1 if column == "colour" else index + 2
     assert lines[0].startswith(f"Error: {tmp_path / f'crisis-{table}.csv'}: row {row}, column {column}: ") and words in lines[0], lines[0]
     assert hint in result.output and "Traceback" not in result.output and not out.exists()
+
+
+def test_a_data_package_imports_as_its_folder(runner, tmp_path):
+    package = tmp_path / "package"
+    assert runner.invoke(app, ["export", "-q", "-o", str(package), str(SMALL)]).exit_code == 0
+    out = tmp_path / "back.trig"
+    result = runner.invoke(app, ["import", "cases", str(package / "datapackage.json"), "--ontology-only", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    original = runner.invoke(app, ["report", "--all", "--format", "json", str(SMALL)]).stdout
+    assert runner.invoke(app, ["report", "--all", "--format", "json", str(out)]).stdout == original
+
+
+@pytest.mark.parametrize("day", ["2022-13-45", "2022-02-30", "٢٠٢٢-٠٩-١٤"])
+def test_validation_rejects_impossible_dates_written_by_hand(runner, tmp_path, day):
+    data = tmp_path / "bad-date.ttl"
+    data.write_text(SMALL.read_text(encoding="utf-8").replace('cg:date "2022-09-13"^^xsd:date ; dcterms:source ex:src .',
+                                                              f'cg:date "{day}"^^xsd:date ; dcterms:source ex:src .', 1),
+                    encoding="utf-8")
+    assert day in data.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(data)])
+    assert result.exit_code == 1 and "must be a valid xsd:date" in result.output, result.output
