@@ -27,8 +27,8 @@ from cstograph import __version__
 from cstograph.errors import GraphLoadError, StoreError
 from cstograph.output.progress import phase
 from cstograph.output.write import write_atomic
-from cstograph.reading.rdf_files import (expand_paths, rdf_format_for, refuse_deep_nesting, refuse_remote_contexts,
-                                         refuse_xml_entities)
+from cstograph.reading.rdf_files import (expand_paths, rdf_format_for, refuse_deep_nesting, refuse_long_terms_in_file,
+                                         refuse_remote_contexts, refuse_xml_entities)
 from cstograph.reading.resources import graphs_dir, ontology_path
 
 METADATA_FILE = "cstograph-store.json"
@@ -105,6 +105,7 @@ def load_file(store, path: Path) -> None:
     fmt = ox_format(path)
     if rdf_format_for(path) == "xml":
         refuse_xml_entities(path)
+        refuse_long_terms_in_file(path)  # Oxigraph's RDF/XML parser has no bound of its own on a term
     if rdf_format_for(path) == "json-ld":
         refuse_remote_contexts(path)
     refuse_deep_nesting(path)
