@@ -35,6 +35,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from cstograph.engines.engine import XSD_STRING
+from cstograph.engines.sandbox import DEFAULT_MEMORY
 from cstograph.errors import CstographError
 
 SELECT_TYPES = {
@@ -61,6 +62,7 @@ class ServeSettings:
     allow_network: bool = False
     workers: int = 4
     idle_timeout: float = 30.0  # seconds a connection may stay silent (a half-sent request holds a thread)
+    memory: int | None = DEFAULT_MEMORY  # address space of each worker; None: no bound
 
 
 class QueryRefused(CstographError):
@@ -188,7 +190,7 @@ class SparqlService:
         self.views = views if views is not None else {"/sparql": {"use_default_graph_as_union": True}}
         self.accounts = accounts or {}
         self.pool = WorkerPool(store_path, self.views, size=settings.workers, limit=settings.limit,
-                               allow_network=settings.allow_network)
+                               allow_network=settings.allow_network, memory=settings.memory)
         self.counts = {"queries": 0, "refused": 0, "timeouts": 0, "errors": 0}
         self._lock = threading.Lock()
 
