@@ -225,6 +225,9 @@ def open(
     holding the undisputed data (for servers whose default graph is the union of all graphs)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    if any(isinstance(p, str) and not p for p in paths or ()) or store == "" or endpoint == "":
+        raise CstographError('an empty path ("") is refused: it would mean the current folder',
+                             hint="name the file or folder (. for the current folder)")
     kg = KnowledgeGraph(open_data(
         [Path(p) for p in paths] if paths else None,
         engine=engine, store=Path(store) if store else None, endpoint=endpoint, timeout=timeout, default_graph=graph,

@@ -88,6 +88,10 @@ def main() -> None:
     # What start-up imported lives as long as the process: moved out of the cycle collector's
     # reach, so its passes over the report's objects (33,000 verdicts at 1M triples) skip it
     gc.freeze()
+    if "" in sys.argv[1:]:  # Path("") is the current folder: "every RDF file under here" by accident
+        sys.stderr.write('Error: an empty argument ("") is refused: as a path it would mean the current folder\n'
+                         "hint: name the file or folder (. for the current folder)\n")
+        raise SystemExit(2)
     try:
         app()
     except SystemExit:

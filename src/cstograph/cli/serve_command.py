@@ -3,7 +3,7 @@ from __future__ import annotations
 import ipaddress
 import signal
 import sys
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -24,6 +24,11 @@ def serve(
         bool, typer.Option("--allow-network", help="Allow SERVICE, FROM and FROM NAMED (they may fetch remote data).")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False,
+    memory_limit: Annotated[
+        Optional[str],
+        typer.Option("--memory-limit", help="Bound on each worker's memory, such as 4G or 512M (0: none); a query "
+                     "past it gets 503. Default: $CSTOGRAPH_QUERY_MEMORY, else 4G.", show_default=False),
+    ] = None,
 ) -> None:
     """Serve the data as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
@@ -39,6 +44,9 @@ def serve(
     if timeout <= 0 or limit < 1 or workers < 1:
         fail("--timeout, --limit and --workers must be positive")
     with user_errors():
+        from cstograph.engines.sandbox import parse_memory
+
+        memory = parse_memory(memory_limit)
         kg = open_graph(paths, "oxigraph", store, None)
         accounts = kg.accounts
     try:
@@ -47,7 +55,8 @@ def serve(
         is_loopback = host == "localhost"
     if not is_loopback:
         error(f"listening on {host}: the endpoint is reachable from other machines")
-    settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers)
+    settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers,
+                             memory=memory)
     store_path = pin = None
     if store is not None:
         from cstograph.engines.store import pin_version, read_store_info

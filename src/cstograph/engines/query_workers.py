@@ -85,7 +85,8 @@ def _answer(store, views: dict, limit: int, allow_network: bool, request: Reques
         return refused(HTTPStatus.BAD_REQUEST, " ".join(str(exc).split()), "errors")
 
 
-def worker_main(connection, store_path: str, views: dict, limit: int, allow_network: bool) -> None:
+def worker_main(connection, store_path: str, views: dict, limit: int, allow_network: bool,
+                memory: int | None = None) -> None:
     """A worker's life: open the store, say 'ready', then answer requests until the pipe closes."""
     import signal
 
@@ -96,6 +97,9 @@ def worker_main(connection, store_path: str, views: dict, limit: int, allow_netw
         from cstograph.engines.sandbox import cut_network
 
         cut_network()
+    from cstograph.engines.sandbox import limit_memory
+
+    limit_memory(memory)  # past it, an allocation fails: MemoryError (answered 503) or the worker dies
 
     store = ox.Store.read_only(store_path)
     connection.send("ready")
@@ -106,15 +110,26 @@ def worker_main(connection, store_path: str, views: dict, limit: int, allow_netw
             return
         try:
             answer = _answer(store, views, limit, allow_network, request)
+        except MemoryError:
+            answer = Answer(503, _out_of_memory(memory), count="errors")
         except Exception as exc:  # noqa: BLE001 - a bug answers 500 rather than killing the worker silently
             answer = Answer(500, f"internal error: {type(exc).__name__}: {exc}\n".encode(), count="errors")
         connection.send(answer)
 
 
+def _out_of_memory(memory: int | None) -> bytes:
+    from cstograph.engines.sandbox import describe
+
+    return (f"the query needed more memory than a worker's bound ({describe(memory)}); "
+            "its worker was replaced\n").encode()
+
+
 class _Worker:
-    def __init__(self, context, store_path: str, views: dict, limit: int, allow_network: bool) -> None:
+    def __init__(self, context, store_path: str, views: dict, limit: int, allow_network: bool,
+                 memory: int | None = None) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, store_path, views, limit, allow_network),
+        self.process = context.Process(target=worker_main,
+                                       args=(child, store_path, views, limit, allow_network, memory),
                                        name="cstograph-query", daemon=True)
         self.process.start()
         child.close()
@@ -137,11 +152,12 @@ class WorkerPool:
     on an idle worker within ``timeout`` seconds (waiting for a worker counts), or returns None."""
 
     def __init__(self, store_path: Path, views: dict, *, size: int, limit: int, allow_network: bool,
-                 start_seconds: float = 60.0) -> None:
+                 start_seconds: float = 60.0, memory: int | None = None) -> None:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["cstograph.engines.query_workers", "cstograph.engines.serve",
                                              "rdflib.plugins.sparql.parser"])
-        self._args = (str(store_path), views, limit, allow_network)
+        self._args = (str(store_path), views, limit, allow_network, memory)
+        self._memory = memory
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._start_seconds = start_seconds
@@ -169,10 +185,14 @@ class WorkerPool:
             worker.connection.send(request)
             if worker.connection.poll(max(deadline - time.monotonic(), 0)):
                 answer = worker.connection.recv()
-                self._idle.put(worker)
+                if answer.body == _out_of_memory(self._memory):
+                    self._replace(worker)  # its heap may be left fragmented: start afresh
+                else:
+                    self._idle.put(worker)
                 return answer
-        except (EOFError, OSError):
-            pass  # the worker died (out of memory, a crash): replace it like a late one
+        except (EOFError, OSError):  # the worker died: Oxigraph aborts when an allocation fails
+            self._replace(worker)
+            return Answer(503, _out_of_memory(self._memory), count="errors")
         self._replace(worker)
         return Answer(503, f"the query did not finish within {timeout:g} s\n".encode(), count="timeouts")
 

@@ -123,9 +123,12 @@ def run_limited(body: Callable[[], None], *, memory: int | None, network: bool) 
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
             except MemoryError:
                 code = _OUT_OF_MEMORY
-            except Exception as exc:  # noqa: BLE001 - a bug: exit 4 as in cli.main
-                sys.stderr.write(f"Internal error: {type(exc).__name__}: {exc}\n"
-                                 "This is a bug in cstograph; set CSTOGRAPH_DEBUG=1 to see the traceback.\n")
+            except Exception as exc:  # noqa: BLE001 - the CLI's Exit (it carries exit_code), or a bug: exit 4
+                if isinstance(getattr(exc, "exit_code", None), int):
+                    code = exc.exit_code
+                else:
+                    sys.stderr.write(f"Internal error: {type(exc).__name__}: {exc}\n"
+                                     "This is a bug in cstograph; set CSTOGRAPH_DEBUG=1 to see the traceback.\n")
         finally:
             try:
                 sys.stdout.flush()

@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import os
+import re
 import threading
 import urllib.parse
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from cstograph.engines.engine import XSD_STRING
+from cstograph.engines.sandbox import DEFAULT_MEMORY
 from cstograph.errors import CstographError
 
 SELECT_TYPES = {
@@ -61,6 +63,7 @@ class ServeSettings:
     allow_network: bool = False
     workers: int = 4
     idle_timeout: float = 30.0  # seconds a connection may stay silent (a half-sent request holds a thread)
+    memory: int | None = DEFAULT_MEMORY  # address space of each worker; None: no bound
 
 
 class QueryRefused(CstographError):
@@ -188,7 +191,7 @@ class SparqlService:
         self.views = views if views is not None else {"/sparql": {"use_default_graph_as_union": True}}
         self.accounts = accounts or {}
         self.pool = WorkerPool(store_path, self.views, size=settings.workers, limit=settings.limit,
-                               allow_network=settings.allow_network)
+                               allow_network=settings.allow_network, memory=settings.memory)
         self.counts = {"queries": 0, "refused": 0, "timeouts": 0, "errors": 0}
         self._lock = threading.Lock()
 
@@ -235,16 +238,21 @@ def _handler(service: SparqlService, quiet: bool):
             A server on a loopback address answers only requests that name a loopback host: a
             page whose DNS name was re-pointed to 127.0.0.1 (DNS rebinding) sends its own name
             as Host, and a page on another site sends its Origin."""
+            hosts = self.headers.get_all("Host") or []
+            origins = self.headers.get_all("Origin") or []
+            if len(hosts) > 1 or len(origins) > 1:
+                return "a request with two Host or two Origin headers is refused"
             if not _is_loopback(self.server.server_address[0]):
                 return None
-            host = (self.headers.get("Host") or "").strip()
-            if host and not _is_loopback(urllib.parse.urlsplit("//" + host).hostname or ""):
+            host = hosts[0].strip() if hosts else ""
+            if host and not _is_loopback(_host_name(host) or ""):
                 return f"Host {host!r} is not this server"
-            origin = (self.headers.get("Origin") or "").strip()
+            origin = origins[0].strip() if origins else ""
             if origin == "null":  # a page opened from file:// or a sandboxed frame: any page could be
                 return "requests from an opaque origin (Origin: null) are refused"
-            if origin and not _is_loopback(urllib.parse.urlsplit(origin).hostname or ""):
-                return f"requests from {origin} are refused"
+            match = _ORIGIN.fullmatch(origin)
+            if origin and not (match and _is_loopback(_host_name(match.group(1)) or "")):
+                return f"requests from {origin!r} are refused"
             return None
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
@@ -311,7 +319,10 @@ def _handler(service: SparqlService, quiet: bool):
         def do_POST(self) -> None:  # noqa: N802
             if not self._path_ok():
                 return
-            raw_length = (self.headers.get("Content-Length") or "0").strip()
+            lengths = self.headers.get_all("Content-Length") or ["0"]
+            raw_length = lengths[0].strip() if len(lengths) == 1 else "two"
+            if not raw_length.isascii():  # '²' and '٣' are digits to str.isdigit, not to int()
+                raw_length = "not a number"
             if not raw_length.isdigit() or int(raw_length) > MAX_BODY:
                 self.close_connection = True  # the unread body must not be taken for the next request
             if not raw_length.isdigit():  # negative, or not a number: rfile.read would wait forever
@@ -339,6 +350,17 @@ def _handler(service: SparqlService, quiet: bool):
         do_PUT = do_DELETE = do_PATCH = _refuse_method
 
     return Handler
+
+
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?")
+_ORIGIN = re.compile(r"https?://([^/?#]+)/?")
+
+
+def _host_name(value: str) -> str | None:
+    """The host of a Host header value ('name', 'name:port', '[::1]:port'), or None when the
+    value is anything else (user info, a backslash, a path, two names)."""
+    match = _HOST.fullmatch(value.strip())
+    return match.group(1) if match else None
 
 
 def _is_loopback(host: str) -> bool:

@@ -28,7 +28,8 @@ from cstograph.errors import GraphLoadError, StoreError
 from cstograph.output.progress import phase
 from cstograph.output.write import write_atomic
 from cstograph.reading.rdf_files import (MAX_NESTING, NESTED_FORMATS, expand_paths, rdf_format_for,
-                                         refuse_deep_nesting, refuse_remote_contexts, refuse_xml_entities)
+                                         refuse_deep_nesting, refuse_long_terms_in_file, refuse_remote_contexts,
+                                         refuse_xml_entities)
 from cstograph.reading.resources import graphs_dir, ontology_path
 
 METADATA_FILE = "cstograph-store.json"
@@ -155,6 +156,7 @@ def refuse_unsafe_input(path: Path) -> None:
     fmt = rdf_format_for(path)
     if fmt == "xml":
         refuse_xml_entities(path)
+        refuse_long_terms_in_file(path)  # Oxigraph's RDF/XML parser has no bound of its own on a term
     if fmt == "json-ld":
         refuse_remote_contexts(path)
     if fmt in NESTED_FORMATS and path.stat().st_size > SCAN_CHUNK:

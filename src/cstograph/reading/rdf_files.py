@@ -96,27 +96,108 @@ def _describe_parse_error(exc: Exception) -> str:
     return f"line {line}: {why}" if line is not None else why
 
 
-PROLOG_BYTES = 65536
+XML_CHUNK = 1 << 20  # bytes read at a time while looking for a DTD: memory stays bounded
+MAX_TERM_BYTES = 16 * 1024 * 1024  # the bound on one term (literal or IRI), on every engine
+_DTD_MARKERS = ("<!ENTITY", "<!DOCTYPE")
+
+
+def _xml_encoding(head: bytes) -> str | None:
+    """The encoding of an XML document whose markup is not ASCII-compatible (UTF-16 or UTF-32,
+    told by its byte order mark or its first '<'), else None (search the bytes as they are)."""
+    for mark, codec in ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+                        (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+                        (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+                        (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le")):
+        if head.startswith(mark):
+            return codec
+    return None
 
 
 def refuse_xml_entities(path: Path) -> None:
-    """RDF/XML may declare entities in its DOCTYPE; nested ones expand a 1 KB file into
-    gigabytes (the "billion laughs"), and external ones read other files. RDF needs neither, so a
-    file that declares an entity is refused before any parser sees it."""
+    """RDF/XML may declare entities in a DOCTYPE; nested ones expand a 1 KB file into gigabytes
+    (the "billion laughs"), and external ones read other files. RDF needs neither, so a file
+    holding an entity declaration or a DOCTYPE with an internal subset (``[...]``) anywhere, in
+    any case, is refused before any parser sees it. The whole file is read in chunks of
+    ``XML_CHUNK`` bytes (UTF-16 and UTF-32 files decoded on the way), so a declaration behind a
+    long comment is found too, in bounded memory."""
+    import codecs
+
     try:
         with open(path, "rb") as stream:
-            prolog = stream.read(PROLOG_BYTES)
+            head = stream.read(4)
+            codec = _xml_encoding(head)
+            decoder = codecs.getincrementaldecoder(codec)("replace") if codec else None
+            tail, line, chunk = "", 1, head
+            while chunk:
+                text = decoder.decode(chunk) if decoder else chunk.decode("latin-1")
+                window = tail + text
+                upper = window.upper()
+                for marker in _DTD_MARKERS:
+                    at = upper.find(marker)
+                    while at >= 0:
+                        closing = upper.find(">", at)
+                        bracket = upper.find("[", at)
+                        if marker == "<!ENTITY" or (bracket >= 0 and (closing < 0 or bracket < closing)):
+                            where = line + window.count("\n", 0, at)
+                            raise GraphLoadError(
+                                f"{path}: line {where}: declares an XML entity or a DOCTYPE internal subset "
+                                "(<!ENTITY ...>, <!DOCTYPE x [...]>), which cstograph refuses",
+                                hint="write the values out in the file; RDF/XML needs no entities and no DOCTYPE")
+                        if closing < 0 and len(window) - at > XML_CHUNK:
+                            raise GraphLoadError(f"{path}: line {line + window.count(chr(10), 0, at)}: a DOCTYPE "
+                                                 f"longer than {XML_CHUNK // 1024} KB", hint="RDF/XML needs no DOCTYPE")
+                        if closing < 0:
+                            break  # look again with the next chunk
+                        at = upper.find(marker, at + 1)
+                keep = max(len(window) - len(_DTD_MARKERS[1]), 0)
+                open_doctype = upper.rfind("<!DOCTYPE")
+                if open_doctype >= 0 and upper.find(">", open_doctype) < 0:
+                    keep = min(keep, open_doctype)  # an unfinished DOCTYPE is looked at again whole
+                line += window.count("\n", 0, keep)
+                tail = window[keep:]
+                chunk = stream.read(XML_CHUNK)
     except OSError as exc:
         raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    head = prolog.upper()
-    if b"<!ENTITY" in head:
-        line = prolog[:head.index(b"<!ENTITY")].count(b"\n") + 1
-        raise GraphLoadError(f"{path}: line {line}: declares an XML entity (<!ENTITY ...>), which cstograph refuses",
-                             hint="write the values out in the file; RDF/XML needs no entities")
-    start = head.find(b"<!DOCTYPE")
-    if start >= 0 and len(prolog) == PROLOG_BYTES and b"]>" not in head[start:] and b">" not in head[start:]:
-        raise GraphLoadError(f"{path}: its document type declaration is longer than {PROLOG_BYTES // 1024} KB",
-                             hint="RDF/XML needs no DOCTYPE")
+
+
+def refuse_long_terms(path: Path, terms) -> None:
+    """Raise when one of ``terms`` (rdflib or pyoxigraph terms, or strings) is longer than
+    ``MAX_TERM_BYTES`` characters."""
+    for term in terms:
+        value = getattr(term, "value", term)
+        if isinstance(value, str) and len(value) > MAX_TERM_BYTES:
+            raise GraphLoadError(f"{path}: holds a term (a literal or IRI) over 16 MiB, more than cstograph reads",
+                                 hint="shorten the literal, or split the text over several")
+
+
+_OX_FORMATS = {"turtle": "TURTLE", "trig": "TRIG", "nt": "N_TRIPLES", "nquads": "N_QUADS", "n3": "N3",
+               "xml": "RDF_XML", "json-ld": "JSON_LD"}
+
+
+def refuse_long_terms_in_file(path: Path) -> None:
+    """Refuse a file holding a term over ``MAX_TERM_BYTES`` before the parser that will read it
+    builds the term (rdflib's N-Triples parser takes minutes over one of 16 MiB; Oxigraph's
+    RDF/XML parser has no bound). Only a file larger than the bound can hold one: such a file is
+    read once more, as a stream, by Oxigraph's parser, whose buffer for one token stops at
+    16 MiB, and each term it yields is measured."""
+    try:
+        if path.stat().st_size <= MAX_TERM_BYTES:
+            return
+    except OSError as exc:
+        raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    import pyoxigraph as ox
+
+    fmt = getattr(ox.RdfFormat, _OX_FORMATS.get(rdf_format_for(path) or "", ""), None)
+    if fmt is None:
+        return
+    try:
+        for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+            refuse_long_terms(path, (quad.subject, quad.predicate, quad.object, quad.graph_name))
+    except MemoryError as exc:
+        raise GraphLoadError(f"{path}: holds a term (a literal or IRI) over 16 MiB, more than cstograph reads",
+                             hint="shorten the literal, or split the text over several") from exc
+    except (SyntaxError, OSError, ValueError):
+        return  # not valid RDF: the parser that follows says where
 
 
 def _nesting_depth(data: bytes, token: re.Pattern) -> int:
@@ -197,6 +278,7 @@ def parse_file(dataset: Dataset, path: Path) -> None:
     refuse_deep_nesting(path, data)
     from cstograph.engines.guard import run_deep  # rdflib's Turtle parser recurses per nesting level
 
+    refuse_long_terms_in_file(path)
     target = dataset if fmt in QUAD_FORMATS else dataset.graph(DATASET_DEFAULT_GRAPH_ID)
     try:
         if fmt in NESTED_FORMATS and (b"[" in data or b"(" in data):

@@ -1,0 +1,34 @@
+"""Small holes found by an adversarial pass: each test reproduces one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import cstograph
+from cstograph.errors import CstographError
+
+
+def cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cstograph", *args], capture_output=True, text=True, timeout=120,
+                          cwd=cwd)
+
+
+@pytest.mark.parametrize("args", [["report", ""], ["validate", ""], ["export", "-o", ""], ["query", "members", ""]])
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path, args):
+    """`report ""` used to read every RDF file under the current folder (here one that is not
+    valid RDF, so reading it would fail differently)."""
+    (tmp_path / "stray.ttl").write_text("this is not turtle")
+    done = cli(*args, cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.startswith('Error: an empty argument ("") is refused'), done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_path_is_refused_by_the_api(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "stray.ttl").write_text("<urn:a> <urn:b> <urn:c> .")
+    for call in (lambda: cstograph.open(""), lambda: cstograph.open([""]), lambda: cstograph.open(store="")):
+        with pytest.raises(CstographError, match="empty path"):
+            call()
