@@ -403,6 +403,12 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
         disk = ox.Store(str(folder)) if streaming else None
         loaded = load_files(files, disk, bulk=streaming)
         report = validate(loaded.store) if validate is not None else None
+        # the readings of the coding manual, each in its own graph, so that report --store computes
+        # them on the read-only store as on parsed files (every other view leaves them out)
+        from cstograph.engines.engine import OxigraphEngine
+        from cstograph.rules.readings import add_reading_graphs, readings_in
+
+        add_reading_graphs(loaded.store, readings_in(OxigraphEngine(loaded.store)))
         with phase("computing answers"):
             materialised = _materialise(loaded.store, folder / RESULTS_DIR)
         if streaming:
