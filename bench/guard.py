@@ -12,7 +12,11 @@ the floor, and their spread is printed as the noise of the run. On a shared mach
 programs stretch the wall clock several times over; the CPU time of a process moves far less,
 and a busy moment slows a run, never speeds it up, so the fastest runs compare best.
 Every step is printed as seconds and as a ratio to the floor, and the script exits 1 when a ratio
-passes its limit in bench/limits.toml (each limit says why it is what it is). A regression like
+passes its limit in bench/limits.toml (each limit says why it is what it is). Peak memory is
+guarded the same way: the peak resident memory of each step above the start-up of a process
+that only imports the CLI (measured in the same run), as a multiple of the Turtle file's size,
+must stay under the step's limit for the run's size (``max_rss_multiple_100k`` up to 300,000
+triples, ``max_rss_multiple_1M`` above). A regression like
 a report that fetches the sources of the whole graph then fails CI instead of landing. Ratios,
 not seconds, so the guard holds on a slower or busier machine.
 """
@@ -36,15 +40,17 @@ store = pyoxigraph.Store()
 store.load(path=sys.argv[1], format=pyoxigraph.RdfFormat.TURTLE)
 assert len(store) > 0
 """
+STARTUP = "import cstograph.cli, pyoxigraph"  # the memory every step takes before it reads data
 
 
 def cli() -> list[str]:
     return [sys.executable, "-m", "cstograph"]
 
 
-def run_once(command: list[str]) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one run: the CPU time (user + system) is the child's own
-    (os.wait4), so other programs on the machine change it far less than the wall clock."""
+def run_once(command: list[str]) -> tuple[float, float, float]:
+    """(CPU seconds, wall seconds, peak resident MB) of one run: the CPU time (user + system)
+    and the peak memory are the child's own (os.wait4), so other programs on the machine change
+    them far less than the wall clock."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
@@ -55,17 +61,23 @@ def run_once(command: list[str]) -> tuple[float, float]:
             errors.seek(0)
             raise SystemExit(f"{' '.join(command[2:])} failed (exit {code}): "
                              + errors.read().decode(errors="replace").strip()[-300:])
-    return usage.ru_utime + usage.ru_stime, elapsed
+    return usage.ru_utime + usage.ru_stime, elapsed, usage.ru_maxrss / 1024
 
 
-def timed(command: list[str], runs: int, floor: list[str], floors: list[tuple[float, float]]) -> tuple[float, float]:
-    """The fastest (CPU seconds, wall seconds) of ``runs`` runs of ``command``; the floor command
-    runs before each of them and its times are added to ``floors``."""
+def timed(command: list[str], runs: int, floor: list[str],
+          floors: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """The fastest (CPU seconds, wall seconds) and the smallest peak MB of ``runs`` runs of
+    ``command``; the floor command runs before each of them and its figures are added to ``floors``."""
     times = []
     for _ in range(runs):
         floors.append(run_once(floor))
         times.append(run_once(command))
-    return min(t[0] for t in times), min(t[1] for t in times)
+    return min(t[0] for t in times), min(t[1] for t in times), min(t[2] for t in times)
+
+
+def size_class(triples: int) -> str:
+    """Which memory limits apply: "100k" up to 300,000 triples, else "1M"."""
+    return "100k" if triples <= 300_000 else "1M"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,30 +109,43 @@ def main(argv: list[str] | None = None) -> int:
             "export-csv-file": [*cli(), "export", str(data), "-o", str(folder / "dataset.csv")],
         }
         floor_command = [sys.executable, "-c", FLOOR, str(data)]
-        floors: list[tuple[float, float]] = []
+        floors: list[tuple[float, float, float]] = []
+        startup = min(run_once([sys.executable, "-c", STARTUP])[2] for _ in range(3))
         seconds = {name: timed(command, options.runs, floor_command, floors) for name, command in steps.items()}
-        floor = min(cpu for cpu, _ in floors), min(wall for _, wall in floors)
+        floor = min(f[0] for f in floors), min(f[1] for f in floors)
         import pyoxigraph
 
         counted = pyoxigraph.Store()
         counted.load(path=str(data), format=pyoxigraph.RdfFormat.TURTLE)
-        walls = [wall for _, wall in floors]
+        walls = [f[1] for f in floors]
+        file_mb = data.stat().st_size / 2 ** 20
         print(f"cstograph speed guard: {options.requests} requests, {len(counted):,} triples, fastest of "
               f"{options.runs} run(s); noise: the {len(floors)} floor runs took {min(walls):.2f}-{max(walls):.2f} s "
-              f"wall clock, {min(c for c, _ in floors):.2f}-{max(c for c, _ in floors):.2f} s CPU")
-        print(f"{'step':<20} {'CPU s':>8} {'wall s':>8} {'ratio':>7} {'limit':>7}")
-        print(f"{'floor (parse)':<20} {floor[0]:>8.2f} {floor[1]:>8.2f} {1:>7.2f}")
+              f"wall clock, {min(f[0] for f in floors):.2f}-{max(f[0] for f in floors):.2f} s CPU; "
+              f"file {file_mb:.1f} MB, start-up {startup:.0f} MB")
+        size = size_class(len(counted))
+        print(f"{'step':<20} {'CPU s':>8} {'wall s':>8} {'ratio':>7} {'limit':>7} {'peak MB':>8} "
+              f"{'x file':>7} {'limit':>6}")
+        print(f"{'floor (parse)':<20} {floor[0]:>8.2f} {floor[1]:>8.2f} {1:>7.2f} {'':>7} "
+              f"{min(f[2] for f in floors):>8.0f} {(min(f[2] for f in floors) - startup) / file_mb:>7.1f}")
         failed = []
         took: dict[str, float] = {}
         for name in steps:
-            cpu, wall = seconds[name]
+            cpu, wall, peak = seconds[name]
             ratio = cpu / floor[0]
             took[name] = cpu
             limit = limits[name]["max_ratio"]
+            rss_limit = limits[name][f"max_rss_multiple_{size}"]
+            multiple = (peak - startup) / file_mb  # memory the data took: the peak above start-up
             verdict = "" if ratio <= limit else "  <- over the limit"
-            print(f"{name:<20} {cpu:>8.2f} {wall:>8.2f} {ratio:>7.2f} {limit:>7.1f}{verdict}")
+            memory_verdict = "" if multiple <= rss_limit else "  <- over the memory limit"
+            print(f"{name:<20} {cpu:>8.2f} {wall:>8.2f} {ratio:>7.2f} {limit:>7.1f} {peak:>8.0f} {multiple:>7.1f} "
+                  f"{rss_limit:>6.0f}{verdict}{memory_verdict}")
             if verdict:
                 failed.append(f"{name}: {ratio:.1f}x the floor, limit {limit}x ({limits[name]['why']})")
+            if memory_verdict:
+                failed.append(f"{name}: peak memory {peak:.0f} MB, {multiple:.1f}x the file above start-up, "
+                              f"limit {rss_limit}x at {size} ({limits[name]['why_memory']})")
         # steps whose target is a ratio to another step measured in this run (a picture to the report)
         for name, limit in limits.items():
             if "versus" in limit and name in took and limit["versus"] in took:
@@ -130,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 if verdict:
                     failed.append(f"{name}: {ratio:.1f}x {limit['versus']}, limit {limit['max_versus_ratio']}x")
     if failed:
-        print("\n".join(["", "Too slow:", *failed]), file=sys.stderr)
+        print("\n".join(["", "Too slow or too large:", *failed]), file=sys.stderr)
         return 1
     print("every step within its limit")
     return 0

@@ -90,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             floors.append(measure([sys.executable, "-c", FLOOR, str(data)]))
             print(f"{name} ...", file=sys.stderr, flush=True)
             rows.append((name, measure(command, expect_failure=fails)))
+            m = rows[-1][1]  # each figure as soon as it is measured: a long run can be read while it goes
+            print(f"  {m['wall']:.1f} s wall, {m['cpu']:.1f} s CPU, {m['mb']:,.0f} MB peak; "
+                  f"floor before it {floors[-1]['cpu']:.1f} s CPU, {floors[-1]['mb']:,.0f} MB", file=sys.stderr, flush=True)
         floor = {key: min(f[key] for f in floors) for key in ("wall", "cpu", "mb")}
         triples = int(floors[0]["stdout"].strip())
         table = render(options.size, requests, triples, data.stat().st_size, floor, floors, rows)

@@ -1,5 +1,6 @@
-"""bench/guard.py, the speed guard CI runs: it fails when a step's ratio to the floor passes its
-limit, and names the step and the reason (run small here; CI runs it at 100k triples)."""
+"""bench/guard.py, the speed and memory guard CI runs: it fails when a step's ratio to the floor,
+or its peak memory as a multiple of the file's size, passes its limit, and names the step and
+the reason (run small here; CI runs it at 100k triples)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,42 @@ from cgtest import TESTS
 pytestmark = pytest.mark.slow
 
 GUARD = TESTS.parent / "bench" / "guard.py"
+LIMITS = TESTS.parent / "bench" / "limits.toml"
 
 
-def test_the_guard_fails_past_a_limit_and_passes_under_it(tmp_path):
-    limits = (TESTS.parent / "bench" / "limits.toml").read_text(encoding="utf-8")
-    strict = tmp_path / "strict.toml"
-    strict.write_text(limits.replace("max_ratio = ", "max_ratio = 0.01 # was "), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(GUARD), "--requests", "60", "--runs", "1", "--limits", str(strict)],
+def run_guard(tmp_path, *, time_limit: str, memory_limit: str) -> subprocess.CompletedProcess:
+    limits = LIMITS.read_text(encoding="utf-8")
+    changed = (limits.replace("max_ratio = ", f"max_ratio = {time_limit} # was ")
+               .replace("max_rss_multiple_100k = ", f"max_rss_multiple_100k = {memory_limit} # was "))
+    path = tmp_path / f"limits-{time_limit}-{memory_limit}.toml"
+    path.write_text(changed, encoding="utf-8")
+    return subprocess.run([sys.executable, str(GUARD), "--requests", "60", "--runs", "1", "--limits", str(path)],
                           capture_output=True, text=True, timeout=600)
+
+
+def test_every_step_has_both_limits():
+    import tomllib
+
+    limits = tomllib.loads(LIMITS.read_text(encoding="utf-8"))
+    for name, limit in limits.items():
+        assert {"max_ratio", "max_rss_multiple_100k", "max_rss_multiple_1M", "why", "why_memory"} <= set(limit), name
+
+
+def test_the_guard_fails_past_a_time_limit(tmp_path):
+    done = run_guard(tmp_path, time_limit="0.01", memory_limit="1000000")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "Too slow:" in done.stderr and "report-store:" in done.stderr and "measured" in done.stderr
-    loose = tmp_path / "loose.toml"
-    loose.write_text(limits.replace("max_ratio = ", "max_ratio = 1000 # was "), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(GUARD), "--requests", "60", "--runs", "1", "--limits", str(loose)],
-                          capture_output=True, text=True, timeout=600)
+    assert "Too slow or too large:" in done.stderr and "report-store:" in done.stderr and "measured" in done.stderr
+    assert "peak memory" not in done.stderr
+
+
+def test_the_guard_fails_past_a_memory_limit(tmp_path):
+    done = run_guard(tmp_path, time_limit="1000", memory_limit="0.01")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "load-store: peak memory" in done.stderr and "limit 0.01x at 100k" in done.stderr
+    assert "the floor, limit" not in done.stderr
+
+
+def test_the_guard_passes_under_its_limits(tmp_path):
+    done = run_guard(tmp_path, time_limit="1000", memory_limit="1000000")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "every step within its limit" in done.stdout

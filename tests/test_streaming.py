@@ -81,6 +81,18 @@ def test_streaming_keeps_the_checks_before_parsing(tmp_path, name, text, words):
     assert not (tmp_path / "store").exists()
 
 
+def test_a_term_over_the_parsers_buffer_is_refused_while_streaming(tmp_path):
+    """A 17 MiB literal: past Oxigraph's 16 MiB buffer (the file is also past one chunk of the
+    nesting check, so that check reads it in chunks)."""
+    data = tmp_path / "long.ttl"
+    data.write_text('@prefix : <http://example.org/> .\n:a :b "' + "x" * (17 * 1024 * 1024) + '" .\n')
+    for args in (["load", data, "--store", tmp_path / "store"], ["validate", data]):
+        done = cstograph(*args)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert "long.ttl" in done.stderr and "over 16 MiB" in done.stderr.splitlines()[0]
+    assert not (tmp_path / "store").exists()
+
+
 def test_the_nesting_check_reads_a_large_file_in_chunks(tmp_path, monkeypatch):
     """Past one chunk the brackets are counted chunk by chunk (depth carried across chunks);
     only a file whose brackets could nest too deeply is read whole and checked precisely."""
