@@ -151,6 +151,33 @@ class CG(DefinedNamespace):
     guarantor: URIRef
     invokedBy: URIRef
     triggerText: URIRef
+    # the coding manual (see docs/contract-extensions.md, "Coding manual")
+    conditionAdversary: URIRef
+    undertakingText: URIRef
+    GuaranteeOfStatus: URIRef
+    DiplomaticIntervention: URIRef
+    ActionAgainstAttacker: URIRef
+    CollectiveMeasures: URIRef
+    helpStage: URIRef
+    countsAsDelivered: URIRef
+    HelpStage: URIRef
+    HelpStages: URIRef
+    HelpAnnounced: URIRef
+    HelpPromised: URIRef
+    HelpOffered: URIRef
+    HelpDelivered: URIRef
+    beneficiaryAskedForHelp: URIRef
+    cowWarNumber: URIRef
+    Reading: URIRef
+    Readings: URIRef
+    readingAdds: URIRef
+    readingRemoves: URIRef
+    ReadingDefault: URIRef
+    ReadingThreatByJudgment: URIRef
+    ReadingAnnouncedHelpCounts: URIRef
+    ReadingHelpToAllyOnly: URIRef
+    ReadingWarEntryCounts: URIRef
+    ReadingCollectiveDecisionsCount: URIRef
 
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/cstograph/ns")
