@@ -166,7 +166,34 @@ SOURCES = TableSpec(
     primary_key="source",
 )
 
-TABLES: tuple[TableSpec, ...] = (REQUESTS, RESPONSES, ALLIES, SOURCES)
+CONCORDANCE = TableSpec(
+    "concordance",
+    "One row per request and published alliance-war observation of the same alliance (ATOP id) in the same "
+    "war (Correlates of War number): this project's verdict beside the Leeds-Long-Mitchell (LLM) and "
+    "Berkemeier-Fuhrmann (BF) codings in the BF replication data (cstograph concordance; docs/concordance.md "
+    "says why each bundled row differs). Empty when the data holds no matching observation.",
+    (
+        Field("request", "string", "The request (an id of the requests table)."),
+        Field("date", "date", "The day of the request."),
+        Field("status", "string", "This project's verdict on the request ('met', 'unmet', 'not-triggered')."),
+        Field("atop_id", "integer", "The ATOP id shared by the request's treaty or alliance and the observation."),
+        Field("cow_war", "integer", "The Correlates of War number of the war (cg:cowWarNumber of an event the request "
+              "concerns and of the observation's war)."),
+        Field("war_label", "string", "The war's name in the published data, e.g. 'World War II'."),
+        Field("observation", "string", "The observation's IRI (a cg:WarOccasion)."),
+        Field("source_record", "string", "The observation's row in the published file, 'FILE:row N'."),
+        Field("llm", "string", "The LLM coding of the observation: 'honoured', 'violated' or 'does-not-apply'."),
+        Field("bf", "string", "The BF coding of the observation, the same values."),
+        Field("llm_lenient", "string", "The LLM coding, a multilateral alliance honoured when one ally helped."),
+        Field("bf_lenient", "string", "The BF coding, a multilateral alliance honoured when one ally helped."),
+        Field("agrees_with_llm", "boolean", "Whether this project's verdict is the LLM one (met = honoured, unmet = "
+              "violated, not-triggered = does-not-apply); empty when there is nothing to compare."),
+        Field("agrees_with_bf", "boolean", "Whether this project's verdict is the BF one, compared alike."),
+    ),
+    references_requests=True,
+)
+
+TABLES: tuple[TableSpec, ...] = (REQUESTS, RESPONSES, ALLIES, SOURCES, CONCORDANCE)
 
 
 @dataclass(frozen=True)
@@ -327,13 +354,21 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
          "issued": s.issued or None, "url": s.url or None}
         for s in sorted(cited.values(), key=lambda s: s.source)
     ]
+    concordance = [
+        {"request": r.request, "date": _date(r.date), "status": r.status, "atop_id": r.atop_id, "cow_war": r.cow_war,
+         "war_label": r.war_label, "observation": r.occasion, "source_record": r.source_record or None,
+         "llm": r.llm or None, "bf": r.bf or None, "llm_lenient": r.llm_lenient or None, "bf_lenient": r.bf_lenient or None,
+         "agrees_with_llm": r.agrees_with_llm, "agrees_with_bf": r.agrees_with_bf}
+        for r in kg.concordance(according_to, as_of)
+    ]
     metadata = {
         "cstograph_version": __version__,
         "dataset_version": BUNDLED_DATA_VERSION if bundled else None,
         "according_to": account.label if account else None,
         "as_of": as_of.isoformat() if as_of else None,
     }
-    return Dataset({"requests": requests, "responses": responses, "allies": allies, "sources": sources}, metadata)
+    return Dataset({"requests": requests, "responses": responses, "allies": allies, "sources": sources,
+                    "concordance": concordance}, metadata)
 
 
 
@@ -348,7 +383,7 @@ def codebook_markdown() -> str:
         "`CSTOGRAPH_REGENERATE=1 pytest -q tests/test_export.py` (a test fails while it is stale).",
         "",
         "Files: `FILE.csv` or `FILE.dta` holds the requests, and the other tables go beside it as",
-        "`FILE-responses.csv`, `FILE-allies.csv`, `FILE-sources.csv` (`.dta` alike); `FILE.json` holds",
+        "`FILE-responses.csv`, `FILE-allies.csv`, `FILE-sources.csv`, `FILE-concordance.csv` (`.dta` alike); `FILE.json` holds",
         "`{\"cstograph_version\", \"dataset_version\", \"according_to\", \"as_of\", \"tables\": {TABLE: [rows]}}`;",
         "a data package is a folder with `datapackage.json` and `TABLE.csv` for each table.",
         "",
