@@ -15,6 +15,13 @@ from cstograph.cli.common import (
 
 
 
+BUNDLED_NOTE = (
+    "The bundled graphs hold only the observations of the bundled alliances (graphs/published-codings.ttl, for "
+    "'cstograph concordance'); for the paper's table import the whole file: cstograph import reliability "
+    "BerkemeierFuhrmannRAP2018_0303.dta -o reliability.ttl, then cstograph reliability reliability.ttl."
+)
+
+
 def reliability(
     paths: PathsArgument = None,
     fmt: FormatOption = None,
@@ -72,6 +79,8 @@ def reliability(
         text = render_fulfilment(rows, fmt, color=color, width=terminal_width())
         if fmt in ("table", "markdown"):
             text += ("\n" if fmt == "markdown" else "") + CITATION + "\n"
+            if not (paths or store or endpoint):
+                text += BUNDLED_NOTE + "\n"
         if output is None:
             typer.echo(text, nl=False)
         else:
