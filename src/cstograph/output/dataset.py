@@ -89,8 +89,9 @@ REQUESTS = TableSpec(
               "Days from the request to its first response of a type that fulfils the obligation (empty: none)."),
         Field("contested", "boolean",
               "Whether some account's view of the data gives this request another status (see contested_statuses)."),
-        Field("contested_statuses", "string", "For a contested request, every account's status: 'ACCOUNT: STATUS' "
-              "separated by '; ', accounts by IRI (empty when not contested)."),
+        Field("contested_statuses", "string", "For a contested request, the status of every account that asserts "
+              "something about its facts or gives another status: 'ACCOUNT: STATUS' separated by '; ', accounts by "
+              "IRI (empty when not contested)."),
         Field("sources", "string", "The request's sources (dcterms:source): IRIs separated by '; ' (details in the "
               "sources table). At least one on import.", imported=True),
         Field("according_to", "string",

@@ -2,14 +2,15 @@
 
 The undisputed data is the default graph plus every named graph not declared a cg:Account; an
 account's view adds that one account graph to it (accounts may contradict each other, so they
-are never merged). ``cstograph.engines.data.Data.view`` makes the views; this module finds the accounts
-and resolves the names users give them.
+are never merged). ``cstograph.engines.data.Data.view`` makes the views; this module finds the accounts,
+resolves the names users give them, and says which accounts count for a request: those that assert
+something about its facts (``assertions_by_request``), each assertion phrased against the undisputed data.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cstograph.errors import CstographError, AccountError
 
@@ -67,7 +68,7 @@ def resolve_account(accounts: list[Account], wanted: str | Account, namespaces=N
 
 # ---------------------------------------------------------------- what an account says of a request
 
-# The properties whose assertions read as a sentence; any other is shown as 'PROPERTY: VALUE'.
+# The properties whose assertions read as their own sentence; any other reads 'gives SUBJECT PROPERTY VALUE'.
 _TERRITORY = "https://w3id.org/cstograph/ns#onTerritoryOf"
 _ATTACKER = "https://w3id.org/cstograph/ns#attacker"
 _CONCERNS = "https://w3id.org/cstograph/ns#concerns"
@@ -146,8 +147,6 @@ def _article(label: str) -> str:
 
 
 def _property_name(iri: str) -> str:
-    import re
-
     local = re.split(r"[/#]", iri)[-1]
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
 
@@ -162,8 +161,6 @@ def assertions_by_request(data, request: str | None = None) -> dict[str, dict[st
     subject's own sources in the account's graph when the undisputed data does not know the
     subject, else the account's sources that are also sources of the subject, else all of the
     account's sources."""
-    from dataclasses import replace
-
     from rdflib import URIRef
 
     from cstograph.engines.data import Viewpoint
@@ -219,8 +216,6 @@ def _merged_new_subjects(items: list[Assertion]) -> list[Assertion]:
             details.append(f"on the territory of {by_property[_TERRITORY]}")
         if _ATTACKER in by_property:
             details.append(f"by {by_property[_ATTACKER]}")
-        from dataclasses import replace
-
         summary = ", ".join(d for d in details if d)
         links = [i for i, a in enumerate(kept) if a.property == _CONCERNS and a.value == subject]
         if links:  # 'links the request to X (armed attack, 2020-09-29, ...)', with the sources of both
@@ -236,6 +231,6 @@ def _merged_new_subjects(items: list[Assertion]) -> list[Assertion]:
 def counted_accounts(statuses, status: str, said: dict[str, list[Assertion]]) -> list:
     """The (account, its status) pairs that count for a contested request: those that assert
     something about its facts, and any whose status differs although it asserts nothing listed
-    there (so that whatever changed the status is never hidden). Silent accounts agree by
-    construction and are left out."""
+    there (so that whatever changed the status is never hidden). The others say nothing about
+    the request and give its status: they are left out."""
     return [(account, own) for account, own in statuses if account.iri in said or own != status]
