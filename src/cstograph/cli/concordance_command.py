@@ -7,26 +7,19 @@ should not change.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Optional
-
 import typer
 
 from cstograph.cli.common import (
     AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption, PathsArgument,
     StoreOption, as_date, fail, open_checked, resolve_format, terminal_width, use_color, user_errors,
 )
+from cstograph.cli.reliability_command import TableOutputOption, emit_table
 
 
 def concordance(
     paths: PathsArgument = None,
     fmt: FormatOption = None,
-    output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", help="Write the table to this file (atomically) instead of stdout; without "
-                     "--format the suffix chooses (.md, .json, .csv, .txt).",
-                     dir_okay=False, show_default=False),
-    ] = None,
+    output: TableOutputOption = None,
     force: ForceOption = False,
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
@@ -64,9 +57,4 @@ def concordance(
         text = render_concordance(rows, fmt, color=color, width=terminal_width())
         if fmt in ("table", "markdown"):
             text += ("\n" if fmt == "markdown" else "") + summary_text(rows) + "\n" + CITATION + "\n"
-        if output is None:
-            typer.echo(text, nl=False)
-        else:
-            from cstograph.output.write import write_atomic
-
-            write_atomic(output, text)
+        emit_table(text, output)
