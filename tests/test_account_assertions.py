@@ -97,3 +97,16 @@ def test_bundled_contested_requests_list_only_the_accounts_that_speak():
     assert any(d.text.startswith("places Azerbaijani troop advance") and
                d.text.endswith("on the territory of Armenia; the undisputed data records no territory")
                for d in armenia.disputes)
+
+
+def test_site_request_page_names_what_each_account_asserts(kg):
+    from cstograph.output.site import gather, render_site
+    from cstograph.output.site.__init__ import ontology_files
+
+    data = gather(kg)
+    files = render_site(data, ontology_files())
+    page = files[data.href("request", EX + "r1", 0)].decode("utf-8")
+    assert "what it asserts" in page
+    assert "Places the incursion on the territory of Arland; the undisputed data records no territory." in page
+    assert "Arland&#x27;s statement" in page or "Arland's statement" in page  # its source
+    assert "A chronicler" not in page and "A witness" not in page

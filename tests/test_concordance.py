@@ -203,3 +203,14 @@ def test_reliability_on_the_bundled_graphs_says_they_hold_only_the_bundled_allia
     assert "hold only the observations of the bundled alliances" in bundled.stdout
     imported = runner.invoke(app, ["reliability", str(FIXTURE), "-f", "markdown"])
     assert imported.exit_code == 0 and "bundled alliances" not in imported.stdout
+
+
+def test_site_has_a_concordance_page(kg):
+    from cstograph.output.site import gather, render_site
+    from cstograph.output.site.__init__ import ontology_files
+
+    files = render_site(gather(kg), ontology_files())
+    page = files["concordance.html"].decode("utf-8")
+    assert "agrees with the LLM coding in 1 of 3 and with the BF coding in 3 of 3" in page
+    assert page.count("<tr>") == 4 and "fixture.dta:row 1" in page and "differs" in page
+    assert 'href="concordance.html"' in files["index.html"].decode("utf-8")
