@@ -1,5 +1,11 @@
-"""Random small alliance graphs that use only the contract's terms, for cross-checking the
-independent formulations of the rules (request-status, unmet-obligations, the infer rules)."""
+"""Random small alliance graphs for cross-checking the independent formulations of the rules
+(request-status, unmet-obligations, the infer rules, explain-events, and ``reference_statuses``
+below, the rules written once more in plain Python over rdflib).
+
+``random_graph(seed)`` uses only the contract's terms (the same graph for a seed as ever);
+``random_graph(seed, manual=True)`` also uses the coding manual's terms: clauses naming their
+adversaries, threat clauses by a party's judgment, guarantees of status, help stages and the
+manual's response types."""
 
 from __future__ import annotations
 
@@ -15,14 +21,20 @@ EX = Namespace("http://example.org/random/")
 EVENT_CLASSES = [CG.ArmedAttack, CG.InternalUnrest, CG.Event]
 RESPONSE_TYPES = [CG.MilitaryDeployment, CG.ArmsSupply, CG.Consultations, CG.FactFindingMission,
                   CG.DiplomaticStatement, CG.Refusal]
+MANUAL_RESPONSE_TYPES = RESPONSE_TYPES + [CG.DiplomaticIntervention, CG.ActionAgainstAttacker, CG.CollectiveMeasures,
+                                          CG.DeclarationOfWar]
+MANUAL_OBLIGATIONS = [(CG.GuaranteeOfStatus, CG.ArmedAttackOnMemberTerritory),
+                      (CG.Consultation, CG.ThreatInTheOpinionOfAParty)]
+HELP_STAGES = [CG.HelpAnnounced, CG.HelpPromised, CG.HelpOffered, CG.HelpDelivered]
 
 
 def day(rng: random.Random, start: int = 1990, end: int = 2025) -> dt.date:
     return dt.date(rng.randint(start, end), rng.randint(1, 12), rng.randint(1, 28))
 
 
-def random_graph(seed: int, states: int = 6, alliances: int = 2, requests: int = 8) -> Graph:
+def random_graph(seed: int, states: int = 6, alliances: int = 2, requests: int = 8, *, manual: bool = False) -> Graph:
     rng = random.Random(seed)
+    extra = random.Random(seed + 7919)  # the manual's terms: drawn apart, so that the contract part stays the same
     g = Graph()
     src = EX.src
     g.add((src, DCTERMS.title, Literal("Random fixture")))
@@ -36,13 +48,17 @@ def random_graph(seed: int, states: int = 6, alliances: int = 2, requests: int =
         g.add((treaty, RDF.type, CG.Treaty))
         g.add((alliance, RDF.type, CG.Alliance))
         g.add((alliance, CG.foundedOn, treaty))
-        for kind, trigger in ((CG.CollectiveDefence, CG.ArmedAttackOnMemberTerritory), (CG.Consultation, CG.ThreatToMember)):
-            o = EX[f"O{a}{kind.split('#')[1]}"]
+        kinds = [(CG.CollectiveDefence, CG.ArmedAttackOnMemberTerritory), (CG.Consultation, CG.ThreatToMember)]
+        for kind, trigger in kinds + (MANUAL_OBLIGATIONS if manual else []):
+            o = EX[f"O{a}{kind.split('#')[1]}{trigger.split('#')[1]}"] if manual else EX[f"O{a}{kind.split('#')[1]}"]
             g.add((o, RDF.type, CG.Obligation))
             g.add((o, CG.inTreaty, treaty))
             g.add((o, CG.article, Literal(f"Article {len(obligations) + 1}")))
             g.add((o, CG.obligationType, kind))
             g.add((o, CG.triggerCondition, trigger))
+            if manual and extra.random() < 0.4:
+                for adversary in extra.sample(state_nodes, extra.randint(1, 2)):
+                    g.add((o, CG.conditionAdversary, adversary))
             obligations.append((o, alliance))
         for i, s in enumerate(rng.sample(state_nodes, rng.randint(2, states))):
             for period in range(rng.randint(1, 2)):
@@ -88,6 +104,56 @@ def random_graph(seed: int, states: int = 6, alliances: int = 2, requests: int =
             g.add((response, CG.respondsTo, EX[f"r{rng.randint(0, r)}"]))
             g.add((response, CG.responder, rng.choice(state_nodes + [alliance])))
             g.add((response, CG.responseType, rng.choice(RESPONSE_TYPES)))
+            if manual:
+                g.set((response, CG.responseType, extra.choice(MANUAL_RESPONSE_TYPES)))
+                if extra.random() < 0.5:
+                    g.add((response, CG.helpStage, extra.choice(HELP_STAGES)))
             g.add((response, CG.date, Literal(asked + dt.timedelta(days=rng.randint(0, 60)), datatype=XSD.date)))
             g.add((response, DCTERMS.source, src))
     return g
+
+
+def reference_statuses(data: Graph, edit=None) -> dict[str, str]:
+    """Request IRI -> status by the rules of the contract and the coding manual, in Python over
+    rdflib (not SPARQL): the membership, trigger (territory or cg:onAnyTerritory, and
+    cg:conditionAdversary) and fulfilment (cg:fulfils and cg:helpStage) tests one by one.
+    ``edit``: a function that changes the ontology graph first (a reading, done by hand)."""
+    from rdflib import Literal as Lit
+
+    from cstograph.reading.resources import ontology_path
+
+    ontology = Graph().parse(ontology_path())
+    if edit is not None:
+        ontology = edit(ontology)
+    g = Graph()
+    g += data
+    g += ontology
+    true = Lit(True)
+
+    def types_of(node):
+        return {c for t in g.objects(node, RDF.type) for c in g.transitive_objects(t, RDFS.subClassOf)}
+
+    statuses = {}
+    for request in set(g.subjects(RDF.type, CG.AssistanceRequest)):
+        requester, obligation, date = g.value(request, CG.requester), g.value(request, CG.invokes), g.value(request, CG.date).toPython()
+        treaty = g.value(obligation, CG.inTreaty)
+        member = any(
+            g.value(m, CG.member) == requester and g.value(m, CG.startDate).toPython() <= date
+            and (g.value(m, CG.endDate) is None or date <= g.value(m, CG.endDate).toPython())
+            for alliance in g.subjects(CG.foundedOn, treaty) for m in g.subjects(CG.alliance, alliance))
+        condition = g.value(obligation, CG.triggerCondition)
+        required = g.value(condition, CG.requiresEventType)
+        anywhere = (condition, CG.onAnyTerritory, true) in g
+        adversaries = set(g.objects(obligation, CG.conditionAdversary))
+        triggered = member and any(
+            required in types_of(event)
+            and (anywhere or (event, CG.onTerritoryOf, requester) in g)
+            and (not adversaries or adversaries & set(g.objects(event, CG.attacker)))
+            for event in g.objects(request, CG.concerns))
+        kind = g.value(obligation, CG.obligationType)
+        fulfilled = any(
+            (g.value(response, CG.responseType), CG.fulfils, kind) in g
+            and (g.value(response, CG.helpStage) is None or (g.value(response, CG.helpStage), CG.countsAsDelivered, true) in g)
+            for response in g.subjects(CG.respondsTo, request))
+        statuses[str(request)] = "not-triggered" if not triggered else "met" if fulfilled else "unmet"
+    return statuses

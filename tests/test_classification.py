@@ -75,6 +75,41 @@ def test_reasons_name_the_failed_condition(engine_for):
     assert "fulfilled by consultations" in mixed["rConsultMet"].reason
 
 
+def test_reasons_of_the_coding_manual(engine_for):
+    """The reason names a clause's adversaries, an alliance of "Parties to ..." reads as such, an
+    event with a label but no territory is named, and an invocation for a member that did not ask
+    for help says so; an announced response is listed with its stage."""
+    adversary = {v.request.rsplit("/", 1)[1]: v.reason for v in classify_requests(engine_for(CASES / "classify" / "condition-adversary.ttl"))}
+    assert "'armed attack on member territory' against G does not hold for P" in adversary["rOther"]
+    assert "against G, S holds" in adversary["rSecondOfTwo"]
+    invoked = {v.request.rsplit("/", 1)[1]: v.reason for v in classify_requests(engine_for(CASES / "classify" / "beneficiary-not-asking.ttl"))}
+    assert "U was one of the Parties to the Inter-American Treaty and" in invoked["rInvoked"]
+    assert invoked["rInvoked"].endswith("The clause was invoked for U, which is not on record asking for any help.")
+    assert "the raid (armed attack, on no recorded territory)" in invoked["rNamedEventNowhere"]
+    assert "not on record" not in invoked["rNamedEventNowhere"]
+    stages = {v.request.rsplit("/", 1)[1]: v.reason for v in classify_requests(engine_for(CASES / "classify" / "help-stages.ttl"))}
+    assert "(responses received: military deployment (announced))." in stages["rAnnounced"]
+
+
+def test_fulfilment_is_dated_by_the_first_delivered_response(engine_for):
+    verdicts = {v.request.rsplit("/", 1)[1]: v for v in classify_requests(engine_for(CASES / "classify" / "help-stages.ttl"))}
+    both = verdicts["rAnnouncedThenDelivered"]
+    assert [(r.stage_label, r.fulfils) for r in both.responses] == [("announced", False), ("delivered", True)]
+    assert both.days_to_first_response == 3 and both.days_to_fulfilment == 20
+    assert verdicts["rAnnounced"].days_to_fulfilment is None
+    assert verdicts["rNoStage"].responses[0].stage_label == "" and verdicts["rNoStage"].days_to_fulfilment == 1
+
+
+def test_explain_counts_days_in_words(engine_for):
+    from cstograph.rules.explain import explain_request
+
+    engine = engine_for(CASES / "classify" / "help-stages.ttl")
+    texts = [s.text for s in explain_request(engine, "http://example.org/t/rNoStage").steps if s.kind == "response"]
+    assert texts == ["2001-09-17: B responded with arms supply, which fulfils the obligation (1 day after the request)."]
+    announced = [s.text for s in explain_request(engine, "http://example.org/t/rAnnounced").steps if s.kind == "response"]
+    assert "(announced), which fulfils nothing the obligation asks for until help is delivered (3 days after" in announced[0]
+
+
 def test_responses_are_attached_to_their_request(engine_for):
     verdicts = {v.request.rsplit("/", 1)[1]: v for v in classify_requests(engine_for(CASES / "classify" / "response-to-another-request.ttl"))}
     assert verdicts["r1"].responses == ()
@@ -167,3 +202,47 @@ def test_one_request_bound_to_its_parties_gives_its_row_of_the_full_report(tmp_p
             v for v in every if v.request == verdict.request]
         assert request_statuses(engine, URIRef(verdict.request)) == {
             r: s for r, s in request_statuses(engine).items() if r == verdict.request}
+
+
+PENDING = CASES / "classify" / "pending.ttl"
+
+
+@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
+def test_pending_in_every_formulation(engine_name):
+    """The 30-day window, both ends included, in the report (Python), request-status and
+    unmet-obligations bound to the window, and the status rule of `infer`."""
+    import datetime as dt
+
+    from cstograph.engines.engine import make_engine
+    from cstograph.reading.rdf_files import load_dataset
+    from cstograph.rules.classify import pending_bindings
+    from cstograph.rules.infer import materialise, statuses
+
+    rows = expectations(PENDING, "as-of")
+    (day,) = {row[0] for row in rows}
+    as_of = dt.date.fromisoformat(day)
+    expected = {request: status for _, request, status in rows}
+    engine = make_engine(engine_name, load_dataset([PENDING]))
+    assert {v.request: v.status for v in classify_requests(engine, as_of=as_of)} == expected
+    window = pending_bindings(as_of)
+    assert {str(r["request"]): str(r["status"]) for r in run_named(engine, "request-status", window).records()} == expected
+    unmet = {str(row[0]) for row in run_named(engine, "unmet-obligations", window).rows}
+    assert unmet == {r for r, s in expected.items() if s == "unmet"}
+    assert statuses(materialise(make_engine(engine_name, load_dataset([PENDING])), as_of=as_of).graph) == expected
+
+
+def test_pending_in_the_report_and_explain(runner):
+    from cstograph.cli import app
+
+    shown = runner.invoke(app, ["report", "--all", "-f", "json", "--as-of", "2022-10-13", str(PENDING)])
+    assert shown.exit_code == 0, shown.output
+    rows = {r["request"].rsplit("/", 1)[1]: r for r in json.loads(shown.stdout)}
+    assert rows["rDay30"]["status"] == "pending" and rows["rDay31"]["status"] == "unmet"
+    assert rows["rDay0"]["reason"].startswith("Pending: Triggered (A was a member of L")
+    assert "within the pending window before 2022-10-13" in rows["rDay0"]["reason"]
+    later = runner.invoke(app, ["report", "--all", "-f", "json", "--as-of", "2022-10-14", str(PENDING)])
+    assert {r["request"].rsplit("/", 1)[1]: r["status"] for r in json.loads(later.stdout)}["rDay30"] == "unmet"
+    unmet_only = runner.invoke(app, ["report", "-f", "json", "--as-of", "2022-10-13", str(PENDING)])
+    assert [r["request"].rsplit("/", 1)[1] for r in json.loads(unmet_only.stdout)] == ["rDay31"]
+    explained = runner.invoke(app, ["explain", "rDay0", "--as-of", "2022-10-13", str(PENDING)])
+    assert "Verdict: PENDING" in explained.stdout

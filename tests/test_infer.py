@@ -15,7 +15,7 @@ from cstograph.namespaces import CG
 from cstograph.engines.queries import run_named
 
 from cgtest import CASES
-from randomgraphs import random_graph
+from randomgraphs import random_graph, reference_statuses
 
 FIXTURES = sorted((CASES / "classify").glob("*.ttl")) + [CASES / "queries" / "small.ttl"]
 
@@ -46,6 +46,48 @@ def test_random_graphs(seed, tmp_path, engine_name):
     random_graph(seed).serialize(path, format="turtle")
     report, _ = check_agreement(make_engine(engine_name, load_dataset([path])))
     assert len(report) == 8
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_graphs_with_the_coding_manual(seed, tmp_path, engine_name):
+    """Graphs that also use the manual's terms (adversaries, help stages, its response and
+    obligation types): every formulation, the Python reference and explain-events agree."""
+    graph = random_graph(seed, manual=True)
+    path = tmp_path / f"manual-{seed}.ttl"
+    graph.serialize(path, format="turtle")
+    engine = make_engine(engine_name, load_dataset([path]))
+    report, inference = check_agreement(engine)
+    assert report == reference_statuses(graph)
+    triggering = {(str(s), str(o)) for s, o in inference.graph.subject_objects(CG.triggeringEvent)}
+    explained = {(request, str(row["event"]))
+                 for request in report
+                 for row in run_named(engine, "explain-events", {"request": URIRef(request)}).records()
+                 if row["satisfiesTrigger"].toPython() is True}
+    assert explained == triggering
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_python_reference_agrees_on_contract_graphs(seed, tmp_path):
+    graph = random_graph(seed)
+    path = tmp_path / f"random-{seed}.ttl"
+    graph.serialize(path, format="turtle")
+    report = {v.request: v.status for v in classify_requests(make_engine("oxigraph", load_dataset([path])))}
+    assert report == reference_statuses(graph)
+
+
+def test_manual_random_graphs_exercise_every_new_rule(tmp_path):
+    """The manual's graphs are not vacuous: the adversary test and the help-stage test each
+    change some status against the same graph without them."""
+    changed_by = {"adversary": 0, "stage": 0}
+    for seed in range(12):
+        graph = random_graph(seed, manual=True)
+        base = reference_statuses(graph)
+        for name, predicate in (("adversary", CG.conditionAdversary), ("stage", CG.helpStage)):
+            stripped = Graph()
+            stripped += graph
+            stripped.remove((None, predicate, None))
+            changed_by[name] += sum(base[r] != s for r, s in reference_statuses(stripped).items())
+    assert changed_by["adversary"] > 0 and changed_by["stage"] > 0
 
 
 def test_random_graphs_cover_every_status(tmp_path):

@@ -84,14 +84,33 @@ class KnowledgeGraph:
         return self.data.validate(validator, use_recorded=use_recorded)
 
     def verdicts(self, according_to: str | Account | None = None, as_of: DateLike = None,
-                 status: str | Sequence[str] | None = None) -> Table:
-        """Every request's ``Verdict`` (status, reason, responses, sources, contested accounts);
-        ``status`` ("unmet", "met", "not-triggered", or several): only those requests, whose
-        responses and sources alone are then read (ValueError for another status)."""
+                 status: str | Sequence[str] | None = None, *, readings: bool = True,
+                 reading: str | None = None) -> Table:
+        """Every request's ``Verdict`` (status, reason, responses, sources, contested accounts,
+        ``robust`` and the ``readings`` of the coding manual that flip it); ``status`` ("unmet",
+        "met", "not-triggered", "pending", or several): only those requests, whose responses and
+        sources alone are then read (ValueError for another status). ``readings=False`` skips
+        the readings (``robust`` is then None); ``reading``: the verdicts under that reading
+        (IRI, prefixed or local name, or label; see ``readings()``) instead of the manual."""
         from cstograph.rules.verdicts import verdicts
 
         statuses = (status,) if isinstance(status, str) else status
-        return Table(verdicts(self.data, self.viewpoint(according_to, as_of), statuses=statuses))
+        chosen = self.reading(reading) if reading is not None else None
+        return Table(verdicts(self.data, self.viewpoint(according_to, as_of), statuses=statuses,
+                              with_readings=readings and chosen is None, reading=chosen))
+
+    def readings(self) -> list:
+        """The readings of the coding manual in the data (``Reading``: IRI, label, definition and
+        the vocabulary triples each adds and removes), the manual's own first."""
+        from cstograph.rules.readings import readings_in
+
+        return readings_in(self.data.engine)
+
+    def reading(self, name: str):
+        """One reading by IRI, prefixed or local name (``ReadingWarEntryCounts``) or label."""
+        from cstograph.rules.readings import find_reading
+
+        return find_reading(self.readings(), name, self.data.namespaces)
 
     def short_names(self) -> dict[str, str]:
         """IRI -> short name (``cg:shortName``, e.g. "CSTO") of every node that has one, for tables
@@ -118,12 +137,10 @@ class KnowledgeGraph:
         from cstograph.rules.explain import find_request
 
         iri = find_request(engine, request, self.data.namespaces)
-        explanation = explain_request(engine, iri)
-        if viewpoint.account is None and self.data.accounts:
-            (marked,) = verdicts(self.data, viewpoint, request=iri)
-            explanation = dataclasses.replace(
-                explanation, verdict=dataclasses.replace(explanation.verdict, contested=marked.contested))
-        return explanation
+        explanation = explain_request(engine, iri, viewpoint.as_of)
+        (marked,) = verdicts(self.data, viewpoint, request=iri, with_readings=True)
+        return dataclasses.replace(explanation, verdict=dataclasses.replace(
+            explanation.verdict, contested=marked.contested, robust=marked.robust, readings=marked.readings))
 
     def allies(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
         """Each obliged ally of each triggered request and what it did (``AllyDuty``)."""

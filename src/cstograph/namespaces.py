@@ -170,6 +170,7 @@ class CG(DefinedNamespace):
     cowWarNumber: URIRef
     Reading: URIRef
     Readings: URIRef
+    Pending: URIRef
     readingAdds: URIRef
     readingRemoves: URIRef
     ReadingDefault: URIRef

@@ -24,7 +24,8 @@ def explain(
     endpoint: EndpointOption = None,
 ) -> None:
     """Explain a request's verdict: the obligation and its trigger, the membership that made the
-    requester a party, the events and where they happened, and every response, each with its sources.
+    requester a party, the events and where they happened, and every response, each with its sources;
+    and whether the verdict is robust, or which readings of the coding manual flip it.
 
     Example: cstograph explain "Article 4 of the Collective Security Treaty"
     """

@@ -71,7 +71,8 @@ def reliability(
     """
     from cstograph.reading.rdf_files import expand_paths
     from cstograph.output.write import refuse_overwriting_inputs
-    from cstograph.rules.reliability import CITATION, period_by_label, render_fulfilment
+    from cstograph.rules.reliability import (CITATION, period_by_label, reading_shares, render_fulfilment,
+                                             render_reading_shares)
 
     fmt = resolve_format(fmt, output=output)
     with user_errors():
@@ -82,16 +83,32 @@ def reliability(
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         kg = open_checked(paths, engine, store, endpoint, force=force)
         rows = kg.fulfilment(period, according_to, as_date(as_of))
-        if not rows:
+        requests = kg.verdicts(according_to, as_date(as_of)) if period is None else []
+        if not rows and not requests:
             where = "" if period is None else f" in {period}"
             fail(
                 f"the data holds no alliance-war observations (cg:WarOccasion){where}",
                 hint="import them first: cstograph import reliability FILE.dta -o reliability.ttl",
             )
         color = output is None and use_color()
-        text = render_fulfilment(rows, fmt, color=color, width=terminal_width())
-        if fmt in ("table", "markdown"):
+        text = render_fulfilment(rows, fmt, color=color, width=terminal_width()) if rows else ""
+        if rows and fmt in ("table", "markdown"):
             text += ("\n" if fmt == "markdown" else "") + CITATION + "\n"
             if not (paths or store or endpoint):
                 text += BUNDLED_NOTE + "\n"
+        if requests:  # the share met under each reading of the coding manual, beside the codings
+            shares = render_reading_shares(reading_shares(requests, kg.readings()), fmt, color=color,
+                                           width=terminal_width())
+            text = _two_tables(text, shares, fmt) if text else shares
         emit_table(text, output)
+
+
+def _two_tables(first: str, second: str, fmt: str) -> str:
+    """The fulfilment table and the readings table as one output: JSON as {fulfilment, readings},
+    CSV and text one after the other."""
+    if fmt == "json":
+        import json
+
+        return json.dumps({"fulfilment": json.loads(first), "readings": json.loads(second)}, indent=2,
+                          ensure_ascii=False) + "\n"
+    return first + "\n" + second

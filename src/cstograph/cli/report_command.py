@@ -33,11 +33,17 @@ def report(
     show_selectivity: Annotated[
         bool, typer.Option("--selectivity", help="Instead of requests, put help given without a treaty trigger beside triggered obligations left unmet, per guarantor.")
     ] = False,
+    reading: Annotated[
+        str | None, typer.Option("--reading", metavar="NAME", help="Compute every verdict under this reading of the coding manual (a name such as ReadingWarEntryCounts, its label, or the IRI of a cg:Reading in the data) instead of the manual itself.")
+    ] = None,
 ) -> None:
     """Report the unmet obligations: requests that triggered an obligation no response fulfilled.
 
     The data is validated first; on violations nothing is reported and the exit code is 1
     (unless --force). With no PATH the bundled graphs are used.
+
+    Each verdict is also computed under every reading of the coding manual (cg:Reading): a
+    verdict that some reading flips is marked "not robust" and the readings are named.
 
     Example: cstograph report --all --format markdown
     """
@@ -63,8 +69,11 @@ def report(
             if fail_on_unmet and kg.verdicts(according_to, day, status="unmet"):
                 raise typer.Exit(1)
             return
-        verdicts = kg.verdicts(according_to, day, status=None if all_requests else "unmet")
+        verdicts = kg.verdicts(according_to, day, status=None if all_requests else "unmet", reading=reading)
+        chosen = kg.reading(reading).label if reading is not None else None
     title = "Assistance requests" if all_requests else "Unmet obligations"
+    if chosen:
+        title += f", under the reading '{chosen}'"
     if according_to:
         title += f", according to {according_to}"
     if as_of:

@@ -86,6 +86,18 @@ ACCOUNT_GRAPHS_QUERY = """PREFIX cg: <https://w3id.org/cstograph/ns#>
 SELECT DISTINCT ?account WHERE { ?account a cg:Account . GRAPH ?account { ?s ?p ?o } }"""
 
 
+# A reading of the coding manual is computed on the data with the ontology swapped for the
+# reading's edited copy (rules/readings.py): the ontology then sits in its own named graph and
+# each reading's copy in another, which every other view leaves out.
+ONTOLOGY_GRAPH = "https://w3id.org/cstograph/ns/graph/ontology"
+READING_GRAPHS = "https://w3id.org/cstograph/ns/graph/reading/"
+
+
+def reading_graph_names(store) -> frozenset[str]:
+    """The named graphs of a pyoxigraph store that hold a reading's copy of the ontology."""
+    return frozenset(g.value for g in store.named_graphs() if getattr(g, "value", "").startswith(READING_GRAPHS))
+
+
 def account_graph_names(store) -> frozenset[str]:
     """The named graphs of a pyoxigraph store that are declared a cg:Account (in any graph)."""
     if not any(True for _ in store.named_graphs()):
@@ -139,19 +151,24 @@ class OxigraphEngine:
     name = "oxigraph"
 
     def __init__(
-        self, source, materialised: dict[str, str] | None = None, excluded: frozenset[str] | None = None
+        self, source, materialised: dict[str, str] | None = None, excluded: frozenset[str] | None = None,
+        reading: str | None = None,
     ) -> None:
         """``materialised`` maps query_key(text) to a SPARQL TSV results file computed when a
         read-only store was loaded: those exact queries are answered from the file (only on the
         undisputed data, which the files were computed on).
         ``excluded`` names the named graphs the default graph leaves out; None: the accounts, so
-        that the default graph is the undisputed data; an empty set: nothing (every graph)."""
+        that the default graph is the undisputed data; an empty set: nothing (every graph).
+        ``reading``: the named graph of a reading's copy of the ontology, which then replaces
+        the ontology's graph in the default graph; other readings' graphs are always left out."""
         import pyoxigraph as ox
 
         self._ox = ox
         self._excluded = None if excluded is None else frozenset(excluded)
-        self.materialised = (materialised or {}) if excluded is None else {}
+        self.reading = reading
+        self.materialised = (materialised or {}) if excluded is None and reading is None else {}
         self._options: dict | None = None
+        self._options_for: frozenset = frozenset()
         if isinstance(source, ox.Store):
             self.store = source
         else:
@@ -168,10 +185,18 @@ class OxigraphEngine:
         graphs (used for account views); it shares the store, so ``add`` is seen by both."""
         return OxigraphEngine(self.store, excluded=frozenset(excluded))
 
+    def reading_view(self, reading: str) -> "OxigraphEngine":
+        """This view with the ontology's graph swapped for a reading's graph (same store)."""
+        return OxigraphEngine(self.store, excluded=self._excluded, reading=reading)
+
     def left_out(self) -> frozenset[str]:
         """The named graphs this engine's default graph leaves out (the others are in it, with
         the store's default graph)."""
-        return self.account_graphs() if self._excluded is None else self._excluded
+        base = self.account_graphs() if self._excluded is None else self._excluded
+        readings = reading_graph_names(self.store)
+        if self.reading is None:
+            return base | readings
+        return base | (readings - {self.reading}) | {ONTOLOGY_GRAPH}
 
     def default_graphs(self) -> list:
         """The graphs this engine's default graph is made of: the store's default graph and
@@ -183,12 +208,18 @@ class OxigraphEngine:
     def _dataset_options(self) -> dict:
         if not self.left_out():
             return {"use_default_graph_as_union": True}
-        return {"default_graph": self.default_graphs()}
+        options = {"default_graph": self.default_graphs()}
+        hidden = reading_graph_names(self.store) | {ONTOLOGY_GRAPH}
+        named = list(self.store.named_graphs())
+        if any(getattr(g, "value", None) in hidden for g in named):  # GRAPH ?g sees the data's graphs only
+            options["named_graphs"] = [g for g in named if getattr(g, "value", None) not in hidden]
+        return options
 
     def dataset_options(self) -> dict:
         """pyoxigraph's query options that make this engine's default graph (for ``serve``)."""
-        if self._options is None:
-            self._options = self._dataset_options()
+        graphs = frozenset(self.store.named_graphs())  # a reading's graph may have been added since
+        if self._options is None or self._options_for != graphs:
+            self._options, self._options_for = self._dataset_options(), graphs
         return self._options
 
     def default_graph_ntriples(self) -> Iterator[bytes]:

@@ -286,6 +286,18 @@ def inline_values(text: str, bindings: Mapping[str, Node] | None) -> str:
     return text
 
 
+def inline_value_list(text: str, name: str, values: Sequence[Node]) -> str:
+    """Bind ``?name`` to several values (one VALUES row each) at the opening of the WHERE group
+    and of each sub-select that projects it, as ``inline_values`` does for one value: a query
+    about a few hundred requests then does the work of those requests only."""
+    block = f" VALUES ?{name} {{ {' '.join(value.n3() for value in values)} }} "
+    at = _where_brace(text) + 1
+    positions = [at, *(brace + 1 for brace in _subselect_braces(text, name, outer=at - 1))]
+    for position in sorted(positions, reverse=True):
+        text = text[:position] + block + text[position:]
+    return text
+
+
 _MASKED = re.compile(r'<[^\s<>"{}|^`\\]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
 _SUBSELECT = re.compile(r"\bSELECT\b(.*?)\bWHERE\s*\{", re.I | re.S)
 

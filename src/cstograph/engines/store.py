@@ -295,6 +295,12 @@ def create_store(
     # was. Store.load is as fast as bulk_load with less memory.
     loaded = load_files(paths)
     report = validate(loaded.store) if validate is not None else None
+    # the readings of the coding manual, each in its own graph, so that report --store computes
+    # them on the read-only store as on parsed files (every other view leaves them out)
+    from cstograph.engines.engine import OxigraphEngine
+    from cstograph.rules.readings import add_reading_graphs, readings_in
+
+    add_reading_graphs(loaded.store, readings_in(OxigraphEngine(loaded.store)))
     # Then build the new store beside the old one and swap the two only once it is complete.
     try:
         building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-{os.getpid()}-", dir=parent))

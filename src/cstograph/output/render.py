@@ -14,7 +14,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from cstograph.output.terminal import (
-    contested_text, differing_accounts, first_reply_text, render_allies_terminal, render_explanation_text,
+    contested_text, differing_accounts, first_reply_text, readings_text, render_allies_terminal, render_explanation_text,
     render_selectivity_terminal, render_verdicts_terminal, responses_text,
 )
 from cstograph.rules.classify import Verdict
@@ -122,6 +122,7 @@ def verdict_to_dict(verdict: Verdict) -> dict:
             {"account": a.account, "label": a.label, "status": a.status,
              "disputes": [_dispute_to_dict(d) for d in a.disputes]} for a in verdict.contested
         ],
+        **_readings_keys(verdict),
         "daysToFirstResponse": verdict.days_to_first_response,
         "daysToFulfilment": verdict.days_to_fulfilment,
         "requesterLabel": verdict.requester_label,
@@ -139,11 +140,23 @@ def _dispute_to_dict(fact) -> dict:
             "sources": [{"source": s.source, "title": s.title, "url": s.url or None} for s in fact.sources]}
 
 
+def _readings_keys(verdict: Verdict) -> dict:
+    """``robust`` and ``readings`` (the readings that give another status), when computed."""
+    if verdict.robust is None:
+        return {}
+    return {"robust": verdict.robust,
+            "readings": [{"reading": r.reading, "label": r.label, "status": r.status} for r in verdict.readings]}
+
+
 def _status_text(verdict: Verdict) -> str:
-    """The status, and for a contested request the accounts whose verdict differs."""
-    if not differing_accounts(verdict):
-        return verdict.status
-    return f"{verdict.status} (contested: {contested_text(verdict)})"
+    """The status, for a contested request the accounts whose verdict differs, and for a verdict
+    that is not robust the readings that flip it."""
+    text = verdict.status
+    if differing_accounts(verdict):
+        text += f" (contested: {contested_text(verdict)})"
+    if verdict.readings:
+        text += f" (not robust: {readings_text(verdict)})"
+    return text
 
 
 def _sources_text(verdict: Verdict, with_urls: bool) -> str:
@@ -159,7 +172,7 @@ def _sources_text(verdict: Verdict, with_urls: bool) -> str:
 
 CSV_COLUMNS = ["request", "date", "requester", "requesterLabel", "addressee", "addresseeLabel", "obligation",
                "obligationLabel", "status", "reason", "responses", "responseLabels", "sources", "sourceTitles",
-               "contested", "contestedLabels"]
+               "contested", "contestedLabels", "robust", "readings"]
 
 
 def _csv_rows(verdicts: Sequence[Verdict]) -> list[list[str]]:
@@ -172,7 +185,9 @@ def _csv_rows(verdicts: Sequence[Verdict]) -> list[list[str]]:
          " ".join(s.url or s.source for s in v.sources),
          "; ".join(s.title for s in v.sources),
          "; ".join(f"{a.account} {a.status}" for a in v.contested),
-         "; ".join(f"{a.label}: {a.status}" for a in v.contested)]
+         "; ".join(f"{a.label}: {a.status}" for a in v.contested),
+         "" if v.robust is None else str(v.robust).lower(),
+         "; ".join(f"{r.reading} {r.status}" for r in v.readings)]
         for v in verdicts
     ]
 

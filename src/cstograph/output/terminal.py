@@ -15,7 +15,7 @@ from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
 from cstograph.output.text_layout import (
-    CONTESTED_STYLE, GAP, STATUS_STYLE, Column, cell_len, column_widths, days_text, hanging, paint, plural,
+    CONTESTED_STYLE, GAP, READINGS_STYLE, STATUS_STYLE, Column, cell_len, column_widths, days_text, hanging, paint, plural,
     table_lines, unbroken,
 )
 from cstograph.rules.classify import Verdict
@@ -40,7 +40,17 @@ def short(iri: str, label: str, short_names: Mapping[str, str] | None) -> str:
 
 
 def _status_style(line: str) -> str | None:
+    if line == NOT_ROBUST:
+        return READINGS_STYLE
     return CONTESTED_STYLE if line == "contested" else STATUS_STYLE.get(line)
+
+
+NOT_ROBUST = "not robust"  # the status column's mark of a verdict some reading flips
+
+
+def readings_text(verdict: Verdict) -> str:
+    """The readings of the coding manual that flip the verdict, and what each gives."""
+    return "; ".join(f"{r.status} under '{r.label}'" for r in verdict.readings)
 
 
 def differing_accounts(verdict: Verdict) -> list:
@@ -116,7 +126,8 @@ def render_verdicts_terminal(
     ]
     rows = [
         [v.date, v.requester_label, short(v.addressee, v.addressee_label, short_names),
-         v.status + ("\ncontested" if differing_accounts(v) else ""), first_reply_text(v)]
+         v.status + ("\ncontested" if differing_accounts(v) else "") + (f"\n{NOT_ROBUST}" if v.readings else ""),
+         first_reply_text(v)]
         for v in verdicts
     ]
     widths = column_widths(main, rows, width)
@@ -142,6 +153,9 @@ def render_verdicts_terminal(
         if differing_accounts(v):
             lines += [paint(line, CONTESTED_STYLE, color) if n == 0 else line
                       for n, line in enumerate(hanging("contested: ", contested_text(v), width, indent))]
+        if v.readings:
+            lines += [paint(line, READINGS_STYLE, color) if n == 0 else line
+                      for n, line in enumerate(hanging("readings: ", readings_text(v), width, indent))]
         if not wide:
             lines += hanging("reason: ", v.reason, width, indent)
             lines += response_lines(v, width, indent, short_names)
@@ -285,6 +299,11 @@ def render_explanation_text(explanation, *, width: int | None = None, color: boo
         accounts = "; ".join(f"{a.label}: {a.status}" for a in v.contested)
         text = hanging("  (contested: ", accounts + ")", width)
         lines += [paint(line, CONTESTED_STYLE, color) for line in text]
+    if v.readings:
+        text = hanging("  (not robust: ", readings_text(v) + ")", width)
+        lines += [paint(line, READINGS_STYLE, color) for line in text]
+    elif v.robust:
+        lines += hanging("  ", "(robust: the same under every reading of the coding manual)", width)
     lines += hanging("  ", v.reason, width) + [""]
     lines += _disputed_facts_lines(v, width, color)
     marks = {True: ("[+]", "green"), False: ("[-]", "bold red"), None: ("   ", None)}

@@ -17,7 +17,8 @@ from rich.cells import cell_len
 
 SGR = {"bold": "1", "dim": "2", "italic": "3", "underline": "4", "red": "31", "green": "32",
        "yellow": "33", "blue": "34", "magenta": "35", "cyan": "36"}
-STATUS_STYLE = {"unmet": "bold red", "met": "green", "not-triggered": "yellow"}
+STATUS_STYLE = {"unmet": "bold red", "met": "green", "not-triggered": "yellow", "pending": "cyan"}
+READINGS_STYLE = "blue"  # a verdict that another reading of the coding manual flips
 CONTESTED_STYLE = "bold magenta"
 GAP = 2
 

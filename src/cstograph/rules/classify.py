@@ -15,7 +15,44 @@ from rdflib import URIRef
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named, run_named_text
 
-STATUSES = ("unmet", "met", "not-triggered")
+STATUSES = ("unmet", "met", "not-triggered", "pending")
+PENDING_DAYS = 30  # a request stays pending this many days after it was made (docs/coding.md)
+
+
+def pending_window(as_of: dt.date | None) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of the pending window: the 30 days before the as-of day (today
+    when None), both included."""
+    day = as_of or dt.date.today()
+    return day - dt.timedelta(days=PENDING_DAYS), day
+
+
+def pending_bindings(as_of: dt.date | None) -> dict:
+    """The ?pendingFrom and ?asOf parameters of request-status, unmet-obligations and the
+    status rule, for the SPARQL statement of the pending rule."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    first, last = pending_window(as_of)
+    return {"pendingFrom": Literal(first.isoformat(), datatype=XSD.date), "asOf": Literal(last.isoformat(), datatype=XSD.date)}
+
+
+def with_pending(status: str, date: str, reason: str, as_of: dt.date | None) -> tuple[str, str]:
+    """An unmet request asked within the pending window is pending (the same rule as the
+    queries' ?pendingFrom/?asOf parameters; applied here so that the report's queries stay the
+    same text whatever the day, and a store answers them from what it kept at load time)."""
+    if status != "unmet":
+        return status, reason
+    first, last = pending_window(as_of)
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:  # ill-typed dates only get here with --force
+        return status, reason
+    if not first <= day <= last:
+        return status, reason
+    sentence = reason.split(", but no response fulfils ", 1)
+    wanted = sentence[1].split(" (", 1)[0].rstrip(".") if len(sentence) == 2 else "its obligation"
+    return "pending", (f"Pending: {sentence[0]}, and no response fulfils {wanted} yet; asked on {date}, "
+                       f"within the pending window before {last.isoformat()}.")
 
 
 @dataclass(frozen=True)
@@ -27,6 +64,7 @@ class ResponseRecord:
     type_label: str
     date: str
     fulfils: bool
+    stage_label: str = ""  # cg:helpStage's label ("announced", ...); empty: no stage, i.e. delivered
 
 
 @dataclass(frozen=True)
@@ -47,6 +85,13 @@ class AccountVerdict:
 
 
 @dataclass(frozen=True)
+class ReadingVerdict:
+    reading: str
+    label: str
+    status: str
+
+
+@dataclass(frozen=True)
 class Verdict:
     request: str
     requester: str
@@ -62,6 +107,8 @@ class Verdict:
     responses: tuple[ResponseRecord, ...]
     sources: tuple[SourceRecord, ...] = ()
     contested: tuple[AccountVerdict, ...] = ()
+    robust: bool | None = None  # None: the readings were not computed
+    readings: tuple[ReadingVerdict, ...] = ()  # the readings that give another status
 
     def days_to(self, response_date: str) -> int | None:
         try:
@@ -112,6 +159,7 @@ def responses_by_request(engine: Engine, request: URIRef | None = None,
                 type_label=row["typeLabel"] or "",
                 date=row["date"] or "",
                 fulfils=row["fulfils"] == "true",  # str() of an xsd:boolean true is "true"
+                stage_label=row.get("stageLabel") or "",
             )
         )
     return grouped
@@ -152,11 +200,12 @@ def _sources(rows: list[dict[str, str | None]], key: str,
 
 
 def classify_requests(engine: Engine, request: URIRef | None = None,
-                      statuses: Collection[str] | None = None) -> list[Verdict]:
+                      statuses: Collection[str] | None = None, as_of: dt.date | None = None) -> list[Verdict]:
     """One verdict per assistance request, ordered by date, with its responses and sources;
     ``statuses``: only the requests with one of these statuses (whose responses and sources
-    alone are then read into records: the default report shows the unmet third of them)."""
-    rows = run_named_text(engine, "request-status", request_bindings(engine, request))
+    alone are then read into records: the default report shows the unmet third of them);
+    ``as_of``: the day for the pending window (today when None)."""
+    rows = _with_pending(run_named_text(engine, "request-status", request_bindings(engine, request)), as_of)
     if statuses is not None:
         unknown = set(statuses) - set(STATUSES)
         if unknown:
@@ -188,10 +237,22 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
     return verdicts
 
 
-def request_statuses(engine: Engine, request: URIRef | None = None) -> dict[str, str]:
+def request_statuses(engine: Engine, request: URIRef | None = None, as_of: dt.date | None = None) -> dict[str, str]:
     """Request IRI -> status, without the responses and sources (for comparing viewpoints)."""
-    rows = run_named_text(engine, "request-status", request_bindings(engine, request))
+    rows = _with_pending(run_named_text(engine, "request-status", request_bindings(engine, request)), as_of)
     return {row["request"]: row["status"] or "" for row in rows}
+
+
+def _with_pending(rows: list[dict], as_of: dt.date | None) -> list[dict]:
+    """The rows with each unmet request inside the pending window made pending (new dicts)."""
+    changed = []
+    for row in rows:
+        if row["status"] == "unmet":
+            status, reason = with_pending("unmet", row["date"] or "", row["reason"] or "", as_of)
+            if status != "unmet":
+                row = {**row, "status": status, "reason": reason}
+        changed.append(row)
+    return changed
 
 
 def request_bindings(engine: Engine, request: URIRef | None) -> dict[str, URIRef] | None:
@@ -213,14 +274,22 @@ def request_bindings(engine: Engine, request: URIRef | None) -> dict[str, URIRef
 # data gives the same sentence on every engine, store and server. (String methods, not regular
 # expressions: this runs once per request of the report.)
 _REASON_LISTS = (
+    ("' against ", " holds)", ", "),
+    ("' against ", " does not hold", ", "),
     ("; fulfilled by ", ", which honours ", ", "),
     ("(responses received: ", ").", ", "),
     ("(the request concerns: ", ").", "; "),
 )
 
 
+_NOT_ASKED = " The clause was invoked for "  # request-status.rq's note on cg:beneficiaryAskedForHelp false
+
+
 def canonical_reason(reason: str) -> str:
     """``reason`` with the items of each list it quotes in sorted order."""
+    sentence, note, rest = reason.partition(_NOT_ASKED)  # a closing note after the sentence
+    if note:
+        return canonical_reason(sentence) + note + rest
     for opening, closing, separator in _REASON_LISTS:
         start = reason.find(opening)
         if start < 0:

@@ -16,6 +16,7 @@ from cstograph.engines.engine import Engine
 from cstograph.errors import CstographError
 from cstograph.engines.queries import expand_iri, run_named
 from cstograph.namespaces import CG
+from cstograph.output.text_layout import days_text
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,9 @@ def _conditions_note(engine: Engine, request: URIRef) -> str:
     return f" It is conditional ({', '.join(names)}); the classification does not check conditions."
 
 
-def explain_request(engine: Engine, request: str) -> Explanation:
+def explain_request(engine: Engine, request: str, as_of=None) -> Explanation:
     iri = URIRef(request)
-    (verdict,) = classify_requests(engine, iri)
+    (verdict,) = classify_requests(engine, iri, as_of=as_of)
     (o,) = run_named(engine, "explain-obligation", request_bindings(engine, iri)).records()
     cited: dict[str, tuple[SourceRecord, ...]] = {}
 
@@ -143,16 +144,27 @@ def explain_request(engine: Engine, request: str) -> Explanation:
             holds, cite(e["event"]),
         ))
     for r in verdict.responses:
+        days = verdict.days_to(r.date)
         steps.append(Step(
             "response", r.response,
-            f"{r.date}: {r.responder_label} responded with {r.type_label}, which "
-            + ("fulfils the obligation" if r.fulfils else "fulfils nothing the obligation asks for")
-            + (f" ({verdict.days_to(r.date)} days after the request)." if verdict.days_to(r.date) is not None else "."),
+            f"{r.date}: {r.responder_label} responded with {r.type_label}"
+            + (f" ({r.stage_label})" if r.stage_label else "") + ", which "
+            + _fulfilment_text(r)
+            + (f" ({days_text(days)} after the request)." if days is not None and days != 0
+               else " (the day of the request)." if days == 0 else "."),
             r.fulfils, cite(r.response),
         ))
     if not verdict.responses:
         steps.append(Step("response", "", "No response to this request is recorded.", False, ()))
     return Explanation(verdict, _s(o["requestLabel"]) or request, tuple(steps))
+
+
+def _fulfilment_text(response) -> str:
+    if response.fulfils:
+        return "fulfils the obligation"
+    if response.stage_label:  # the type may fulfil it, but the help was not delivered
+        return "fulfils nothing the obligation asks for until help is delivered"
+    return "fulfils nothing the obligation asks for"
 
 
 def _sorted_items(term) -> str:

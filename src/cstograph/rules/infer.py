@@ -8,7 +8,7 @@ its own copy of the data; the caller's files and graphs are never changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Graph, Literal, URIRef
 
@@ -32,7 +32,7 @@ def inference_rules() -> list[QuerySpec]:
 
 
 def materialise(engine: Engine, *, with_reasons: bool = True, with_graph: bool = True,
-                prove: bool = True) -> Inference:
+                prove: bool = True, as_of=None) -> Inference:
     """Run the rules to a fixpoint inside ``engine``; return what they derived.
 
     ``with_graph=False``, for callers that only query the engine afterwards (the ally tables,
@@ -45,7 +45,12 @@ def materialise(engine: Engine, *, with_reasons: bool = True, with_graph: bool =
     derived = Graph()
     derived.bind("cg", str(CG._NS))
     added_by_rule: dict[str, int] = {}
-    rules = inference_rules()
+    from cstograph.engines.queries import inline_values
+    from cstograph.rules.classify import pending_bindings
+
+    window = pending_bindings(as_of)  # the status rule's pending window (today when as_of is None)
+    rules = [replace(rule, text=inline_values(rule.text, window)) if "pendingFrom" in rule.text else rule
+             for rule in inference_rules()]
     inside = not with_graph and isinstance(engine, OxigraphEngine)
     for passes in range(1, MAX_PASSES + 1):
         added = 0
@@ -69,7 +74,7 @@ def materialise(engine: Engine, *, with_reasons: bool = True, with_graph: bool =
         raise CstographError(f"the inference rules did not reach a fixpoint in {MAX_PASSES} passes")
     if with_reasons:
         reasons = Graph()
-        for row in run_named(engine, "request-status").records():
+        for row in run_named(engine, "request-status", window).records():
             reasons.add((row["request"], CG.statusReason, Literal(str(row["reason"]))))
         engine.add(reasons)
         if with_graph:
@@ -77,7 +82,7 @@ def materialise(engine: Engine, *, with_reasons: bool = True, with_graph: bool =
     return Inference(derived, passes, added_by_rule)
 
 
-STATUS_BY_CONCEPT = {CG.Met: "met", CG.Unmet: "unmet", CG.NotTriggered: "not-triggered"}
+STATUS_BY_CONCEPT = {CG.Met: "met", CG.Unmet: "unmet", CG.NotTriggered: "not-triggered", CG.Pending: "pending"}
 
 
 def statuses(derived: Graph) -> dict[str, str]:

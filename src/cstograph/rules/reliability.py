@@ -139,3 +139,43 @@ CITATION = (
     "Research & Politics. LLM = coding rules of Leeds, Long and Mitchell (2000); BF = the authors' coding; "
     "lenient = a multilateral alliance counts as honoured when one ally helped."
 )
+
+
+# ---------------------------------------------------------------- this project's verdicts under each reading
+
+
+@dataclass(frozen=True)
+class ReadingShare:
+    reading: str  # IRI; "" for the coding manual itself
+    label: str
+    triggered: int  # requests met, unmet or pending under the reading
+    met: int
+    share: float | None  # met / triggered
+
+
+def reading_shares(verdicts: Sequence, readings: Sequence) -> list[ReadingShare]:
+    """The share of triggered requests that were met under the coding manual and under each
+    reading (``verdicts`` computed with their readings; ``readings`` from ``readings_in``)."""
+    shares = []
+    for reading in readings:
+        statuses = [next((r.status for r in v.readings if r.reading == reading.iri), v.status) for v in verdicts]
+        triggered = sum(s != "not-triggered" for s in statuses)
+        met = statuses.count("met")
+        shares.append(ReadingShare(reading.iri, reading.label, triggered, met, met / triggered if triggered else None))
+    return shares
+
+
+def render_reading_shares(shares: Sequence[ReadingShare], fmt: str, *, color: bool = False,
+                          width: int | None = None) -> str:
+    columns = ("Reading", "Triggered", "Met", "Share met")
+    if fmt == "json":
+        return json.dumps([asdict(s) for s in shares], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return render_csv(["reading", "label", "triggered", "met", "share"],
+                          [[s.reading, s.label, s.triggered, s.met, "" if s.share is None else f"{s.share:.4f}"]
+                           for s in shares])
+    table = [[s.label, str(s.triggered), str(s.met), _percent(s.share)] for s in shares]
+    if fmt == "markdown":
+        return render_markdown(columns, table)
+    return render_table(columns, table, title="This data's requests under each reading of the coding manual",
+                        color=color, width=width)

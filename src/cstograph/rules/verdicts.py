@@ -1,43 +1,66 @@
-"""Verdicts from a viewpoint, marked contested where an account's view gives another status.
+"""Verdicts from a viewpoint, marked contested where an account's view gives another status, and
+robust or not under the readings of the coding manual.
 
 The rules are the SPARQL that ``classify`` runs; this module runs them on the views that
-``Data.view`` makes: the chosen viewpoint, and for the undisputed data each account's view too.
+``Data.view`` makes: the chosen viewpoint, and for the undisputed data each account's view too;
+and on the reading views of ``rules.readings``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import replace
 
 from rdflib import URIRef
 
 from cstograph.rules.accounts import assertions_by_request, counted_accounts
-from cstograph.rules.classify import AccountVerdict, Verdict, classify_requests, request_statuses
 from cstograph.engines.data import Data, Viewpoint
+from cstograph.rules.classify import (AccountVerdict, ReadingVerdict, Verdict, classify_requests, request_statuses,
+                                      with_pending)
+from cstograph.engines.engine import RdflibEngine
+from cstograph.rules.readings import (Reading, affected_requests, has_reading_graph, reading_engine, readings_in,
+                                      statuses_under)
 
 
 def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None = None,
-             statuses: Collection[str] | None = None) -> list[Verdict]:
+             statuses: Collection[str] | None = None, *, with_readings: bool = False,
+             reading: Reading | None = None) -> list[Verdict]:
     """One verdict per request (``request``: that one only; ``statuses``: only the requests
     with one of these statuses), ordered by date then IRI.
 
     From an account's viewpoint the verdicts are that account's; from the undisputed data each
     verdict whose status differs in some account's view carries ``contested``: the status of each
     account that asserts something about the request's facts (with what it asserts) or gives
-    another status, in the order of the accounts (by IRI).
+    another status, in the order of the accounts (by IRI). ``with_readings``: each verdict says
+    whether it is robust, and which readings give another status. ``reading``: the verdicts under
+    that reading instead of the coding manual.
     """
     from cstograph.output.progress import phase
 
     with phase("computing answers"):
-        return _verdicts(data, viewpoint, URIRef(request) if request is not None else None, statuses)
+        return _verdicts(data, viewpoint, URIRef(request) if request is not None else None, statuses,
+                         with_readings, reading)
 
 
-def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None, statuses: Collection[str] | None) -> list[Verdict]:
-    base = classify_requests(data.view(viewpoint), only, statuses)
+def private_view(data: Data, viewpoint: Viewpoint) -> bool:
+    """Whether the view's store belongs to this process (parsed files, an as-of copy), so that
+    a reading's graph may be written into it."""
+    return data.kind == "files" or (viewpoint.as_of is not None and data.kind != "rdflib")
+
+
+def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None, statuses: Collection[str] | None,
+              with_readings: bool, reading: Reading | None) -> list[Verdict]:
+    view = data.view(viewpoint)
+    if reading is not None and reading.edits:
+        view = reading_engine(view, reading, private=private_view(data, viewpoint))
+    base = classify_requests(view, only, statuses, viewpoint.as_of)
+    if with_readings and reading is None:
+        base = mark_readings(data, viewpoint, base)
     if viewpoint.account is not None or not data.accounts:
         return base
     per_account = {  # the statuses alone: an account's responses and sources are not shown
-        account: request_statuses(data.view(replace(viewpoint, account=account)), only)
+        account: request_statuses(data.view(replace(viewpoint, account=account)), only, viewpoint.as_of)
         for account in data.accounts
     }
     marked = []
@@ -52,4 +75,47 @@ def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None, statuses: C
                 AccountVerdict(a.iri, a.label, s, tuple(mine.get(a.iri, ())))
                 for a, s in counted_accounts(statuses, verdict.status, mine)))
         marked.append(verdict)
+    return marked
+
+
+def statuses_by_reading(data: Data, viewpoint: Viewpoint, requests: Collection[str],
+                        dates: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """Reading IRI -> {request -> status} for the readings that can change some of these
+    requests (only those requests are classified again; every other request keeps its status)."""
+    view = data.view(viewpoint)
+    private = private_view(data, viewpoint)
+    copied = None  # one private copy for every reading, when the view's store cannot take their graphs
+    found: dict[str, dict[str, str]] = {}
+    for reading in readings_in(view):
+        affected = affected_requests(view, reading, requests)
+        if not affected:
+            continue
+        if not private and not isinstance(view, RdflibEngine) and not has_reading_graph(view, reading):
+            if copied is None:
+                from cstograph.engines.data import copy_of
+
+                copied = copy_of(view, None)
+            engine = reading_engine(copied, reading, private=True)
+        else:
+            engine = reading_engine(view, reading, private=private)
+        found[reading.iri] = {
+            r: _pending(s, (dates or {}).get(r, ""), viewpoint.as_of)
+            for r, s in statuses_under(engine, affected).items()}
+    return found
+
+
+def _pending(status: str, date: str, as_of: dt.date | None) -> str:
+    return with_pending(status, date, "", as_of)[0]
+
+
+def mark_readings(data: Data, viewpoint: Viewpoint, base: list[Verdict]) -> list[Verdict]:
+    """``base`` with ``robust`` set, and ``readings`` listing every reading that flips a verdict."""
+    labels = {r.iri: r.label for r in readings_in(data.view(viewpoint))}
+    per_reading = statuses_by_reading(data, viewpoint, [v.request for v in base], {v.request: v.date for v in base})
+    marked = []
+    for verdict in base:
+        flips = tuple(ReadingVerdict(iri, labels[iri], statuses[verdict.request])
+                      for iri, statuses in per_reading.items()
+                      if verdict.request in statuses and statuses[verdict.request] != verdict.status)
+        marked.append(replace(verdict, robust=not flips, readings=flips))
     return marked

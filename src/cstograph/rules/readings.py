@@ -1,0 +1,195 @@
+"""Readings of the coding manual: the same rules on the ontology with a few vocabulary triples
+added or removed, and the verdicts each reading gives.
+
+A reading is data (``cg:Reading`` with ``cg:readingAdds`` / ``cg:readingRemoves``, in the
+ontology or in a user's file), read by ``queries/readings/readings.rq``. It is applied as
+``Data.view`` applies an account, without copying the user's data: on embedded Oxigraph the
+ontology is moved into its own named graph and each reading gets an edited copy of that small
+graph (about a thousand triples) in another; the reading's view is the same store with the
+ontology's graph swapped for the reading's (``OxigraphEngine.reading_view``). Engines whose
+data cannot take new graphs here (rdflib, a read-only store loaded without them, an endpoint)
+classify a private copy of the view with the edits applied.
+
+Only the requests whose verdict a reading can change are classified again: those whose
+obligation's condition or type, responses' types or stages, or events' classes are among the
+nodes the reading edits (``affected-requests.rq``, bound with VALUES).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from cstograph.engines.engine import (ONTOLOGY_GRAPH, READING_GRAPHS, Engine, OxigraphEngine, RdflibEngine,
+                                      reading_graph_names, text_records)
+from cstograph.engines.queries import expand_iri, get_query, inline_value_list, run_named
+from cstograph.errors import CstographError, UsageError
+from cstograph.namespaces import CG
+from cstograph.reading.resources import ontology_path
+
+Triple = tuple[Node, Node, Node]
+CHUNK = 2_000  # requests per VALUES block: one query per chunk keeps the text a few hundred kB
+
+
+@dataclass(frozen=True)
+class Reading:
+    iri: str
+    label: str
+    definition: str
+    adds: tuple[Triple, ...] = ()
+    removes: tuple[Triple, ...] = ()
+
+    @property
+    def edits(self) -> bool:
+        return bool(self.adds or self.removes)
+
+    @property
+    def touched(self) -> tuple[URIRef, ...]:
+        """The vocabulary nodes the reading edits (the subjects of its triples): a request's
+        verdict can change only if it reaches one of them."""
+        return tuple(sorted({s for s, _, _ in self.adds + self.removes if isinstance(s, URIRef)}, key=str))
+
+    @property
+    def graph(self) -> str:
+        """The named graph of this reading's copy of the ontology."""
+        import hashlib
+
+        return READING_GRAPHS + hashlib.sha256(self.iri.encode("utf-8")).hexdigest()[:16]
+
+
+def readings_in(engine: Engine) -> list[Reading]:
+    """Every reading the data declares (the ontology's six and a user's own), default first."""
+    found: dict[str, dict] = {}
+    for row in run_named(engine, "readings").records():
+        iri = str(row["reading"])
+        entry = found.setdefault(iri, {"label": str(row["label"] or iri.rsplit("#", 1)[-1]),
+                                       "definition": str(row["definition"] or ""), "add": [], "remove": []})
+        if row["change"] is not None:
+            entry[str(row["change"])].append((row["subject"], row["predicate"], row["object"]))
+    readings = [Reading(iri, e["label"], e["definition"], tuple(e["add"]), tuple(e["remove"]))
+                for iri, e in found.items()]
+    return sorted(readings, key=lambda r: (r.iri != str(CG.ReadingDefault), r.iri))
+
+
+def find_reading(readings: Sequence[Reading], wanted: str, namespaces: NamespaceManager | None = None) -> Reading:
+    """A reading by IRI, prefixed name, local name with or without "Reading"
+    (ReadingWarEntryCounts, WarEntryCounts) or label."""
+    try:
+        iri = str(expand_iri(wanted, namespaces, what="reading"))
+    except CstographError:
+        iri = wanted
+    needle = wanted.casefold()
+    for reading in readings:
+        local = reading.iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if reading.iri == iri or needle in (local.casefold(), local.casefold().removeprefix("reading"),
+                                            reading.label.casefold()):
+            return reading
+    names = ", ".join(r.iri.rsplit("#", 1)[-1] for r in readings)
+    raise UsageError(f"no reading {wanted!r} in the data", hint=f"one of: {names}")
+
+
+# ---------------------------------------------------------------- the reading's view
+
+
+@cache
+def ontology_triples() -> tuple:
+    """The ontology's triples as pyoxigraph terms."""
+    import pyoxigraph as ox
+
+    return tuple(ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE))
+
+
+def _ox_term(term: Node):
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
+    raise UsageError(f"a reading's statement holds {term!r}: readings edit IRIs and literals only")
+
+
+def add_reading_graphs(store, readings: Iterable[Reading]) -> None:
+    """Move the ontology into its own named graph and write each reading's edited copy of it
+    into another (once per store and reading). The default graph of every view is unchanged:
+    views take the ontology's graph in and leave the readings' graphs out."""
+    import pyoxigraph as ox
+
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    triples = ontology_triples()
+    if not any(True for _ in store.quads_for_pattern(None, None, None, ontology)):
+        for t in triples:
+            store.add(ox.Quad(t.subject, t.predicate, t.object, ontology))
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+    present = reading_graph_names(store)
+    for reading in readings:
+        if not reading.edits or reading.graph in present:
+            continue
+        graph = ox.NamedNode(reading.graph)
+        removed = {tuple(_ox_term(x) for x in triple) for triple in reading.removes}
+        kept = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples
+                if (t.subject, t.predicate, t.object) not in removed]
+        added = [ox.Quad(*(_ox_term(x) for x in triple), graph) for triple in reading.adds]
+        store.extend(kept + added)
+
+
+def has_reading_graph(view: Engine, reading: Reading) -> bool:
+    """Whether the view's store already holds the reading's graph (a store loaded with it)."""
+    return isinstance(view, OxigraphEngine) and reading.graph in reading_graph_names(view.store)
+
+
+def reading_engine(view: Engine, reading: Reading, *, private: bool) -> Engine:
+    """An engine whose default graph is ``view`` with the ontology edited by ``reading``.
+
+    ``private``: the view's store belongs to this process (parsed files, an as-of copy), so the
+    reading's graph is written into it; otherwise a store already holding the reading's graph is
+    used as it is, and anything else is classified on a private copy."""
+    if isinstance(view, OxigraphEngine) and (private or reading.graph in reading_graph_names(view.store)):
+        if private:
+            add_reading_graphs(view.store, [reading])
+        return view.reading_view(reading.graph)
+    from cstograph.engines.data import copy_of
+
+    copy = copy_of(view, None)
+    if isinstance(copy, RdflibEngine):
+        graph = copy.dataset.default_graph
+        for triple in reading.removes:
+            graph.remove(triple)
+        for triple in reading.adds:
+            graph.add(triple)
+        return copy
+    add_reading_graphs(copy.store, [reading])
+    return copy.reading_view(reading.graph)
+
+
+# ---------------------------------------------------------------- verdicts under readings
+
+
+def affected_requests(view: Engine, reading: Reading, among: Iterable[str] | None = None) -> list[str]:
+    """The requests (of ``among``, when given) whose verdict ``reading`` can change."""
+    if not reading.edits:
+        return []
+    text = inline_value_list(get_query("affected-requests").text, "touched", list(reading.touched))
+    found = {row["request"] for row in text_records(view, text)}
+    if among is not None:
+        found &= set(among)
+    return sorted(found)
+
+
+def statuses_under(engine: Engine, requests: Sequence[str]) -> dict[str, str]:
+    """Request IRI -> status on ``engine``, for these requests only (request-status.rq bound
+    with VALUES, a chunk of requests at a time)."""
+    statuses: dict[str, str] = {}
+    spec = get_query("request-status")
+    for start in range(0, len(requests), CHUNK):
+        chunk = [URIRef(r) for r in requests[start:start + CHUNK]]
+        for row in text_records(engine, inline_value_list(spec.text, "request", chunk)):
+            statuses[row["request"]] = row["status"] or ""
+    return statuses
