@@ -72,7 +72,8 @@ def test_command_prints_every_format():
     result = runner.invoke(app, ["concordance", str(FIXTURE), "-f", "markdown"])
     assert result.exit_code == 0, result.output
     assert ("| 1939-09-01 | Aurelia → Borduria | 9001 | Falken War 1939-45 (COW 501) | unmet "
-            "| honoured * | violated | honoured * | violated |") in result.stdout
+            "| honoured * | violated | honoured * | violated | entering the war honours a defence pact (the LLM and B-F rule) |"
+            ) in result.stdout
     assert "agrees with the LLM coding in 1 of 3 and with the BF coding in 3 of 3" in result.stdout
     assert "docs/concordance.md" in result.stdout
     result = runner.invoke(app, ["concordance", str(FIXTURE), "-f", "csv"])
@@ -83,6 +84,9 @@ def test_command_prints_every_format():
     document = json.loads(runner.invoke(app, ["concordance", str(FIXTURE), "-f", "json"]).stdout)
     assert document["agreement"]["agreeWithLLM"] == 1 and len(document["rows"]) == 3
     assert document["rows"][0]["sourceRecord"] == "fixture.dta:row 1"
+    # the declaration of war fulfils the pact under the published rule's reading: LLM's verdict, not BF's
+    assert document["rows"][0]["readingsGivingLLM"] == ["entering the war honours a defence pact (the LLM and B-F rule)"]
+    assert document["rows"][0]["readingsGivingBF"] == [] and document["rows"][1]["readingsGivingLLM"] == []
     table = runner.invoke(app, ["concordance", str(FIXTURE), "-f", "table"]).stdout
     assert "published codings" in table and "Falken War" in table and " *" in table
 

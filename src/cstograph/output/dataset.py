@@ -190,6 +190,9 @@ CONCORDANCE = TableSpec(
         Field("agrees_with_llm", "boolean", "Whether this project's verdict is the LLM one (met = honoured, unmet = "
               "violated, not-triggered = does-not-apply); empty when there is nothing to compare."),
         Field("agrees_with_bf", "boolean", "Whether this project's verdict is the BF one, compared alike."),
+        Field("readings_giving_llm", "string", "Where the verdict differs from the LLM one: the readings of the coding "
+              "manual under which it is the LLM one (labels separated by '; ')."),
+        Field("readings_giving_bf", "string", "The same for the BF coding."),
     ),
     references_requests=True,
 )
@@ -359,7 +362,9 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
         {"request": r.request, "date": _date(r.date), "status": r.status, "atop_id": r.atop_id, "cow_war": r.cow_war,
          "war_label": r.war_label, "observation": r.occasion, "source_record": r.source_record or None,
          "llm": r.llm or None, "bf": r.bf or None, "llm_lenient": r.llm_lenient or None, "bf_lenient": r.bf_lenient or None,
-         "agrees_with_llm": r.agrees_with_llm, "agrees_with_bf": r.agrees_with_bf}
+         "agrees_with_llm": r.agrees_with_llm, "agrees_with_bf": r.agrees_with_bf,
+         "readings_giving_llm": LIST_SEPARATOR.join(r.readings_agreeing_with(r.llm)) or None,
+         "readings_giving_bf": LIST_SEPARATOR.join(r.readings_agreeing_with(r.bf)) or None}
         for r in kg.concordance(according_to, as_of)
     ]
     metadata = {

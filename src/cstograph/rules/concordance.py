@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from cstograph.engines.data import Data, Viewpoint
 from cstograph.engines.queries import run_named_text
@@ -45,6 +45,7 @@ class ConcordanceRow:
     bf: str
     llm_lenient: str
     bf_lenient: str
+    readings: tuple = ()  # rules.classify.ReadingVerdict: the readings of the manual that give another status
 
     @property
     def agrees_with_llm(self) -> bool | None:
@@ -53,6 +54,13 @@ class ConcordanceRow:
     @property
     def agrees_with_bf(self) -> bool | None:
         return _agrees(self.status, self.bf)
+
+    def readings_agreeing_with(self, published: str) -> tuple[str, ...]:
+        """The labels of the readings under which this project's verdict is the published one
+        (where the default reading's is not): 'entering the war honours a defence pact'."""
+        if _agrees(self.status, published) is not False:
+            return ()
+        return tuple(r.label for r in self.readings if _agrees(r.status, published))
 
 
 def _agrees(status: str, published: str) -> bool | None:
@@ -71,7 +79,7 @@ def concordance(data: Data, viewpoint: Viewpoint = Viewpoint()) -> list[Concorda
     if not matches:
         return []
     wanted = {m["request"] for m in matches}
-    by_request = {v.request: v for v in verdicts(data, viewpoint) if v.request in wanted}
+    by_request = {v.request: v for v in verdicts(data, viewpoint, with_readings=True) if v.request in wanted}
     rows = []
     for m in matches:
         verdict = by_request.get(m["request"])
@@ -84,7 +92,7 @@ def concordance(data: Data, viewpoint: Viewpoint = Viewpoint()) -> list[Concorda
             war_label=m["warLabel"] or m["war"], occasion=m["occasion"], source_record=m["sourceRecord"] or "",
             llm=VERDICT_NAMES.get(m["llm"] or "", ""), bf=VERDICT_NAMES.get(m["bf"] or "", ""),
             llm_lenient=VERDICT_NAMES.get(m["llmLenient"] or "", ""),
-            bf_lenient=VERDICT_NAMES.get(m["bfLenient"] or "", ""),
+            bf_lenient=VERDICT_NAMES.get(m["bfLenient"] or "", ""), readings=verdict.readings,
         ))
     return rows
 
@@ -114,9 +122,18 @@ CITATION = (
     "differs: docs/concordance.md."
 )
 
-COLUMNS = ("Date", "Request", "ATOP", "War", "cstograph", "LLM", "BF", "LLM lenient", "BF lenient")
+COLUMNS = ("Date", "Request", "ATOP", "War", "cstograph", "LLM", "BF", "LLM lenient", "BF lenient",
+           "Readings that give LLM's verdict")
 JSON_KEYS = ("request", "date", "requesterLabel", "addresseeLabel", "obligationLabel", "status", "atopId", "cowWar",
              "war", "warLabel", "occasion", "sourceRecord", "llm", "bf", "llmLenient", "bfLenient")
+CSV_EXTRA = ("agreesWithLLM", "agreesWithBF", "readingsGivingLLM", "readingsGivingBF")
+
+
+def _fields(r: ConcordanceRow) -> list:
+    """The values of JSON_KEYS, in order."""
+    return [getattr(r, name) for name in ("request", "date", "requester_label", "addressee_label", "obligation_label",
+                                           "status", "atop_id", "cow_war", "war", "war_label", "occasion",
+                                           "source_record", "llm", "bf", "llm_lenient", "bf_lenient")]
 
 
 def _mark(status: str, published: str) -> str:
@@ -128,7 +145,7 @@ def _mark(status: str, published: str) -> str:
 def table_rows(rows: Sequence[ConcordanceRow]) -> list[list[str]]:
     return [
         [r.date, f"{r.requester_label} → {r.addressee_label}", str(r.atop_id), f"{r.war_label} (COW {r.cow_war})", r.status, _mark(r.status, r.llm), _mark(r.status, r.bf),
-         _mark(r.status, r.llm_lenient), _mark(r.status, r.bf_lenient)]
+         _mark(r.status, r.llm_lenient), _mark(r.status, r.bf_lenient), "; ".join(r.readings_agreeing_with(r.llm))]
         for r in rows
     ]
 
@@ -138,14 +155,19 @@ def render_concordance(rows: Sequence[ConcordanceRow], fmt: str, *, color: bool 
     from cstograph.output.render import render_csv, render_markdown, render_table
 
     if fmt == "json":
-        records = [{**dict(zip(JSON_KEYS, asdict(r).values())), "agreesWithLLM": r.agrees_with_llm,
-                    "agreesWithBF": r.agrees_with_bf} for r in rows]
+        records = [{**dict(zip(JSON_KEYS, _fields(r))), "agreesWithLLM": r.agrees_with_llm,
+                    "agreesWithBF": r.agrees_with_bf,
+                    "readings": [{"reading": x.reading, "label": x.label, "status": x.status} for x in r.readings],
+                    "readingsGivingLLM": list(r.readings_agreeing_with(r.llm)),
+                    "readingsGivingBF": list(r.readings_agreeing_with(r.bf))} for r in rows]
         return json.dumps({"rows": records, "agreement": agreement(rows)}, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
-        return render_csv([*JSON_KEYS, "agreesWithLLM", "agreesWithBF"],
-                          [[*(str(v) for v in asdict(r).values()),
+        return render_csv([*JSON_KEYS, *CSV_EXTRA],
+                          [[*(str(v) for v in _fields(r)),
                             "" if r.agrees_with_llm is None else str(r.agrees_with_llm).lower(),
-                            "" if r.agrees_with_bf is None else str(r.agrees_with_bf).lower()] for r in rows])
+                            "" if r.agrees_with_bf is None else str(r.agrees_with_bf).lower(),
+                            "; ".join(r.readings_agreeing_with(r.llm)), "; ".join(r.readings_agreeing_with(r.bf))]
+                           for r in rows])
     if fmt == "markdown":
         return render_markdown(COLUMNS, table_rows(rows))
     return render_table(COLUMNS, table_rows(rows), title="This project's verdicts beside the published codings",

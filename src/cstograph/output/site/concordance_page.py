@@ -21,7 +21,8 @@ def concordance_page(data) -> bytes:
         rows.append([request, esc(f"{r.requester_label} → {r.addressee_label}"), esc(r.obligation_label),
                      esc(r.atop_id), esc(f"{r.war_label} (COW {r.cow_war})") + f"<br><code>{esc(r.source_record)}</code>",
                      status_badge(r.status), _published(r.status, r.llm, r.agrees_with_llm),
-                     _published(r.status, r.bf, r.agrees_with_bf), esc(r.llm_lenient), esc(r.bf_lenient)])
+                     _published(r.status, r.bf, r.agrees_with_bf), esc(r.llm_lenient), esc(r.bf_lenient),
+                     esc("; ".join(r.readings_agreeing_with(r.llm)))])
     body = ("<p>This project's verdict on each request beside the verdicts of two published codings on the same "
             "alliance (ATOP id) in the same war (Correlates of War number): Leeds, Long and Mitchell (LLM) and "
             "Berkemeier and Fuhrmann (BF). A request judges one appeal about the events it names; an observation "
@@ -29,7 +30,7 @@ def concordance_page(data) -> bytes:
             "pact. Why each bundled row differs is explained in the project's docs/concordance.md.</p>\n"
             + (f"<p>{esc(summary_text(data.concordance))}</p>\n" if data.concordance else "")
             + table(["date", "request", "obligation", "ATOP", "war (row of the published file)", "this project", "LLM",
-                     "BF", "LLM lenient", "BF lenient"], rows,
+                     "BF", "LLM lenient", "BF lenient", "readings of the manual that give LLM's verdict"], rows,
                     empty="No request matches a published observation of the same alliance and war.")
             + f"\n<p>{esc(CITATION)}</p>")
     return page("Concordance with the published codings", body, depth=0, viewpoint=data.viewpoint)
