@@ -223,8 +223,8 @@ def test_bundled_accounts_contest_2021_and_the_kazakh_and_kyrgyz_cases():
     verdicts = assess(load_dataset(), "oxigraph")
     by_date = {v.date: v for v in verdicts}
     for day in ("2021-05-13", "2021-11-16", "2022-01-05", "2022-10-19"):
-        statuses = {a.status for a in by_date[day].contested}
-        assert len(statuses) > 1, day
+        # only the accounts that assert something about the request are listed (rules/accounts.py)
+        assert any(a.status != by_date[day].status for a in by_date[day].contested), day
     # 2020-10-31: Article 2 of the 1997 treaty is a threat clause judged by the party (coding manual,
     # section 2.1), so where the war was no longer decides it: unmet in every account
     assert all(v.contested == () for v in verdicts if v.date in ("2010-06-12", "2020-10-31", "2022-09-13"))

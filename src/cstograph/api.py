@@ -180,6 +180,13 @@ class KnowledgeGraph:
             raise CstographError(str(exc)) from None
         return Table(fulfilment_table(self.engine(according_to, as_of), period_iri))
 
+    def concordance(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
+        """Each request beside the published codings of the same alliance and war (``ConcordanceRow``:
+        this project's status, the LLM and BF verdicts and their lenient variants)."""
+        from cstograph.rules.concordance import concordance
+
+        return Table(concordance(self.data, self.viewpoint(according_to, as_of)))
+
     def query(self, name_or_text: str, according_to: str | Account | None = None, as_of: DateLike = None,
               *, allow_network: bool = False, **params):
         """Run a bundled query by name, a ``.rq`` file, or SPARQL text; ``params`` bind the

@@ -17,7 +17,7 @@ from typer._click.exceptions import UsageError
 
 from cstograph import __version__
 from cstograph.cli import (
-    explain_command, export_command, import_command, infer_command, load_command, query_commands,
+    concordance_command, explain_command, export_command, import_command, infer_command, load_command, query_commands,
     reliability_command, report_command, serve_command, site_command, synth_command, timeline_command,
     validate_command, viz_command,
 )
@@ -74,6 +74,7 @@ app.command("infer", epilog=EPILOG)(infer_command.infer)
 app.command("explain", epilog=EPILOG)(explain_command.explain)
 app.add_typer(import_command.app, name="import")
 app.command("reliability", epilog=EPILOG)(reliability_command.reliability)
+app.command("concordance", epilog=EPILOG)(concordance_command.concordance)
 app.command("viz", epilog=EPILOG)(viz_command.viz)
 app.command("timeline", epilog=EPILOG)(timeline_command.timeline)
 app.command("load", epilog=EPILOG)(load_command.load)

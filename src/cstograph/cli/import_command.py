@@ -95,18 +95,35 @@ def reliability(
                      "(without it every observation links to the ATOP alliance IRI of its atopid).",
                      exists=True, dir_okay=False, show_default=False),
     ] = None,
+    only_atop: Annotated[
+        Optional[str],
+        typer.Option("--only-atop", help="Only the observations of these ATOP alliances: atopids separated by "
+                     "commas (graphs/published-codings.ttl holds those of the bundled alliances).",
+                     show_default=False),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Import the alliance-war observations of Berkemeier and Fuhrmann (2018) with both codings.
 
     Example: cstograph import reliability BerkemeierFuhrmannRAP2018_0303.dta -o reliability.ttl
+
+    Example: cstograph import reliability BerkemeierFuhrmannRAP2018_0303.dta --only-atop 2440,3180 -o some.ttl
     """
     from cstograph.reading.importers.reliability import import_reliability
 
+    ids = None
+    if only_atop is not None:
+        try:
+            ids = sorted({int(part) for part in only_atop.split(",") if part.strip()})
+        except ValueError:
+            raise typer.BadParameter(f"{only_atop!r} is not a list of atopids (integers separated by commas)",
+                                     param_hint="--only-atop") from None
+        if not ids:
+            raise typer.BadParameter("give at least one atopid", param_hint="--only-atop")
     started = time.perf_counter()
     with user_errors(), _progress("Importing observations", quiet) as progress:
         refuse_overwriting_inputs(output, [dta_file, *([atop] if atop else [])])
-        result = import_reliability(dta_file, atop_alliance_csv=atop, on_progress=progress)
+        result = import_reliability(dta_file, atop_alliance_csv=atop, on_progress=progress, only_atop=ids)
         _emit(result.text, output)
     _summary("alliance-war observations", result.counts, result.triples, output, time.perf_counter() - started, quiet)
 

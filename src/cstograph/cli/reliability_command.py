@@ -15,15 +15,35 @@ from cstograph.cli.common import (
 
 
 
+TableOutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help="Write the table to this file (atomically) instead of stdout; without "
+                 "--format the suffix chooses (.md, .json, .csv, .txt).",
+                 dir_okay=False, show_default=False),
+]
+
+
+def emit_table(text: str, output: Path | None) -> None:
+    """The table on stdout, or atomically into ``output``."""
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from cstograph.output.write import write_atomic
+
+        write_atomic(output, text)
+
+
+BUNDLED_NOTE = (
+    "The bundled graphs hold only the observations of the bundled alliances (graphs/published-codings.ttl, for "
+    "'cstograph concordance'); for the paper's table import the whole file: cstograph import reliability "
+    "BerkemeierFuhrmannRAP2018_0303.dta -o reliability.ttl, then cstograph reliability reliability.ttl."
+)
+
+
 def reliability(
     paths: PathsArgument = None,
     fmt: FormatOption = None,
-    output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", help="Write the table to this file (atomically) instead of stdout; without "
-                     "--format the suffix chooses (.md, .json, .csv, .txt).",
-                     dir_okay=False, show_default=False),
-    ] = None,
+    output: TableOutputOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Report even when the data violates the shapes.")
     ] = False,
@@ -74,16 +94,13 @@ def reliability(
         text = render_fulfilment(rows, fmt, color=color, width=terminal_width()) if rows else ""
         if rows and fmt in ("table", "markdown"):
             text += ("\n" if fmt == "markdown" else "") + CITATION + "\n"
+            if not (paths or store or endpoint):
+                text += BUNDLED_NOTE + "\n"
         if requests:  # the share met under each reading of the coding manual, beside the codings
             shares = render_reading_shares(reading_shares(requests, kg.readings()), fmt, color=color,
                                            width=terminal_width())
             text = _two_tables(text, shares, fmt) if text else shares
-        if output is None:
-            typer.echo(text, nl=False)
-        else:
-            from cstograph.output.write import write_atomic
-
-            write_atomic(output, text)
+        emit_table(text, output)
 
 
 def _two_tables(first: str, second: str, fmt: str) -> str:

@@ -167,8 +167,9 @@ REQUESTS = TableSpec(
               "Days from the request to its first response of a type that fulfils the obligation (empty: none)."),
         Field("contested", "boolean",
               "Whether some account's view of the data gives this request another status (see contested_statuses)."),
-        Field("contested_statuses", "string", "For a contested request, every account's status: 'ACCOUNT: STATUS' "
-              "separated by '; ', accounts by IRI (empty when not contested)."),
+        Field("contested_statuses", "string", "For a contested request, the status of every account that asserts "
+              "something about its facts or gives another status: 'ACCOUNT: STATUS' separated by '; ', accounts by "
+              "IRI (empty when not contested)."),
         _ids("sources", DCTERMS + "source", "The request's sources (dcterms:source): IRIs separated by '; ' (details "
              "in the sources table). At least one on import.", CG + "Source", required=True),
         Field("according_to", "string",
@@ -262,6 +263,36 @@ SOURCES = TableSpec(
     kind=CG + "Source",
 )
 
+CONCORDANCE = TableSpec(
+    "concordance",
+    "One row per request and published alliance-war observation of the same alliance (ATOP id) in the same "
+    "war (Correlates of War number): this project's verdict beside the Leeds-Long-Mitchell (LLM) and "
+    "Berkemeier-Fuhrmann (BF) codings in the BF replication data (cstograph concordance; docs/concordance.md "
+    "says why each bundled row differs). Empty when the data holds no matching observation.",
+    (
+        Field("request", "string", "The request (an id of the requests table)."),
+        Field("date", "date", "The day of the request."),
+        Field("status", "string", "This project's verdict on the request ('met', 'unmet', 'not-triggered')."),
+        Field("atop_id", "integer", "The ATOP id shared by the request's treaty or alliance and the observation."),
+        Field("cow_war", "integer", "The Correlates of War number of the war (cg:cowWarNumber of an event the request "
+              "concerns and of the observation's war)."),
+        Field("war_label", "string", "The war's name in the published data, e.g. 'World War II'."),
+        Field("observation", "string", "The observation's IRI (a cg:WarOccasion)."),
+        Field("source_record", "string", "The observation's row in the published file, 'FILE:row N'."),
+        Field("llm", "string", "The LLM coding of the observation: 'honoured', 'violated' or 'does-not-apply'."),
+        Field("bf", "string", "The BF coding of the observation, the same values."),
+        Field("llm_lenient", "string", "The LLM coding, a multilateral alliance honoured when one ally helped."),
+        Field("bf_lenient", "string", "The BF coding, a multilateral alliance honoured when one ally helped."),
+        Field("agrees_with_llm", "boolean", "Whether this project's verdict is the LLM one (met = honoured, unmet = "
+              "violated, not-triggered = does-not-apply); empty when there is nothing to compare."),
+        Field("agrees_with_bf", "boolean", "Whether this project's verdict is the BF one, compared alike."),
+        Field("readings_giving_llm", "string", "Where the verdict differs from the LLM one: the readings of the coding "
+              "manual under which it is the LLM one (labels separated by '; ')."),
+        Field("readings_giving_bf", "string", "The same for the BF coding."),
+    ),
+    references_requests=True,
+)
+
 
 # ---------------------------------------------------------------- the other facts, one table per kind
 
@@ -344,7 +375,7 @@ FACT_TABLES: tuple[TableSpec, ...] = (SOURCES, STATES, ACCOUNTS, TREATIES, ALLIA
                                       EVENTS, REQUESTS, RESPONSES)
 
 TABLES: tuple[TableSpec, ...] = (REQUESTS, RESPONSES, ALLIES, SOURCES, STATES, ALLIANCES, MEMBERSHIPS, TREATIES,
-                                 CLAUSES, EVENTS, CHANGES, ACCOUNTS)
+                                 CLAUSES, EVENTS, CHANGES, ACCOUNTS, CONCORDANCE)
 
 
 @dataclass(frozen=True)
@@ -516,13 +547,23 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
         if s.source not in listed:
             sources.append({"source": s.source, "title": s.title or None, "publisher": s.publisher or None,
                             "issued": s.issued or None, "url": s.url or None})
+    concordance = [
+        {"request": r.request, "date": _date(r.date), "status": r.status, "atop_id": r.atop_id, "cow_war": r.cow_war,
+         "war_label": r.war_label, "observation": r.occasion, "source_record": r.source_record or None,
+         "llm": r.llm or None, "bf": r.bf or None, "llm_lenient": r.llm_lenient or None, "bf_lenient": r.bf_lenient or None,
+         "agrees_with_llm": r.agrees_with_llm, "agrees_with_bf": r.agrees_with_bf,
+         "readings_giving_llm": LIST_SEPARATOR.join(r.readings_agreeing_with(r.llm)) or None,
+         "readings_giving_bf": LIST_SEPARATOR.join(r.readings_agreeing_with(r.bf)) or None}
+        for r in kg.concordance(according_to, as_of)
+    ]
     metadata = {
         "cstograph_version": __version__,
         "dataset_version": BUNDLED_DATA_VERSION if bundled else None,
         "according_to": account.label if account else None,
         "as_of": as_of.isoformat() if as_of else None,
     }
-    computed = {"requests": requests, "responses": responses, "allies": allies, "sources": sources}
+    computed = {"requests": requests, "responses": responses, "allies": allies, "sources": sources,
+                "concordance": concordance}
     tables = {spec.name: computed.get(spec.name, facts.rows.get(spec.name)) for spec in TABLES}
     from cstograph.output.fact_tables import extended
 
@@ -574,7 +615,7 @@ def codebook_markdown() -> str:
         "`CSTOGRAPH_REGENERATE=1 pytest -q tests/test_export.py` (a test fails while it is stale).",
         "",
         "Files: `FILE.csv` or `FILE.dta` holds the requests, and the other tables go beside it as",
-        "`FILE-responses.csv`, `FILE-allies.csv`, `FILE-sources.csv`, `FILE-states.csv`, ... (`.dta` alike); `FILE.json` holds",
+        "`FILE-responses.csv`, `FILE-allies.csv`, `FILE-sources.csv`, `FILE-states.csv`, `FILE-concordance.csv`, ... (`.dta` alike); `FILE.json` holds",
         "`{\"cstograph_version\", \"dataset_version\", \"according_to\", \"as_of\", \"tables\": {TABLE: [rows]}}`;",
         "a data package is a folder with `datapackage.json` and `TABLE.csv` for each table.",
         "",

@@ -119,7 +119,8 @@ def verdict_to_dict(verdict: Verdict) -> dict:
             for s in verdict.sources
         ],
         "contested": [
-            {"account": a.account, "label": a.label, "status": a.status} for a in verdict.contested
+            {"account": a.account, "label": a.label, "status": a.status,
+             "disputes": [_dispute_to_dict(d) for d in a.disputes]} for a in verdict.contested
         ],
         **_readings_keys(verdict),
         "daysToFirstResponse": verdict.days_to_first_response,
@@ -129,6 +130,14 @@ def verdict_to_dict(verdict: Verdict) -> dict:
         "obligationLabel": verdict.obligation_label,
         "alliance": verdict.alliance,
     }
+
+
+def _dispute_to_dict(fact) -> dict:
+    """One assertion of an account about a request's facts (rules/accounts.py, ``Assertion``)."""
+    return {"role": fact.role, "subject": fact.subject, "subjectLabel": fact.subject_label,
+            "property": fact.property or None, "value": fact.value or None, "valueLabel": fact.value_label,
+            "undisputed": list(fact.undisputed), "text": fact.text,
+            "sources": [{"source": s.source, "title": s.title, "url": s.url or None} for s in fact.sources]}
 
 
 def _readings_keys(verdict: Verdict) -> dict:

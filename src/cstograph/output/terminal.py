@@ -59,18 +59,23 @@ def differing_accounts(verdict: Verdict) -> list:
 
 
 def contested_text(verdict: Verdict) -> str:
-    """"unmet according to X; met according to Y and Z (the other N accounts agree)"."""
+    """"unmet according to X, which places E on the territory of A (the undisputed data records no
+    territory); not-triggered according to Y, which ...": each account that counts for the
+    request (rules/accounts.py), those whose verdict differs first, with what it asserts."""
     differing = differing_accounts(verdict)
-    by_status: dict[str, list[str]] = {}
-    for account in differing:
-        by_status.setdefault(account.status, []).append(account.label or account.account)
+    ordered = differing + [a for a in verdict.contested if a not in differing]
     parts = []
-    for status, labels in by_status.items():
-        names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-        parts.append(f"{status} according to {names}")
-    agreeing = len(verdict.contested) - len(differing)
-    tail = f" ({plural(agreeing, 'other account')}: {verdict.status})" if agreeing else ""
-    return "; ".join(parts) + tail
+    for account in ordered:
+        text = f"{account.status} according to {account.label or account.account}"
+        if account.disputes:
+            named: set[str] = set()
+            claims = []
+            for d in account.disputes:
+                claims.append(f"{d.claim_about('it' if d.subject in named else d.subject_label)} ({d.contrast})")
+                named.add(d.subject)
+            text += ", which " + " and ".join(claims)
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def first_reply_text(verdict: Verdict) -> str:
@@ -269,6 +274,19 @@ def _with_url(label: str, text: str, url: str, width: int | None, indent: int) -
     return lines
 
 
+def _disputed_facts_lines(v: Verdict, width: int | None, color: bool) -> list[str]:
+    """What each account that counts for a contested request asserts about its facts, each with its sources."""
+    if not any(a.disputes for a in v.contested):
+        return []
+    lines = [paint("What the accounts dispute:", "bold", color)]
+    for account in v.contested:
+        for fact in account.disputes:
+            lines += hanging("- ", f"{account.label or account.account} ({account.status}) {fact.text}.", width)
+            for source in fact.sources:
+                lines += _with_url("    source: ", _source_line(source), source.url, width, 0)
+    return lines + [""]
+
+
 def render_explanation_text(explanation, *, width: int | None = None, color: bool = False) -> str:
     """The chain behind one verdict: every step numbered and marked [+] (supports the obligation)
     or [-] (does not), its text and its sources under it with hanging indents. ``width`` None:
@@ -287,6 +305,7 @@ def render_explanation_text(explanation, *, width: int | None = None, color: boo
     elif v.robust:
         lines += hanging("  ", "(robust: the same under every reading of the coding manual)", width)
     lines += hanging("  ", v.reason, width) + [""]
+    lines += _disputed_facts_lines(v, width, color)
     marks = {True: ("[+]", "green"), False: ("[-]", "bold red"), None: ("   ", None)}
     for number, step in enumerate(explanation.steps, start=1):
         mark, style = marks[step.holds]

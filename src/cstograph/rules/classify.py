@@ -81,6 +81,7 @@ class AccountVerdict:
     account: str
     label: str
     status: str
+    disputes: tuple = ()  # rules.accounts.Assertion: what the account asserts about the request's facts
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from rdflib import URIRef
 
+from cstograph.rules.accounts import assertions_by_request, counted_accounts
 from cstograph.engines.data import Data, Viewpoint
 from cstograph.rules.classify import (AccountVerdict, ReadingVerdict, Verdict, classify_requests, request_statuses,
                                       with_pending)
@@ -29,10 +30,11 @@ def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None
     with one of these statuses), ordered by date then IRI.
 
     From an account's viewpoint the verdicts are that account's; from the undisputed data each
-    verdict whose status differs in some account's view carries ``contested``: every account's
-    status, in the order of the accounts (by IRI). ``with_readings``: each verdict says whether
-    it is robust, and which readings give another status. ``reading``: the verdicts under that
-    reading instead of the coding manual.
+    verdict whose status differs in some account's view carries ``contested``: the status of each
+    account that asserts something about the request's facts (with what it asserts) or gives
+    another status, in the order of the accounts (by IRI). ``with_readings``: each verdict says
+    whether it is robust, and which readings give another status. ``reading``: the verdicts under
+    that reading instead of the coding manual.
     """
     from cstograph.output.progress import phase
 
@@ -62,10 +64,16 @@ def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None, statuses: C
         for account in data.accounts
     }
     marked = []
+    said = None  # what each account asserts about each request's facts, read at the first contested request
     for verdict in base:
         statuses = [(a, per_account[a].get(verdict.request, verdict.status)) for a in data.accounts]
         if any(status != verdict.status for _, status in statuses):
-            verdict = replace(verdict, contested=tuple(AccountVerdict(a.iri, a.label, s) for a, s in statuses))
+            if said is None:
+                said = assertions_by_request(data, str(only) if only is not None else None)
+            mine = said.get(verdict.request, {})
+            verdict = replace(verdict, contested=tuple(
+                AccountVerdict(a.iri, a.label, s, tuple(mine.get(a.iri, ())))
+                for a, s in counted_accounts(statuses, verdict.status, mine)))
         marked.append(verdict)
     return marked
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cstograph.output.site.concordance_page import concordance_page
 from cstograph.output.site.figures import CaseFigures
 from cstograph.output.site.indexes import index_pages
 from cstograph.output.site.ontology_page import ontology_page
@@ -29,6 +30,7 @@ class SiteData:
     figures: dict  # request IRI -> (svg or None, note)
     viewpoint: str = ""
     slugs: dict = field(default_factory=dict)  # (kind, IRI) -> slug
+    concordance: list = field(default_factory=list)  # rules.concordance.ConcordanceRow
 
     def label(self, iri: str | None) -> str:
         if not iri:
@@ -83,7 +85,7 @@ def gather(kg, according_to=None, as_of=None) -> SiteData:
     data = SiteData(
         verdicts=verdicts, explanations=explanations, treaty_of=treaty_of, labels=labels, kinds=kinds,
         reliability=list(kg.ally_reliability(according_to, as_of)), selectivity=list(kg.selectivity(according_to, as_of)),
-        figures=figures, viewpoint=viewpoint,
+        figures=figures, viewpoint=viewpoint, concordance=list(kg.concordance(according_to, as_of)),
     )
     data.slugs = _slugs(data)
     return data
@@ -113,4 +115,5 @@ def render_site(data: SiteData, ontology_files) -> dict[str, bytes]:
         files[data.href("request", v.request, 0)] = request_page(data, v)
     files.update(index_pages(data))
     files["ontology.html"] = ontology_page(ontology_files, data.viewpoint)
+    files["concordance.html"] = concordance_page(data)
     return dict(sorted(files.items()))

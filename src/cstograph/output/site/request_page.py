@@ -49,11 +49,13 @@ def request_page(data, v) -> bytes:
 
     parts.append("<h2>Contested accounts</h2>")
     if v.contested:
-        parts.append("<p>The status of the request in each account (computed on the undisputed data with that "
-                     "account added); the request is contested because some differ from the undisputed data's.</p>")
-        parts.append(table(["account", "status in that account", "differs"],
+        parts.append("<p>The status of the request in each account that asserts something about its facts "
+                     "(computed on the undisputed data with that account added), and what it asserts; the request "
+                     "is contested because some differ from the undisputed data's. Accounts that say nothing "
+                     "about the request are not listed.</p>")
+        parts.append(table(["account", "status in that account", "differs", "what it asserts"],
                            [[esc(a.label or a.account) + f"<br><code>{esc(a.account)}</code>", status_badge(a.status),
-                             "yes" if a.status != v.status else "no"] for a in v.contested]))
+                             "yes" if a.status != v.status else "no", _disputes(a.disputes)] for a in v.contested]))
     else:
         parts.append("<p>No account gives this request another status.</p>")
 
@@ -82,6 +84,13 @@ def request_page(data, v) -> bytes:
     svg, note = data.figures.get(v.request, (None, "The figure is unavailable."))
     parts.append(f'<div class="figure">\n{svg}\n</div>' if svg else f'<p class="unavailable">{esc(note)}</p>')
     return page(explanation.label or v.request, "\n".join(parts), depth=DEPTH, viewpoint=data.viewpoint)
+
+
+def _disputes(facts) -> str:
+    """Each fact an account asserts about the request (rules/accounts.py), with its sources."""
+    if not facts:
+        return "nothing about this request's facts"
+    return "".join(f"<p>{esc(f.text[:1].upper() + f.text[1:])}.</p>{source_list(f.sources)}" for f in facts)
 
 
 def _party(data, iri: str, label: str) -> str:

@@ -4,14 +4,16 @@ Each observation (one alliance in one war) becomes a cg:WarOccasion: the war is 
 on which the alliance's obligations might apply, with no formal request. Its verdicts under
 the study's codings become cg:FulfilmentAssessment nodes: LLM and BF (does not apply,
 honoured, violated) and their lenient multilateral variants (one ally helping suffices).
-Wars become cg:War events; the occasion links to the ATOP alliance of the same atopid.
+Wars become cg:War events (with cg:cowWarNumber, the Correlates of War number the file gives);
+the occasion links to the ATOP alliance of the same atopid. ``only_atop`` keeps the observations
+of a few alliances (the bundled graphs/published-codings.ttl holds those of the bundled alliances).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,9 @@ from cstograph.reading.importers.atop import DATA, ImportDataError, alliance_iri
 from cstograph.reading.importers.stata import read_dta
 
 SOURCE = DATA + "source-bf2018"
+LLM_SOURCE = DATA + "source-llm2000"
+RIGHTS = ("Terms of the publisher of the replication data. The codings of the imported rows are reproduced "
+          "with their row numbers (cg:sourceRecord) for research; cite the authors.")
 REQUIRED = (
     "sample", "warid", "atopid", "warname", "multilateral",
     "dnaLLM", "honorLLM", "violateLLM", "dnaBF", "honorBF", "violateBF",
@@ -105,8 +110,10 @@ def import_reliability(
     *,
     atop_alliance_csv: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    only_atop: Collection[int] | None = None,
 ) -> ImportResult:
-    """Read the replication file; with ``atop_alliance_csv``, link only to alliances present in it."""
+    """Read the replication file; with ``atop_alliance_csv``, link only to alliances present in it;
+    with ``only_atop``, keep only the observations of these atopids (row numbers stay the file's)."""
     path = Path(path)
     table = read_dta(path)
     known = atop_ids(atop_alliance_csv) if atop_alliance_csv is not None else None
@@ -127,15 +134,33 @@ def import_reliability(
             "Research & Politics 5(2)")),
         ("foaf:page", t.iri("https://doi.org/10.1177/2053168018769375")),
         ("dcterms:issued", '"2018"^^xsd:gYear'),
+        ("dcterms:rights", t.string(RIGHTS, "en")),
+    ])
+    w.add_all(t.iri(LLM_SOURCE), [
+        ("a", t.cg("Source")),
+        ("dcterms:title", t.string("Replication data for: Reevaluating Alliance Reliability: Specific Threats, Specific Promises")),
+        ("dcterms:creator", t.string("Brett Ashley Leeds, Andrew G. Long and Sara McLaughlin Mitchell")),
+        ("dcterms:publisher", t.string("Harvard Dataverse")),
+        ("foaf:page", t.iri("https://doi.org/10.7910/DVN/55VDFM")),
+        ("dcterms:issued", '"2000"^^xsd:gYear'),
+        ("dcterms:rights", t.string(RIGHTS, "en")),
+        ("rdfs:comment", t.string(
+            "The coding rules of Leeds, Long and Mitchell (2000) that Berkemeier and Fuhrmann replicate in the "
+            "LLM columns of their file; the LLM verdicts themselves are read from that file.")),
     ])
     wars: dict[int, str] = {}
     total = len(table.rows)
+    wanted = None if only_atop is None else {int(a) for a in only_atop}
+    kept = 0
     for number, row in enumerate(table.rows, start=1):
         where = f"{path}: row {number}"
         warid, atopid, name = row["warid"], row["atopid"], str(row["warname"] or "").strip()
         if warid is None or atopid is None or not name:
             raise ImportDataError(f"{where}: warid, atopid and warname are required")
         warid, atopid = int(warid), int(atopid)
+        if wanted is not None and atopid not in wanted:
+            continue
+        kept += 1
         war = t.iri(f"{DATA}bf2018-war-{warid}")
         if warid not in wars:
             years = war_years(name)
@@ -149,9 +174,11 @@ def import_reliability(
                 (t.cg("endDate"), t.date(dt.date(years[1], 12, 31))),
                 ("skos:note", t.string("The replication data give the war's years only: the dates are the first day of the first year and the last day of the last year.")),
                 ("dcterms:source", source),
+                (t.cg("sourceRecord"), t.string(f"{path.name}:row {number}")),
             ]
             if row.get("cowwarid") is not None:
                 pairs.append(("dcterms:identifier", t.string(f"COW inter-state war {int(row['cowwarid'])}")))
+                pairs.append((t.cg("cowWarNumber"), t.integer(int(row["cowwarid"]))))
             w.add_all(war, pairs)
         elif wars[warid] != name:
             raise ImportDataError(f"{where}: warid {warid} is named {name!r} here but {wars[warid]!r} before")
@@ -179,20 +206,24 @@ def import_reliability(
                 ("a", t.cg("FulfilmentAssessment")),
                 (t.cg("codingRules"), t.cg(coding)),
                 (t.cg("verdict"), t.cg(verdict(row, coding, where=where))),
+                ("dcterms:source", source),
+                *([("dcterms:source", t.iri(LLM_SOURCE))] if coding.startswith("LLM") else []),
+                (t.cg("sourceRecord"), t.string(f"{path.name}:row {number}")),
             ])
         w.add_all(occasion, pairs)
         if on_progress and number % 100 == 0:
             on_progress(number, total)
     if on_progress:
         on_progress(total, total)
+    only = "" if wanted is None else " --only-atop " + ",".join(str(a) for a in sorted(wanted))
     header = (
-        f"cstograph import reliability {path.name}\n"
+        f"cstograph import reliability {path.name}{only}\n"
         "Data: Berkemeier and Fuhrmann (2018), Reassessing the fulfillment of alliance commitments in war,\n"
         "Research & Politics, doi:10.1177/2053168018769375 (replication file)."
     )
     text = w.text(header)
-    ids = {int(r["atopid"]) for r in table.rows}
-    counts = {"observations": total, "wars": len(wars), "alliances": len(ids)}
+    ids = {int(r["atopid"]) for r in table.rows if wanted is None or int(r["atopid"]) in wanted}
+    counts = {"observations": kept, "wars": len(wars), "alliances": len(ids)}
     if known is not None:
         counts["alliances linked to ATOP"] = len(ids & known)
     return ImportResult(text=text, triples=w.triple_count(), counts=counts)
