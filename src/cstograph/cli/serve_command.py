@@ -43,6 +43,8 @@ def serve(
 
     if timeout <= 0 or limit < 1 or workers < 1:
         fail("--timeout, --limit and --workers must be positive")
+    if not 0 <= port <= 65535:
+        fail(f"--port {port} is not a port", hint="give 1-65535, or 0 for a free one")
     with user_errors():
         from cstograph.engines.sandbox import parse_memory
 
