@@ -32,3 +32,18 @@ def test_an_empty_path_is_refused_by_the_api(tmp_path, monkeypatch):
     for call in (lambda: cstograph.open(""), lambda: cstograph.open([""]), lambda: cstograph.open(store="")):
         with pytest.raises(CstographError, match="empty path"):
             call()
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("document", [
+    '{"@context": {"a": "urn:a#"}, "@context": {"b": "urn:b#"}, "@id": "urn:x", "b:p": 1}',
+    '{"@id": "urn:x", "@id": "urn:y", "urn:p": 1}',
+    '{"@id": "urn:x", "urn:p": 1, "urn:p": 2}',
+])
+def test_a_repeated_json_ld_key_is_refused_alike_on_both_engines(tmp_path, engine, document):
+    """Oxigraph refused a repeated @context (after the pre-check let it through) and kept both
+    values of a repeated property, where rdflib keeps the last: the pre-check refuses them all."""
+    path = tmp_path / "twice.jsonld"
+    path.write_text(document)
+    done = cli("validate", "--engine", engine, str(path))
+    assert done.returncode == 2 and "appears twice in one JSON object" in done.stderr, done.stderr

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cstograph.rules.accounts import Account
 from cstograph.engines.data import Data, Viewpoint, open_data
-from cstograph.errors import CstographError
+from cstograph.errors import CstographError, UsageError
 
 DateLike = dt.date | str | None
 
@@ -45,6 +45,7 @@ def _flat(record) -> dict:
 def _day(value: DateLike) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
+    _check_type("as_of", value, (str, dt.date, type(None)))
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -70,6 +71,8 @@ class KnowledgeGraph:
         return list(self.data.accounts)
 
     def viewpoint(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Viewpoint:
+        if according_to is not None and not isinstance(according_to, (str, Account)):
+            raise UsageError(f"according_to must be str, Account or None, not {type(according_to).__name__}")
         return self.data.viewpoint(according_to, _day(as_of))
 
     def engine(self, according_to: str | Account | None = None, as_of: DateLike = None):
@@ -194,6 +197,8 @@ class KnowledgeGraph:
         from cstograph.engines.guard import check_query_is_safe
         from cstograph.engines.queries import bind_params, inline_values, query_from_text, resolve_query, run_query
 
+        _check_type("name_or_text", name_or_text, (str,))
+
         if any(ch in name_or_text for ch in "{\n") or name_or_text.lstrip().upper().startswith(("SELECT", "PREFIX", "ASK", "CONSTRUCT", "DESCRIBE", "BASE")):
             spec = query_from_text(name_or_text)
         else:
@@ -247,8 +252,15 @@ def open(
     a store folder made by ``cstograph load --store``, or a SPARQL endpoint URL.
     ``engine='rdflib'`` evaluates with rdflib (files only); ``graph`` is the endpoint's graph
     holding the undisputed data (for servers whose default graph is the union of all graphs)."""
+    _check_type("paths", paths, (str, Path, list, tuple, type(None)))
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    for path in paths or ():
+        _check_type("each of paths", path, (str, Path))
+    for name, value, kinds in (("store", store, (str, Path, type(None))), ("endpoint", endpoint, (str, type(None))),
+                               ("engine", engine, (str,)), ("graph", graph, (str, type(None))),
+                               ("timeout", timeout, (int, float, type(None)))):
+        _check_type(name, value, kinds)
     if any(isinstance(p, str) and not p for p in paths or ()) or store == "" or endpoint == "":
         raise CstographError('an empty path ("") is refused: it would mean the current folder',
                              hint="name the file or folder (. for the current folder)")
@@ -258,3 +270,10 @@ def open(
     ))
     kg.bundled = not (paths or store or endpoint)
     return kg
+
+
+def _check_type(name: str, value, kinds: tuple[type, ...]) -> None:
+    """A wrong-type argument is a usage error with one line, like a bad option on the command line."""
+    if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
+        wanted = " or ".join("None" if kind is type(None) else kind.__name__ for kind in kinds)
+        raise UsageError(f"{name} must be {wanted}, not {type(value).__name__}")

@@ -24,6 +24,13 @@ def serve(
         bool, typer.Option("--allow-network", help="Allow SERVICE, FROM and FROM NAMED (they may fetch remote data).")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False,
+    max_connections: Annotated[
+        int, typer.Option("--max-connections", help="Open connections at once; more get 503 and are closed.")
+    ] = 64,
+    request_deadline: Annotated[
+        float, typer.Option("--request-deadline", help="Seconds a client has to send a whole request (line, headers, "
+                            "body); past it the connection is closed.")
+    ] = 10.0,
     memory_limit: Annotated[
         Optional[str],
         typer.Option("--memory-limit", help="Bound on each worker's memory, such as 4G or 512M (0: none); a query "
@@ -41,8 +48,10 @@ def serve(
     """
     from cstograph.engines.serve import ServeSettings, make_server
 
-    if timeout <= 0 or limit < 1 or workers < 1:
-        fail("--timeout, --limit and --workers must be positive")
+    if timeout <= 0 or limit < 1 or workers < 1 or max_connections < 1 or request_deadline <= 0:
+        fail("--timeout, --limit, --workers, --max-connections and --request-deadline must be positive")
+    if not 0 <= port <= 65535:
+        fail(f"--port {port} is not a port", hint="give 1-65535, or 0 for a free one")
     with user_errors():
         from cstograph.engines.sandbox import parse_memory
 
@@ -56,7 +65,7 @@ def serve(
     if not is_loopback:
         error(f"listening on {host}: the endpoint is reachable from other machines")
     settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers,
-                             memory=memory)
+                             memory=memory, max_connections=max_connections, request_deadline=request_deadline)
     store_path = pin = None
     if store is not None:
         from cstograph.engines.store import pin_version, read_store_info

@@ -33,8 +33,8 @@ def synth(
     from cstograph.output.write import write_atomic
     from cstograph.reading.synth import synthesize
 
-    if requests < 1:
-        fail("--requests must be at least 1")
+    if not 1 <= requests <= 10_000_000:  # ten million requests: about 300 million triples
+        fail(f"--requests must be between 1 and 10000000, not {requests}")
     if not 0.0 <= defects <= 1.0:
         fail("--defects must be between 0 and 1")
     with user_errors(), show_progress(quiet):

@@ -35,10 +35,26 @@ UPLOAD_METHODS = ("update", "gsp")
 
 
 
+class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another http(s) URL (urllib would follow one to ftp: or file:)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise EndpointError(f"the endpoint redirects to {newurl[:200]!r}, which is not an http(s) URL")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpRedirectsOnly)
+
+
 def _http(request: urllib.request.Request, timeout: float, what: str) -> bytes:
+    import http.client
+
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             return response.read()
+    except EndpointError:
+        raise
     except urllib.error.HTTPError as exc:
         body = exc.read()[:300].decode("utf-8", "replace")
         detail = " ".join(body.split())
@@ -52,7 +68,7 @@ def _http(request: urllib.request.Request, timeout: float, what: str) -> bytes:
         ) from None
     except TimeoutError:
         raise EndpointError(f"{what}: no answer from {request.full_url} within {timeout:g} s") from None
-    except OSError as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # a broken answer, a bad URL
         raise EndpointError(f"{what}: {request.full_url}: {_one_line(exc)}") from None
 
 
@@ -60,6 +76,9 @@ def json_term(value: dict | None) -> Node | None:
     """A term of SPARQL 1.1 Query Results JSON as the equal rdflib term."""
     if value is None:
         return None
+    if not isinstance(value, dict) or not all(isinstance(value.get(key, ""), str)
+                                              for key in ("type", "value", "xml:lang", "datatype")):
+        raise EndpointError(f"the endpoint's answer holds a term that is not a SPARQL JSON term: {str(value)[:120]}")
     kind = value.get("type")
     text = value.get("value", "")
     if kind == "uri":
@@ -127,21 +146,44 @@ class EndpointEngine:
                 raise EndpointError(f"the endpoint's CONSTRUCT answer is not N-Triples: {_one_line(exc)}") from exc
             return QueryResult("graph", graph=graph)
         body = self._post(text, "application/sparql-results+json")
-        try:
-            answer = json.loads(body)
-        except ValueError as exc:
-            raise EndpointError(
-                f"the endpoint did not answer SPARQL JSON results: {body[:120]!r}",
-                hint="check that --endpoint is the query URL (Oxigraph: /query, Virtuoso: /sparql, Fuseki: /DATASET/sparql)",
-            ) from exc
+        answer = _results_json(body)
         if kind == "ask":
-            return QueryResult("ask", boolean=bool(answer.get("boolean")))
-        variables = tuple(answer.get("head", {}).get("vars", []))
-        rows = tuple(
-            tuple(json_term(binding.get(v)) for v in variables)
-            for binding in answer.get("results", {}).get("bindings", [])
-        )
-        return QueryResult("select", variables, rows)
+            if not isinstance(answer.get("boolean"), bool):
+                raise _not_results(body)
+            return QueryResult("ask", boolean=answer["boolean"])
+        head, results = answer.get("head"), answer.get("results")
+        if not isinstance(head, dict) or not isinstance(results, dict):
+            raise _not_results(body)
+        variables, bindings = head.get("vars", []), results.get("bindings", [])
+        if not (isinstance(variables, list) and all(isinstance(v, str) for v in variables)
+                and isinstance(bindings, list) and all(isinstance(b, dict) for b in bindings)):
+            raise _not_results(body)
+        try:
+            rows = tuple(tuple(json_term(binding.get(v)) for v in variables) for binding in bindings)
+        except ValueError as exc:  # rdflib refuses the term (a language tag it cannot read)
+            raise EndpointError(f"the endpoint's answer holds a term rdflib cannot read: {_one_line(exc)}") from exc
+        return QueryResult("select", tuple(variables), rows)
+
+
+def _not_results(body: bytes) -> EndpointError:
+    return EndpointError(
+        f"the endpoint did not answer SPARQL JSON results: {body[:120]!r}",
+        hint="check that --endpoint is the query URL (Oxigraph: /query, Virtuoso: /sparql, Fuseki: /DATASET/sparql)")
+
+
+def _results_json(body: bytes) -> dict:
+    """The answer as a JSON object: NaN and Infinity (which Python's json reads), nesting too
+    deep to parse and anything but an object are not SPARQL results."""
+    def refuse(constant: str):
+        raise ValueError(f"{constant} is not JSON")
+
+    try:
+        answer = json.loads(body, parse_constant=refuse)
+    except (ValueError, RecursionError) as exc:
+        raise _not_results(body) from exc
+    if not isinstance(answer, dict):
+        raise _not_results(body)
+    return answer
 
 
 # ---------------------------------------------------------------- uploads

@@ -240,7 +240,7 @@ class OxigraphEngine:
         as ``EndpointEngine.construct_ntriples`` gives a server's."""
         try:
             return self.raw_query(text).serialize(format=self._ox.RdfFormat.N_TRIPLES)
-        except OSError as exc:  # evaluation is lazy: errors surface while serialising
+        except (OSError, RuntimeError) as exc:  # lazy: errors surface here (RuntimeError: an unreadable SERVICE answer)
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
 
     def add_construct(self, text: str) -> int:
@@ -262,7 +262,7 @@ class OxigraphEngine:
             return self.store.query(text, **self.dataset_options())
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a SERVICE answer pyoxigraph cannot read
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
 
     def query(self, text: str) -> QueryResult:
@@ -284,7 +284,7 @@ class OxigraphEngine:
             graph = Graph()
             for triple in result:
                 graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
-        except OSError as exc:  # evaluation is lazy: errors can surface while iterating
+        except (OSError, RuntimeError) as exc:  # lazy: errors surface here (RuntimeError: an unreadable SERVICE answer)
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
         return QueryResult("graph", graph=graph)
 
@@ -316,7 +316,7 @@ class OxigraphEngine:
 
         try:
             return [dict(zip(names, (cell(term) for term in solution))) for solution in result]
-        except OSError as exc:  # evaluation is lazy: errors can surface while iterating
+        except (OSError, RuntimeError) as exc:  # lazy: errors surface here (RuntimeError: an unreadable SERVICE answer)
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
 
 
@@ -476,18 +476,23 @@ class RdflibEngine:
             result = self.dataset.query(prepared)
             if kind == "select":
                 rows = run_deep(lambda: tuple(tuple(row) for row in result))
+            elif kind == "graph":
+                graph = Graph()
+                for triple in result:
+                    graph.add(triple)
+            else:
+                answer = bool(result.askAnswer)
         except RecursionError as exc:
             raise QueryError("the query nests too deeply to evaluate") from exc
-        except (SPARQLError, ValueError) as exc:
+        except (SPARQLError, ValueError, re.error, TypeError, KeyError, AttributeError) as exc:
+            # re.error: a REGEX pattern Python cannot compile; the others: a SERVICE answer of the
+            # wrong shape (only with --allow-network), which rdflib reads without checking
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
         if kind == "select":
             variables = tuple(str(v) for v in result.vars)
             return QueryResult("select", variables, rows)
         if kind == "ask":
-            return QueryResult("ask", boolean=bool(result.askAnswer))
-        graph = Graph()
-        for triple in result:
-            graph.add(triple)
+            return QueryResult("ask", boolean=answer)
         return QueryResult("graph", graph=graph)
 
     def add(self, graph: Graph) -> int:

@@ -144,6 +144,9 @@ def coerce_param(spec: ParamSpec, raw, namespaces: NamespaceManager | None = Non
     Python API) an RDF term, a date, an int or a bool."""
     if isinstance(raw, (URIRef, Literal)):
         return raw
+    if not isinstance(raw, (str, int, float, dt.date)):
+        raise ParameterError(f"parameter {spec.name}: a {type(raw).__name__} is not a value",
+                             hint="give a string, a number, a date, a bool or an rdflib term")
     if isinstance(raw, bool):
         raw = "true" if raw else "false"
     elif isinstance(raw, (int, dt.date)):

@@ -81,7 +81,7 @@ def _answer(store, views: dict, limit: int, allow_network: bool, request: Reques
                 return Answer(200, serialize_graph(triples, fmt), content_type, truncated=True)
             triples.append(triple)
         return Answer(200, serialize_graph(triples, fmt), content_type)
-    except (SyntaxError, OSError, ValueError) as exc:
+    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:  # RuntimeError: an unreadable SERVICE answer
         return refused(HTTPStatus.BAD_REQUEST, " ".join(str(exc).split()), "errors")
 
 

@@ -64,6 +64,8 @@ class ServeSettings:
     workers: int = 4
     idle_timeout: float = 30.0  # seconds a connection may stay silent (a half-sent request holds a thread)
     memory: int | None = DEFAULT_MEMORY  # address space of each worker; None: no bound
+    request_deadline: float = 10.0  # seconds to send a request's line, headers and body, however slowly
+    max_connections: int = 64  # open connections at once; more get 503 and are closed
 
 
 class QueryRefused(CstographError):
@@ -255,6 +257,34 @@ def _handler(service: SparqlService, quiet: bool):
                 return f"requests from {origin!r} are refused"
             return None
 
+        def handle_one_request(self) -> None:
+            """Each request must arrive whole (line, headers, body) within the deadline: a client
+            feeding one byte every few seconds would otherwise hold a thread for ever (the idle
+            timeout counts per read). Past it the connection is shut."""
+            timer = threading.Timer(service.settings.request_deadline, self._expire)
+            timer.daemon = True
+            self._timer = timer
+            timer.start()
+            try:
+                super().handle_one_request()
+            finally:
+                timer.cancel()
+
+        def _expire(self) -> None:
+            import socket
+
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        def _received(self) -> None:
+            """The whole request is in: evaluating it is bounded by --timeout, not the deadline."""
+            timer = getattr(self, "_timer", None)
+            if timer is not None:
+                timer.cancel()
+
         def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's name)
             if not quiet:
                 super().log_message(format, *args)
@@ -273,6 +303,7 @@ def _handler(service: SparqlService, quiet: bool):
             self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
         def _run(self, params: dict[str, list[str]], body_query: str | None) -> None:
+            self._received()
             path = _view_path(self.path)
             if "update" in params:
                 return self._error(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
@@ -419,7 +450,7 @@ def make_server(store, host: str = "127.0.0.1", port: int = 7878, settings: Serv
         temporary = store_path = _write_temporary_store(store)
     try:
         service = SparqlService(store_path, settings or ServeSettings(), views, by_path)
-        server = ThreadingHTTPServer((host, port), _handler(service, quiet))
+        server = _CappedServer((host, port), _handler(service, quiet), service.settings.max_connections)
     except BaseException:
         if "service" in locals():
             service.close()
@@ -436,6 +467,32 @@ def make_server(store, host: str = "127.0.0.1", port: int = 7878, settings: Serv
         service.close = close_and_remove
     server.daemon_threads = True
     return server, service
+
+
+class _CappedServer(ThreadingHTTPServer):
+    """A thread per connection, at most ``cap`` of them: a connection past the cap is answered
+    503 at once and closed, so idle or slow clients cannot pile up threads without end."""
+
+    def __init__(self, address, handler, cap: int) -> None:
+        self._slots = threading.BoundedSemaphore(cap)
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Content-Length: 32\r\nConnection: close\r\n\r\ntoo many connections; try again\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 def _write_temporary_store(store) -> Path:

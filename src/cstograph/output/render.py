@@ -13,6 +13,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from cstograph.output.neutral import markdown_text, visible
 from cstograph.output.terminal import (
     contested_text, differing_accounts, first_reply_text, readings_text, render_allies_terminal, render_explanation_text,
     render_selectivity_terminal, render_verdicts_terminal, responses_text,
@@ -44,7 +45,7 @@ def render_table(
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(_escape(cell) for cell in row))
+        table.add_row(*(_escape(visible(cell)) for cell in row))
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width or 120, force_terminal=color, no_color=not color, highlight=False
@@ -80,8 +81,10 @@ def render_csv(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return buffer.getvalue()
 
 
-def render_markdown(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def cell(text: str) -> str:  # a table cell: no HTML from the data, no line breaks
+def render_markdown(columns: Sequence[str], rows: Sequence[Sequence[str]], *, links: bool = False) -> str:
+    """``links``: the cells hold Markdown links made by cstograph (their data already escaped)."""
+    def cell(text: str) -> str:  # a table cell: no HTML from the data, no line breaks, no link from the data
+        text = visible(text) if links else markdown_text(text)
         return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
@@ -254,6 +257,7 @@ def render_verdicts(
         return json_indented([verdict_to_dict(v) for v in verdicts]) + "\n"
     if fmt == "csv":
         return render_csv(CSV_COLUMNS, _csv_rows(verdicts))
+    verdicts = visible(list(verdicts), markdown=fmt == "markdown")  # no control sequences, no links from data
     if fmt == "markdown":
         columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "First response",
                    "Responses", "Sources"]
@@ -262,7 +266,7 @@ def render_verdicts(
              first_reply_text(v), responses_text(v), _sources_text(v, with_urls=True)]
             for v in verdicts
         ]
-        return render_markdown(columns, rows)
+        return render_markdown(columns, rows, links=True)
     return render_verdicts_terminal(verdicts, width=width, color=color, title=title, short_names=short_names,
                                     namespaces=namespaces)
 
@@ -372,7 +376,7 @@ def render_explanation(explanation, fmt: str, *, color: bool = False, width: int
     """JSON, or text: wrapped to ``width`` with hanging indents (None: one line per item)."""
     if fmt == "json":
         return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    return render_explanation_text(explanation, width=width, color=color)
+    return render_explanation_text(visible(explanation), width=width, color=color)
 
 
 # ---------------------------------------------------------------- allies and selectivity

@@ -14,6 +14,7 @@ import json
 
 import networkx as nx
 
+from cstograph.output.neutral import xml_safe_graph
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import export_graph
 from cstograph.pictures.style import HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL
@@ -42,7 +43,7 @@ def _iso_day(text: str) -> str:
 def export_bytes(graph: nx.MultiDiGraph, fmt: str, positions: dict[str, tuple[float, float]] | None = None) -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise ViewError(f"unknown export format {fmt!r}", hint="choose one of " + ", ".join(EXPORT_FORMATS))
-    out = export_graph(graph)
+    out = xml_safe_graph(export_graph(graph)) if fmt in ("graphml", "gexf") else export_graph(graph)
     for node, data in out.nodes(data=True):
         data["colour"] = _colour(data)
         if positions and node in positions:

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from cstograph.output.neutral import xml_safe_graph, xml_text
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import dissenting_lines
 from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, run_graphviz
@@ -166,6 +167,7 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
     responses (by date) in that many columns instead of one, and ``rankdir="TB"`` lays the story
     out top to bottom.
     """
+    graph, title, note = xml_safe_graph(graph), xml_text(title), xml_text(note)  # no NUL or ESC in the XML
     if compact is None:
         compact = graph.graph.get("view", "requests") == "requests"
     named = COMPACT_NAMED if compact else set()
@@ -285,6 +287,7 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
     As in the Graphviz figure, the requests view names requesters, addressees, responders and
     members in the boxes instead of drawing those edges.
     """
+    graph, title, note = xml_safe_graph(graph), xml_text(title), xml_text(note)  # no NUL or ESC in the XML
     full = graph
     if graph.graph.get("view", "requests") == "requests":
         keep_edges = [(s, t, k) for s, t, k, d in graph.edges(keys=True, data=True) if d.get("relation") not in NAMED_IN_BOXES]

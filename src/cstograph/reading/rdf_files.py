@@ -242,8 +242,19 @@ def refuse_remote_contexts(path: Path) -> None:
     read it. Only inline contexts are read: nothing from the network or other files."""
     import json
 
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+        # Oxigraph refuses a keyword given twice in one object and keeps both values of a
+        # property; Python's json (and so rdflib) keeps the last. Refused, both engines agree.
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise GraphLoadError(f"{path}: the key {key!r} appears twice in one JSON object",
+                                     hint="merge the two into one (JSON-LD parsers read a repeated key differently)")
+            seen.add(key)
+        return dict(pairs)
+
     try:
-        document = json.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        document = json.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"), object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
         raise GraphLoadError(f"{path}: not valid json-ld: line {exc.lineno}: {exc.msg}") from exc
     except (OSError, ValueError, RecursionError) as exc:
