@@ -4,6 +4,7 @@ measured in the same run.
     python bench/scale.py --size 10M  -o scale-10M.md      # 330,000 synthetic requests
     python bench/scale.py --size 100M -o scale-100M.md     # 3,300,000 requests
     python bench/scale.py --size 1M                        # 33,000 requests, a few minutes
+    python bench/scale.py --size 1M --budget 0             # every step streams through a store on disk
 
 Each step is a real `cstograph` command in its own process; its CPU time (user + system) and
 peak resident memory come from the kernel (os.wait4), its wall clock from this script. The
@@ -64,8 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="10M")
     parser.add_argument("--folder", type=Path, help="keep the synthetic file and the store here")
     parser.add_argument("--reuse", action="store_true", help="use the synthetic file already in --folder")
+    parser.add_argument("--budget", help="CSTOGRAPH_MEMORY_BUDGET for the steps (0: every step streams through a "
+                        "store on disk); unset: the default budget")
     parser.add_argument("-o", "--output", type=Path, help="also write the table (Markdown) to this file")
     options = parser.parse_args(argv)
+    if options.budget is not None:
+        os.environ["CSTOGRAPH_MEMORY_BUDGET"] = options.budget  # the steps' processes inherit it
     requests = SIZES[options.size]
     folder = options.folder or Path(tempfile.mkdtemp(prefix="cstograph-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -95,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"floor before it {floors[-1]['cpu']:.1f} s CPU, {floors[-1]['mb']:,.0f} MB", file=sys.stderr, flush=True)
         floor = {key: min(f[key] for f in floors) for key in ("wall", "cpu", "mb")}
         triples = int(floors[0]["stdout"].strip())
-        table = render(options.size, requests, triples, data.stat().st_size, floor, floors, rows)
+        table = render(options.size, requests, triples, data.stat().st_size, floor, floors, rows, options.budget)
         print(table)
         if options.output:
             options.output.write_text(table, encoding="utf-8")
@@ -105,11 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def render(size: str, requests: int, triples: int, file_bytes: int, floor: dict, floors: list[dict], rows) -> str:
+def render(size: str, requests: int, triples: int, file_bytes: int, floor: dict, floors: list[dict], rows,
+           budget: str | None) -> str:
     walls = [f["wall"] for f in floors]
     lines = [
         f"## {size}: {requests:,} synthetic requests, {triples:,} triples in the file, "
-        f"{file_bytes / 1e6:,.0f} MB of Turtle",
+        f"{file_bytes / 1e6:,.0f} MB of Turtle, memory budget {budget if budget is not None else 'default'}",
         "",
         f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"{_memory_gb():.0f} GB, Python {platform.python_version()}; each step once in its own process. "
