@@ -26,6 +26,8 @@ def check_agreement(engine):
     inference = materialise(engine)
     assert statuses(inference.graph) == report
     assert unmet_flat == {r for r, s in report.items() if s == "unmet"}
+    statuses_only = {str(r["request"]): str(r["status"]) for r in run_named(engine, "reading-status").records()}
+    assert statuses_only == report
     assert inference.passes == 2  # stratified rules: complete after one pass, the second adds nothing
     return report, inference
 

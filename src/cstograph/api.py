@@ -87,13 +87,13 @@ class KnowledgeGraph:
         return self.data.validate(validator, use_recorded=use_recorded)
 
     def verdicts(self, according_to: str | Account | None = None, as_of: DateLike = None,
-                 status: str | Sequence[str] | None = None, *, readings: bool = True,
+                 status: str | Sequence[str] | None = None, *, readings: bool = False,
                  reading: str | None = None) -> Table:
         """Every request's ``Verdict`` (status, reason, responses, sources, contested accounts,
         ``robust`` and the ``readings`` of the coding manual that flip it); ``status`` ("unmet",
         "met", "not-triggered", "pending", or several): only those requests, whose responses and
-        sources alone are then read (ValueError for another status). ``readings=False`` skips
-        the readings (``robust`` is then None); ``reading``: the verdicts under that reading
+        sources alone are then read (ValueError for another status). ``readings=True`` also
+        computes the readings (``robust`` is None without them); ``reading``: the verdicts under that reading
         (IRI, prefixed or local name, or label; see ``readings()``) instead of the manual."""
         from cstograph.rules.verdicts import verdicts
 

@@ -83,7 +83,7 @@ def reliability(
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         kg = open_checked(paths, engine, store, endpoint, force=force)
         rows = kg.fulfilment(period, according_to, as_date(as_of))
-        requests = kg.verdicts(according_to, as_date(as_of)) if period is None else []
+        requests = kg.verdicts(according_to, as_date(as_of), readings=True) if period is None else []
         if not rows and not requests:
             where = "" if period is None else f" in {period}"
             fail(

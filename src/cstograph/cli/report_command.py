@@ -69,7 +69,8 @@ def report(
             if fail_on_unmet and kg.verdicts(according_to, day, status="unmet"):
                 raise typer.Exit(1)
             return
-        verdicts = kg.verdicts(according_to, day, status=None if all_requests else "unmet", reading=reading)
+        verdicts = kg.verdicts(according_to, day, status=None if all_requests else "unmet",
+                               readings=reading is None, reading=reading)
         chosen = kg.reading(reading).label if reading is not None else None
     title = "Assistance requests" if all_requests else "Unmet obligations"
     if chosen:

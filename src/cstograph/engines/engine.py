@@ -73,13 +73,15 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def query_key(text: str) -> str:
+def query_key(text: str, reading: str | None = None) -> str:
     """The key of a query text for materialised results (any change to the text misses). The
     prefix marks results computed on the undisputed data: stores whose results were computed on
-    the union of all graphs (before accounts were kept apart) miss and query the store."""
+    the union of all graphs (before accounts were kept apart) miss and query the store.
+    ``reading``: results computed under that reading's graph."""
     import hashlib
 
-    return hashlib.sha256(("undisputed\n" + text).encode("utf-8")).hexdigest()
+    prefix = "undisputed\n" if reading is None else f"undisputed under {reading}\n"
+    return hashlib.sha256((prefix + text).encode("utf-8")).hexdigest()
 
 
 ACCOUNT_GRAPHS_QUERY = """PREFIX cg: <https://w3id.org/cstograph/ns#>
@@ -166,7 +168,7 @@ class OxigraphEngine:
         self._ox = ox
         self._excluded = None if excluded is None else frozenset(excluded)
         self.reading = reading
-        self.materialised = (materialised or {}) if excluded is None and reading is None else {}
+        self.materialised = (materialised or {}) if excluded is None else {}
         self._options: dict | None = None
         self._options_for: frozenset = frozenset()
         if isinstance(source, ox.Store):
@@ -186,8 +188,10 @@ class OxigraphEngine:
         return OxigraphEngine(self.store, excluded=frozenset(excluded))
 
     def reading_view(self, reading: str) -> "OxigraphEngine":
-        """This view with the ontology's graph swapped for a reading's graph (same store)."""
-        return OxigraphEngine(self.store, excluded=self._excluded, reading=reading)
+        """This view with the ontology's graph swapped for a reading's graph (same store; a
+        store's answers kept at load time under that reading still answer)."""
+        return OxigraphEngine(self.store, self.materialised if self._excluded is None else None,
+                              excluded=self._excluded, reading=reading)
 
     def left_out(self) -> frozenset[str]:
         """The named graphs this engine's default graph leaves out (the others are in it, with
@@ -267,7 +271,7 @@ class OxigraphEngine:
 
     def query(self, text: str) -> QueryResult:
         kind = _query_kind(text)
-        stored = self.materialised.get(query_key(text)) if self.materialised else None
+        stored = self.materialised.get(query_key(text, self.reading)) if self.materialised else None
         if stored is not None and kind == "select":
             return read_tsv_results(stored)
         result = self.raw_query(text)
@@ -293,7 +297,7 @@ class OxigraphEngine:
         unbound), built without the rdflib terms: IRIs and plain or language-tagged literals are
         their text; other literals go through rdflib once per distinct value (it may normalise
         their lexical form). For callers that only read text, such as the report."""
-        stored = self.materialised.get(query_key(text)) if self.materialised else None
+        stored = self.materialised.get(query_key(text, self.reading)) if self.materialised else None
         if stored is not None:
             return read_tsv_texts(stored)
         result = self.raw_query(text)

@@ -602,4 +602,10 @@ def _materialise(store, folder: Path) -> dict[str, str]:
 
     NameIndex.build(request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
     written[NAME_INDEX_KEY] = NAME_INDEX_FILE
+    from cstograph.rules.readings import reading_queries
+
+    for number, (reading, text) in enumerate(reading_queries(undisputed)):  # the report's readings
+        engine = undisputed if reading is None else undisputed.reading_view(reading)
+        engine.raw_query(text).serialize(str(folder / f"reading-{number}.tsv"), format=ox.QueryResultsFormat.TSV)
+        written[query_key(text, reading)] = f"reading-{number}.tsv"
     return written

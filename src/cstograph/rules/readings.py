@@ -174,22 +174,63 @@ def reading_engine(view: Engine, reading: Reading, *, private: bool) -> Engine:
 
 def affected_requests(view: Engine, reading: Reading, among: Iterable[str] | None = None) -> list[str]:
     """The requests (of ``among``, when given) whose verdict ``reading`` can change."""
-    if not reading.edits:
-        return []
-    text = inline_value_list(get_query("affected-requests").text, "touched", list(reading.touched))
-    found = {row["request"] for row in text_records(view, text)}
-    if among is not None:
-        found &= set(among)
-    return sorted(found)
+    return affected_by_reading(view, [reading], among).get(reading.iri, [])
+
+
+def affected_by_reading(view: Engine, readings: Sequence[Reading],
+                        among: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Reading IRI -> the requests (of ``among``, when given) it can change, for the readings
+    that can change any: one query for all of them."""
+    text = _affected_text(readings)
+    if text is None:
+        return {}
+    reached: dict[str, set[str]] = {}
+    for row in text_records(view, text):
+        reached.setdefault(row["touched"], set()).add(row["request"])
+    wanted = None if among is None else set(among)
+    found = {}
+    for reading in readings:
+        requests = set().union(*(reached.get(str(node), set()) for node in reading.touched))
+        if wanted is not None:
+            requests &= wanted
+        if requests:
+            found[reading.iri] = sorted(requests)
+    return found
+
+
+def _affected_text(readings: Sequence[Reading]) -> str | None:
+    touched = sorted({node for reading in readings for node in reading.touched}, key=str)
+    return inline_value_list(get_query("affected-requests").text, "touched", touched) if touched else None
+
+
+def _status_texts(requests: Sequence[str]) -> list[str]:
+    spec = get_query("reading-status")
+    return [inline_value_list(spec.text, "request", [URIRef(r) for r in requests[start:start + CHUNK]])
+            for start in range(0, len(requests), CHUNK)]
 
 
 def statuses_under(engine: Engine, requests: Sequence[str]) -> dict[str, str]:
-    """Request IRI -> status on ``engine``, for these requests only (request-status.rq bound
-    with VALUES, a chunk of requests at a time)."""
+    """Request IRI -> status on ``engine``, for these requests only (reading-status.rq, the
+    status rules of request-status.rq without the reason, bound with VALUES, a chunk of requests
+    at a time)."""
     statuses: dict[str, str] = {}
-    spec = get_query("request-status")
-    for start in range(0, len(requests), CHUNK):
-        chunk = [URIRef(r) for r in requests[start:start + CHUNK]]
-        for row in text_records(engine, inline_value_list(spec.text, "request", chunk)):
+    for text in _status_texts(sorted(requests)):
+        for row in text_records(engine, text):
             statuses[row["request"]] = row["status"] or ""
     return statuses
+
+
+def reading_queries(undisputed: OxigraphEngine) -> list[tuple[str | None, str]]:
+    """(reading graph or None, query text) of every query the report runs for the readings on
+    this data when it classifies every affected request: what a store answers from files kept at
+    load time (``engines.store``), as it does for the report's own queries."""
+    texts: list[tuple[str | None, str]] = [(None, get_query("readings").text)]
+    readings = readings_in(undisputed)
+    affected = _affected_text(readings)
+    if affected is None:
+        return texts
+    texts.append((None, affected))
+    reached = affected_by_reading(undisputed, readings)
+    for reading in readings:
+        texts += [(reading.graph, text) for text in _status_texts(reached.get(reading.iri, []))]
+    return texts

@@ -19,7 +19,7 @@ from cstograph.engines.data import Data, Viewpoint
 from cstograph.rules.classify import (AccountVerdict, ReadingVerdict, Verdict, classify_requests, request_statuses,
                                       with_pending)
 from cstograph.engines.engine import RdflibEngine
-from cstograph.rules.readings import (Reading, affected_requests, has_reading_graph, reading_engine, readings_in,
+from cstograph.rules.readings import (Reading, affected_by_reading, has_reading_graph, reading_engine, readings_in,
                                       statuses_under)
 
 
@@ -81,13 +81,18 @@ def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None, statuses: C
 def statuses_by_reading(data: Data, viewpoint: Viewpoint, requests: Collection[str],
                         dates: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     """Reading IRI -> {request -> status} for the readings that can change some of these
-    requests (only those requests are classified again; every other request keeps its status)."""
+    requests (only those requests are classified again, by reading-status.rq; every other request keeps its status)."""
     view = data.view(viewpoint)
     private = private_view(data, viewpoint)
     copied = None  # one private copy for every reading, when the view's store cannot take their graphs
     found: dict[str, dict[str, str]] = {}
-    for reading in readings_in(view):
-        affected = affected_requests(view, reading, requests)
+    # a store answers the readings' queries from what it kept at load time, for every affected
+    # request: asking for them all reads a file; elsewhere only the requests shown are classified
+    kept = bool(getattr(view, "materialised", None))
+    readings = readings_in(view)
+    reached = affected_by_reading(view, readings, None if kept else requests)
+    for reading in readings:
+        affected = reached.get(reading.iri)
         if not affected:
             continue
         if not private and not isinstance(view, RdflibEngine) and not has_reading_graph(view, reading):
