@@ -47,7 +47,6 @@ def test_timeline_cli(tmp_path, suffix, check):
     assert "3 requests" in result.output
 
 
-@pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert (librsvg2-bin) is not installed")
 def test_timeline_png(tmp_path):
     out = tmp_path / "timeline.png"
     assert runner.invoke(app, ["timeline", str(THREE), "-o", str(out)]).exit_code == 0

@@ -388,6 +388,27 @@ def _tag_alliances(graph: nx.MultiDiGraph) -> None:
         kind[node]["alliances"] = ";".join(sorted(found))
 
 
+def name_members(graph: nx.MultiDiGraph, engine: Engine) -> None:
+    """Record, for each alliance a drawn request concerns, its members on that request's date
+    (``queries/reports/members-on-date.rq``): ``graph.graph["members_on"][(alliance, date)]`` is
+    their sorted names. A figure names them only where the date is certain (one date for that
+    alliance on the figure); elsewhere it names the members drawn, and says so."""
+    from rdflib.namespace import XSD
+
+    found: dict[tuple[str, str], list[str]] = dict(graph.graph.get("members_on", {}))
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "request" or not data.get("date"):
+            continue
+        day = data["date"][:10]
+        for alliance in filter(None, data.get("alliances", "").split(";")):
+            if (alliance, day) in found or alliance not in graph or alliance.startswith("_:"):
+                continue
+            rows = run_named(engine, "members-on-date", {"onDate": Literal(day, datatype=XSD.date),
+                                                         "alliance": URIRef(alliance)}).records()
+            found[(alliance, day)] = sorted({_s(r["memberLabel"]) for r in rows}, key=natural_key)
+    graph.graph["members_on"] = found
+
+
 # ---------------------------------------------------------------- focus and reduction
 
 

@@ -412,6 +412,6 @@ def render_timeline(graph: nx.MultiDiGraph, fmt: str, title: str | None = None,
         return svg.encode("utf-8"), note
     if fmt == "html":
         return timeline_html(svg, heading, lanes).encode("utf-8"), note
-    from cstograph.pictures.static import convert_svg
+    from cstograph.pictures.static import for_print
 
-    return convert_svg(svg.encode("utf-8"), "png"), note
+    return for_print(svg.encode("utf-8"), fmt), note

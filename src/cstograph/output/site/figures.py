@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import build_graph, focus_graph, reduce_graph
+from cstograph.pictures.graph_model import build_graph, focus_graph, name_members, reduce_graph
 from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.static import STATIC_MAX_NODES, render_static
 
@@ -38,6 +38,7 @@ class CaseFigures:
             if graph.number_of_nodes() > STATIC_MAX_NODES:
                 reduced = reduce_graph(graph, STATIC_MAX_NODES)
                 graph, note = reduced.graph, reduced.note
+            name_members(graph, self.engine)
             rendered = render_static(graph, "svg", title=title, note=note)
         except ViewError as exc:
             return None, f"The figure is unavailable: {exc.message}"
