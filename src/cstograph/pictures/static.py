@@ -430,7 +430,8 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
         stroke = "#222" if data["kind"] == "request" else "#777"
         width_px = 3 if data["kind"] == "request" else 1
         dash = ' stroke-dasharray="4,3"' if data["kind"] == "response" and not data.get("deliversHelp") else ""
-        out.append(f'<g><title>{escape(data["label"])}</title>')
+        out.append(f'<g class="node {data["kind"]}" data-iri="{escape(data["iri"], {chr(34): "&quot;"})}">'
+                   f'<title>{escape(data["label"])}</title>')
         if data["contested"]:  # a second border outside the first
             out.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="{BOX_W + 10}" height="{BOX_H + 10}" rx="11" '
                        f'fill="none" stroke="{CONTESTED_MARK}" stroke-width="2"/>')

