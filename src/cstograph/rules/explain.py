@@ -14,7 +14,7 @@ from rdflib.namespace import NamespaceManager
 from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, request_bindings, sources_by_node
 from cstograph.engines.engine import Engine
 from cstograph.errors import CstographError
-from cstograph.engines.queries import expand_iri, run_named
+from cstograph.engines.queries import expand_iri, run_named, run_named_text
 from cstograph.namespaces import CG
 
 
@@ -25,6 +25,8 @@ class Step:
     text: str
     holds: bool | None  # does this step support the obligation's being triggered/fulfilled?
     sources: tuple[SourceRecord, ...]
+    label: str = ""  # a response's own label and description, as the data words them
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Explanation:
     verdict: Verdict
     label: str
     steps: tuple[Step, ...]
+    description: str = ""  # the request's dcterms:description: what was asked
 
     def to_dict(self) -> dict:
         from cstograph.output.render import verdict_to_dict
@@ -39,9 +42,11 @@ class Explanation:
         return {
             "request": self.verdict.request,
             "label": self.label,
+            "description": self.description or None,
             "verdict": verdict_to_dict(self.verdict),
             "steps": [
                 {"kind": s.kind, "node": s.node, "text": s.text, "holds": s.holds,
+                 **({"label": s.label or None, "description": s.description or None} if s.kind == "response" else {}),
                  "sources": [asdict(src) for src in s.sources]}
                 for s in self.steps
             ],
@@ -65,16 +70,26 @@ def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | Non
     except CstographError:
         pass
     needle = wanted.casefold()
+    named = [iri for iri in known if short_name(iri).casefold() == needle]
+    if len(named) == 1:
+        return named[0]
     matches = [iri for iri, (label, _) in known.items() if needle in label.casefold() or needle in iri.casefold()]
     if len(matches) == 1:
         return matches[0]
-    candidates = matches or list(known)
-    listing = "; ".join(f"{known[i][1]} {known[i][0] or i} <{i}>" for i in candidates[:12])
+    candidates = sorted(matches or list(known), key=lambda i: (known[i][1], i))
+    # each candidate by its short name (the IRI's last part), which is itself an answer that works
+    listing = " ".join(f"({n}) {short_name(i)}" for n, i in enumerate(candidates[:12], 1))
     more = f" (and {len(candidates) - 12} more)" if len(candidates) > 12 else ""
     if not known:
         raise CstographError("the data holds no assistance requests")
     problem = f"matches {len(matches)} requests" if matches else "matches no request"
-    raise CstographError(f"{wanted!r} {problem}: {listing}{more}", hint="give the full IRI or more of the label")
+    raise CstographError(f"{wanted!r} {problem}: {listing}{more}",
+                         hint="give one of these names, the full IRI or more of the label")
+
+
+def short_name(iri: str) -> str:
+    """The last part of an IRI (after its last / or #): request-2022-09-13-Armenia-CSTO."""
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
 def _s(value) -> str:
@@ -148,11 +163,22 @@ def explain_request(engine: Engine, request: str) -> Explanation:
             f"{r.date}: {r.responder_label} responded with {r.type_label}, which "
             + ("fulfils the obligation" if r.fulfils else "fulfils nothing the obligation asks for")
             + (f" ({verdict.days_to(r.date)} days after the request)." if verdict.days_to(r.date) is not None else "."),
-            r.fulfils, cite(r.response),
+            r.fulfils, cite(r.response), *case_texts(engine, r.response),
         ))
     if not verdict.responses:
         steps.append(Step("response", "", "No response to this request is recorded.", False, ()))
-    return Explanation(verdict, _s(o["requestLabel"]) or request, tuple(steps))
+    return Explanation(verdict, _s(o["requestLabel"]) or request, tuple(steps), case_texts(engine, request)[1])
+
+
+def all_case_texts(engine: Engine) -> dict[str, tuple[str, str]]:
+    """IRI -> (label, description) of every request and response."""
+    return {r["node"]: (r["label"] or "", r["description"] or "") for r in run_named_text(engine, "case-texts")}
+
+
+def case_texts(engine: Engine, node: str) -> tuple[str, str]:
+    """(label, description) of a request or response (``queries/reports/case-texts.rq``)."""
+    rows = run_named(engine, "case-texts", {"node": URIRef(node)}).records()
+    return (_s(rows[0]["label"]), _s(rows[0]["description"])) if rows else ("", "")
 
 
 def _sorted_items(term) -> str:
