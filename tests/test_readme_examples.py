@@ -56,3 +56,15 @@ def test_tables_keep_identifiers_whole_where_the_words_fit(width):
              "description of it", "0.3333", "12"]]
     text = render_table(["alliance", "allianceLabel", "fulfilmentRate", "observations"], rows, width=width)
     assert "cgd:alliance-ATOP-1234" in text and "fulfilmentRate" in text
+
+
+def test_verdicts_to_pandas_gives_datetimes_and_lists():
+    pandas = pytest.importorskip("pandas")
+    import cstograph
+
+    frame = cstograph.open().verdicts().to_pandas()
+    assert str(frame["date"].dtype).startswith("datetime64")
+    assert frame["date"].min() == pandas.Timestamp("1914-08-03")
+    assert all(isinstance(v, list) for v in frame["responses"]) and all(isinstance(v, list) for v in frame["contested"])
+    assert all(isinstance(r, dict) and "type_label" in r for v in frame["responses"] for r in v)
+    assert sum(1 for v in frame["contested"] if v) >= 5

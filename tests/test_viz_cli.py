@@ -83,10 +83,11 @@ def test_exports_load_back_with_the_same_counts(tmp_path, suffix):
     elif suffix == ".json":
         back = nx.node_link_graph(json.loads(out.read_text()))  # networkx's defaults, no arguments
     else:
-        elements = json.loads(out.read_text())["elements"]
-        back = nx.MultiDiGraph()
-        back.add_nodes_from(n["data"]["id"] for n in elements["nodes"])
-        back.add_edges_from((e["data"]["source"], e["data"]["target"]) for e in elements["edges"])
+        data = json.loads(out.read_text())
+        elements = data["elements"]
+        back = nx.cytoscape_graph(data)  # networkx's own reader, no arguments
+        assert back.is_directed() and back.is_multigraph()
+        assert set(back) == {n["data"]["id"] for n in elements["nodes"]}
         assert all(n["data"]["name"] for n in elements["nodes"]) and all(e["data"]["interaction"] for e in elements["edges"])
     assert (back.number_of_nodes(), back.number_of_edges()) == (15, 27)
 
