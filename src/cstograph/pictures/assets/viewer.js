@@ -243,9 +243,9 @@
       if (showText && large) dotLabels.push(i);
       boxes.push([sx - w / 2 - 2, sy - h / 2 - 2, sx + w / 2 + 2, sy + h / 2 + 2]);
       if (sx - w / 2 >= 0 && sx + w / 2 <= W && sy - h / 2 >= 0 && sy + h / 2 <= H) whole.push(n.label);
-      if (i === focus) {  // the node --focus named: a thick amber ring
+      if (i === focus) {  // the node --focus named: a thick blue ring (no status uses blue)
         shapePath(n, sx, sy, Math.max(w, 3) + 10, Math.max(h, 3) + 10);
-        ctx.lineWidth = 3; ctx.strokeStyle = "#e08a00"; ctx.stroke();
+        ctx.lineWidth = 3; ctx.strokeStyle = data.focusRing; ctx.stroke();
       }
       drawnNodes++;
     }
@@ -484,6 +484,7 @@
     swatch.className = "swatch" + (entry.dashed ? " dashed" : "") + (entry.double ? " double" : "");
     swatch.style.background = entry.colour;
     if (entry.border) swatch.style.borderColor = entry.border;
+    if (entry.ring) swatch.style.borderWidth = "3px";
     var label = document.createElement("span"); label.textContent = entry.text;
     row.appendChild(swatch); row.appendChild(label); legend.appendChild(row);
   });
