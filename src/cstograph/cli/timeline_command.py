@@ -33,7 +33,7 @@ def timeline(
         bool, typer.Option("--cases", help="Draw the requests even above 40 of them (where the summary is the default).")
     ] = False,
     max_requests: Annotated[
-        int, typer.Option("--max-requests", help="Show at most this many requests: contested, unmet and help-without-trigger first (0 = all).", min=0)
+        int, typer.Option("--max-requests", help="Show at most this many requests: contested and unmet first, then help without a trigger (0 = all).", min=0)
     ] = 60,
     title: Annotated[Optional[str], typer.Option("--title", help="The timeline's title.", show_default=False)] = None,
     split: Annotated[

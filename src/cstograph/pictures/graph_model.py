@@ -529,7 +529,8 @@ def alliance_graph(graph: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
 
 
 _STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2, "": 3}
-REDUCTION_RULE = "contested, unmet and help-without-trigger requests first, then the others; newest first within each"
+REDUCTION_RULE = ("contested and unmet requests first, then help-without-trigger, then the others; "
+                  "newest first within each")
 
 
 def help_without_trigger(graph: nx.MultiDiGraph, request: str) -> bool:
@@ -541,12 +542,12 @@ def help_without_trigger(graph: nx.MultiDiGraph, request: str) -> bool:
 
 def telling_order(graph: nx.MultiDiGraph) -> list[str]:
     """The requests in the order a reduced picture keeps them (``REDUCTION_RULE``): the
-    contested, the unmet and help without a trigger before the routine ones, newest first within
-    each. The figure, the fallback figure and the timeline all keep requests in this order."""
+    contested and the unmet, then help without a trigger, then the routine ones, newest first
+    within each. The figure, the fallback figure and the timeline all keep requests in this order."""
     def key(node):
         data = graph.nodes[node]
-        telling = data.get("contested") or data["status"] == "unmet" or help_without_trigger(graph, node)
-        return (0 if telling else 1, _neg_date(data["date"]), node)
+        rank = 0 if data.get("contested") or data["status"] == "unmet" else 1 if help_without_trigger(graph, node) else 2
+        return (rank, _neg_date(data["date"]), node)
 
     return sorted((n for n, d in graph.nodes(data=True) if d["kind"] == "request"), key=key)
 
