@@ -56,7 +56,32 @@ def _converter():
 
 def svg_to_png(svg: bytes, dpi: int = PNG_DPI) -> bytes:
     """A PNG of the figure at ``dpi`` (its physical size is the SVG's), stating that resolution."""
-    return bytes(_converter().svg_to_png(_in_points(svg), ppi=float(dpi)))
+    return recompressed(bytes(_converter().svg_to_png(_in_points(svg), ppi=float(dpi))))
+
+
+def recompressed(png: bytes) -> bytes:
+    """The PNG with its image data deflated at zlib's default level: the converter's fast
+    compression leaves figures about 3x larger (2.4 MB -> 0.7 MB for the CSTO cases at 200 dpi)."""
+    import struct
+    import zlib
+
+    chunks, at = [], 8
+    while at + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[at:at + 8])
+        chunks.append((kind, png[at + 8:at + 8 + length]))
+        at += 12 + length
+    data = b"".join(body for kind, body in chunks if kind == b"IDAT")
+    if not data:
+        return png
+    packed = zlib.compress(zlib.decompress(data), 6)
+    out, placed = bytearray(png[:8]), False
+    for kind, body in chunks:
+        if kind == b"IDAT":
+            if placed:
+                continue
+            kind, body, placed = b"IDAT", packed, True
+        out += struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return bytes(out)
 
 
 def svgs_to_pdf(svgs: list[bytes]) -> bytes:

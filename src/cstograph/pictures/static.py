@@ -231,7 +231,7 @@ def _compact_caption(graph: nx.MultiDiGraph, node: str) -> list[str]:
     data = graph.nodes[node]
     kind = data["kind"]
     if kind == "alliance":
-        return wrap(data.get("shortLabel") or data["label"], WRAP, 2) + wrap(_members_line(graph, node), WRAP + 4, 6)
+        return wrap(data.get("shortLabel") or data["label"], WRAP, 2) + wrap(_members_line(graph, node), WRAP + 4, 8)
     if kind == "event":
         lines = caption_lines(graph, node, width=WRAP)
         attackers, places = _related(graph, node, "attacker"), _related(graph, node, "onTerritoryOf")
