@@ -128,3 +128,21 @@ def test_legend_names_every_mark():
     for words in ("wait until the last response", "no helpful response (unmet)", "no helpful response (not unmet)",
                   "other events: concerned by no request", "event the request concerns"):
         assert words in svg, words
+
+
+def test_red_marks_unmet_requests_only():
+    """The legend keeps red for unmet: a request that is not unmet never gets the red dashed line
+    or a red "no response" (Kyrgyzstan's of October 2022, not triggered and unanswered, is grey)."""
+    from helpers import kg_of
+    from cstograph.pictures.graph_model import build_graph
+    from cstograph.pictures.style import STATUS_FILL
+
+    kg = kg_of(None)
+    graph = build_graph(None, kg.engine(), "requests", list(kg.verdicts()))
+    svg = timeline_svg(graph)
+    red = STATUS_FILL["unmet"]
+    unmet = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "request" and d["status"] == "unmet")
+    dashed_red = svg.count(f'stroke="{red}" stroke-width="2" stroke-dasharray="6,4"')
+    assert dashed_red == unmet + 1  # one per unmet request, and the legend's
+    # the bundled data's only unanswered request is not unmet: its "no response" is grey
+    assert svg.count(">no response</text>") == 1 and 'fill="#555555" font-weight="bold">no response' in svg
