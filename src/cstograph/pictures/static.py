@@ -1,9 +1,10 @@
 """Static figures (SVG, PNG, PDF) of a graph view, for a page of a paper.
 
 Drawn at their natural size, never shrunk to fit: the compact story figure stays narrow
-enough that placed at an A4 text width (453 pt) its text is at least 7 pt. With Graphviz installed, ``dot`` lays the figure out and draws it. Without it, a pure-Python
-SVG is drawn on the column layout, and PNG/PDF are converted from it by ``rsvg-convert``
-(Debian's librsvg2-bin) when that is installed.
+enough that placed at an A4 text width (453 pt) its text is at least 7 pt. Graphviz's ``dot``
+(the system's, or its WebAssembly build) lays the figure out and draws it as SVG, under a title,
+note and legend drawn here; where neither can run, a pure-Python SVG is drawn on the column
+layout. PNG and PDF are converted from the SVG (``printing``).
 """
 
 from __future__ import annotations
