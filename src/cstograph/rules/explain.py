@@ -78,13 +78,18 @@ def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | Non
         return matches[0]
     candidates = sorted(matches or list(known), key=lambda i: (known[i][1], i))
     # each candidate by its short name (the IRI's last part), which is itself an answer that works
-    listing = " ".join(f"({n}) {short_name(i)}" for n, i in enumerate(candidates[:12], 1))
+    listing = " ".join(f"({n}) {short_name(i)}" + (f" ({_clip(known[i][0])})" if known[i][0] else "")
+                       for n, i in enumerate(candidates[:12], 1))
     more = f" (and {len(candidates) - 12} more)" if len(candidates) > 12 else ""
     if not known:
         raise CstographError("the data holds no assistance requests")
     problem = f"matches {len(matches)} requests" if matches else "matches no request"
     raise CstographError(f"{wanted!r} {problem}: {listing}{more}",
                          hint="give one of these names, the full IRI or more of the label")
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
 
 
 def short_name(iri: str) -> str:
