@@ -116,7 +116,7 @@ def test_bundled_cli_pictures_show_contested(bundled, verdicts, tmp_path):
     runner = CliRunner()
     page, timeline = tmp_path / "view.html", tmp_path / "timeline.svg"
     assert runner.invoke(app, ["viz", "-o", str(page)]).exit_code == 0
-    assert runner.invoke(app, ["timeline", "-o", str(timeline), "--max-requests", "0"]).exit_code == 0
+    assert runner.invoke(app, ["timeline", "-o", str(timeline), "--max-requests", "0", "--no-split"]).exit_code == 0
     data = json.loads(page.read_text().split('id="graph-data">', 1)[1].split("</script>", 1)[0])
     assert {n["iri"] for n in data["nodes"] if n["contested"]} == set(expected)
     svg = html.unescape(timeline.read_text())

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
+from cstograph.pictures.layout import graphviz_available
 from typer.testing import CliRunner
 
 import cstograph
@@ -26,7 +28,7 @@ R1_TEXT = "contested: unmet according to Arland's account; not-triggered accordi
 ACCOUNT_LINES = ("Arland's account: unmet", "Borduria's account: not-triggered")
 # figures name the accounts whose verdict differs and count those that agree with the undisputed one
 FIGURE_LINES = ("Arland's account: unmet", "1 other account: not-triggered")
-needs_graphviz = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+needs_graphviz = pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
 runner = CliRunner()
 
 

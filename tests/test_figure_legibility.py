@@ -6,12 +6,14 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+
+from cstograph.pictures.layout import graphviz_available
 from typer.testing import CliRunner
 
 from cstograph.cli import app
 from views_support import THREE, placed_font_sizes
 
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+pytestmark = pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
 runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
 CSTO_FILES = ["graphs/csto.ttl", "graphs/csto-kyrgyzstan.ttl", "graphs/armenia-azerbaijan.ttl",
@@ -166,7 +168,6 @@ def test_no_split_keeps_one_tall_figure(tmp_path):
     assert placed_height(out.read_text()) > A4_TEXT_HEIGHT_PT
 
 
-@pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert (librsvg2-bin) is not installed")
 def test_a_pdf_gets_one_page_per_figure(tmp_path):
     out = tmp_path / "figure.pdf"
     result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o", str(out)])

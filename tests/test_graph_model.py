@@ -7,6 +7,8 @@ import shutil
 import networkx as nx
 import pytest
 
+from cstograph.pictures.layout import graphviz_available
+
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import build_graph, focus_graph, reduce_graph
 from cstograph.pictures.export import export_bytes
@@ -154,7 +156,7 @@ def _crosses(a, b, box) -> bool:
     return False
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
+@pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
 @pytest.mark.parametrize("which", ["fixture", "bundled"])
 def test_page_edges_are_routed_around_unrelated_boxes(which):
     """The page draws Graphviz's routes: no edge passes through a box other than its own two ends."""

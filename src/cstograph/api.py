@@ -28,18 +28,44 @@ class Table(list):
     """A list of dataclass records (verdicts, allies, ...) with ``to_pandas()``."""
 
     def to_pandas(self):
-        """A pandas DataFrame, one row per record (pandas is not a dependency: install it to use this)."""
+        """A pandas DataFrame, one row per record (pandas is not a dependency: install it to use this).
+
+        Dates (``date`` and every ``*_date`` column) are datetimes (``datetime64[s]``, which reaches
+        back before 1677; a missing date is NaT), and a record's lists stay lists: ``responses`` is
+        a list of dicts, ``contested`` a list (empty when no account differs)."""
         try:
             import pandas
         except ImportError:
             raise CstographError("to_pandas() needs pandas", hint="pip install pandas") from None
-        return pandas.DataFrame([_flat(r) for r in self])
+        frame = pandas.DataFrame([_flat(r) for r in self])
+        for column in frame.columns:
+            if column == "date" or column.endswith("_date"):
+                frame[column] = _datetimes(pandas, frame[column])
+        return frame
+
+
+def _datetimes(pandas, column):
+    import numpy
+
+    days = [value[:10] if isinstance(value, str) and len(value) >= 10 else "NaT" for value in column]
+    try:
+        return pandas.Series(numpy.array(days, dtype="datetime64[D]").astype("datetime64[s]"), index=column.index)
+    except ValueError:  # a value that is no ISO date: leave the column as it is
+        return column
 
 
 def _flat(record) -> dict:
     row = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(record)
-    return {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) and all(not isinstance(x, dict) for x in v)
-                else v) for k, v in row.items()}
+    return {k: _lists(v) for k, v in row.items()}
+
+
+def _lists(value):
+    """Tuples (as dataclasses.asdict leaves a record's sequences) as lists, all the way down."""
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
 
 
 def _day(value: DateLike) -> dt.date | None:

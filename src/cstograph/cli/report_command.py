@@ -10,6 +10,7 @@ from cstograph.cli.common import (
     terminal_width, use_color, user_errors,
 )
 from cstograph.output.render import render_ally_report, render_selectivity, render_verdicts
+from cstograph.rules.explain import all_case_texts
 
 
 def report(
@@ -81,7 +82,8 @@ def report(
         title += f", as known on {as_of.date()}"
     typer.echo(
         render_verdicts(verdicts, fmt, color=use_color(), width=terminal_width(), title=title,
-                        short_names=short_names, namespaces=kg.data.namespaces),
+                        short_names=short_names, namespaces=kg.data.namespaces,
+                        texts=all_case_texts(kg.engine(according_to, day)) if all_requests and fmt != "csv" else None),
         nl=False,
     )
     if fail_on_unmet and any(v.status == "unmet" for v in verdicts):

@@ -10,13 +10,13 @@ from cstograph.cli.common import (
     as_date, open_checked, user_errors,
 )
 from cstograph.reading.rdf_files import expand_paths
-from cstograph.output.write import refuse_overwriting_inputs, write_atomic
+from cstograph.output.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 
 
 def timeline(
     paths: PathsArgument = None,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The file to write: .svg, .png or .html.", show_default=False)
+        Path, typer.Option("--output", "-o", help="The file to write: .svg, .png, .pdf or .html.", show_default=False)
     ] = ...,
     focus: Annotated[
         Optional[str],
@@ -33,9 +33,13 @@ def timeline(
         bool, typer.Option("--cases", help="Draw the requests even above 40 of them (where the summary is the default).")
     ] = False,
     max_requests: Annotated[
-        int, typer.Option("--max-requests", help="Show at most this many requests, unmet first (0 = all).", min=0)
+        int, typer.Option("--max-requests", help="Show at most this many requests: contested and unmet first, then help without a trigger (0 = all).", min=0)
     ] = 60,
     title: Annotated[Optional[str], typer.Option("--title", help="The timeline's title.", show_default=False)] = None,
+    split: Annotated[
+        bool, typer.Option("--split/--no-split", help="Split a timeline (svg, png, pdf) taller than an A4 page at A4 text "
+                           "width into pages: FILE-1.svg, FILE-2.svg, ... (a PDF gets one page each).")
+    ] = True,
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
     endpoint: EndpointOption = None,
@@ -61,7 +65,7 @@ def timeline(
         fmt = "html" if fmt == "htm" else fmt
         if fmt not in TIMELINE_FORMATS:
             raise ViewError(f"cannot tell the timeline format from the suffix {output.suffix or '(none)'!r}",
-                            hint="name the file .svg, .png or .html")
+                            hint="name the file .svg, .png, .pdf or .html")
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
         from cstograph.pictures.graph_model import expand_prefixed  # networkx: only when drawing
 
@@ -87,10 +91,19 @@ def timeline(
             graph = alliance_graph(graph, alliance)
         if focus:
             graph = focus_graph(graph, focus, hops)
-        data, note = render_timeline(graph, fmt, title, max_requests)
-        write_atomic(output, data)
+        from cstograph.cli.viz_command import page_path, splittable
+
+        figure = render_timeline(graph, fmt, title, max_requests, split=split and splittable(output))
+        if figure.pages:
+            written = [page_path(output, i) for i in range(1, len(figure.pages) + 1)]
+            for page in written:
+                refuse_overwriting_inputs(page, expand_paths(paths) if paths else [])
+            write_atomic_all(list(zip(written, figure.pages)))
+        else:
+            written = [output]
+            write_atomic(output, figure.data)
     requests = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "request")
-    if note:
+    for note in figure.notes:
         typer.echo(f"Note: {note}", err=True)
     shown = min(requests, max_requests) if max_requests else requests
-    typer.echo(f"wrote {output} ({shown} requests)", err=True)
+    typer.echo(f"wrote {', '.join(str(p) for p in written)} ({shown} requests)", err=True)

@@ -23,6 +23,7 @@ from cstograph.engines.engine import QueryResult
 from cstograph.rules.validate import ValidationReport
 
 FORMATS = ("table", "json", "csv", "markdown")
+IDENTIFIER_WIDTH = 40  # longer words (full IRIs) may still fold
 
 
 # ---------------------------------------------------------------- generic tables
@@ -42,8 +43,16 @@ def render_table(
     from rich.table import Table
 
     table = Table(title=title, show_lines=True, header_style="bold" if color else None)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    # a column is no narrower than its longest word (an identifier, a date, its name; up to
+    # IDENTIFIER_WIDTH) when the whole table fits so: text then wraps between words, never inside
+    # cgd:Kyrgyzstan. (rich counts every word as a column's minimum; a table whose words do not
+    # fit the width folds them as before, rather than being cut off.)
+    longest = [min(max([len(word) for row in rows if index < len(row) for word in str(row[index]).split()]
+                       + [len(word) for word in column.split()] + [1]), IDENTIFIER_WIDTH)
+               for index, column in enumerate(columns)]
+    fits = sum(longest) + 3 * len(columns) + 1 <= (width or 120)
+    for index, column in enumerate(columns):
+        table.add_column(column, overflow="fold", min_width=longest[index] if fits else None)
     for row in rows:
         table.add_row(*(_escape(visible(cell)) for cell in row))
     buffer = io.StringIO()
@@ -251,24 +260,64 @@ def json_indented(value) -> str:
 def render_verdicts(
     verdicts: Sequence[Verdict], fmt: str, *, color: bool = False, width: int | None = None,
     title: str | None = None, short_names: Mapping[str, str] | None = None,
-    namespaces: NamespaceManager | None = None,
+    namespaces: NamespaceManager | None = None, texts: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
+    """``texts``: the data's own words, IRI -> (label, description) of each request and response
+    (``rules.explain.all_case_texts``): JSON gains each request's ``description`` and each
+    response's ``label``, markdown a "What was asked" column and the responses' labels."""
     if fmt == "json":
-        return json_indented([verdict_to_dict(v) for v in verdicts]) + "\n"
+        return json_indented([_with_texts(verdict_to_dict(v), texts) if texts else verdict_to_dict(v)
+                              for v in verdicts]) + "\n"
     if fmt == "csv":
         return render_csv(CSV_COLUMNS, _csv_rows(verdicts))
     verdicts = visible(list(verdicts), markdown=fmt == "markdown")  # no control sequences, no links from data
     if fmt == "markdown":
         columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "First response",
-                   "Responses", "Sources"]
+                   "Responses", "Sources"] + (["What was asked"] if texts else [])
         rows = [
             [v.date, v.requester_label, v.addressee_label, v.obligation_label, _status_text(v), v.reason,
-             first_reply_text(v), responses_text(v), _sources_text(v, with_urls=True)]
+             first_reply_text(v), _labelled_responses(v, texts) if texts else responses_text(v),
+             _sources_text(v, with_urls=True)] + ([texts.get(v.request, ("", ""))[1]] if texts else [])
             for v in verdicts
         ]
         return render_markdown(columns, rows, links=True)
-    return render_verdicts_terminal(verdicts, width=width, color=color, title=title, short_names=short_names,
+    text = render_verdicts_terminal(verdicts, width=width, color=color, title=title, short_names=short_names,
                                     namespaces=namespaces)
+    return _terminal_with_texts(text, verdicts, texts, width, short_names) if texts else text
+
+
+def _with_texts(entry: dict, texts: Mapping[str, tuple[str, str]]) -> dict:
+    entry["description"] = texts.get(entry["request"], ("", ""))[1] or None
+    for response in entry["responses"]:
+        response["label"] = texts.get(response["response"], ("", ""))[0] or None
+    return entry
+
+
+def _labelled_responses(verdict: Verdict, texts: Mapping[str, tuple[str, str]]) -> str:
+    if not verdict.responses:
+        return "none"
+    return "; ".join(f"{r.date} {r.responder_label}: {r.type_label}"
+                     + (f" (\u201c{texts[r.response][0]}\u201d)" if texts.get(r.response, ("", ""))[0] else "")
+                     for r in verdict.responses)
+
+
+def _terminal_with_texts(text: str, verdicts: Sequence[Verdict], texts: Mapping[str, tuple[str, str]],
+                         width: int | None, short_names: Mapping[str, str] | None = None) -> str:
+    """The terminal report, each request followed by the data's words: what was asked and each
+    response's label (after the table, by request, so the table's columns stay as they are)."""
+    from cstograph.output.terminal import hanging, short
+
+    lines = ["", "In the data's words:"]
+    for v in verdicts:
+        label, description = texts.get(v.request, ("", ""))
+        who = f"{short(v.requester, v.requester_label, short_names)} \u2192 {short(v.addressee, v.addressee_label, short_names)}"
+        lines += hanging("- ", f"{who}, {v.date}: {label or v.request}", width)
+        if description:
+            lines += hanging("  asked: ", description, width)
+        for r in v.responses:
+            if texts.get(r.response, ("", ""))[0]:
+                lines += hanging(f"  {r.date} {r.type_label}: ", texts[r.response][0], width)
+    return text.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- query results
@@ -376,7 +425,20 @@ def render_explanation(explanation, fmt: str, *, color: bool = False, width: int
     """JSON, or text: wrapped to ``width`` with hanging indents (None: one line per item)."""
     if fmt == "json":
         return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    return render_explanation_text(visible(explanation), width=width, color=color)
+    import dataclasses
+
+    explanation = visible(explanation)  # no control sequences from the data
+
+    # each response's own words after the rule's sentence, the request's description after the verdict
+    steps = tuple(dataclasses.replace(s, text=f"{s.text} Recorded as: \u201c{s.label}\u201d.") if s.label else s
+                  for s in explanation.steps)
+    text = render_explanation_text(dataclasses.replace(explanation, steps=steps), width=width, color=color)
+    if explanation.description:
+        from cstograph.output.terminal import hanging
+
+        head, _, rest = text.partition("\n\n")
+        text = head + "\n" + "\n".join(hanging("  What was asked: ", explanation.description, width)) + "\n\n" + rest
+    return text
 
 
 # ---------------------------------------------------------------- allies and selectivity

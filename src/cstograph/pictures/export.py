@@ -97,14 +97,18 @@ def cytoscape_json(graph: nx.MultiDiGraph) -> dict:
     """
     nodes = []
     for node, data in graph.nodes(data=True):
-        element: dict = {"data": {"id": node, "name": data.get("label", ""), **{k: v for k, v in data.items()
-                                                                              if k not in ("x", "y")}}}
+        # "value" is the node's key for networkx.cytoscape_graph (it reads it back as the node)
+        element: dict = {"data": {"id": node, "value": node, "name": data.get("label", ""),
+                                  **{k: v for k, v in data.items() if k not in ("x", "y")}}}
         if "x" in data:
             element["position"] = {"x": data["x"], "y": data["y"]}
         nodes.append(element)
     edges = []
-    for index, (source, target, data) in enumerate(graph.edges(data=True)):
-        edges.append({"data": {"id": f"e{index}", "source": source, "target": target,
+    for index, (source, target, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        edges.append({"data": {"id": f"e{index}", "source": source, "target": target, "key": key,
                                "interaction": data.get("relation", ""), **data}})
+    # "directed" and "multigraph" as networkx.cytoscape_data writes them, so cytoscape_graph reads
+    # the file back as the same directed multigraph
     return {"format_version": "1.0", "generated_by": "cstograph", "target_cytoscapejs_version": "~3",
-            "data": {"name": graph.graph.get("name", "cstograph")}, "elements": {"nodes": nodes, "edges": edges}}
+            "data": {"name": graph.graph.get("name", "cstograph")}, "directed": True, "multigraph": True,
+            "elements": {"nodes": nodes, "edges": edges}}

@@ -388,6 +388,27 @@ def _tag_alliances(graph: nx.MultiDiGraph) -> None:
         kind[node]["alliances"] = ";".join(sorted(found))
 
 
+def name_members(graph: nx.MultiDiGraph, engine: Engine) -> None:
+    """Record, for each alliance a drawn request concerns, its members on that request's date
+    (``queries/reports/members-on-date.rq``): ``graph.graph["members_on"][(alliance, date)]`` is
+    their sorted names. A figure names them only where the date is certain (one date for that
+    alliance on the figure); elsewhere it names the members drawn, and says so."""
+    from rdflib.namespace import XSD
+
+    found: dict[tuple[str, str], list[str]] = dict(graph.graph.get("members_on", {}))
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "request" or not data.get("date"):
+            continue
+        day = data["date"][:10]
+        for alliance in filter(None, data.get("alliances", "").split(";")):
+            if (alliance, day) in found or alliance not in graph or alliance.startswith("_:"):
+                continue
+            rows = run_named(engine, "members-on-date", {"onDate": Literal(day, datatype=XSD.date),
+                                                         "alliance": URIRef(alliance)}).records()
+            found[(alliance, day)] = sorted({_s(r["memberLabel"]) for r in rows}, key=natural_key)
+    graph.graph["members_on"] = found
+
+
 # ---------------------------------------------------------------- focus and reduction
 
 
@@ -508,10 +529,32 @@ def alliance_graph(graph: nx.MultiDiGraph, query: str) -> nx.MultiDiGraph:
 
 
 _STATUS_RANK = {"unmet": 0, "met": 1, "not-triggered": 2, "": 3}
+REDUCTION_RULE = ("contested and unmet requests first, then help-without-trigger, then the others; "
+                  "newest first within each")
+
+
+def help_without_trigger(graph: nx.MultiDiGraph, request: str) -> bool:
+    """A request that was not triggered and still got help delivered."""
+    return graph.nodes[request]["status"] == "not-triggered" and any(
+        graph.nodes[s].get("deliversHelp") for s, _, d in graph.in_edges(request, data=True)
+        if d.get("relation") == "respondsTo")
+
+
+def telling_order(graph: nx.MultiDiGraph) -> list[str]:
+    """The requests in the order a reduced picture keeps them (``REDUCTION_RULE``): the
+    contested and the unmet, then help without a trigger, then the routine ones, newest first
+    within each. The figure, the fallback figure and the timeline all keep requests in this order."""
+    def key(node):
+        data = graph.nodes[node]
+        rank = 0 if data.get("contested") or data["status"] == "unmet" else 1 if help_without_trigger(graph, node) else 2
+        return (rank, _neg_date(data["date"]), node)
+
+    return sorted((n for n, d in graph.nodes(data=True) if d["kind"] == "request"), key=key)
 
 
 def reduce_graph(graph: nx.MultiDiGraph, max_nodes: int) -> ReducedView:
-    """At most ``max_nodes`` nodes: whole request stories first (unmet, then met, newest first).
+    """At most ``max_nodes`` nodes: whole request stories in ``telling_order`` (a story that does
+    not fit is left out and the next one tried).
 
     Each request brings its direct neighbours (requester, addressee, obligation, events,
     responses and responders) and its obligation's treaty; once the requests are in, the
@@ -522,10 +565,7 @@ def reduce_graph(graph: nx.MultiDiGraph, max_nodes: int) -> ReducedView:
         return ReducedView(graph, total, "")
     undirected = graph.to_undirected(as_view=True)
     keep: set[str] = set()
-    requests = sorted(
-        (n for n, d in graph.nodes(data=True) if d["kind"] == "request"),
-        key=lambda n: (_STATUS_RANK.get(graph.nodes[n]["status"], 3), _neg_date(graph.nodes[n]["date"]), n),
-    )
+    requests = telling_order(graph)
     shown_requests = 0
     for request in requests:
         story = {request} | set(undirected[request])
@@ -535,15 +575,16 @@ def reduce_graph(graph: nx.MultiDiGraph, max_nodes: int) -> ReducedView:
             if graph.nodes[neighbour]["kind"] == "obligation":
                 story.update(graph.successors(neighbour))
         if len(keep | story) > max_nodes:
-            break
+            continue
         keep |= story
         shown_requests += 1
-    rest = sorted((n for n in graph if n not in keep), key=lambda n: (-undirected.degree(n), n))
+    rest = sorted((n for n in graph if n not in keep and graph.nodes[n]["kind"] != "request"),
+                  key=lambda n: (-undirected.degree(n), n))
     keep.update(rest[: max(0, max_nodes - len(keep))])
     reduced = ordered_subgraph(graph, keep)
     reduced.graph.update(graph.graph)
-    what = (f"the {shown_requests} most telling of {len(requests)} requests (unmet first, newest first) "
-            "with their neighbours" if requests else "the best-connected nodes")
+    what = (f"{shown_requests} of {len(requests)} requests with their neighbours, {REDUCTION_RULE}"
+            if requests else "the best-connected nodes")
     note = (f"showing a reduced view: {len(keep):,} of {total:,} nodes ({what}); "
             "use --focus IRI|LABEL to see one case, or --max-nodes N to show more")
     return ReducedView(reduced, total, note)

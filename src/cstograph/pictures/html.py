@@ -16,7 +16,7 @@ import networkx as nx
 
 from cstograph.pictures.graph_model import account_verdicts
 from cstograph.pictures.style import (
-    CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT, STATUS_WORDS, caption_lines,
+    CONTESTED_MARK, FOCUS_RING, HELP_FILL, KIND_FILL, KIND_NAMES, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT, STATUS_WORDS, caption_lines,
     natural_key,
 )
 
@@ -75,13 +75,16 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
         {"colour": NO_HELP_FILL, "text": "response that does not (statement, mission, refusal)", "dashed": True},
     ] + [{"colour": KIND_FILL[k], "text": KIND_NAMES[k]} for k in
          ("event", "state", "alliance", "obligation", "treaty", "membership", "source", "other") if k in present]
+    if graph.graph.get("focus") in graph:
+        legend.append({"colour": "#ffffff", "border": FOCUS_RING, "ring": True,
+                       "text": "the node the page was drawn around (--focus): a thick blue ring"})
     if any(d["contested"] for _, d in graph.nodes(data=True)):
         legend.append({"colour": "#ffffff", "border": CONTESTED_MARK, "double": True,
                        "text": "contested request (double border): an account gives another status; click it for each account's verdict"})
     return {
         "title": title, "notes": list(notes), "large": large, "nodes": nodes, "edges": edges,
         "alliances": [{"iri": a, "label": graph.nodes[a].get("shortLabel") or graph.nodes[a]["label"]} for a in alliances],
-        "legend": legend, "contestedMark": CONTESTED_MARK,
+        "legend": legend, "contestedMark": CONTESTED_MARK, "focusRing": FOCUS_RING,
         # the node --focus named: selected and ringed when the page opens
         "focus": index.get(graph.graph.get("focus"), None),
     }

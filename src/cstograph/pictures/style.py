@@ -19,6 +19,8 @@ KIND_FILL = {
 # and says CONTESTED under its status; its fill stays the status of the undisputed data.
 CONTESTED_MARK = "#5b2a86"
 CONTESTED_WORD = "CONTESTED"
+# The outline of the node a figure is drawn around (--focus): blue, a colour no status uses.
+FOCUS_RING = "#1f5fbf"
 HELP_FILL = "#9fd8a8"  # a response that delivers what the obligation asks
 NO_HELP_FILL = "#e4e4e4"
 # Shapes whose outline leaves the whole box to the text (box3d and component draw inside it).

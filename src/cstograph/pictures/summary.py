@@ -188,6 +188,6 @@ def render_summary(verdicts, engine: Engine, fmt: str, title: str, note: str = "
         return svg.encode("utf-8")
     if fmt == "html":
         return summary_html(svg, title, summary).encode("utf-8")
-    from cstograph.pictures.static import convert_svg
+    from cstograph.pictures.static import for_print
 
-    return convert_svg(svg.encode("utf-8"), fmt)
+    return for_print(svg.encode("utf-8"), fmt)

@@ -11,10 +11,10 @@ from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import (
-    VIEWS, alliance_graph, alliance_nodes, build_graph, case_of, focus_graph, focus_nodes, reduce_graph,
+    VIEWS, alliance_graph, alliance_nodes, build_graph, case_of, focus_graph, focus_nodes, name_members, reduce_graph,
 )
 from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
-from cstograph.pictures.layout import graphviz_available
+from cstograph.pictures.layout import graphviz_available, graphviz_name
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
 
 VIZ_FORMATS = ("html",) + STATIC_FORMATS + EXPORT_FORMATS
@@ -67,7 +67,7 @@ def render_viz(
     (alliance by period) unless ``focus``, ``alliance`` or ``cases`` asks for the cases.
     ``split``: a figure (svg, png, pdf) drawn by Graphviz that would be taller than an A4 text
     block at A4 text width is split into pages (``pages.split_into_pages``): ``pages`` holds one
-    figure per page, or, for PDF when rsvg-convert is installed, ``data`` one PDF of those pages.
+    figure per page, or, for PDF, ``data`` one PDF of those pages.
     """
     if view not in VIEWS:
         raise ViewError(f"unknown view {view!r}", hint="choose one of " + ", ".join(VIEWS))
@@ -106,6 +106,8 @@ def render_viz(
         reduced = reduce_graph(graph, limit)
         graph = reduced.graph
         notes.append(reduced.note)
+    if fmt in STATIC_FORMATS and view == "requests":
+        name_members(graph, engine)
     heading = title if title is not None else _default_title(graph, view, focus)
     if pages:
         split_figure = _split_figure(graph, fmt, heading, notes)
@@ -157,7 +159,7 @@ def _split_figure(graph, fmt: str, heading: str, notes: list[str]) -> Rendered |
     pages = split_into_pages(graph, heading, note)
     if pages == [Page(graph)]:
         return None
-    counts = (graph.number_of_nodes(), graph.number_of_edges(), "graphviz dot")
+    counts = (graph.number_of_nodes(), graph.number_of_edges(), graphviz_name("dot"))
     for number, page in enumerate(pages, 1):
         if not page.fits:
             where = f"page {number}: " if len(pages) > 1 else ""
@@ -170,12 +172,9 @@ def _split_figure(graph, fmt: str, heading: str, notes: list[str]) -> Rendered |
     if len(pages) == 1:
         return Rendered(render_pages(pages, fmt, heading, note)[0], *counts, tuple(notes))
     if fmt == "pdf":
-        merged = merge_pdf(pages, heading, note)
-        if merged is not None:
-            notes.append(f"the figure is taller than an A4 page at A4 text width: wrote it as {len(pages)} pages "
-                         "(--no-split keeps one tall figure)")
-            return Rendered(merged, *counts, tuple(notes))
-        notes.append("rsvg-convert (librsvg2-bin) is not installed: wrote one PDF file per page")
+        notes.append(f"the figure is taller than an A4 page at A4 text width: wrote it as {len(pages)} pages "
+                     "(--no-split keeps one tall figure)")
+        return Rendered(merge_pdf(pages, heading, note), *counts, tuple(notes))
     notes.append(f"the figure is taller than an A4 page at A4 text width: split into {len(pages)} figures, "
                  "one per page (--no-split keeps one tall figure)")
     return Rendered(b"", *counts, tuple(notes), pages=tuple(render_pages(pages, fmt, heading, note)))

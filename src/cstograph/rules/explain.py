@@ -14,7 +14,7 @@ from rdflib.namespace import NamespaceManager
 from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, request_bindings, sources_by_node
 from cstograph.engines.engine import Engine
 from cstograph.errors import CstographError
-from cstograph.engines.queries import expand_iri, run_named
+from cstograph.engines.queries import expand_iri, run_named, run_named_text
 from cstograph.namespaces import CG
 from cstograph.output.text_layout import days_text
 
@@ -26,6 +26,8 @@ class Step:
     text: str
     holds: bool | None  # does this step support the obligation's being triggered/fulfilled?
     sources: tuple[SourceRecord, ...]
+    label: str = ""  # a response's own label and description, as the data words them
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Explanation:
     verdict: Verdict
     label: str
     steps: tuple[Step, ...]
+    description: str = ""  # the request's dcterms:description: what was asked
 
     def to_dict(self) -> dict:
         from cstograph.output.render import verdict_to_dict
@@ -40,9 +43,11 @@ class Explanation:
         return {
             "request": self.verdict.request,
             "label": self.label,
+            "description": self.description or None,
             "verdict": verdict_to_dict(self.verdict),
             "steps": [
                 {"kind": s.kind, "node": s.node, "text": s.text, "holds": s.holds,
+                 **({"label": s.label or None, "description": s.description or None} if s.kind == "response" else {}),
                  "sources": [asdict(src) for src in s.sources]}
                 for s in self.steps
             ],
@@ -69,15 +74,30 @@ def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | Non
     except CstographError:
         pass
     count, matches = names.containing(wanted, 12)
+    exact = [n for n in matches if short_name(n.iri).casefold() == wanted.casefold()]
+    if len(exact) == 1:
+        return exact[0].iri
     if count == 1:
         return matches[0].iri
     if count:
         problem, shown = f"matches {count} requests", matches
     else:
         problem, shown, count = "matches no request; the closest names", names.closest(wanted, 12), 0
-    listing = "; ".join(f"{n.date} {n.label or n.iri} <{n.iri}>" for n in shown)
+    # each candidate by its short name (the IRI's last part), which is itself an answer that works
+    listing = " ".join(f"({n}) {short_name(c.iri)}" + (f" ({_clip(c.label)})" if c.label else "")
+                       for n, c in enumerate(shown, 1))
     more = f" (and {count - len(shown)} more)" if count > len(shown) else ""
-    raise CstographError(f"{wanted!r} {problem}: {listing}{more}", hint="give the full IRI or more of the label")
+    raise CstographError(f"{wanted!r} {problem}: {listing}{more}",
+                         hint="give one of these names, the full IRI or more of the label")
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def short_name(iri: str) -> str:
+    """The last part of an IRI (after its last / or #): request-2022-09-13-Armenia-CSTO."""
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
 def _s(value) -> str:
@@ -154,11 +174,22 @@ def explain_request(engine: Engine, request: str, as_of=None) -> Explanation:
             + _fulfilment_text(r)
             + (f" ({days_text(days)} after the request)." if days is not None and days != 0
                else " (the day of the request)." if days == 0 else "."),
-            r.fulfils, cite(r.response),
+            r.fulfils, cite(r.response), *case_texts(engine, r.response),
         ))
     if not verdict.responses:
         steps.append(Step("response", "", "No response to this request is recorded.", False, ()))
-    return Explanation(verdict, _s(o["requestLabel"]) or request, tuple(steps))
+    return Explanation(verdict, _s(o["requestLabel"]) or request, tuple(steps), case_texts(engine, request)[1])
+
+
+def all_case_texts(engine: Engine) -> dict[str, tuple[str, str]]:
+    """IRI -> (label, description) of every request and response."""
+    return {r["node"]: (r["label"] or "", r["description"] or "") for r in run_named_text(engine, "case-texts")}
+
+
+def case_texts(engine: Engine, node: str) -> tuple[str, str]:
+    """(label, description) of a request or response (``queries/reports/case-texts.rq``)."""
+    rows = run_named(engine, "case-texts", {"node": URIRef(node)}).records()
+    return (_s(rows[0]["label"]), _s(rows[0]["description"])) if rows else ("", "")
 
 
 def _fulfilment_text(response) -> str:

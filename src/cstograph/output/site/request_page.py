@@ -33,6 +33,8 @@ def request_page(data, v) -> bytes:
     if v.contested:
         verdict_line += ' <span class="contested">contested</span>'
     parts.append(verdict_line + f"</p>\n<p>{esc(v.reason)}</p>")
+    if explanation.description:
+        parts.append(f'<p class="asked"><strong>What was asked:</strong> {esc(explanation.description)}</p>')
     facts = [
         ("Date", link(data.href("year", year_of(v), DEPTH), v.date) if v.date else ""),
         ("Requester", _party(data, v.requester, v.requester_label)),
@@ -70,11 +72,13 @@ def request_page(data, v) -> bytes:
 
     parts.append("<h2>Responses</h2>")
     rows = []
+    recorded = {step.node: step.label for step in explanation.steps if step.kind == "response"}
     for r in v.responses:
         days = v.days_to(r.date)
         rows.append([esc(r.date), esc(r.responder_label or r.responder), esc(r.type_label or r.type),
-                     "yes" if r.fulfils else "no", "" if days is None else esc(days)])
-    parts.append(table(["date", "responder", "response", "fulfils the obligation", "days after the request"], rows,
+                     esc(recorded.get(r.response, "")), "yes" if r.fulfils else "no", "" if days is None else esc(days)])
+    parts.append(table(["date", "responder", "response", "as the data records it", "fulfils the obligation",
+                        "days after the request"], rows,
                        empty="No response is recorded."))
 
     parts.append("<h2>Sources of the request</h2>")

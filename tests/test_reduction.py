@@ -1,0 +1,68 @@
+"""One rule for what a reduced figure keeps (``telling_order``): the contested, the unmet and help
+without a trigger before routine requests. The same requests are drawn whatever draws the figure:
+Graphviz (system or WebAssembly), the column layout, or no Graphviz at all."""
+
+import re
+import xml.etree.ElementTree as ET
+from html import unescape
+
+import pytest
+from typer.testing import CliRunner
+
+import cstograph.pictures.layout as layout
+from cstograph.cli import app
+from cstograph.pictures.graph_model import REDUCTION_RULE, build_graph, help_without_trigger
+from helpers import kg_of
+
+runner = CliRunner()
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def drawn_requests(svg: str) -> set[str]:
+    found = set()
+    for group in ET.fromstring(svg).iter(SVG + "g"):
+        if "request" in (group.get("class") or "").split():
+            iri = group.get("data-iri") or next(group.iter(SVG + "a")).get(XLINK + "title")
+            found.add(unescape(iri))
+    return found
+
+
+def figure(tmp_path, name, *args) -> str:
+    out = tmp_path / name
+    result = runner.invoke(app, ["viz", "--no-split", *args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out.read_text()
+
+
+@pytest.fixture(scope="module")
+def telling():
+    kg = kg_of(None)
+    graph = build_graph(None, kg.engine(), "requests", list(kg.verdicts()))
+    requests = [n for n, d in graph.nodes(data=True) if d["kind"] == "request"]
+    return {n for n in requests if graph.nodes[n]["contested"] or graph.nodes[n]["status"] == "unmet"
+            or help_without_trigger(graph, n)}, {n for n in requests if graph.nodes[n]["contested"]}, requests
+
+
+def test_the_reduced_figure_is_the_same_with_and_without_graphviz(tmp_path, monkeypatch, telling):
+    every_telling, contested, requests = telling
+    with_graphviz = figure(tmp_path, "graphviz.svg")
+    columns = figure(tmp_path, "columns.svg", "--layout", "columns")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(layout, "wasm_graphviz", lambda: False)
+    without = figure(tmp_path, "without.svg")
+    kept = drawn_requests(with_graphviz)
+    assert kept == drawn_requests(columns) == drawn_requests(without)
+    assert len(contested) >= 5 and contested <= kept
+    assert every_telling <= kept and len(kept) < len(requests)
+    # the note states the rule
+    for svg in (with_graphviz, columns, without):
+        text = "".join(unescape(t) for t in re.findall(r">([^<>]+)</text>", svg))
+        assert REDUCTION_RULE.replace(" ", "") in text.replace(" ", "")
+
+
+def test_help_without_a_trigger_is_kept(telling):
+    every_telling, _, _ = telling
+    names = " ".join(every_telling)
+    assert "Kyrgyzstan" in names and "Bahrain" in names, names
+    assert "help-without-trigger" in REDUCTION_RULE
