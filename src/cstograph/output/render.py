@@ -271,6 +271,7 @@ def render_verdicts(
     if fmt == "csv":
         return render_csv(CSV_COLUMNS, _csv_rows(verdicts))
     verdicts = visible(list(verdicts), markdown=fmt == "markdown")  # no control sequences, no links from data
+    texts = visible(dict(texts), markdown=fmt == "markdown") if texts else texts
     if fmt == "markdown":
         columns = ["Date", "Requester", "Addressee", "Obligation", "Status", "Reason", "First response",
                    "Responses", "Sources"] + (["What was asked"] if texts else [])
