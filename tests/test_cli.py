@@ -29,7 +29,7 @@ def invoke(runner, *args):
 
 def test_version(runner):
     result = invoke(runner, "--version")
-    from cstograph.output.dataset import BUNDLED_DATA_VERSION
+    from cstograph.base.version import BUNDLED_DATA_VERSION
 
     assert result.exit_code == 0 and result.stdout.strip() == f"cstograph {__version__} (dataset {BUNDLED_DATA_VERSION})"
 

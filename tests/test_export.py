@@ -18,7 +18,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF
 from cstograph import __version__
 from cstograph.cli import app
 from cstograph.engines.queries import run_named
-from cstograph.output.dataset import BUNDLED_DATA_VERSION, TABLES, codebook_markdown
+from cstograph.base.table_schema import TABLES, codebook_markdown
+from cstograph.base.version import BUNDLED_DATA_VERSION
 from cstograph.reading.importers.stata import read_dta
 from cstograph.reading.resources import graphs_dir
 

@@ -15,7 +15,7 @@ import sys
 import typer
 from typer._click.exceptions import UsageError
 
-from cstograph import __version__
+from cstograph.base.version import __version__
 from cstograph.cli import (
     explain_command, export_command, import_command, infer_command, load_command, query_commands,
     reliability_command, report_command, serve_command, site_command, synth_command, timeline_command,
@@ -51,7 +51,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from cstograph.output.dataset import BUNDLED_DATA_VERSION
+        from cstograph.base.version import BUNDLED_DATA_VERSION
 
         typer.echo(f"cstograph {__version__} (dataset {BUNDLED_DATA_VERSION})")
         raise typer.Exit()

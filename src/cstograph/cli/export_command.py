@@ -36,7 +36,7 @@ def export(
     Example: cstograph export -o cases.csv
     """
     from cstograph.output.dataset_files import export_format, export_paths, write_dataset
-    from cstograph.output.write import refuse_overwriting_inputs
+    from cstograph.base.write import refuse_overwriting_inputs
 
     with user_errors():
         export_format(output)  # a bad suffix fails before the data is read

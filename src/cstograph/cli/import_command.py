@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstograph.output.write import refuse_overwriting_inputs
+from cstograph.base.write import refuse_overwriting_inputs
 
 from cstograph.cli.common import user_errors
 
@@ -37,8 +37,8 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summa
 
 @contextmanager
 def _progress(description: str, quiet: bool):
-    """A progress bar on stderr when it is a terminal (see ``output/progress.py``)."""
-    from cstograph.output.progress import phase, show_progress
+    """A progress bar on stderr when it is a terminal (see ``base/progress.py``)."""
+    from cstograph.base.progress import phase, show_progress
 
     with show_progress(quiet), phase(description) as advance:
         yield advance
@@ -48,7 +48,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        from cstograph.output.write import write_atomic
+        from cstograph.base.write import write_atomic
 
         write_atomic(output, text)
 

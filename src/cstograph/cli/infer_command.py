@@ -12,7 +12,7 @@ from cstograph.cli.common import (
 from cstograph.errors import CstographError
 from cstograph.rules.infer import statuses
 from cstograph.reading.rdf_files import FORMATS_BY_SUFFIX, expand_paths
-from cstograph.output.write import refuse_overwriting_inputs, write_atomic
+from cstograph.base.write import refuse_overwriting_inputs, write_atomic
 
 QUAD_FORMATS = {"trig", "nquads"}  # keep named graphs (accounts) apart
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstograph.cli.common import PathsArgument, fail, refuse_violations, user_errors
-from cstograph.output.progress import show_progress
+from cstograph.base.progress import show_progress
 
 def _refuse_violations(report, force: bool) -> None:
     refuse_violations(report, force, doing="load")

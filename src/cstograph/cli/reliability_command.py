@@ -50,7 +50,7 @@ def reliability(
     Example: cstograph reliability reliability.ttl --period 1945-2003 -o post-1945.md
     """
     from cstograph.reading.rdf_files import expand_paths
-    from cstograph.output.write import refuse_overwriting_inputs
+    from cstograph.base.write import refuse_overwriting_inputs
     from cstograph.rules.reliability import CITATION, period_by_label, render_fulfilment
 
     fmt = resolve_format(fmt, output=output)
@@ -75,6 +75,6 @@ def reliability(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            from cstograph.output.write import write_atomic
+            from cstograph.base.write import write_atomic
 
             write_atomic(output, text)

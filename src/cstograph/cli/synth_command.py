@@ -29,8 +29,8 @@ def synth(
 
     from cstograph.cli.common import user_errors
     from cstograph.errors import OutputError
-    from cstograph.output.progress import phase, show_progress
-    from cstograph.output.write import write_atomic
+    from cstograph.base.progress import phase, show_progress
+    from cstograph.base.write import write_atomic
     from cstograph.reading.synth import synthesize
 
     if requests < 1:

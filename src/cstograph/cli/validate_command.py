@@ -7,7 +7,7 @@ import typer
 from cstograph.cli.common import (
     EndpointOption, EngineOption, PathsArgument, StoreOption, fail, open_graph, resolve_format, user_errors,
 )
-from cstograph.output.progress import show_progress
+from cstograph.base.progress import show_progress
 from cstograph.output.render import render_validation
 
 

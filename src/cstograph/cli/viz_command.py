@@ -10,7 +10,7 @@ from cstograph.cli.common import (
     as_date, open_checked, user_errors,
 )
 from cstograph.reading.rdf_files import expand_paths
-from cstograph.output.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
+from cstograph.base.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 
 OutputOption = Annotated[
     Path,

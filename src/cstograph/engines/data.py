@@ -137,7 +137,7 @@ class Data:
             recorded = self._recorded(validator)
             if recorded is not None:
                 return recorded
-        from cstograph.output.progress import phase
+        from cstograph.base.progress import phase
 
         with phase("validating"):
             return self._validate(validator)

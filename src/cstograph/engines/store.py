@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cstograph import __version__
+from cstograph.base.version import __version__
 from cstograph.errors import GraphLoadError, StoreError
-from cstograph.output.progress import phase
-from cstograph.output.write import write_atomic
+from cstograph.base.progress import phase
+from cstograph.base.write import write_atomic
 from cstograph.reading.rdf_files import (expand_paths, rdf_format_for, refuse_deep_nesting, refuse_remote_contexts,
                                          refuse_xml_entities)
 from cstograph.reading.resources import graphs_dir, ontology_path

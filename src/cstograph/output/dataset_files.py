@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 
 from cstograph.errors import OutputError
-from cstograph.output.dataset import TABLES, Dataset, TableSpec
+from cstograph.base.table_schema import TABLES, TableSpec
+from cstograph.output.dataset import Dataset
 
 FORMATS = {".csv": "csv", ".dta": "dta", ".json": "json"}
 PACKAGE_DESCRIPTOR = "datapackage.json"
@@ -143,7 +144,7 @@ def package_descriptor(dataset: Dataset) -> dict:
 
 def write_dataset(dataset: Dataset, output: Path) -> list[Path]:
     """Make every file of the export in memory, then write each atomically; the paths written."""
-    from cstograph.output.write import write_atomic
+    from cstograph.base.write import write_atomic
 
     files = dataset_files(dataset, output)
     for path, _ in files:  # refuse before the first file is written, so no file of the set appears alone

@@ -24,7 +24,7 @@ def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None
     verdict whose status differs in some account's view carries ``contested``: every account's
     status, in the order of the accounts (by IRI).
     """
-    from cstograph.output.progress import phase
+    from cstograph.base.progress import phase
 
     with phase("computing answers"):
         return _verdicts(data, viewpoint, URIRef(request) if request is not None else None, statuses)

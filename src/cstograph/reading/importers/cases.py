@@ -1,6 +1,6 @@
 """Import cases an analyst entered in a spreadsheet: requests, responses and sources as CSV.
 
-The layout is the one ``cstograph export`` writes (``cstograph.output.dataset``): a requests
+The layout is the one ``cstograph export`` writes (``cstograph.base.table_schema``): a requests
 table, with ``STEM-responses.csv`` and ``STEM-sources.csv`` beside it. The columns marked
 ``imported`` in that schema are read; the computed ones (status, delays, identifiers, ...) are
 ignored, so an export can be edited and imported again. States, alliances, clauses, events,
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cstograph.errors import ImportDataError
-from cstograph.output.dataset import LIST_SEPARATOR, REQUESTS, RESPONSES, SOURCES, TableSpec
+from cstograph.base.table_schema import LIST_SEPARATOR, REQUESTS, RESPONSES, SOURCES, TableSpec
 from cstograph.reading.importers import turtle as t
 
 CG = "https://w3id.org/cstograph/ns#"

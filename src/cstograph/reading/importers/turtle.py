@@ -1,4 +1,4 @@
-"""Write imported graphs as Turtle, fast and deterministically (cstograph.output.write saves them).
+"""Write imported graphs as Turtle, fast and deterministically (cstograph.base.write saves them).
 
 Importers produce tens of thousands of triples; building an rdflib Graph and serialising it
 costs seconds, while writing the text directly takes a few milliseconds. Terms are escaped
