@@ -13,7 +13,6 @@ import os
 import sys
 
 import typer
-from typer._click.exceptions import UsageError
 
 from cstograph.base.version import __version__
 from cstograph.cli import (
@@ -35,7 +34,10 @@ def _show_usage_error(self, file=None) -> None:
     typer.echo(f"hint: run '{command} --help' for the options", err=True)
 
 
-UsageError.show = _show_usage_error  # Typer's own UsageError (it vendors click)
+# Typer's UsageError is click's (vendored inside typer since 0.26, so its module is private);
+# the public typer.BadParameter derives from it in every version
+UsageError = next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "UsageError")
+UsageError.show = _show_usage_error
 
 app = typer.Typer(
     name="cstograph",
