@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cgtest import CONFORMANCE, CONFORMANCE_CASES
 from cstograph.engines.engine import ENGINE_NAMES, make_engine
 from cstograph.reading.rdf_files import load_dataset
-
-from cgtest import CONFORMANCE, CONFORMANCE_CASES
+from cstograph.reading.resources import graphs_dir
+from cstograph.reading.synth import synthesize
 
 
 @pytest.fixture(params=[pytest.param(name, marks=pytest.mark.slow) if name == "rdflib" else name
@@ -40,10 +41,6 @@ def conformance() -> Path:
     if not CONFORMANCE.is_dir():
         pytest.skip("the shared conformance suite is not beside this checkout")
     return CONFORMANCE
-
-from cstograph.reading.resources import graphs_dir
-from cstograph.reading.synth import synthesize
-
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,10 @@ limit, and names the step and the reason (run small here; CI runs it at 100k tri
 
 from __future__ import annotations
 
-import pytest
-
 import subprocess
 import sys
+
+import pytest
 
 from cgtest import TESTS
 

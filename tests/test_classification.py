@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cstograph.rules.classify import classify_requests
-from cstograph.engines.queries import run_named
-
 from cgtest import CASES, expectations
+from cstograph.engines.queries import run_named
+from cstograph.rules.classify import classify_requests
 
 CLASSIFY_CASES = sorted((CASES / "classify").glob("*.ttl"))
 
@@ -83,8 +82,8 @@ def test_responses_are_attached_to_their_request(engine_for):
 
 
 def test_bundled_graphs_tell_the_founding_story(engine_name):
-    from helpers import assess
     from cstograph.reading.rdf_files import load_dataset
+    from helpers import assess
 
     verdicts = assess(load_dataset(), engine_name)
     by_date = {}

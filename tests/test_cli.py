@@ -11,10 +11,9 @@ import sys
 
 import pytest
 
+from cgtest import CASES
 from cstograph import __version__
 from cstograph.cli import app
-
-from cgtest import CASES
 
 SMALL = str(CASES / "queries" / "small.ttl")
 INVALID = str(CASES / "shapes" / "invalid-request-parties.ttl")

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 import cstograph
 from cstograph.cli import app
-from cstograph.pictures.graph_model import account_verdicts, build_graph
 from cstograph.pictures.export import export_bytes
+from cstograph.pictures.graph_model import account_verdicts, build_graph
 from cstograph.pictures.html import page_data
 from cstograph.pictures.timeline import timeline_lanes, timeline_svg
 

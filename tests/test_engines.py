@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from cstograph.rules.classify import classify_requests
+from cgtest import FIXTURES
 from cstograph.engines.data import UsageError, open_data
 from cstograph.engines.engine import OxigraphEngine, RdflibEngine
-from cstograph.reading.rdf_files import load_dataset
 from cstograph.engines.queries import run_query
 from cstograph.engines.store import create_store
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.rules.classify import classify_requests
 from helpers import canonical, sample_bindings, shipped_queries, verdict_keys
-
-from cgtest import FIXTURES
 
 GRAPHS = ["mini", "conformance_cases", "bundled_graphs", "synth_small"]
 

@@ -8,8 +8,8 @@ import networkx as nx
 import pytest
 
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import build_graph, focus_graph, reduce_graph
 from cstograph.pictures.export import export_bytes
+from cstograph.pictures.graph_model import build_graph, focus_graph, reduce_graph
 from views_support import CONFORMANCE, EX, graph_of, loaded
 
 

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from cstograph.rules.classify import classify_requests
-from cstograph.rules.infer import materialise
 from cstograph.engines.data import open_data
 from cstograph.engines.queries import run_query
 from cstograph.reading.synth import synthesize
+from cstograph.rules.classify import classify_requests
+from cstograph.rules.infer import materialise
 from helpers import sample_bindings, shipped_queries
 
 LIMIT_SECONDS = 5.0

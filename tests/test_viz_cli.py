@@ -95,7 +95,7 @@ def test_graphml_carries_gephi_rgb_colours(tmp_path):
     for _, data in nx.read_graphml(out).nodes(data=True):
         rgb = tuple(data[c] for c in "rgb")
         assert all(isinstance(v, int) and 0 <= v <= 255 for v in rgb)
-        assert "#%02x%02x%02x" % rgb == data["colour"]
+        assert "#{:02x}{:02x}{:02x}".format(*rgb) == data["colour"]
 
 
 def test_gexf_dates_requests_responses_and_events(tmp_path):

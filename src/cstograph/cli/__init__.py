@@ -16,9 +16,20 @@ import typer
 
 from cstograph.base.version import __version__
 from cstograph.cli import (
-    explain_command, export_command, import_command, infer_command, load_command, query_commands,
-    reliability_command, report_command, serve_command, site_command, synth_command, timeline_command,
-    validate_command, viz_command,
+    explain_command,
+    export_command,
+    import_command,
+    infer_command,
+    load_command,
+    query_commands,
+    reliability_command,
+    report_command,
+    serve_command,
+    site_command,
+    synth_command,
+    timeline_command,
+    validate_command,
+    viz_command,
 )
 
 EPILOG = (

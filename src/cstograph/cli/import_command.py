@@ -6,12 +6,11 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from cstograph.base.write import refuse_overwriting_inputs
-
 from cstograph.cli.common import user_errors
 
 EPILOG = (
@@ -28,7 +27,7 @@ app = typer.Typer(
 )
 
 OutputOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--output", "-o", help="Write the Turtle graph to this file (atomically) instead of stdout.",
                  dir_okay=False, show_default=False),
 ]
@@ -90,7 +89,7 @@ def reliability(
                                              exists=True, dir_okay=False, show_default=False)],
     output: OutputOption = None,
     atop: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--atop", help="ATOP alliance-level CSV: link observations only to alliances it holds "
                      "(without it every observation links to the ATOP alliance IRI of its atopid).",
                      exists=True, dir_okay=False, show_default=False),
@@ -117,13 +116,13 @@ def cases(
         help="The requests table (CSV, the layout 'cstograph export -o FILE.csv' writes; docs/import.md).",
         exists=True, dir_okay=False, show_default=False)],
     output: OutputOption = None,
-    responses: Annotated[Optional[Path], typer.Option(
+    responses: Annotated[Path | None, typer.Option(
         "--responses", help="The responses table (default: STEM-responses.csv beside the requests, when it exists).",
         exists=True, dir_okay=False, show_default=False)] = None,
-    sources: Annotated[Optional[Path], typer.Option(
+    sources: Annotated[Path | None, typer.Option(
         "--sources", help="The sources table (default: STEM-sources.csv beside the requests, when it exists).",
         exists=True, dir_okay=False, show_default=False)] = None,
-    data: Annotated[Optional[list[Path]], typer.Option(
+    data: Annotated[list[Path] | None, typer.Option(
         "--data", help="Reference data the rows name (states, alliances, clauses, events, sources): RDF files or "
         "folders, replacing the bundled graphs; repeat for several.", show_default=False)] = None,
     quiet: QuietOption = False,

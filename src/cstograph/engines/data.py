@@ -27,10 +27,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
-from cstograph.rules.accounts import Account, accounts_in, resolve_account
 from cstograph.engines.engine import ENGINE_NAMES, Engine, OxigraphEngine, RdflibEngine
 from cstograph.errors import UsageError
 from cstograph.reading.resources import ontology_path
+from cstograph.rules.accounts import Account, accounts_in, resolve_account
 from cstograph.rules.validate import ValidationReport
 
 VALIDATORS = ("auto", "scan", "sparql", "pyshacl")
@@ -246,8 +246,8 @@ def _refuse_validator_here(engine: Engine, validator: str) -> None:
 def _compiled_shapes(validator: str):
     """(shapes, compiled shapes), or None when they do not compile (then pyshacl runs, unless
     the user asked for the set-based validator)."""
-    from cstograph.rules.fastshacl import Unsupported, compile_shapes
     from cstograph.reading.rdf_files import load_shapes
+    from cstograph.rules.fastshacl import Unsupported, compile_shapes
 
     shapes = load_shapes()
     try:

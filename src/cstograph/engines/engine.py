@@ -12,8 +12,8 @@ account added, see ``cstograph.engines.data``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -163,7 +163,7 @@ class OxigraphEngine:
         """The named graphs declared a cg:Account (declared in any graph, and not empty)."""
         return account_graph_names(self.store)
 
-    def view(self, excluded: frozenset[str]) -> "OxigraphEngine":
+    def view(self, excluded: frozenset[str]) -> OxigraphEngine:
         """An engine over the same store whose default graph leaves out the ``excluded`` named
         graphs (used for account views); it shares the store, so ``add`` is seen by both."""
         return OxigraphEngine(self.store, excluded=frozenset(excluded))
@@ -289,7 +289,7 @@ class OxigraphEngine:
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
 
 
-def text_records(engine: "Engine", text: str) -> list[dict[str, str | None]]:
+def text_records(engine: Engine, text: str) -> list[dict[str, str | None]]:
     """SELECT rows as text (``str()`` of each term, None when unbound), on any engine; Oxigraph
     skips the rdflib terms (see ``OxigraphEngine.text_records``)."""
     if isinstance(engine, OxigraphEngine):

@@ -128,7 +128,7 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
             raise QueryError(
                 f"{source}: SPARQL syntax error: " + " ".join(str(query_exc).split())
             ) from query_exc
-        raise UnsafeQueryError(f"{source}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: cstograph only reads")
+        raise UnsafeQueryError(f"{source}: updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused: cstograph only reads") from None
     if allow_network:
         return text
     try:

@@ -44,8 +44,15 @@ def _answer(store, views: dict, limit: int, allow_network: bool, request: Reques
     """Guard, evaluate and serialise one query (runs inside a worker)."""
     from cstograph.engines.engine import _query_kind
     from cstograph.engines.guard import check_query_is_safe
-    from cstograph.engines.serve import (GRAPH_TYPES, SELECT_TYPES, QueryRefused, negotiate, serialize_ask,
-                                         serialize_graph, serialize_select)
+    from cstograph.engines.serve import (
+        GRAPH_TYPES,
+        SELECT_TYPES,
+        QueryRefused,
+        negotiate,
+        serialize_ask,
+        serialize_graph,
+        serialize_select,
+    )
     from cstograph.errors import CstographError, UnsafeQueryError
 
     def refused(status: HTTPStatus, message: str, count: str) -> Answer:

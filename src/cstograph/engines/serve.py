@@ -143,7 +143,7 @@ def serialize_ask(value: bool, fmt: str) -> bytes:
         return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
     if fmt == "xml":
         return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode("utf-8")
+                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
     return ("_askResult\n" if fmt == "csv" else "?_askResult\n").encode() + (b"true\n" if value else b"false\n")
 
 

@@ -23,12 +23,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cstograph.base.version import __version__
-from cstograph.errors import GraphLoadError, StoreError
 from cstograph.base.progress import phase
+from cstograph.base.version import __version__
 from cstograph.base.write import write_atomic
-from cstograph.reading.rdf_files import (expand_paths, rdf_format_for, refuse_deep_nesting, refuse_remote_contexts,
-                                         refuse_xml_entities)
+from cstograph.errors import GraphLoadError, StoreError
+from cstograph.reading.rdf_files import (
+    expand_paths,
+    rdf_format_for,
+    refuse_deep_nesting,
+    refuse_remote_contexts,
+    refuse_xml_entities,
+)
 from cstograph.reading.resources import graphs_dir, ontology_path
 
 METADATA_FILE = "cstograph-store.json"
@@ -326,7 +331,7 @@ def _write_store(folder: Path, loaded: LoadedData, report) -> None:
             "cstograph": __version__,
             "files": [str(f.resolve()) for f in loaded.files],
             "triples": triples,
-            "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "prefixes": loaded.prefixes,
             "violations": None if report is None else len(report.violations),
             "validated_with": None if report is None else report.engine,

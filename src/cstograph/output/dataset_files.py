@@ -14,8 +14,8 @@ import io
 import json
 from pathlib import Path
 
-from cstograph.errors import OutputError
 from cstograph.base.table_schema import TABLES, TableSpec
+from cstograph.errors import OutputError
 from cstograph.output.dataset import Dataset
 
 FORMATS = {".csv": "csv", ".dta": "dta", ".json": "json"}

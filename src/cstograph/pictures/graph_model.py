@@ -28,13 +28,13 @@ import networkx as nx
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from cstograph.rules.classify import Verdict, classify_requests
 from cstograph.engines.engine import Engine
+from cstograph.engines.queries import get_query, run_named
 from cstograph.errors import ViewError
 from cstograph.namespaces import CG
-from cstograph.engines.queries import get_query, run_named
-from cstograph.reading.resources import ontology_path
 from cstograph.pictures.style import natural_key
+from cstograph.reading.resources import ontology_path
+from cstograph.rules.classify import Verdict, classify_requests
 
 VIEWS = ("requests", "full")
 KINDS = ("state", "alliance", "treaty", "obligation", "event", "request", "response", "membership", "source", "other")

@@ -19,8 +19,17 @@ from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import dissenting_lines
 from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, run_graphviz
 from cstograph.pictures.style import (
-    CONTESTED_MARK, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, ROUNDED_KINDS, STATUS_FILL, STATUS_TEXT,
-    caption_lines, wrap,
+    CONTESTED_MARK,
+    HELP_FILL,
+    KIND_FILL,
+    KIND_NAMES,
+    KIND_SHAPE_DOT,
+    NO_HELP_FILL,
+    ROUNDED_KINDS,
+    STATUS_FILL,
+    STATUS_TEXT,
+    caption_lines,
+    wrap,
 )
 
 STATIC_FORMATS = ("svg", "png", "pdf")

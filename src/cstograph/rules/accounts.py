@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cstograph.errors import CstographError, AccountError
+from cstograph.errors import AccountError, CstographError
 
 
 @dataclass(frozen=True)

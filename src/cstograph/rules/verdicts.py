@@ -11,8 +11,8 @@ from dataclasses import replace
 
 from rdflib import URIRef
 
-from cstograph.rules.classify import AccountVerdict, Verdict, classify_requests, request_statuses
 from cstograph.engines.data import Data, Viewpoint
+from cstograph.rules.classify import AccountVerdict, Verdict, classify_requests, request_statuses
 
 
 def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None = None,

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cstograph.errors import ImportDataError
 from cstograph.base.table_schema import LIST_SEPARATOR, REQUESTS, RESPONSES, SOURCES, TableSpec
+from cstograph.errors import ImportDataError
 from cstograph.reading.importers import turtle as t
 
 CG = "https://w3id.org/cstograph/ns#"

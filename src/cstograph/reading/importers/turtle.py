@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-
 PREFIXES = {
     "cg": "https://w3id.org/cstograph/ns#",
     "cgd": "https://w3id.org/cstograph/data/",
