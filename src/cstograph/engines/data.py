@@ -44,12 +44,6 @@ class Viewpoint:
     account: Account | None = None
     as_of: dt.date | None = None
 
-    def describe(self) -> str:
-        parts = [f"according to {self.account.label}" if self.account else "the undisputed data"]
-        if self.as_of:
-            parts.append(f"as known on {self.as_of.isoformat()}")
-        return ", ".join(parts)
-
 
 @dataclass
 class Data:

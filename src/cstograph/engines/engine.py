@@ -222,9 +222,6 @@ class OxigraphEngine:
         self._options = None  # the store changed
         return len(self.store) - before
 
-    def _to_rdflib(self, term) -> Node | None:
-        return ox_to_rdflib(term)
-
     def raw_query(self, text: str):
         """The pyoxigraph result object (lazy), for callers that stream or serialise it."""
         try:

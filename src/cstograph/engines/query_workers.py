@@ -148,7 +148,6 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._start_seconds = start_seconds
-        self.replaced = 0
         workers = [_Worker(self._context, *self._args) for _ in range(size)]
         for worker in workers:
             if not worker.wait_ready(start_seconds):
@@ -181,7 +180,6 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop()
-        self.replaced += 1
         threading.Thread(target=self._start_one, name="start-query-worker", daemon=True).start()
 
     def _start_one(self) -> None:

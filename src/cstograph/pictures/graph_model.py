@@ -37,7 +37,6 @@ from cstograph.reading.resources import ontology_path
 from cstograph.rules.classify import Verdict, classify_requests
 
 VIEWS = ("requests", "full")
-KINDS = ("state", "alliance", "treaty", "obligation", "event", "request", "response", "membership", "source", "other")
 STATUSES = ("unmet", "met", "not-triggered")
 
 # Attributes every node has (with these defaults), and every edge.

@@ -79,18 +79,12 @@ def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str,
     return "\n".join(lines)
 
 
-def graphviz_positions(graph: nx.MultiDiGraph, program: str | None = None) -> tuple[dict[str, tuple[float, float]], str]:
-    """Positions in points (y grows downwards, as on a screen) and the program that made them."""
-    positions, program, _ = graphviz_layout(graph, program)
-    return positions, program
-
-
 Route = list[tuple[float, float]]
 
 
 def graphviz_layout(graph: nx.MultiDiGraph, program: str | None = None, routes: bool = False,
                     ) -> tuple[dict[str, tuple[float, float]], str, dict[int, Route]]:
-    """Positions as ``graphviz_positions``, and with ``routes`` (``dot`` only) each edge's path
+    """Positions in points (y grows downwards, as on a screen), the program that made them, and with ``routes`` (``dot`` only) each edge's path
     around the boxes: the edge's index in ``graph.edges()`` order -> points from its source to its
     target (the spline flattened to a polyline, in the same coordinates as the positions)."""
     program = program or ("dot" if graph.number_of_nodes() <= DOT_LIMIT else "sfdp")
