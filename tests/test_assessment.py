@@ -72,8 +72,8 @@ def test_according_to_errors():
 
 def test_account_by_the_last_segment_of_its_iri():
     """Tables print an account's IRI; its last segment names it, whatever its label says."""
+    from cstograph.engines.accounts import accounts_in, resolve_account
     from cstograph.engines.engine import OxigraphEngine
-    from cstograph.rules.accounts import accounts_in, resolve_account
 
     dataset = load_dataset([ACCOUNTS])
     accounts = accounts_in(OxigraphEngine(dataset))

@@ -17,9 +17,9 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from cstograph.engines.accounts import Account
 from cstograph.engines.data import Data, Viewpoint, open_data
 from cstograph.errors import CstographError
-from cstograph.rules.accounts import Account
 
 DateLike = dt.date | str | None
 

@@ -27,10 +27,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
+from cstograph.engines.accounts import Account, accounts_in, resolve_account
 from cstograph.engines.engine import ENGINE_NAMES, Engine, OxigraphEngine, RdflibEngine
 from cstograph.errors import UsageError
 from cstograph.reading.resources import ontology_path
-from cstograph.rules.accounts import Account, accounts_in, resolve_account
 from cstograph.rules.validate import ValidationReport
 
 VALIDATORS = ("auto", "scan", "sparql", "pyshacl")

@@ -19,6 +19,7 @@ from typing import Protocol
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from cstograph.base.deep_calls import run_deep
 from cstograph.errors import QueryError
 
 ENGINE_NAMES = ("oxigraph", "rdflib")
@@ -428,8 +429,6 @@ class RdflibEngine:
     def query(self, text: str) -> QueryResult:
         from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.sparql import SPARQLError
-
-        from cstograph.engines.guard import run_deep  # rdflib recurses per triple pattern and bracket
 
         kind = _query_kind(text)
         try:

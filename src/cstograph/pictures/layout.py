@@ -14,6 +14,7 @@ import subprocess
 import networkx as nx
 
 from cstograph.errors import ViewError
+from cstograph.pictures.style import DRAWN_BACKWARDS, NAMED_IN_BOXES
 
 DOT_LIMIT = 400
 GRAPHVIZ_TIMEOUT_S = 300
@@ -56,8 +57,6 @@ def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str,
     """DOT for positions only. For the requests view the story reads left to right (context ->
     request -> responses) and the relations the boxes name (requester, addressee, responder,
     member of) do not pull the layout apart, as in the static figure."""
-    from cstograph.pictures.static import DRAWN_BACKWARDS, NAMED_IN_BOXES
-
     story = graph.graph.get("view", "requests") == "requests"
     large = program != "dot"
     lines = ["digraph G {",
@@ -109,8 +108,6 @@ def graphviz_layout(graph: nx.MultiDiGraph, program: str | None = None, routes: 
         raise ViewError(f"Graphviz {program} returned positions for {len(positions)} of {graph.number_of_nodes()} nodes")
     found: dict[int, Route] = {}
     if routes:
-        from cstograph.pictures.static import DRAWN_BACKWARDS
-
         for index, (source, target, data) in enumerate(graph.edges(data=True)):
             backwards = graph.graph.get("view", "requests") == "requests" and data.get("relation") in DRAWN_BACKWARDS
             waiting = splines.get((target, source) if backwards else (source, target))

@@ -20,10 +20,12 @@ from cstograph.pictures.graph_model import dissenting_lines
 from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, run_graphviz
 from cstograph.pictures.style import (
     CONTESTED_MARK,
+    DRAWN_BACKWARDS,
     HELP_FILL,
     KIND_FILL,
     KIND_NAMES,
     KIND_SHAPE_DOT,
+    NAMED_IN_BOXES,
     NO_HELP_FILL,
     ROUNDED_KINDS,
     STATUS_FILL,
@@ -105,15 +107,10 @@ def _legend_html(graph: nx.MultiDiGraph, compact: bool = False, title: str = "",
             '<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Legend</B></TD></TR>' + "".join(rows) + text_rows + "</TABLE>>")
 
 
-# In the compact story figure these relations are not drawn as edges: the boxes name them
-# (a request says "Armenia → CSTO", a response its responder, an alliance its members, an
-# event its attacker and territory, a clause its treaty).
-NAMED_IN_BOXES = {"requester", "addressee", "responder", "memberOf"}
+# In the compact story figure the relations of NAMED_IN_BOXES (style.py) and these are not drawn
+# as edges: the boxes name them (an event its attacker and territory, a clause its treaty).
 COMPACT_NAMED = NAMED_IN_BOXES | {"attacker", "onTerritoryOf", "inTreaty", "foundedOn"}
 COMPACT_HIDDEN_KINDS = {"state", "treaty"}
-# Drawn right-to-left so that the story reads left to right: context -> request -> responses.
-# The arrowhead (dir=back) keeps the RDF direction.
-DRAWN_BACKWARDS = {"concerns", "invokes", "inTreaty", "onTerritoryOf", "attacker", "respondsTo"}
 
 
 def _members_line(graph: nx.MultiDiGraph, alliance: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cstograph.engines.queries import run_named
 from cstograph.errors import AccountError, CstographError
 
 
@@ -24,8 +25,6 @@ class Account:
 
 def accounts_in(engine) -> list[Account]:
     """The accounts of the data an engine queries (declared in any graph; ordered by IRI)."""
-    from cstograph.engines.queries import run_named
-
     accounts = []
     for record in run_named(engine, "accounts").records():
         iri, label, of = str(record["account"]), record["label"], record["accountOf"]
