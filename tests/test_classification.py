@@ -47,6 +47,7 @@ def comparable(verdict):
     return verdict.__class__(**{**verdict.__dict__, "reason": sorted(re.findall(r"[\w'-]+", verdict.reason))})
 
 
+@pytest.mark.slow  # every column on rdflib too
 def test_engines_agree_on_every_column():
     """Oxigraph and rdflib give identical verdicts, reasons and responses on every case."""
     from cstograph.engines.engine import make_engine

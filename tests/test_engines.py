@@ -16,7 +16,7 @@ from helpers import canonical, sample_bindings, shipped_queries, verdict_keys
 GRAPHS = ["mini", "conformance_cases", "bundled_graphs", "synth_small"]
 
 
-@pytest.fixture(params=GRAPHS)
+@pytest.fixture(scope="module", params=GRAPHS)
 def data_paths(request):
     if request.param == "mini":
         return [FIXTURES / "mini.trig"]
@@ -24,16 +24,18 @@ def data_paths(request):
     return [value[0]] if isinstance(value, tuple) else [value]
 
 
-@pytest.fixture
-def engines(data_paths, tmp_path):
-    """Oxigraph from files, Oxigraph via rdflib's parse, rdflib, and a reopened on-disk store."""
+@pytest.fixture(scope="module")
+def engines(data_paths, tmp_path_factory):
+    """Oxigraph from files, Oxigraph via rdflib's parse, rdflib, and a reopened on-disk store.
+    Built once per graph: the tests only read them."""
     dataset = load_dataset(data_paths)
-    create_store(tmp_path / "store", data_paths)
+    store = tmp_path_factory.mktemp("engines") / "store"
+    create_store(store, data_paths)
     return {
         "oxigraph-files": open_data(data_paths).engine,
         "oxigraph-dataset": OxigraphEngine(dataset),
         "rdflib": RdflibEngine(load_dataset(data_paths)),
-        "store": open_data(store=tmp_path / "store").engine,
+        "store": open_data(store=store).engine,
     }
 
 

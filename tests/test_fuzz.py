@@ -34,6 +34,8 @@ from cgtest import FIXTURES, REPO
 from cstograph.cli import app
 from fixture_files import BF_COLUMNS, BF_FIXTURE_ROWS, bf_row, member, write_atop, write_dta
 
+pytestmark = pytest.mark.slow  # minutes of examples: the full suite runs them, the quick subset not
+
 EXAMPLES = int(os.environ.get("CSTOGRAPH_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 derandomize=not os.environ.get("CSTOGRAPH_FUZZ_RANDOM"),

@@ -15,6 +15,8 @@ from cstograph.rules.classify import classify_requests
 from cstograph.rules.infer import materialise
 from helpers import sample_bindings, shipped_queries
 
+pytestmark = pytest.mark.slow  # a 100k-triple graph and a time limit: the full suite runs it
+
 LIMIT_SECONDS = 5.0
 # Queries about data the synthetic graphs do not hold (accounts, imported research data, short names); they
 # are still timed. (validation queries return rows only once filled by the validator)
