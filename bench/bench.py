@@ -41,8 +41,8 @@ def _emit(step: str, seconds: float, **extra) -> None:
 
 
 def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
-    from cstograph.rules.classify import classify_requests
     from cstograph.engines.queries import run_named
+    from cstograph.rules.classify import classify_requests
 
     started = time.perf_counter()
     if pipeline == "rdflib+pyshacl":
@@ -65,9 +65,8 @@ def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
             _emit("load", float("nan"))  # the same store as the 'store' row
             return
         if step == "load":
-            from cstograph.engines.store import create_store
-
             from cstograph.engines.data import validate_oxigraph_store
+            from cstograph.engines.store import create_store
 
             shutil.rmtree(store_dir, ignore_errors=True)
             create_store(store_dir, [path], validate=validate_oxigraph_store)  # as `cstograph load` does
@@ -211,7 +210,7 @@ def main() -> None:
                     if capped:
                         steps.setdefault(step, {})["capped"] = True
                     print(f"   {pipeline:15} {step:9} " + ", ".join(
-                        f"{l['step']} {l['seconds']} s {l['rss_mb']} MB" for l in lines) + (" (capped)" if capped else ""),
+                        f"{line['step']} {line['seconds']} s {line['rss_mb']} MB" for line in lines) + (" (capped)" if capped else ""),
                         flush=True)
                 figures["pipelines"][pipeline] = steps
             engine_opt = ["--engine", "rdflib"]

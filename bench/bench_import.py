@@ -25,13 +25,12 @@ from pathlib import Path
 import rdflib
 
 import cstograph
-
-from cstograph.rules.classify import classify_requests
 from cstograph.engines.engine import make_engine
 from cstograph.reading.importers.atop import import_atop
 from cstograph.reading.importers.reliability import import_reliability
 from cstograph.reading.importers.stata import read_dta
 from cstograph.reading.rdf_files import load_dataset
+from cstograph.rules.classify import classify_requests
 from cstograph.rules.reliability import fulfilment_table
 from cstograph.rules.validate import validate_dataset, validate_views
 

@@ -117,7 +117,7 @@ def render(size: str, requests: int, triples: int, file_bytes: int, floor: dict,
         f"## {size}: {requests:,} synthetic requests, {triples:,} triples in the file, "
         f"{file_bytes / 1e6:,.0f} MB of Turtle, memory budget {budget if budget is not None else 'default'}",
         "",
-        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"{_memory_gb():.0f} GB, Python {platform.python_version()}; each step once in its own process. "
         f"Floor: the file streamed through Oxigraph's parser, nothing kept, run before each step "
         f"({min(walls):.1f}-{max(walls):.1f} s wall; the fastest counts).",

@@ -19,12 +19,11 @@ import time
 from pathlib import Path
 
 from cstograph.engines.engine import make_engine
-from cstograph.pictures.graph_model import build_graph
-from cstograph.reading.rdf_files import load_dataset
+from cstograph.pictures.graph_model import build_graph, reduce_graph
 from cstograph.pictures.html import render_html
 from cstograph.pictures.layout import layout
 from cstograph.pictures.static import render_static
-from cstograph.pictures.graph_model import reduce_graph
+from cstograph.reading.rdf_files import load_dataset
 
 PREFIXES = """@prefix cg: <https://w3id.org/cstograph/ns#> .
 @prefix s: <http://example.org/synth/> .

@@ -113,8 +113,9 @@ def verdict_keys(verdicts) -> list[tuple]:
 
 def kg_of(source, engine_name: str = "oxigraph"):
     """A KnowledgeGraph over paths (None: the bundled graphs) or an rdflib Dataset already loaded."""
-    import cstograph
     from rdflib import Dataset
+
+    import cstograph
 
     if not isinstance(source, Dataset):
         return cstograph.open(source, engine=engine_name)

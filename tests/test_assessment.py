@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from cstograph.rules.allies import ally_duties, reliability, selectivity
-from cstograph.engines.data import open_data
-from cstograph.cli import app
-from cstograph.errors import CstographError
-from cstograph.rules.explain import explain_request, find_request
-from cstograph.reading.rdf_files import load_dataset
-from cstograph.rules.validate import validate_views
-
 from cgtest import CASES
+from cstograph.cli import app
+from cstograph.engines.data import open_data
+from cstograph.errors import CstographError
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.rules.allies import ally_duties, reliability, selectivity
+from cstograph.rules.explain import explain_request, find_request
+from cstograph.rules.validate import validate_views
 from helpers import assess, assess_data, open_engine, verdict_keys
 from test_fastshacl import key as issue_key
 
@@ -53,9 +52,8 @@ def test_according_to_one_account(who, expected):
 
 
 def test_accounts_query():
-    from cstograph.engines.queries import run_named
-
     from cstograph.engines.engine import make_engine
+    from cstograph.engines.queries import run_named
 
     rows = run_named(make_engine("oxigraph", load_dataset([ACCOUNTS])), "accounts").records()
     assert [(local(str(r["account"])), str(r["label"]), local(str(r["accountOf"]))) for r in rows] == [
@@ -74,8 +72,8 @@ def test_according_to_errors():
 
 def test_account_by_the_last_segment_of_its_iri():
     """Tables print an account's IRI; its last segment names it, whatever its label says."""
+    from cstograph.engines.accounts import accounts_in, resolve_account
     from cstograph.engines.engine import OxigraphEngine
-    from cstograph.rules.accounts import accounts_in, resolve_account
 
     dataset = load_dataset([ACCOUNTS])
     accounts = accounts_in(OxigraphEngine(dataset))

@@ -4,10 +4,10 @@ the reason (run small here; CI runs it at 100k triples)."""
 
 from __future__ import annotations
 
-import pytest
-
 import subprocess
 import sys
+
+import pytest
 
 from cgtest import TESTS
 

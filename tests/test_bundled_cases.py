@@ -14,9 +14,8 @@ import os
 
 import pytest
 
-from cstograph.cli import app
-
 from cgtest import CASES, REPO
+from cstograph.cli import app
 
 CASES_MD = REPO / "docs" / "cases.md"
 VERDICTS = CASES / "bundled-verdicts.json"

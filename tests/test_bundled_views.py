@@ -9,11 +9,11 @@ import networkx as nx
 import pytest
 
 import cstograph
-from cstograph.reading.resources import graphs_dir
 from cstograph.pictures.export import export_bytes
 from cstograph.pictures.html import page_data
 from cstograph.pictures.static import fallback_svg, figure_dot
 from cstograph.pictures.timeline import timeline_svg
+from cstograph.reading.resources import graphs_dir
 
 DATA = "https://w3id.org/cstograph/data/"
 

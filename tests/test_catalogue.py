@@ -9,10 +9,10 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql.parser import parseQuery
 
-from cstograph.errors import QueryError
 from cstograph.engines.guard import check_query_is_safe
-from cstograph.namespaces import CG
 from cstograph.engines.queries import bundled_queries, parse_header, read_query_file
+from cstograph.errors import QueryError
+from cstograph.namespaces import CG
 from cstograph.reading.resources import ontology_path, queries_dir
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cstograph.rules.classify import classify_requests
-from cstograph.engines.queries import run_named
-
 from cgtest import CASES, expectations
+from cstograph.engines.queries import run_named
+from cstograph.rules.classify import classify_requests
 
 CLASSIFY_CASES = sorted((CASES / "classify").glob("*.ttl"))
 
@@ -48,6 +47,7 @@ def comparable(verdict):
     return verdict.__class__(**{**verdict.__dict__, "reason": sorted(re.findall(r"[\w'-]+", verdict.reason))})
 
 
+@pytest.mark.slow  # every column on rdflib too
 def test_engines_agree_on_every_column():
     """Oxigraph and rdflib give identical verdicts, reasons and responses on every case."""
     from cstograph.engines.engine import make_engine
@@ -118,8 +118,8 @@ def test_responses_are_attached_to_their_request(engine_for):
 
 
 def test_bundled_graphs_tell_the_founding_story(engine_name):
-    from helpers import assess
     from cstograph.reading.rdf_files import load_dataset
+    from helpers import assess
 
     verdicts = assess(load_dataset(), engine_name)
     by_date = {}

@@ -11,10 +11,9 @@ import sys
 
 import pytest
 
+from cgtest import CASES
 from cstograph import __version__
 from cstograph.cli import app
-
-from cgtest import CASES
 
 SMALL = str(CASES / "queries" / "small.ttl")
 INVALID = str(CASES / "shapes" / "invalid-request-parties.ttl")
@@ -29,7 +28,7 @@ def invoke(runner, *args):
 
 def test_version(runner):
     result = invoke(runner, "--version")
-    from cstograph.output.dataset import BUNDLED_DATA_VERSION
+    from cstograph.base.version import BUNDLED_DATA_VERSION
 
     assert result.exit_code == 0 and result.stdout.strip() == f"cstograph {__version__} (dataset {BUNDLED_DATA_VERSION})"
 

@@ -17,10 +17,9 @@ from collections import defaultdict
 
 from rdflib import URIRef
 
+from cgtest import CASES, REPO
 from cstograph.cli import app
 from cstograph.engines.queries import run_named
-
-from cgtest import CASES, REPO
 
 MANUAL = REPO / "docs" / "coding.md"
 CLAUSES = CASES / "queries" / "clauses.ttl"

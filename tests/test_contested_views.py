@@ -5,21 +5,19 @@ nothing that decides r2 or r3."""
 import html
 import io
 import json
-import shutil
 import xml.dom.minidom
 from pathlib import Path
 
 import networkx as nx
 import pytest
-
-from cstograph.pictures.layout import graphviz_available
 from typer.testing import CliRunner
 
 import cstograph
 from cstograph.cli import app
-from cstograph.pictures.graph_model import account_verdicts, build_graph
 from cstograph.pictures.export import export_bytes
+from cstograph.pictures.graph_model import account_verdicts, build_graph
 from cstograph.pictures.html import page_data
+from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.timeline import timeline_lanes, timeline_svg
 
 CONTESTED = Path(__file__).parent / "cases" / "accounts" / "contested.trig"

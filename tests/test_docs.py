@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 import typer.main
 
+from cgtest import REPO
 from cstograph.cli import app
 from cstograph.engines.data import namespace_manager
 from cstograph.engines.queries import bind_params, bundled_queries
-
-from cgtest import REPO
 
 # the prefixes the bundled graphs and the importers declare, which the examples use
 DOCUMENTED_PREFIXES = {"cg": "https://w3id.org/cstograph/ns#", "cgd": "https://w3id.org/cstograph/data/"}

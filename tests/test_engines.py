@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from cstograph.rules.classify import classify_requests
+from cgtest import FIXTURES
 from cstograph.engines.data import UsageError, open_data
 from cstograph.engines.engine import OxigraphEngine, RdflibEngine
-from cstograph.reading.rdf_files import load_dataset
 from cstograph.engines.queries import run_query
 from cstograph.engines.store import create_store
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.rules.classify import classify_requests
 from helpers import canonical, sample_bindings, shipped_queries, verdict_keys
 
-from cgtest import FIXTURES
+# rdflib, the reference, over the bundled graphs takes minutes: the full suite runs it
+GRAPHS = ["mini", "conformance_cases", pytest.param("bundled_graphs", marks=pytest.mark.slow), "synth_small"]
 
-GRAPHS = ["mini", "conformance_cases", "bundled_graphs", "synth_small"]
 
-
-@pytest.fixture(params=GRAPHS)
+@pytest.fixture(scope="module", params=GRAPHS)
 def data_paths(request):
     if request.param == "mini":
         return [FIXTURES / "mini.trig"]
@@ -25,16 +25,18 @@ def data_paths(request):
     return [value[0]] if isinstance(value, tuple) else [value]
 
 
-@pytest.fixture
-def engines(data_paths, tmp_path):
-    """Oxigraph from files, Oxigraph via rdflib's parse, rdflib, and a reopened on-disk store."""
+@pytest.fixture(scope="module")
+def engines(data_paths, tmp_path_factory):
+    """Oxigraph from files, Oxigraph via rdflib's parse, rdflib, and a reopened on-disk store.
+    Built once per graph: the tests only read them."""
     dataset = load_dataset(data_paths)
-    create_store(tmp_path / "store", data_paths)
+    store = tmp_path_factory.mktemp("engines") / "store"
+    create_store(store, data_paths)
     return {
         "oxigraph-files": open_data(data_paths).engine,
         "oxigraph-dataset": OxigraphEngine(dataset),
         "rdflib": RdflibEngine(load_dataset(data_paths)),
-        "store": open_data(store=tmp_path / "store").engine,
+        "store": open_data(store=store).engine,
     }
 
 

@@ -15,14 +15,14 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
+from cgtest import CASES, REPO
 from cstograph import __version__
+from cstograph.base.version import BUNDLED_DATA_VERSION
 from cstograph.cli import app
 from cstograph.engines.queries import run_named
-from cstograph.output.dataset import BUNDLED_DATA_VERSION, TABLES, codebook_markdown
+from cstograph.output.dataset import TABLES, codebook_markdown
 from cstograph.reading.importers.stata import read_dta
 from cstograph.reading.resources import graphs_dir
-
-from cgtest import CASES, REPO
 
 pandas = pytest.importorskip("pandas")
 

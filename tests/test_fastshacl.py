@@ -3,17 +3,16 @@ SPARQL queries (any engine) and the same checks read from embedded Oxigraph's in
 
 from __future__ import annotations
 
-
 import pytest
 from rdflib import Graph, URIRef
 
-from cstograph.engines.data import open_data
-from cstograph.rules.fastshacl import Unsupported, compile_shapes, validate_with_engine
-from cstograph.reading.rdf_files import load_shapes
-from cstograph.engines.queries import bundled_queries
-from cstograph.reading.synth import synthesize
-from cstograph.rules.validate import validate_store
 from cgtest import CONFORMANCE_CASES, FIXTURES
+from cstograph.engines.data import open_data
+from cstograph.engines.queries import bundled_queries
+from cstograph.reading.rdf_files import load_shapes
+from cstograph.reading.synth import synthesize
+from cstograph.rules.fastshacl import Unsupported, compile_shapes, validate_with_engine
+from cstograph.rules.validate import validate_store
 
 VALIDATE_CASES = CONFORMANCE_CASES.parent.parent / "validate"
 

@@ -2,15 +2,13 @@
 line of a box's caption fits inside the box (Graphviz draws them; needs Graphviz)."""
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from cstograph.pictures.layout import graphviz_available
 from typer.testing import CliRunner
 
 from cstograph.cli import app
+from cstograph.pictures.layout import graphviz_available
 from views_support import THREE, placed_font_sizes
 
 pytestmark = pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")

@@ -34,6 +34,8 @@ from cgtest import FIXTURES, REPO
 from cstograph.cli import app
 from fixture_files import BF_COLUMNS, BF_FIXTURE_ROWS, bf_row, member, write_atop, write_dta
 
+pytestmark = pytest.mark.slow  # minutes of examples: the full suite runs them, the quick subset not
+
 EXAMPLES = int(os.environ.get("CSTOGRAPH_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 derandomize=not os.environ.get("CSTOGRAPH_FUZZ_RANDOM"),
@@ -105,9 +107,9 @@ def rdf_seeds(url: str) -> dict[str, list[bytes]]:
     seeds["ttl"] += [f"@prefix owl: <http://www.w3.org/2002/07/owl#> . <urn:o> owl:imports <{url}> .".encode(),
                      f"@base <{url}/> . <a> <b> <c> .".encode()]
     seeds["trig"].append(f"<{url}> {{ <urn:a> <urn:b> <{url}> }}".encode())
-    seeds["jsonld"] += [('{"@context": "%s", "@id": "urn:a", "name": "x"}' % url).encode(),
-                        ('{"@context": {"@import": "%s"}, "@id": "urn:a"}' % url).encode(),
-                        ('{"@context": [{"@vocab": "urn:v#"}, "%s"], "@id": "urn:a", "p": 1}' % url).encode()]
+    seeds["jsonld"] += [(f'{{"@context": "{url}", "@id": "urn:a", "name": "x"}}').encode(),
+                        (f'{{"@context": {{"@import": "{url}"}}, "@id": "urn:a"}}').encode(),
+                        (f'{{"@context": [{{"@vocab": "urn:v#"}}, "{url}"], "@id": "urn:a", "p": 1}}').encode()]
     seeds["rdf"] += [(f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "{url}">]>'
                       '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
                       '<rdf:Description rdf:about="urn:a"><rdf:value>&e;</rdf:value></rdf:Description></rdf:RDF>').encode(),

@@ -2,16 +2,14 @@
 
 import io
 import json
-import shutil
 
 import networkx as nx
 import pytest
 
-from cstograph.pictures.layout import graphviz_available
-
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import build_graph, focus_graph, reduce_graph
 from cstograph.pictures.export import export_bytes
+from cstograph.pictures.graph_model import build_graph, focus_graph, reduce_graph
+from cstograph.pictures.layout import graphviz_available
 from views_support import CONFORMANCE, EX, graph_of, loaded
 
 
@@ -134,10 +132,7 @@ def test_unknown_view_is_an_error():
 
 
 def test_conformance_graph_statuses_reach_the_nodes():
-    cases = CONFORMANCE / "cases.ttl"
-    if not cases.exists():
-        pytest.skip(f"conformance graph not found at {cases}")
-    graph = graph_of("requests", path=cases)
+    graph = graph_of("requests", path=CONFORMANCE / "cases.ttl")
     expected = json.loads((CONFORMANCE / "expected.json").read_text())
     statuses = {n: d["status"] for n, d in graph.nodes(data=True) if d["kind"] == "request"}
     assert len(statuses) == 9

@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from typer.testing import CliRunner
 
-from cstograph.cli import app
-from cstograph.errors import UnsafeQueryError
-from cstograph.engines.guard import check_query_is_safe
 from cgtest import FIXTURES
+from cstograph.cli import app
+from cstograph.engines.guard import check_query_is_safe
+from cstograph.errors import UnsafeQueryError
 from test_serve import cstograph_serve, http
 
 MINI = str(FIXTURES / "mini.trig")

@@ -7,7 +7,6 @@ contacted; a control run with --allow-network shows that it would have been."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +19,7 @@ from cgtest import FIXTURES
 from cstograph.cli import app
 from cstograph.engines.guard import check_query_is_safe
 from cstograph.engines.sparql_text import tokenize
-from cstograph.errors import CstographError, QueryError, UnsafeQueryError
+from cstograph.errors import QueryError, UnsafeQueryError
 from test_serve import cstograph_serve, http
 
 MINI = str(FIXTURES / "mini.trig")

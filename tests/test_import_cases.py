@@ -10,10 +10,9 @@ import pytest
 from rdflib import RDF, Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
+from cgtest import CASES
 from cstograph.cli import app
 from cstograph.reading.resources import graphs_dir
-
-from cgtest import CASES
 
 CG = Namespace("https://w3id.org/cstograph/ns#")
 SMALL = CASES / "queries" / "small.ttl"

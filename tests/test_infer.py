@@ -6,15 +6,14 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from cstograph.rules.classify import classify_requests
+from cgtest import CASES
 from cstograph.cli import app
 from cstograph.engines.engine import make_engine
-from cstograph.rules.infer import materialise, statuses
-from cstograph.reading.rdf_files import load_dataset
-from cstograph.namespaces import CG
 from cstograph.engines.queries import run_named
-
-from cgtest import CASES
+from cstograph.namespaces import CG
+from cstograph.reading.rdf_files import load_dataset
+from cstograph.rules.classify import classify_requests
+from cstograph.rules.infer import materialise, statuses
 from randomgraphs import random_graph, reference_statuses
 
 FIXTURES = sorted((CASES / "classify").glob("*.ttl")) + [CASES / "queries" / "small.ttl"]

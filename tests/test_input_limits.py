@@ -61,6 +61,7 @@ def test_brackets_inside_strings_and_iris_do_not_count(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow  # deeply nested queries through rdflib's parser (the guard), on both engines
 @pytest.mark.parametrize("engine", ENGINES)
 def test_deep_but_valid_sparql_runs_on_both_engines(tmp_path, engine):
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"

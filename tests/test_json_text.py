@@ -21,7 +21,7 @@ def test_every_kind_of_value_as_the_standard_library_writes_it():
         [], {}, [[]], [{}], {"a": {}}, {"a": []}, "", None, True, False, 0, -12, 2**70, 1.5, float("inf"),
         "quote \" backslash \\ newline \n tab \t nul \x00 é 漢 \u2028 emoji 😀",
         {"n\u00e9": [1, "x", None, {"deep": [True, False, {"k": (1, 2)}]}], "b": ()},
-        {1: "int key", 2.5: "float key", True: "bool key", None: "null key"},
+        {3: "int key", 2.5: "float key", True: "bool key", None: "null key"},
         [URIRef("http://example.org/a"), {"iri": URIRef("http://example.org/b")}],
         [{"same": 1, "keys": 2}, {"same": 3, "keys": 4}, {"keys": 5, "same": 6}],
     ]

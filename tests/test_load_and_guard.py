@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cstograph.errors import GraphLoadError, QueryError, UnsafeQueryError
 from cstograph.engines.guard import check_query_is_safe
+from cstograph.errors import GraphLoadError, QueryError, UnsafeQueryError
 from cstograph.reading.rdf_files import expand_paths, load_dataset
 
 
@@ -162,7 +162,7 @@ def test_json_ld_contexts_are_never_fetched_or_read(tmp_path, engine):
         for context in (f'"http://127.0.0.1:{server.server_address[1]}/ctx"', f'"{secret.as_uri()}"',
                         f'[{{"q": "http://x/q"}}, "http://127.0.0.1:{server.server_address[1]}/two"]'):
             data = tmp_path / "data.jsonld"
-            data.write_text('{"@context": %s, "@id": "http://x/a", "http://x/p": "o"}' % context)
+            data.write_text(f'{{"@context": {context}, "@id": "http://x/a", "http://x/p": "o"}}')
             result = CliRunner().invoke(app, ["validate", "--engine", engine, str(data)])
             assert result.exit_code == 2 and "reads no remote or other file" in result.stderr, result.output
         inline = tmp_path / "inline.jsonld"

@@ -10,13 +10,12 @@ import threading
 
 import pytest
 
+from cgtest import CASES
+from cstograph.base.write import write_atomic
 from cstograph.cli import app
 from cstograph.errors import OutputError
 from cstograph.reading.rdf_files import expand_paths
-from cstograph.output.write import write_atomic
 from cstograph.reading.resources import graphs_dir
-
-from cgtest import CASES
 
 SMALL = CASES / "queries" / "small.ttl"
 

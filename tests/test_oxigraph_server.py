@@ -3,16 +3,15 @@ then every shipped query and the report over HTTP equal the embedded results."""
 
 from __future__ import annotations
 
-
 import pytest
 from typer.testing import CliRunner
 
-from cstograph.rules.classify import classify_requests
+from cgtest import FIXTURES
 from cstograph.cli import app
 from cstograph.engines.data import open_data
 from cstograph.engines.endpoint import EndpointEngine, EndpointError
 from cstograph.engines.queries import run_query
-from cgtest import FIXTURES
+from cstograph.rules.classify import classify_requests
 from fixture_files import write_reliability_fixture
 from helpers import canonical, param_cases, shipped_queries, verdict_keys
 from servers import find_program, free_port, running
@@ -77,8 +76,9 @@ def test_report_command_with_endpoint(loaded_server):
         remote = runner.invoke(app, ["report", "--all", "--format", "json", *options, "--endpoint", base + "/query"])
         local = runner.invoke(app, ["report", "--all", "--format", "json", *options, *map(str, paths)])
         assert remote.exit_code == 0 and local.exit_code == 0, (options, remote.output, local.output)
-        keep = lambda out: sorted((r["request"], r["status"], json.dumps(r.get("contested", []), sort_keys=True))
-                                  for r in json.loads(out))
+        def keep(out):
+            return sorted((r["request"], r["status"], json.dumps(r.get("contested", []), sort_keys=True))
+                                          for r in json.loads(out))
         assert keep(remote.stdout) == keep(local.stdout), options
         if has_accounts and not options:
             assert any(json.loads(remote.stdout)[i].get("contested") for i in range(len(json.loads(remote.stdout))))
@@ -159,4 +159,4 @@ def test_export_and_site_over_http_equal_the_files(bundled_server, tmp_path):
         remote, local = set(tables["remote"][name]), set(tables["local"][name])
         if remote != local:
             a, b = json.loads(sorted(remote - local)[0]), json.loads(sorted(local - remote)[0])
-            assert False, (name, {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)})
+            raise AssertionError((name, {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)}))

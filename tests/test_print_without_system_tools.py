@@ -72,7 +72,7 @@ def test_svg_pdf_and_png_print_at_a4_text_width(tmp_path, case):
         assert abs(smallest - svg[0]) < 0.2  # the PDF keeps the figure's text sizes
     pngs = written(tmp_path, "figure", ".png")
     assert len(pngs) == len(svgs)
-    for png, (smallest, _, width_pt, height_pt) in zip(pngs, svgs):
+    for png, (_smallest, _, width_pt, height_pt) in zip(pngs, svgs):
         width_px, height_px, dpi = png_size_and_dpi(png.read_bytes())
         assert dpi is not None and dpi >= 150
         # the PNG is the SVG at its natural size: text sizes are the SVG's, placed at A4 text width

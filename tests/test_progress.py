@@ -86,7 +86,7 @@ def test_load_names_its_phases_on_a_terminal(synth_file):
 
 
 def test_counts_carry_a_rate_once_the_phase_has_run_a_while():
-    from cstograph.output.progress import count_text
+    from cstograph.base.progress import count_text
 
     assert count_text(0, 301_000_000, "bytes", 0.0) == "0.0/301.0 MB"
     assert count_text(120_500_000, 301_000_000, "bytes", 5.0) == "120.5/301.0 MB, 24.1 MB/s"

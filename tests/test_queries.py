@@ -8,10 +8,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from cstograph.errors import ParameterError, QueryError
-from cstograph.engines.queries import bind_params, get_query, inline_values, parse_param_options, run_named
-
 from cgtest import CASES
+from cstograph.engines.queries import bind_params, get_query, inline_values, parse_param_options, run_named
+from cstograph.errors import ParameterError, QueryError
 
 SMALL = CASES / "queries" / "small.ttl"
 EX = "http://example.org/q/"
@@ -132,9 +131,8 @@ def test_every_bundled_query_is_tested_here():
     reading the tests, so the result does not depend on which tests ran first)."""
     import re
 
-    from cstograph.engines.queries import bundled_queries
-
     from cgtest import TESTS
+    from cstograph.engines.queries import bundled_queries
 
     texts = "\n".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_*.py"))
     named = set(re.findall(r"[\"']([a-z0-9-]+)[\"']", texts))
@@ -169,8 +167,8 @@ def test_parameter_options():
 
 
 def test_empty_and_misplaced_query_files(tmp_path):
-    from cstograph.engines.queries import resolve_query
     from cstograph.engines.guard import check_query_is_safe
+    from cstograph.engines.queries import resolve_query
 
     (tmp_path / "empty.rq").write_text("# nothing but a comment\n")
     with pytest.raises(QueryError, match="holds no query"):
@@ -215,7 +213,8 @@ def test_as_of_leaves_out_what_was_dated_later(engine_name):
     ex = "http://example.org/acc/"
     before = _triples_of(engine_name, "as-of", {"asOf": Literal("2030-01-01", datatype=XSD.date)})
     after = _triples_of(engine_name, "as-of", {"asOf": Literal("2022-12-31", datatype=XSD.date)})
-    mentions = lambda triples, node: {t for t in triples if ex + node in (t[0], t[2])}
+    def mentions(triples, node):
+        return {t for t in triples if ex + node in (t[0], t[2])}
     assert mentions(before, "r3") and not mentions(after, "r3")
     assert mentions(after, "r1") == mentions(before, "r1")
     assert not any(t[1].endswith("#status") for t in before)  # derived verdicts never come along

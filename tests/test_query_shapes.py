@@ -8,12 +8,14 @@ import time
 
 import pytest
 
-from cstograph.rules.classify import classify_requests
-from cstograph.rules.infer import materialise
 from cstograph.engines.data import open_data
 from cstograph.engines.queries import run_query
 from cstograph.reading.synth import synthesize
+from cstograph.rules.classify import classify_requests
+from cstograph.rules.infer import materialise
 from helpers import sample_bindings, shipped_queries
+
+pytestmark = pytest.mark.slow  # a 100k-triple graph and a time limit: the full suite runs it
 
 LIMIT_SECONDS = 5.0
 # Queries about data the synthetic graphs do not hold (accounts, imported research data, short names); they

@@ -9,13 +9,12 @@ import json
 import pytest
 from rdflib import Graph, Literal
 
+from cgtest import CASES
 from cstograph.cli import app
 from cstograph.engines.data import open_data
 from cstograph.namespaces import CG
-from cstograph.rules.readings import affected_requests, readings_in, statuses_under, reading_engine
+from cstograph.rules.readings import affected_requests, reading_engine, readings_in, statuses_under
 from cstograph.rules.verdicts import verdicts
-
-from cgtest import CASES
 from randomgraphs import random_graph, reference_statuses
 
 CLASSIFY = CASES / "classify"

@@ -303,6 +303,7 @@ def test_parsing_counts_against_the_timeout():
             assert late.result()[0] == 503 and time.monotonic() - started < 6
 
 
+@pytest.mark.slow  # rdflib parses a 200-pattern query in a worker
 def test_deep_but_valid_queries_are_answered():
     """200 triple patterns, 50 nested parentheses: rdflib's recursion once refused them."""
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"

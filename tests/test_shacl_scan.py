@@ -11,16 +11,16 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
+from cgtest import FIXTURES
 from cstograph.engines.data import UsageError, open_data
 from cstograph.engines.engine import OxigraphEngine
+from cstograph.engines.queries import get_query
 from cstograph.reading.rdf_files import load_shapes
 from cstograph.reading.resources import ontology_path
 from cstograph.reading.synth import synthesize
 from cstograph.rules.fastshacl import compile_shapes, validate_with_engine
 from cstograph.rules.shacl_scan import LEXICAL_FORMS
 from cstograph.rules.validate import validate_graph
-from cstograph.engines.queries import get_query
-from cgtest import FIXTURES
 
 CG = Namespace("https://w3id.org/cstograph/ns#")
 EX = Namespace("http://example.org/damage/")

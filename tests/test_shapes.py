@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cgtest import CASES, expectations
 from cstograph.reading.rdf_files import load_dataset, load_shapes
 from cstograph.rules.validate import validate_dataset
-
-from cgtest import CASES, expectations
 
 SHAPE_CASES = sorted((CASES / "shapes").glob("*.ttl"))
 

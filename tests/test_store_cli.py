@@ -8,8 +8,8 @@ import sys
 
 from typer.testing import CliRunner
 
-from cstograph.cli import app
 from cgtest import FIXTURES
+from cstograph.cli import app
 from helpers import _unordered_lists
 
 MINI = str(FIXTURES / "mini.trig")

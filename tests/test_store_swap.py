@@ -4,13 +4,13 @@ cleaned by the next load. Real processes, real stores, bounded loops."""
 
 from __future__ import annotations
 
-import pytest
-
 import json
 import random
 import subprocess
 import sys
 import time
+
+import pytest
 
 from cgtest import CASES, FIXTURES
 

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, BNode, Dataset, URIRef
 
+from cgtest import CASES
 from cstograph.cli import app
 from cstograph.reading.resources import graphs_dir
-
-from cgtest import CASES
 
 SMALL = CASES / "queries" / "small.ttl"
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "new-crisis"

@@ -19,9 +19,9 @@ import termios
 
 import pytest
 
+from cgtest import CASES
 from cstograph.engines.queries import run_named
 from cstograph.output.text_layout import days_text, wrap
-from cgtest import CASES
 
 DELAYS = CASES / "terminal" / "delays.ttl"
 CLI = [sys.executable, "-m", "cstograph"]

@@ -1,6 +1,5 @@
 """cstograph timeline: lanes, waits and the unanswered mark, on fixture graphs."""
 
-import shutil
 import xml.dom.minidom
 
 import pytest
@@ -133,9 +132,9 @@ def test_legend_names_every_mark():
 def test_red_marks_unmet_requests_only():
     """The legend keeps red for unmet: a request that is not unmet never gets the red dashed line
     or a red "no response" (Kyrgyzstan's of October 2022, not triggered and unanswered, is grey)."""
-    from helpers import kg_of
     from cstograph.pictures.graph_model import build_graph
     from cstograph.pictures.style import STATUS_FILL
+    from helpers import kg_of
 
     kg = kg_of(None)
     graph = build_graph(None, kg.engine(), "requests", list(kg.verdicts()))

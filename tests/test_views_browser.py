@@ -13,8 +13,8 @@ import pytest
 
 import cstograph
 from cstograph.engines.engine import make_engine
-from cstograph.reading.rdf_files import load_dataset
 from cstograph.pictures.viz import render_viz
+from cstograph.reading.rdf_files import load_dataset
 from views_support import THREE, browser  # noqa: F401  (browser: the Chromium fixture)
 
 pytestmark = pytest.mark.slow

@@ -14,9 +14,9 @@ import zlib
 import pytest
 
 from cstograph.engines.engine import make_engine
-from cstograph.reading.rdf_files import load_dataset
 from cstograph.pictures.style import STATUS_FILL
 from cstograph.pictures.viz import render_viz
+from cstograph.reading.rdf_files import load_dataset
 from views_support import THREE
 
 pytestmark = pytest.mark.slow

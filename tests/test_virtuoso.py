@@ -9,15 +9,15 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from cstograph.rules.classify import classify_requests
+from cgtest import FIXTURES
 from cstograph.cli import app
 from cstograph.engines.data import open_data
 from cstograph.engines.endpoint import EndpointEngine
-from cstograph.rules.fastshacl import validate_with_engine
-from cstograph.reading.rdf_files import load_shapes
 from cstograph.engines.queries import run_query
+from cstograph.reading.rdf_files import load_shapes
 from cstograph.reading.synth import synthesize
-from cgtest import FIXTURES
+from cstograph.rules.classify import classify_requests
+from cstograph.rules.fastshacl import validate_with_engine
 from fixture_files import write_reliability_fixture
 from helpers import canonical, param_cases, shipped_queries, verdict_keys
 from servers import find_program, free_port, wait_until_ready
@@ -165,7 +165,8 @@ def test_verdicts_equal_embedded(loaded):
     name, paths, remote = loaded
     if name == "defects":
         pytest.skip("the defects fixture is for validation")
-    without_reason = lambda keys: [k[:7] + k[8:] for k in keys]  # see KNOWN_WRONG_COLUMNS
+    def without_reason(keys):
+        return [k[:7] + k[8:] for k in keys]  # see KNOWN_WRONG_COLUMNS
     got = without_reason(verdict_keys(classify_requests(remote)))
     assert got == without_reason(verdict_keys(classify_requests(open_data(paths).engine)))
     assert got or name == "reliability"  # the reliability fixture holds no requests
@@ -185,7 +186,8 @@ def test_report_command_on_virtuoso(virtuoso, conformance_cases):
     remote = runner.invoke(app, ["report", "--all", "-f", "csv", "--endpoint", f"{virtuoso}?default-graph-uri={graph}"])
     local = runner.invoke(app, ["report", "--all", "-f", "csv", str(conformance_cases)])
     assert remote.exit_code == 0, remote.output
-    status = lambda out: sorted(line.split(",")[0] + line.split(",")[5] for line in out.splitlines()[1:])
+    def status(out):
+        return sorted(line.split(",")[0] + line.split(",")[5] for line in out.splitlines()[1:])
     assert status(remote.stdout) == status(local.stdout)
 
 
@@ -206,7 +208,8 @@ def test_accounts_and_dates_on_virtuoso(virtuoso):
         remote = runner.invoke(app, ["report", "--all", "-f", "json", *options, "--endpoint", endpoint])
         local = runner.invoke(app, ["report", "--all", "-f", "json", *options, str(contested)])
         assert remote.exit_code == 0, remote.output
-        keep = lambda out: [(r["request"], r["status"], r.get("contested", [])) for r in json.loads(out)]
+        def keep(out):
+            return [(r["request"], r["status"], r.get("contested", [])) for r in json.loads(out)]
         assert keep(remote.stdout) == keep(local.stdout), options
     remote = runner.invoke(app, ["report", "--all", "-f", "json", "--endpoint", endpoint])
     assert any(r.get("contested") for r in json.loads(remote.stdout))

@@ -1,17 +1,15 @@
 """cstograph viz through the CLI: every format, focus, reduction, fallbacks, errors, atomic writes."""
 
 import json
-import shutil
 import xml.dom.minidom
 
 import networkx as nx
 import pytest
-
-import cstograph.pictures.layout as layout_module
-from cstograph.pictures.layout import graphviz_available
 from typer.testing import CliRunner
 
+import cstograph.pictures.layout as layout_module
 from cstograph.cli import app
+from cstograph.pictures.layout import graphviz_available
 from views_support import THREE
 
 needs_graphviz = pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
@@ -98,7 +96,7 @@ def test_graphml_carries_gephi_rgb_colours(tmp_path):
     for _, data in nx.read_graphml(out).nodes(data=True):
         rgb = tuple(data[c] for c in "rgb")
         assert all(isinstance(v, int) and 0 <= v <= 255 for v in rgb)
-        assert "#%02x%02x%02x" % rgb == data["colour"]
+        assert "#{:02x}{:02x}{:02x}".format(*rgb) == data["colour"]
 
 
 def test_gexf_dates_requests_responses_and_events(tmp_path):

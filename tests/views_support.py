@@ -16,7 +16,7 @@ from cstograph.reading.rdf_files import load_dataset
 FIXTURES = Path(__file__).parent / "fixtures" / "views"
 THREE = FIXTURES / "three-requests.ttl"
 EX = "http://example.org/views/"
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance" / "report"
+CONFORMANCE = Path(__file__).resolve().parent / "fixtures" / "conformance" / "report"
 
 
 @cache

@@ -3,7 +3,9 @@
 ``cstograph.open(...)`` opens data and answers the questions the CLI asks (see ``cstograph.api``).
 """
 
-__version__ = "0.2.0"
+from cstograph.base.version import __version__
+
+__all__ = ["__version__", "open"]
 
 
 def open(paths=None, **options):  # noqa: A001 - the one-call entry point, as in pySHACL's validate()

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from cstograph.rules.accounts import Account
+from cstograph.engines.accounts import Account
 from cstograph.engines.data import Data, Viewpoint, open_data
 from cstograph.errors import CstographError, UsageError
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cstograph.base.write import write_atomic as write_atomically
 from cstograph.errors import OutputError
-from cstograph.output.write import write_atomic as write_atomically
 from cstograph.reading.importers.turtle import TurtleWriter, iri, string
 
 

@@ -10,8 +10,8 @@ from rdflib.namespace import XSD
 
 from cstograph.cli import app
 from cstograph.engines.engine import make_engine
-from cstograph.reading.rdf_files import load_dataset
 from cstograph.engines.queries import run_named
+from cstograph.reading.rdf_files import load_dataset
 
 CASE = Path(__file__).parent / "cases" / "commitment-record.ttl"
 

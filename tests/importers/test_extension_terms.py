@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import rdflib
 
-from cstograph.namespaces import CG
 from cstograph.engines.queries import bundled_queries
+from cstograph.namespaces import CG
 from cstograph.reading.resources import ontology_path
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import rdflib
 import pytest
+import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from cstograph.cli import app
+from cstograph.namespaces import CG
 from cstograph.reading.importers.atop import ImportDataError, import_atop
 from cstograph.reading.rdf_files import load_dataset
-from cstograph.namespaces import CG
 from cstograph.rules.validate import validate_dataset
 from fixture_files import member, write_atop
 

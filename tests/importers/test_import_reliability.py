@@ -7,10 +7,10 @@ import rdflib
 from rdflib import URIRef
 
 from cstograph.cli import app
+from cstograph.namespaces import CG
 from cstograph.reading.importers.atop import ImportDataError
 from cstograph.reading.importers.reliability import import_reliability, war_label, war_years
 from cstograph.reading.rdf_files import load_dataset
-from cstograph.namespaces import CG
 from cstograph.rules.validate import validate_dataset
 from fixture_files import BF_COLUMNS, bf_row, write_dta
 

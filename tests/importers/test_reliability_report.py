@@ -10,9 +10,9 @@ import pytest
 
 from cstograph.cli import app
 from cstograph.engines.engine import make_engine
-from cstograph.reading.rdf_files import load_dataset
-from cstograph.namespaces import CG
 from cstograph.engines.queries import bind_params, get_query, run_query
+from cstograph.namespaces import CG
+from cstograph.reading.rdf_files import load_dataset
 from cstograph.rules.reliability import fulfilment_table
 from fixture_files import BF_FIXTURE_ROWS, write_reliability_fixture
 

@@ -13,13 +13,24 @@ import os
 import sys
 
 import typer
-from typer._click.exceptions import UsageError
 
-from cstograph import __version__
+from cstograph.base.version import __version__
 from cstograph.cli import (
-    concordance_command, explain_command, export_command, import_command, infer_command, load_command, query_commands,
-    reliability_command, report_command, serve_command, site_command, synth_command, timeline_command,
-    validate_command, viz_command,
+    concordance_command,
+    explain_command,
+    export_command,
+    import_command,
+    infer_command,
+    load_command,
+    query_commands,
+    reliability_command,
+    report_command,
+    serve_command,
+    site_command,
+    synth_command,
+    timeline_command,
+    validate_command,
+    viz_command,
 )
 
 EPILOG = (
@@ -35,7 +46,10 @@ def _show_usage_error(self, file=None) -> None:
     typer.echo(f"hint: run '{command} --help' for the options", err=True)
 
 
-UsageError.show = _show_usage_error  # Typer's own UsageError (it vendors click)
+# Typer's UsageError is click's (vendored inside typer since 0.26, so its module is private);
+# the public typer.BadParameter derives from it in every version
+UsageError = next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "UsageError")
+UsageError.show = _show_usage_error
 
 app = typer.Typer(
     name="cstograph",
@@ -51,7 +65,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from cstograph.output.dataset import BUNDLED_DATA_VERSION
+        from cstograph.base.version import BUNDLED_DATA_VERSION
 
         typer.echo(f"cstograph {__version__} (dataset {BUNDLED_DATA_VERSION})")
         raise typer.Exit()

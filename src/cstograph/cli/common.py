@@ -9,7 +9,7 @@ import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,7 @@ from cstograph.output.render import FORMATS
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 PathsArgument = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Argument(
         help="RDF files or folders to use as data, replacing the bundled graphs "
         "(.ttl, .trig, .nt, .nq, .jsonld, .rdf). The ontology is always loaded.",
@@ -30,7 +30,7 @@ PathsArgument = Annotated[
     ),
 ]
 FormatOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--format", "-f",
         help="Output format: " + ", ".join(FORMATS) + ". Default: table on a terminal, csv in a pipe.",
@@ -86,11 +86,11 @@ MAX_VIOLATIONS_SHOWN = 10
 
 
 AccordingToOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--according-to", help="Compute verdicts on one account only (a named graph declared a cg:Account): its IRI, prefixed name, or a word of its label.", show_default=False),
 ]
 AsOfOption = Annotated[
-    Optional[datetime],
+    datetime | None,
     typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluate as known on this day (YYYY-MM-DD): later requests, responses, events and memberships are left out, and end dates not yet reached.", show_default=False),
 ]
 
@@ -149,12 +149,12 @@ def user_errors():
 
 
 StoreOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--store", help="Use a store folder made by 'cstograph load PATH... --store DIR' (no re-parsing).",
                  show_default=False),
 ]
 EndpointOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--endpoint", help="Run the queries on this SPARQL 1.1 query endpoint (e.g. http://127.0.0.1:7878/query).",
                  show_default=False),
 ]

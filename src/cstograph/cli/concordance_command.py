@@ -7,11 +7,22 @@ should not change.
 
 from __future__ import annotations
 
-import typer
-
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption, PathsArgument,
-    StoreOption, as_date, fail, open_checked, resolve_format, terminal_width, use_color, user_errors,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    ForceOption,
+    FormatOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    fail,
+    open_checked,
+    resolve_format,
+    terminal_width,
+    use_color,
+    user_errors,
 )
 from cstograph.cli.reliability_command import TableOutputOption, emit_table
 
@@ -38,7 +49,7 @@ def concordance(
 
     Example: cstograph concordance --format markdown
     """
-    from cstograph.output.write import refuse_overwriting_inputs
+    from cstograph.base.write import refuse_overwriting_inputs
     from cstograph.reading.rdf_files import expand_paths
     from cstograph.rules.concordance import CITATION, render_concordance, summary_text
 

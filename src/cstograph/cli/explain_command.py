@@ -5,8 +5,19 @@ from typing import Annotated
 import typer
 
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument,
-    StoreOption, as_date, open_checked, resolve_format, stdout_is_terminal, terminal_width, use_color,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    ForceOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    open_checked,
+    resolve_format,
+    stdout_is_terminal,
+    terminal_width,
+    use_color,
     user_errors,
 )
 from cstograph.output.render import render_explanation

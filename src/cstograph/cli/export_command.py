@@ -8,8 +8,16 @@ from typing import Annotated
 import typer
 
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
-    as_date, open_checked, user_errors,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    ForceOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    open_checked,
+    user_errors,
 )
 
 
@@ -35,8 +43,8 @@ def export(
 
     Example: cstograph export -o cases.csv
     """
+    from cstograph.base.write import refuse_overwriting_inputs
     from cstograph.output.dataset_files import export_format, export_paths, write_dataset
-    from cstograph.output.write import refuse_overwriting_inputs
 
     with user_errors():
         export_format(output)  # a bad suffix fails before the data is read

@@ -6,12 +6,11 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from cstograph.output.write import refuse_overwriting_inputs
-
+from cstograph.base.write import refuse_overwriting_inputs
 from cstograph.cli.common import user_errors
 
 EPILOG = (
@@ -28,7 +27,7 @@ app = typer.Typer(
 )
 
 OutputOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--output", "-o", help="Write the Turtle graph to this file (atomically) instead of stdout.",
                  dir_okay=False, show_default=False),
 ]
@@ -37,8 +36,8 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summa
 
 @contextmanager
 def _progress(description: str, quiet: bool):
-    """A progress bar on stderr when it is a terminal (see ``output/progress.py``)."""
-    from cstograph.output.progress import phase, show_progress
+    """A progress bar on stderr when it is a terminal (see ``base/progress.py``)."""
+    from cstograph.base.progress import phase, show_progress
 
     with show_progress(quiet), phase(description) as advance:
         yield advance
@@ -48,7 +47,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        from cstograph.output.write import write_atomic
+        from cstograph.base.write import write_atomic
 
         write_atomic(output, text)
 
@@ -90,13 +89,13 @@ def reliability(
                                              exists=True, dir_okay=False, show_default=False)],
     output: OutputOption = None,
     atop: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--atop", help="ATOP alliance-level CSV: link observations only to alliances it holds "
                      "(without it every observation links to the ATOP alliance IRI of its atopid).",
                      exists=True, dir_okay=False, show_default=False),
     ] = None,
     only_atop: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--only-atop", help="Only the observations of these ATOP alliances: atopids separated by "
                      "commas (graphs/published-codings.ttl holds those of the bundled alliances).",
                      show_default=False),
@@ -135,13 +134,13 @@ def cases(
         "other tables are read from STEM-TABLE.csv beside it (STEM-states.csv, STEM-events.csv, ...). Or a data "
         "package's folder or datapackage.json.", exists=True, show_default=False)],
     output: OutputOption = None,
-    responses: Annotated[Optional[Path], typer.Option(
+    responses: Annotated[Path | None, typer.Option(
         "--responses", help="The responses table (default: STEM-responses.csv beside the requests, when it exists).",
         exists=True, dir_okay=False, show_default=False)] = None,
-    sources: Annotated[Optional[Path], typer.Option(
+    sources: Annotated[Path | None, typer.Option(
         "--sources", help="The sources table (default: STEM-sources.csv beside the requests, when it exists).",
         exists=True, dir_okay=False, show_default=False)] = None,
-    data: Annotated[Optional[list[Path]], typer.Option(
+    data: Annotated[list[Path] | None, typer.Option(
         "--data", help="Reference data the rows name (states, alliances, clauses, events, sources): RDF files or "
         "folders, replacing the bundled graphs; repeat for several.", show_default=False)] = None,
     ontology_only: Annotated[bool, typer.Option(

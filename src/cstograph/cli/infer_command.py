@@ -5,14 +5,22 @@ from typing import Annotated
 
 import typer
 
+from cstograph.base.write import refuse_overwriting_inputs, write_atomic
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
-    as_date, open_checked, user_errors,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    ForceOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    open_checked,
+    user_errors,
 )
 from cstograph.errors import CstographError
-from cstograph.rules.infer import statuses
 from cstograph.reading.rdf_files import FORMATS_BY_SUFFIX, expand_paths
-from cstograph.output.write import refuse_overwriting_inputs, write_atomic
+from cstograph.rules.infer import statuses
 
 QUAD_FORMATS = {"trig", "nquads"}  # keep named graphs (accounts) apart
 
@@ -39,7 +47,7 @@ def serialize_sorted(written, fmt: str) -> bytes:
             blocks.append(body + b"\n")
         else:
             blocks.append(graph.identifier.n3().encode("utf-8") + b" {\n" + body + b"\n}\n")
-    prefixes = b"".join(f"@prefix {p}: <{n}> .\n".encode("utf-8") for p, n in sorted(written.namespaces()) if p)
+    prefixes = b"".join(f"@prefix {p}: <{n}> .\n".encode() for p, n in sorted(written.namespaces()) if p)
     return prefixes + b"\n" + b"\n".join(blocks)
 
 

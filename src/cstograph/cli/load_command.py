@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from cstograph.base.progress import show_progress
 from cstograph.cli.common import PathsArgument, fail, refuse_violations, user_errors
-from cstograph.output.progress import show_progress
+
 
 def _refuse_violations(report, force: bool) -> None:
     refuse_violations(report, force, doing="load")
@@ -16,11 +17,11 @@ def _refuse_violations(report, force: bool) -> None:
 def load(
     paths: PathsArgument = None,
     store: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--store", help="Write an on-disk Oxigraph store into this folder.", show_default=False),
     ] = None,
     endpoint: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--endpoint", help="Upload to this server: its SPARQL Update URL (or Graph Store URL with --method gsp).",
                      show_default=False),
     ] = None,
@@ -28,7 +29,7 @@ def load(
         str, typer.Option("--method", help="How to upload to --endpoint: update (SPARQL 1.1 INSERT DATA) or gsp (Graph Store Protocol POST).")
     ] = "update",
     graph: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--graph", help="With --endpoint: put everything into this named graph (Virtuoso needs one).",
                      show_default=False),
     ] = None,

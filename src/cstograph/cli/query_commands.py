@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption, PathsArgument,
-    StoreOption, as_date, open_checked, resolve_format, stdout_is_terminal, terminal_width, user_errors,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    ForceOption,
+    FormatOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    open_checked,
+    resolve_format,
+    stdout_is_terminal,
+    terminal_width,
+    user_errors,
 )
 from cstograph.engines.queries import bundled_queries, parse_param_options
 from cstograph.output.render import render_result, render_table
@@ -16,7 +28,7 @@ def query(
     name: Annotated[str, typer.Argument(help="A bundled query's name (see 'cstograph queries') or a .rq file.")],
     paths: PathsArgument = None,
     params: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--param", "-p", help="A query parameter as NAME=VALUE (repeatable); IRIs may be prefixed names.",
                      show_default=False),
     ] = None,
@@ -31,7 +43,7 @@ def query(
     as_of: AsOfOption = None,
     force: ForceOption = False,
     memory_limit: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--memory-limit", help="Bound on the memory of the process that runs the query, such as 4G or "
                      "512M (0: none). Default: $CSTOGRAPH_QUERY_MEMORY, else 4G.", show_default=False),
     ] = None,

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, FormatOption, PathsArgument, StoreOption, as_date,
-    fail, open_checked, resolve_format,
-    terminal_width, use_color, user_errors,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    FormatOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    fail,
+    open_checked,
+    resolve_format,
+    terminal_width,
+    use_color,
+    user_errors,
 )
 
-
-
 TableOutputOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--output", "-o", help="Write the table to this file (atomically) instead of stdout; without "
                  "--format the suffix chooses (.md, .json, .csv, .txt).",
                  dir_okay=False, show_default=False),
@@ -28,7 +37,7 @@ def emit_table(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
     else:
-        from cstograph.output.write import write_atomic
+        from cstograph.base.write import write_atomic
 
         write_atomic(output, text)
 
@@ -48,7 +57,7 @@ def reliability(
         bool, typer.Option("--force", help="Report even when the data violates the shapes.")
     ] = False,
     period: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--period", help="Only this era: 1816-1944 or 1945-2003 (the same rows within it, e.g. "
                      "defence pacts before 1945).", show_default=False),
     ] = None,
@@ -69,10 +78,15 @@ def reliability(
 
     Example: cstograph reliability reliability.ttl --period 1945-2003 -o post-1945.md
     """
+    from cstograph.base.write import refuse_overwriting_inputs
     from cstograph.reading.rdf_files import expand_paths
-    from cstograph.output.write import refuse_overwriting_inputs
-    from cstograph.rules.reliability import (CITATION, period_by_label, reading_shares, render_fulfilment,
-                                             render_reading_shares)
+    from cstograph.rules.reliability import (
+        CITATION,
+        period_by_label,
+        reading_shares,
+        render_fulfilment,
+        render_reading_shares,
+    )
 
     fmt = resolve_format(fmt, output=output)
     with user_errors():

@@ -5,9 +5,21 @@ from typing import Annotated
 import typer
 
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, FormatOption,
-    PathsArgument, StoreOption, as_date, fail, open_checked, resolve_format,
-    terminal_width, use_color, user_errors,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    ForceOption,
+    FormatOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    fail,
+    open_checked,
+    resolve_format,
+    terminal_width,
+    use_color,
+    user_errors,
 )
 from cstograph.output.render import render_ally_report, render_selectivity, render_verdicts
 from cstograph.rules.explain import all_case_texts

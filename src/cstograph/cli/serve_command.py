@@ -3,7 +3,7 @@ from __future__ import annotations
 import ipaddress
 import signal
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,7 +32,7 @@ def serve(
                             "body); past it the connection is closed.")
     ] = 10.0,
     memory_limit: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--memory-limit", help="Bound on each worker's memory, such as 4G or 512M (0: none); a query "
                      "past it gets 503. Default: $CSTOGRAPH_QUERY_MEMORY, else 4G.", show_default=False),
     ] = None,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ def synth(
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same graph.")] = 1,
     output: Annotated[Path, typer.Option("--output", "-o", help="Turtle file to write.")] = Path("synth.ttl"),
     expected: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--expected", help="Also write the expected status of every request (JSON object).", show_default=False),
     ] = None,
     defects: Annotated[
@@ -27,10 +27,10 @@ def synth(
     """
     import json
 
+    from cstograph.base.progress import phase, show_progress
+    from cstograph.base.write import write_atomic
     from cstograph.cli.common import user_errors
     from cstograph.errors import OutputError
-    from cstograph.output.progress import phase, show_progress
-    from cstograph.output.write import write_atomic
     from cstograph.reading.synth import synthesize
 
     if not 1 <= requests <= 10_000_000:  # ten million requests: about 300 million triples

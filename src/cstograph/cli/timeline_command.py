@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from cstograph.base.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
-    as_date, open_checked, user_errors,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    ForceOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    open_checked,
+    user_errors,
 )
 from cstograph.reading.rdf_files import expand_paths
-from cstograph.output.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 
 
 def timeline(
@@ -19,14 +27,14 @@ def timeline(
         Path, typer.Option("--output", "-o", help="The file to write: .svg, .png, .pdf or .html.", show_default=False)
     ] = ...,
     focus: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--focus", help="Only the requests around this node (a full IRI or part of its label).",
                      show_default=False),
     ] = None,
     hops: Annotated[int, typer.Option("--hops", help="How many steps around --focus when it is not a request "
                                       "or response (a request draws exactly its case).", min=0)] = 2,
     alliance: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--alliance", help="Only this alliance's requests (its IRI, name or short name).", show_default=False),
     ] = None,
     cases: Annotated[
@@ -35,7 +43,7 @@ def timeline(
     max_requests: Annotated[
         int, typer.Option("--max-requests", help="Show at most this many requests: contested and unmet first, then help without a trigger (0 = all).", min=0)
     ] = 60,
-    title: Annotated[Optional[str], typer.Option("--title", help="The timeline's title.", show_default=False)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The timeline's title.", show_default=False)] = None,
     split: Annotated[
         bool, typer.Option("--split/--no-split", help="Split a timeline (svg, png, pdf) taller than an A4 page at A4 text "
                            "width into pages: FILE-1.svg, FILE-2.svg, ... (a PDF gets one page each).")

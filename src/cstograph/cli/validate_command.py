@@ -4,10 +4,17 @@ from typing import Annotated
 
 import typer
 
+from cstograph.base.progress import show_progress
 from cstograph.cli.common import (
-    EndpointOption, EngineOption, PathsArgument, StoreOption, fail, open_graph, resolve_format, user_errors,
+    EndpointOption,
+    EngineOption,
+    PathsArgument,
+    StoreOption,
+    fail,
+    open_graph,
+    resolve_format,
+    user_errors,
 )
-from cstograph.output.progress import show_progress
 from cstograph.output.render import render_validation
 
 

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from cstograph.base.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 from cstograph.cli.common import (
-    AccordingToOption, AsOfOption, EndpointOption, EngineOption, ForceOption, PathsArgument, StoreOption,
-    as_date, open_checked, user_errors,
+    AccordingToOption,
+    AsOfOption,
+    EndpointOption,
+    EngineOption,
+    ForceOption,
+    PathsArgument,
+    StoreOption,
+    as_date,
+    open_checked,
+    user_errors,
 )
 from cstograph.reading.rdf_files import expand_paths
-from cstograph.output.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 
 OutputOption = Annotated[
     Path,
@@ -22,7 +30,7 @@ def viz(
     paths: PathsArgument = None,
     output: OutputOption = ...,
     fmt: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--format", "-f", help="html, svg, png, pdf, graphml, gexf, json (networkx node-link) or cyjs (Cytoscape.js) (default: from the suffix).",
                      show_default=False),
     ] = None,
@@ -30,28 +38,28 @@ def viz(
         str, typer.Option("--view", help="requests: the request -> obligation -> response story; full: every triple.")
     ] = "requests",
     focus: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--focus", help="Only the neighbourhood of this node (a full IRI or part of its label).",
                      show_default=False),
     ] = None,
     hops: Annotated[int, typer.Option("--hops", help="How many steps around --focus when it is not a request "
                                       "or response (a request draws exactly its case).", min=0)] = 2,
     alliance: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--alliance", help="Only this alliance's cases (its IRI, name or short name).", show_default=False),
     ] = None,
     cases: Annotated[
         bool, typer.Option("--cases", help="Draw every case even above 40 requests (where the summary is the default).")
     ] = False,
     max_nodes: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--max-nodes", help="Show a reduced view above this many nodes (default: 600 for figures split into pages, 120 for one figure, "
                      "10000 for html, no limit for exports; 0 = no limit).", min=0, show_default=False),
     ] = None,
     layout: Annotated[
         str, typer.Option("--layout", help="auto (Graphviz when installed), graphviz, or columns (pure Python).")
     ] = "auto",
-    title: Annotated[Optional[str], typer.Option("--title", help="The figure's title.", show_default=False)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The figure's title.", show_default=False)] = None,
     split: Annotated[
         bool, typer.Option("--split/--no-split", help="Split a figure (svg, png, pdf) taller than an A4 page at A4 text "
                            "width into one figure per page: FILE-1.svg, FILE-2.svg, ... (a PDF gets one page each).")

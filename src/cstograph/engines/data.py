@@ -27,7 +27,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 
-from cstograph.rules.accounts import Account, accounts_in, resolve_account
+from cstograph.engines.accounts import Account, accounts_in, resolve_account
 from cstograph.engines.engine import ENGINE_NAMES, Engine, OxigraphEngine, RdflibEngine
 from cstograph.errors import UsageError
 from cstograph.reading.resources import ontology_path
@@ -43,12 +43,6 @@ class Viewpoint:
 
     account: Account | None = None
     as_of: dt.date | None = None
-
-    def describe(self) -> str:
-        parts = [f"according to {self.account.label}" if self.account else "the undisputed data"]
-        if self.as_of:
-            parts.append(f"as known on {self.as_of.isoformat()}")
-        return ", ".join(parts)
 
 
 @dataclass
@@ -137,7 +131,7 @@ class Data:
             recorded = self._recorded(validator)
             if recorded is not None:
                 return recorded
-        from cstograph.output.progress import phase
+        from cstograph.base.progress import phase
 
         with phase("validating"):
             return self._validate(validator)
@@ -246,8 +240,8 @@ def _refuse_validator_here(engine: Engine, validator: str) -> None:
 def _compiled_shapes(validator: str):
     """(shapes, compiled shapes), or None when they do not compile (then pyshacl runs, unless
     the user asked for the set-based validator)."""
-    from cstograph.rules.fastshacl import Unsupported, compile_shapes
     from cstograph.reading.rdf_files import load_shapes
+    from cstograph.rules.fastshacl import Unsupported, compile_shapes
 
     shapes = load_shapes()
     try:

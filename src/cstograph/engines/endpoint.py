@@ -27,7 +27,7 @@ from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
 from cstograph.engines.engine import XSD_STRING, QueryResult, _one_line, _query_kind
-from cstograph.errors import QueryError, EndpointError
+from cstograph.errors import EndpointError, QueryError
 
 USER_AGENT = "cstograph"
 DEFAULT_TIMEOUT = 300.0

@@ -12,13 +12,14 @@ account added, see ``cstograph.engines.data``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from cstograph.base.deep_calls import run_deep
 from cstograph.errors import QueryError
 
 ENGINE_NAMES = ("oxigraph", "rdflib")
@@ -182,12 +183,12 @@ class OxigraphEngine:
         """The named graphs declared a cg:Account (declared in any graph, and not empty)."""
         return account_graph_names(self.store)
 
-    def view(self, excluded: frozenset[str]) -> "OxigraphEngine":
+    def view(self, excluded: frozenset[str]) -> OxigraphEngine:
         """An engine over the same store whose default graph leaves out the ``excluded`` named
         graphs (used for account views); it shares the store, so ``add`` is seen by both."""
         return OxigraphEngine(self.store, excluded=frozenset(excluded))
 
-    def reading_view(self, reading: str) -> "OxigraphEngine":
+    def reading_view(self, reading: str) -> OxigraphEngine:
         """This view with the ontology's graph swapped for a reading's graph (same store; a
         store's answers kept at load time under that reading still answer)."""
         return OxigraphEngine(self.store, self.materialised if self._excluded is None else None,
@@ -257,9 +258,6 @@ class OxigraphEngine:
         self._options = None  # the store changed
         return len(self.store) - before
 
-    def _to_rdflib(self, term) -> Node | None:
-        return ox_to_rdflib(term)
-
     def raw_query(self, text: str):
         """The pyoxigraph result object (lazy), for callers that stream or serialise it."""
         try:
@@ -324,7 +322,7 @@ class OxigraphEngine:
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
 
 
-def text_records(engine: "Engine", text: str) -> list[dict[str, str | None]]:
+def text_records(engine: Engine, text: str) -> list[dict[str, str | None]]:
     """SELECT rows as text (``str()`` of each term, None when unbound), on any engine; Oxigraph
     skips the rdflib terms (see ``OxigraphEngine.text_records``)."""
     if isinstance(engine, OxigraphEngine):
@@ -466,8 +464,6 @@ class RdflibEngine:
     def query(self, text: str) -> QueryResult:
         from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.sparql import SPARQLError
-
-        from cstograph.engines.guard import run_deep  # rdflib recurses per triple pattern and bracket
 
         kind = _query_kind(text)
         try:

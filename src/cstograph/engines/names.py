@@ -59,7 +59,7 @@ class NameIndex:
         db = sqlite3.connect(":memory:" if path is None else str(path))
         db.execute("CREATE VIRTUAL TABLE names USING fts5(label, iri, date UNINDEXED, tokenize='trigram')")
         db.execute("CREATE VIRTUAL TABLE grams USING fts5vocab(names, 'row')")
-        db.executemany("INSERT INTO names(label, iri, date) VALUES (?, ?, ?)", ((l, i, d) for i, l, d in rows))
+        db.executemany("INSERT INTO names(label, iri, date) VALUES (?, ?, ?)", ((label, iri, day) for iri, label, day in rows))
         db.commit()
         return cls(db)
 

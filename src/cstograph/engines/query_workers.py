@@ -14,11 +14,27 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import signal
 import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
+
+import pyoxigraph as ox
+
+from cstograph.engines.engine import _query_kind
+from cstograph.engines.guard import check_query_is_safe
+from cstograph.engines.sparql_results import (
+    GRAPH_TYPES,
+    SELECT_TYPES,
+    QueryRefused,
+    negotiate,
+    serialize_ask,
+    serialize_graph,
+    serialize_select,
+)
+from cstograph.errors import CstographError, UnsafeQueryError
 
 
 @dataclass(frozen=True)
@@ -42,12 +58,6 @@ class Request:
 
 def _answer(store, views: dict, limit: int, allow_network: bool, request: Request) -> Answer:
     """Guard, evaluate and serialise one query (runs inside a worker)."""
-    from cstograph.engines.engine import _query_kind
-    from cstograph.engines.guard import check_query_is_safe
-    from cstograph.engines.serve import (GRAPH_TYPES, SELECT_TYPES, QueryRefused, negotiate, serialize_ask,
-                                         serialize_graph, serialize_select)
-    from cstograph.errors import CstographError, UnsafeQueryError
-
     def refused(status: HTTPStatus, message: str, count: str) -> Answer:
         return Answer(int(status), (message + "\n").encode("utf-8"), count=count)
 
@@ -88,10 +98,6 @@ def _answer(store, views: dict, limit: int, allow_network: bool, request: Reques
 def worker_main(connection, store_path: str, views: dict, limit: int, allow_network: bool,
                 memory: int | None = None) -> None:
     """A worker's life: open the store, say 'ready', then answer requests until the pipe closes."""
-    import signal
-
-    import pyoxigraph as ox
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server stops its workers
     if not allow_network:  # nothing remote was asked: a worker that cannot reach any address
         from cstograph.engines.sandbox import cut_network
@@ -154,14 +160,13 @@ class WorkerPool:
     def __init__(self, store_path: Path, views: dict, *, size: int, limit: int, allow_network: bool,
                  start_seconds: float = 60.0, memory: int | None = None) -> None:
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["cstograph.engines.query_workers", "cstograph.engines.serve",
+        self._context.set_forkserver_preload(["cstograph.engines.query_workers",
                                              "rdflib.plugins.sparql.parser"])
         self._args = (str(store_path), views, limit, allow_network, memory)
         self._memory = memory
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._start_seconds = start_seconds
-        self.replaced = 0
         workers = [_Worker(self._context, *self._args) for _ in range(size)]
         for worker in workers:
             if not worker.wait_ready(start_seconds):
@@ -198,7 +203,6 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop()
-        self.replaced += 1
         threading.Thread(target=self._start_one, name="start-query-worker", daemon=True).start()
 
     def _start_one(self) -> None:

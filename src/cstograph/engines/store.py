@@ -23,13 +23,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cstograph import __version__
+from cstograph.base.progress import phase
+from cstograph.base.version import __version__
+from cstograph.base.write import write_atomic
 from cstograph.errors import GraphLoadError, StoreError
-from cstograph.output.progress import phase
-from cstograph.output.write import write_atomic
-from cstograph.reading.rdf_files import (MAX_NESTING, NESTED_FORMATS, expand_paths, rdf_format_for,
-                                         refuse_deep_nesting, refuse_long_terms_in_file, refuse_remote_contexts,
-                                         refuse_xml_entities)
+from cstograph.reading.rdf_files import (
+    MAX_NESTING,
+    NESTED_FORMATS,
+    expand_paths,
+    rdf_format_for,
+    refuse_deep_nesting,
+    refuse_long_terms_in_file,
+    refuse_remote_contexts,
+    refuse_xml_entities,
+)
 from cstograph.reading.resources import graphs_dir, ontology_path
 
 METADATA_FILE = "cstograph-store.json"
@@ -426,7 +433,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
             "cstograph": __version__,
             "files": [str(f.resolve()) for f in files],
             "triples": triples,
-            "loaded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "prefixes": prefixes_of(files),
             "violations": None if report is None else len(report.violations),
             "validated_with": None if report is None else report.engine,

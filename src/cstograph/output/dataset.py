@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-#: The release of the bundled graphs (``graphs/``): the day their facts were last revised.
-BUNDLED_DATA_VERSION = "2026-11-30"
+from cstograph.base.version import BUNDLED_DATA_VERSION
 
 LIST_SEPARATOR = "; "  # between the ids of a list cell (events, sources)
 
@@ -447,12 +446,12 @@ def _date(value: str | None) -> str | None:
 
 def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundled: bool = False) -> Dataset:
     """The four tables from a ``KnowledgeGraph``'s verdicts, allies and lookups, from one viewpoint."""
-    from cstograph import __version__
+    from cstograph.base.version import __version__
     from cstograph.engines.queries import run_named_text
+    from cstograph.output.fact_tables import fact_rows
     from cstograph.rules.allies import AllyDuty
     from cstograph.rules.classify import sources_by_node
     from cstograph.rules.infer import materialise
-    from cstograph.output.fact_tables import fact_rows
 
     verdicts = kg.verdicts(according_to, as_of)
     engine = kg.engine(according_to, as_of)

@@ -160,7 +160,7 @@ def package_descriptor(dataset: Dataset) -> dict:
 
 def write_dataset(dataset: Dataset, output: Path) -> list[Path]:
     """Make every file of the export in memory, then write each atomically; the paths written."""
-    from cstograph.output.write import write_atomic
+    from cstograph.base.write import write_atomic
 
     files = dataset_files(dataset, output)
     for path, _ in files:  # refuse before the first file is written, so no file of the set appears alone

@@ -13,13 +13,20 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from cstograph.engines.engine import QueryResult
 from cstograph.output.neutral import markdown_text, visible
 from cstograph.output.terminal import (
-    contested_text, differing_accounts, first_reply_text, readings_text, render_allies_terminal, render_explanation_text,
-    render_selectivity_terminal, render_verdicts_terminal, responses_text,
+    contested_text,
+    differing_accounts,
+    first_reply_text,
+    readings_text,
+    render_allies_terminal,
+    render_explanation_text,
+    render_selectivity_terminal,
+    render_verdicts_terminal,
+    responses_text,
 )
 from cstograph.rules.classify import Verdict
-from cstograph.engines.engine import QueryResult
 from cstograph.rules.validate import ValidationReport
 
 FORMATS = ("table", "json", "csv", "markdown")

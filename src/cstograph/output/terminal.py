@@ -15,8 +15,19 @@ from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
 from cstograph.output.text_layout import (
-    CONTESTED_STYLE, GAP, READINGS_STYLE, STATUS_STYLE, Column, cell_len, column_widths, days_text, hanging, paint, plural,
-    table_lines, unbroken,
+    CONTESTED_STYLE,
+    GAP,
+    READINGS_STYLE,
+    STATUS_STYLE,
+    Column,
+    cell_len,
+    column_widths,
+    days_text,
+    hanging,
+    paint,
+    plural,
+    table_lines,
+    unbroken,
 )
 from cstograph.rules.classify import Verdict
 

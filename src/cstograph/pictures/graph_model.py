@@ -28,16 +28,15 @@ import networkx as nx
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from cstograph.rules.classify import Verdict, classify_requests
 from cstograph.engines.engine import Engine
+from cstograph.engines.queries import get_query, run_named
 from cstograph.errors import ViewError
 from cstograph.namespaces import CG
-from cstograph.engines.queries import get_query, run_named
-from cstograph.reading.resources import ontology_path
 from cstograph.pictures.style import natural_key
+from cstograph.reading.resources import ontology_path
+from cstograph.rules.classify import Verdict, classify_requests
 
 VIEWS = ("requests", "full")
-KINDS = ("state", "alliance", "treaty", "obligation", "event", "request", "response", "membership", "source", "other")
 STATUSES = ("unmet", "met", "not-triggered")
 
 # Attributes every node has (with these defaults), and every edge.
@@ -396,7 +395,7 @@ def name_members(graph: nx.MultiDiGraph, engine: Engine) -> None:
     from rdflib.namespace import XSD
 
     found: dict[tuple[str, str], list[str]] = dict(graph.graph.get("members_on", {}))
-    for node, data in graph.nodes(data=True):
+    for _node, data in graph.nodes(data=True):
         if data["kind"] != "request" or not data.get("date"):
             continue
         day = data["date"][:10]

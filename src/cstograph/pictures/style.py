@@ -95,3 +95,11 @@ def natural_key(text: str) -> tuple:
 
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
                  for part in re.split(r"(\d+)", text) if part)
+
+
+# Relations the story figures do not draw as edges: the boxes name them (a request says
+# "Armenia → CSTO", a response its responder, an alliance its members).
+NAMED_IN_BOXES = {"requester", "addressee", "responder", "memberOf"}
+# Drawn right-to-left so that the story reads left to right: context -> request -> responses.
+# The arrowhead (dir=back) keeps the RDF direction.
+DRAWN_BACKWARDS = {"concerns", "invokes", "inTreaty", "onTerritoryOf", "attacker", "respondsTo"}

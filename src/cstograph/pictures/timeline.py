@@ -19,7 +19,16 @@ import networkx as nx
 from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import REDUCTION_RULE, account_verdicts, telling_order
 from cstograph.pictures.style import (
-    CONTESTED_MARK, CONTESTED_WORD, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL, STATUS_WORDS, natural_key, short_date, wrap,
+    CONTESTED_MARK,
+    CONTESTED_WORD,
+    HELP_FILL,
+    KIND_FILL,
+    NO_HELP_FILL,
+    STATUS_FILL,
+    STATUS_WORDS,
+    natural_key,
+    short_date,
+    wrap,
 )
 
 TIMELINE_FORMATS = ("svg", "png", "pdf", "html")
@@ -43,7 +52,7 @@ class PlacedLabel:
     text: str
 
 
-def place_answer_labels(row: "Row", x_of, left: float, right: float) -> list[PlacedLabel]:
+def place_answer_labels(row: Row, x_of, left: float, right: float) -> list[PlacedLabel]:
     """Each answer's label ("consultations +6d") in the first lane where it overlaps no other
     label, kept between ``left`` and ``right``: labels never collide, the row grows instead."""
     lanes: dict[int, list[tuple[float, float]]] = {}

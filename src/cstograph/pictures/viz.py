@@ -6,16 +6,24 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset
 
-from cstograph.rules.classify import Verdict, classify_requests
-from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.engines.engine import Engine
 from cstograph.errors import ViewError
-from cstograph.pictures.graph_model import (
-    VIEWS, alliance_graph, alliance_nodes, build_graph, case_of, focus_graph, focus_nodes, name_members, reduce_graph,
-)
 from cstograph.pictures.export import EXPORT_FORMATS, export_bytes
+from cstograph.pictures.graph_model import (
+    VIEWS,
+    alliance_graph,
+    alliance_nodes,
+    build_graph,
+    case_of,
+    focus_graph,
+    focus_nodes,
+    name_members,
+    reduce_graph,
+)
 from cstograph.pictures.layout import graphviz_available, graphviz_name
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
+from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
+from cstograph.rules.classify import Verdict, classify_requests
 
 VIZ_FORMATS = ("html",) + STATIC_FORMATS + EXPORT_FORMATS
 HTML_MAX_NODES = 10_000

@@ -15,6 +15,7 @@ from xml.sax import SAXParseException
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from cstograph.base.deep_calls import run_deep
 from cstograph.errors import GraphLoadError
 from cstograph.reading.resources import graphs_dir, ontology_path, shapes_path
 
@@ -287,7 +288,6 @@ def parse_file(dataset: Dataset, path: Path) -> None:
         raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     data = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a UTF-8 byte order mark
     refuse_deep_nesting(path, data)
-    from cstograph.engines.guard import run_deep  # rdflib's Turtle parser recurses per nesting level
 
     refuse_long_terms_in_file(path)
     target = dataset if fmt in QUAD_FORMATS else dataset.graph(DATASET_DEFAULT_GRAPH_ID)

@@ -11,8 +11,8 @@ import statistics
 from dataclasses import dataclass
 
 from cstograph.engines.engine import Engine
-from cstograph.rules.infer import materialise
 from cstograph.engines.queries import run_named
+from cstograph.rules.infer import materialise
 
 
 @dataclass(frozen=True)

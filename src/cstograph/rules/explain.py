@@ -11,12 +11,12 @@ from dataclasses import asdict, dataclass
 from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
-from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, request_bindings, sources_by_node
 from cstograph.engines.engine import Engine
-from cstograph.errors import CstographError
 from cstograph.engines.queries import expand_iri, run_named, run_named_text
+from cstograph.errors import CstographError
 from cstograph.namespaces import CG
 from cstograph.output.text_layout import days_text
+from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, request_bindings, sources_by_node
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from cstograph.engines.engine import Engine, OxigraphEngine, cached_converter
-from cstograph.errors import UnsupportedShape
 from cstograph.engines.queries import get_query
+from cstograph.errors import UnsupportedShape
 from cstograph.rules.validate import SEVERITY_ORDER, ValidationIssue, ValidationReport
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from rdflib import Graph, Literal, URIRef
 
 from cstograph.engines.engine import Engine, OxigraphEngine
+from cstograph.engines.queries import QuerySpec, bundled_queries, run_named, run_query
 from cstograph.errors import CstographError, QueryError
 from cstograph.namespaces import CG
-from cstograph.engines.queries import QuerySpec, bundled_queries, run_named, run_query
 
 MAX_PASSES = 10
 
@@ -52,7 +52,7 @@ def materialise(engine: Engine, *, with_reasons: bool = True, with_graph: bool =
     rules = [replace(rule, text=inline_values(rule.text, window)) if "pendingFrom" in rule.text else rule
              for rule in inference_rules()]
     inside = not with_graph and isinstance(engine, OxigraphEngine)
-    for passes in range(1, MAX_PASSES + 1):
+    for passes in range(1, MAX_PASSES + 1):  # noqa: B007 - the count is returned after the loop
         added = 0
         for rule in rules:
             if inside:

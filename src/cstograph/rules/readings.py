@@ -25,8 +25,15 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from cstograph.engines.engine import (ONTOLOGY_GRAPH, READING_GRAPHS, Engine, OxigraphEngine, RdflibEngine,
-                                      reading_graph_names, text_records)
+from cstograph.engines.engine import (
+    ONTOLOGY_GRAPH,
+    READING_GRAPHS,
+    Engine,
+    OxigraphEngine,
+    RdflibEngine,
+    reading_graph_names,
+    text_records,
+)
 from cstograph.engines.queries import expand_iri, get_query, inline_value_list, run_named
 from cstograph.errors import CstographError, UsageError
 from cstograph.namespaces import CG

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from cstograph.engines.engine import Engine
-from cstograph.namespaces import CG
 from cstograph.engines.queries import run_named
+from cstograph.namespaces import CG
 from cstograph.output.render import render_csv, render_markdown, render_table
 
 ALL = "all"

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import gc
 import re
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from itertools import chain
 
 from rdflib import Literal, URIRef

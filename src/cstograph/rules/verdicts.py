@@ -14,13 +14,25 @@ from dataclasses import replace
 
 from rdflib import URIRef
 
-from cstograph.rules.accounts import assertions_by_request, counted_accounts
+from cstograph.engines.accounts import assertions_by_request, counted_accounts
 from cstograph.engines.data import Data, Viewpoint
-from cstograph.rules.classify import (AccountVerdict, ReadingVerdict, Verdict, classify_requests, request_statuses,
-                                      with_pending)
 from cstograph.engines.engine import RdflibEngine
-from cstograph.rules.readings import (Reading, affected_by_reading, has_reading_graph, reading_engine, readings_in,
-                                      statuses_under)
+from cstograph.rules.classify import (
+    AccountVerdict,
+    ReadingVerdict,
+    Verdict,
+    classify_requests,
+    request_statuses,
+    with_pending,
+)
+from cstograph.rules.readings import (
+    Reading,
+    affected_by_reading,
+    has_reading_graph,
+    reading_engine,
+    readings_in,
+    statuses_under,
+)
 
 
 def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None = None,
@@ -36,7 +48,7 @@ def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None
     whether it is robust, and which readings give another status. ``reading``: the verdicts under
     that reading instead of the coding manual.
     """
-    from cstograph.output.progress import phase
+    from cstograph.base.progress import phase
 
     with phase("computing answers"):
         return _verdicts(data, viewpoint, URIRef(request) if request is not None else None, statuses,

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from cstograph.output.site.concordance_page import concordance_page
 from cstograph.output.site.figures import CaseFigures
 from cstograph.output.site.indexes import index_pages
+from cstograph.output.site.markup import STYLESHEET, STYLESHEET_NAME
 from cstograph.output.site.ontology_page import ontology_page
 from cstograph.output.site.request_page import request_page
-from cstograph.output.site.markup import STYLESHEET, STYLESHEET_NAME
 from cstograph.output.site.slugs import assign_slugs, year_of
 
 

@@ -82,7 +82,7 @@ def page(title: str, body: str, *, depth: int, viewpoint: str = "") -> bytes:
         f'<nav>{nav}</nav>\n<main>\n{note}<h1>{esc(title)}</h1>\n{body}\n</main>\n'
         '<footer>Made with cstograph from sourced data; every fact links to its sources.</footer>\n'
         "</body>\n</html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 STYLESHEET = """\

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cstograph.output.site.slugs import year_of
 from cstograph.output.site.markup import esc, external, link, page, status_badge, table
 from cstograph.output.site.markup import facts as fact_table
+from cstograph.output.site.slugs import year_of
 
 DEPTH = 1
 MARKS = {True: ('<span class="mark mark-holds" title="supports the obligation">[+]</span>'),

@@ -30,7 +30,16 @@ from pathlib import Path
 
 from cstograph.errors import ImportDataError
 from cstograph.output.dataset import (
-    CG, FACT_TABLES, IN_ACCOUNT, OWL, RDF_TYPE, RDFS, SKOS, XSD, Fact, TableSpec,
+    CG,
+    FACT_TABLES,
+    IN_ACCOUNT,
+    OWL,
+    RDF_TYPE,
+    RDFS,
+    SKOS,
+    XSD,
+    Fact,
+    TableSpec,
 )
 from cstograph.output.fact_tables import parse_turtle_literal, partial_date_type, split_cell
 from cstograph.reading.importers import turtle as t

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from cstograph.errors import StataError
 
-
-
 # numeric type codes of formats 117-119 -> (struct code, size, smallest missing value):
 # '.' is the first value past the largest valid one, '.a' ... '.z' follow it
 _NUMERIC = {

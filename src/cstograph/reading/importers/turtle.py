@@ -1,4 +1,4 @@
-"""Write imported graphs as Turtle, fast and deterministically (cstograph.output.write saves them).
+"""Write imported graphs as Turtle, fast and deterministically (cstograph.base.write saves them).
 
 Importers produce tens of thousands of triples; building an rdflib Graph and serialising it
 costs seconds, while writing the text directly takes a few milliseconds. Terms are escaped
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-
 
 PREFIXES = {
     "cg": "https://w3id.org/cstograph/ns#",
@@ -96,7 +95,7 @@ class TurtleWriter:
         self._graphs: dict[str, TurtleWriter] = {}
         self.count = 0
 
-    def graph(self, name: str | None) -> "TurtleWriter":
+    def graph(self, name: str | None) -> TurtleWriter:
         """The writer of a named graph (``name`` in Turtle syntax), or this one for None."""
         if name is None:
             return self

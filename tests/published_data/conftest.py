@@ -1,19 +1,16 @@
-"""Fixtures of the importer and reliability tests."""
+"""The tests on the published research data (ATOP 4.01, Berkemeier and Fuhrmann 2018), which may
+not be copied into the repository: they read it from ../shared/data beside the checkout. This
+folder is left out of a plain ``pytest`` run (``norecursedirs`` in pyproject.toml); ``.ci/run``
+runs it when the data is there: ``pytest tests/published_data``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO.parent / "shared" / "data"
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from cstograph.errors import CstographError, AccountError
+from cstograph.engines.queries import run_named
+from cstograph.errors import AccountError, CstographError
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,6 @@ class Account:
 
 def accounts_in(engine) -> list[Account]:
     """The accounts of the data an engine queries (declared in any graph; ordered by IRI)."""
-    from cstograph.engines.queries import run_named
-
     accounts = []
     for record in run_named(engine, "accounts").records():
         iri, label, of = str(record["account"]), record["label"], record["accountOf"]

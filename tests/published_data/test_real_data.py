@@ -15,14 +15,14 @@ import rdflib
 
 from cstograph.cli import app
 from cstograph.engines.engine import make_engine
+from cstograph.engines.queries import bind_params, get_query, run_query
+from cstograph.namespaces import CG
 from cstograph.reading.importers.atop import import_atop
 from cstograph.reading.importers.reliability import import_reliability
 from cstograph.reading.importers.stata import read_dta
 from cstograph.reading.rdf_files import load_dataset, rdf_format_for
-from cstograph.namespaces import CG
-from cstograph.engines.queries import bind_params, get_query, run_query
-from cstograph.rules.reliability import fulfilment_table, period_by_label
 from cstograph.reading.resources import graphs_dir
+from cstograph.rules.reliability import fulfilment_table, period_by_label
 from cstograph.rules.validate import validate_dataset
 
 BF_FILE = "alliance-reliability/BerkemeierFuhrmannRAP2018_0303.dta"

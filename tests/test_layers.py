@@ -1,0 +1,177 @@
+"""Every import points down the pipeline (README, "Layout"): a module imports only its own stage
+and the stages below it, so no two modules or packages import each other.
+
+The imports are read from the source (every ``import`` and ``from ... import`` statement, those
+inside functions and ``if TYPE_CHECKING:`` blocks included), not from a running interpreter.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+# The stages, lowest first. A module may import its own stage and any stage listed before it.
+STAGES = (
+    ("base", ("cstograph.base", "cstograph.errors", "cstograph.namespaces")),
+    ("reading", ("cstograph.reading",)),
+    ("engines", ("cstograph.engines",)),
+    ("rules", ("cstograph.rules",)),
+    ("pictures", ("cstograph.pictures",)),
+    ("output", ("cstograph.output",)),  # the site draws its figures with pictures/
+    ("api", ("cstograph.api", "cstograph")),  # the package root re-exports cstograph.open
+    ("cli", ("cstograph.cli", "cstograph.__main__")),
+)
+
+# Upward imports not removed yet, each with the move that removes it. Listed as
+# (importing module, imported module); the test fails when one of them disappears, so the list
+# shrinks with the code.
+ALLOWED_UPWARD = {
+    # Validation policy (which validator, merging reports, validating a store) lives in
+    # engines/data.py; it belongs in rules/, which engines/data.py would then not import.
+    ("cstograph.engines.data", "cstograph.rules.validate"),
+    ("cstograph.engines.data", "cstograph.rules.fastshacl"),
+    # Rendering in rules/: Explanation.to_dict and the reliability table's text formats call
+    # output/render.py; they belong in output/.
+    ("cstograph.rules.explain", "cstograph.output.render"),
+    ("cstograph.rules.reliability", "cstograph.output.render"),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def stage_of(module: str) -> int:
+    """The index in STAGES of the longest prefix that names ``module``'s stage."""
+    best, length = None, -1
+    for index, (_, prefixes) in enumerate(STAGES):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > length:
+                best, length = index, len(prefix)
+    assert best is not None, f"{module} is in no stage: add it to STAGES"
+    return best
+
+
+def imports_of(path: Path) -> list[tuple[str, int, bool]]:
+    """(imported cstograph module, line, inside a function) for every import statement; for
+    ``from package import name`` the module ``package.name`` when there is such a file."""
+    module = module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            if isinstance(child, ast.Import):
+                found.extend((alias.name, child.lineno, in_function) for alias in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                target = child.module or ""
+                if child.level:
+                    parts = package.split(".")
+                    target = ".".join(parts[: len(parts) - child.level + 1] + ([child.module] if child.module else []))
+                for alias in child.names:
+                    submodule = f"{target}.{alias.name}"
+                    is_module = any((SRC / submodule.replace(".", "/")).with_suffix(suffix).exists()
+                                    for suffix in (".py", "")) and alias.name != "*"
+                    found.append((submodule if is_module else target, child.lineno, in_function))
+            visit(child, inside)
+
+    visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)), False)
+    return sorted({(target, line, inside) for target, line, inside in found
+                   if target == "cstograph" or target.startswith("cstograph.")})
+
+
+@cache
+def all_imports() -> list[tuple[str, str, int, bool]]:
+    """(importing module, imported module, line, inside a function) over src/cstograph."""
+    rows = []
+    for path in sorted((SRC / "cstograph").rglob("*.py")):
+        rows.extend((module_name(path), target, line, inside) for target, line, inside in imports_of(path))
+    return rows
+
+
+def test_every_module_is_in_a_stage():
+    for path in sorted((SRC / "cstograph").rglob("*.py")):
+        stage_of(module_name(path))
+
+
+def test_every_import_points_down_the_pipeline():
+    upward = [f"{module}:{line} imports {target} ({STAGES[stage_of(module)][0]} -> {STAGES[stage_of(target)][0]})"
+              for module, target, line, _ in all_imports()
+              if stage_of(target) > stage_of(module) and (module, target) not in ALLOWED_UPWARD]
+    assert not upward, "imports that point up the pipeline:\n" + "\n".join(upward)
+
+
+def test_the_allow_list_holds_only_imports_that_still_exist():
+    present = {(module, target) for module, target, _, _ in all_imports()}
+    gone = ALLOWED_UPWARD - present
+    assert not gone, f"no longer imported, remove from ALLOWED_UPWARD: {sorted(gone)}"
+
+
+def strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's algorithm: the components of more than one node."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in sorted(edges.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                components.append(sorted(component))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return components
+
+
+@pytest.mark.parametrize("level", ["module", "package"])
+def test_no_two_modules_or_packages_import_each_other(level):
+    modules = {module_name(p) for p in (SRC / "cstograph").rglob("*.py")}
+    edges: dict[str, set[str]] = {}
+    for module, target, _, _ in all_imports():
+        if (module, target) in ALLOWED_UPWARD or target not in modules:
+            continue
+        if level == "package":  # the stage's package (cstograph.output for cstograph.output.site.build)
+            module, target = ".".join(module.split(".")[:2]), ".".join(target.split(".")[:2])
+        if module != target:
+            edges.setdefault(module, set()).add(target)
+    cycles = strongly_connected(edges)
+    assert not cycles, f"{level}s that import each other (directly or around a circle): {cycles}"
+
+
+def test_the_walker_sees_imports_inside_functions(tmp_path, monkeypatch):
+    """The check can fail: an upward import hidden in a function is found."""
+    package = tmp_path / "cstograph" / "reading"
+    package.mkdir(parents=True)
+    (package / "sample.py").write_text("def f():\n    from cstograph.cli import app\n    return app\n")
+    monkeypatch.setattr(__import__(__name__), "SRC", tmp_path)
+    [(target, line, inside)] = imports_of(package / "sample.py")
+    assert (target, line, inside) == ("cstograph.cli", 2, True)
+    assert stage_of(target) > stage_of(module_name(package / "sample.py"))
