@@ -14,7 +14,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from cstograph.engines.engine import QueryResult
-from cstograph.output.neutral import markdown_text, visible
+from cstograph.base.neutral import markdown_text, visible
 from cstograph.output.terminal import (
     contested_text,
     differing_accounts,
