@@ -13,8 +13,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from cstograph.engines.engine import QueryResult
 from cstograph.base.neutral import markdown_text, visible
+from cstograph.engines.engine import QueryResult
 from cstograph.output.terminal import (
     contested_text,
     differing_accounts,

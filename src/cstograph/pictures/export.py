@@ -14,8 +14,8 @@ import json
 
 import networkx as nx
 
-from cstograph.errors import ViewError
 from cstograph.base.neutral import xml_safe_graph
+from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import export_graph
 from cstograph.pictures.style import HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL
 

@@ -15,8 +15,8 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
-from cstograph.errors import ViewError
 from cstograph.base.neutral import xml_safe_graph, xml_text
+from cstograph.errors import ViewError
 from cstograph.pictures.graph_model import dissenting_lines
 from cstograph.pictures.layout import column_positions, dot_quote, graphviz_available, graphviz_name, run_graphviz
 from cstograph.pictures.style import (
