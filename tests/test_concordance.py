@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cstograph
-from cgtest import FIXTURES, REPO, SHARED
+from cgtest import FIXTURES, REPO
 from cstograph.cli import app
 from cstograph.reading.resources import graphs_dir
 from cstograph.rules.concordance import agreement
@@ -20,7 +20,6 @@ from cstograph.rules.concordance import agreement
 FIXTURE = FIXTURES / "concordance.ttl"
 EX = "http://example.org/concordance/"
 CG = "https://w3id.org/cstograph/ns#"
-BF_FILE = SHARED / "data" / "alliance-reliability" / "BerkemeierFuhrmannRAP2018_0303.dta"
 
 
 @pytest.fixture(scope="module")
@@ -109,22 +108,6 @@ def bundled_atop_ids() -> list[int]:
       { ?t cg:atopId ?id } UNION { ?a cg:foundedOn ?t ; cg:foundedOn?/cg:atopId ?id }
     }"""
     return sorted(int(r["id"].toPython()) for r in kg.query(text).records())
-
-
-def test_published_codings_graph_is_the_importers_output_for_the_bundled_alliances():
-    """graphs/published-codings.ttl is exactly what the importer writes from the .dta for the ATOP
-    ids of the bundled requests (the command is in the file's first line and in docs/import.md)."""
-    if not BF_FILE.is_file():
-        pytest.skip(f"the Berkemeier-Fuhrmann replication file is not beside the checkout ({BF_FILE} is absent)")
-    from cstograph.reading.importers.reliability import import_reliability
-
-    ids = bundled_atop_ids()
-    expected = import_reliability(BF_FILE, only_atop=ids).text
-    bundled = graphs_dir() / "published-codings.ttl"
-    command = f"cstograph import reliability {BF_FILE.name} --only-atop {','.join(map(str, ids))}"
-    assert bundled.read_text(encoding="utf-8") == expected, (
-        f"graphs/published-codings.ttl is stale; regenerate it with: {command} -o graphs/published-codings.ttl")
-    assert command in (REPO / "docs" / "import.md").read_text(encoding="utf-8")
 
 
 def test_published_codings_cite_the_published_data_on_every_node():
