@@ -13,6 +13,7 @@ from rdflib import RDF, BNode, Dataset, URIRef
 
 from cgtest import CASES
 from cstograph.cli import app
+from cstograph.namespaces import CG
 from cstograph.reading.resources import graphs_dir
 
 SMALL = CASES / "queries" / "small.ttl"
@@ -53,7 +54,12 @@ def test_the_tables_carry_every_triple_of_every_graph(round_trip):
     bundled = sorted(p for p in graphs_dir().iterdir() if p.suffix in (".ttl", ".trig"))
     original, again = quads(*bundled), quads(imported)
     assert len(original) > 4000
-    assert again == original  # languages, datatypes, several values, accounts' named graphs
+    # The published codings (graphs/published-codings.ttl: alliance-war observations and their
+    # assessments) are research data with an importer of their own (`import reliability`), not
+    # cases: no table carries them, and the export's concordance table shows what they say.
+    observations = {q[0] for q in original if q[1] == RDF.type and q[2] in (CG.WarOccasion, CG.FulfilmentAssessment)}
+    assert observations and not observations & {q[0] for q in again}
+    assert again == {q for q in original if q[0] not in observations}  # languages, datatypes, several values, accounts' named graphs
 
 
 def test_every_kind_has_its_table(round_trip):
