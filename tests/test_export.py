@@ -75,6 +75,8 @@ def expected_requests(report: list[dict]) -> list[dict[str, str]]:
         "days_to_first_response": _s(r["daysToFirstResponse"]), "days_to_fulfilment": _s(r["daysToFulfilment"]),
         "contested": str(bool(r["contested"])).lower(),
         "contested_statuses": "; ".join(f"{c['label']}: {c['status']}" for c in r["contested"] or []),
+        "robust": str(r["robust"]).lower(),
+        "readings": "; ".join(f"{x['label']}: {x['status']}" for x in r["readings"]),
         "sources": "; ".join(sorted({s["source"] for s in r["sources"]})),
         "dataset_version": BUNDLED_DATA_VERSION, "cstograph_version": __version__,
     } for r in report]

@@ -9,6 +9,7 @@ never overwritten.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -312,3 +313,26 @@ def test_every_page_loads_offline_and_the_home_page_reaches_every_request(which,
     assert errors == []
     assert requested and [url for url in requested if not url.startswith("file://")] == []
     assert any(url.endswith("/style.css") for url in requested)
+
+
+def test_request_pages_say_which_readings_flip_a_verdict(bundled_site):
+    """Each request page says whether its verdict is robust, and names the readings that flip it,
+    exactly as report --all --format json computes them."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cstograph.cli import app
+
+    report = json.loads(CliRunner().invoke(app, ["report", "--all", "--format", "json"]).stdout)
+    pages = {path.read_text(encoding="utf-8") for path in (bundled_site / "request").glob("*.html")}
+    flipped = [r for r in report if not r["robust"]]
+    assert flipped, "the bundled verdicts include some that a reading flips"
+    for r in report:
+        [page] = [p for p in pages if f"<code>{r['request']}</code>" in p]
+        if r["robust"]:
+            assert "Robust: every reading" in page
+        else:
+            assert "Not robust" in page
+            for reading in r["readings"]:
+                assert html.escape(reading["label"]) in page, (r["request"], reading["label"])

@@ -169,6 +169,10 @@ REQUESTS = TableSpec(
         Field("contested_statuses", "string", "For a contested request, the status of every account that asserts "
               "something about its facts or gives another status: 'ACCOUNT: STATUS' separated by '; ', accounts by "
               "IRI (empty when not contested)."),
+        Field("robust", "boolean", "Whether every reading of the coding manual (docs/coding.md) gives this request "
+              "the same status (docs/coding.md names the readings)."),
+        Field("readings", "string", "For a verdict that is not robust, each reading that gives another status: "
+              "'READING: STATUS' separated by '; ', readings by label."),
         _ids("sources", DCTERMS + "source", "The request's sources (dcterms:source): IRIs separated by '; ' (details "
              "in the sources table). At least one on import.", CG + "Source", required=True),
         Field("according_to", "string",
@@ -453,7 +457,7 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
     from cstograph.rules.classify import sources_by_node
     from cstograph.rules.infer import materialise
 
-    verdicts = kg.verdicts(according_to, as_of)
+    verdicts = kg.verdicts(according_to, as_of, readings=True)  # robust, and the readings that flip a verdict
     engine = kg.engine(according_to, as_of)
     # rows as text: every cell below is written as text, and on Oxigraph text skips the rdflib terms
     ids = {r["node"]: r for r in run_named_text(engine, "identifiers")}
@@ -499,6 +503,8 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
             "days_to_first_response": v.days_to_first_response, "days_to_fulfilment": v.days_to_fulfilment,
             "contested": bool(v.contested),
             "contested_statuses": LIST_SEPARATOR.join(f"{a.label}: {a.status}" for a in v.contested) or None,
+            "robust": v.robust,
+            "readings": LIST_SEPARATOR.join(f"{r.label}: {r.status}" for r in v.readings) or None,
             "sources": source_ids(v.request),
             "according_to": account.label if account else None,
             "as_of": as_of.isoformat() if as_of else None,

@@ -61,7 +61,7 @@ class SiteData:
 
 def gather(kg, according_to=None, as_of=None) -> SiteData:
     """Ask the API every question the site answers (one viewpoint)."""
-    verdicts = list(kg.verdicts(according_to, as_of))
+    verdicts = list(kg.verdicts(according_to, as_of, readings=True))  # robust, and the readings that flip it
     explanations = {v.request: kg.explain(v.request, according_to, as_of) for v in verdicts}
     treaty_of, labels = {}, {}
     for row in kg.query("obligations", according_to, as_of).records():

@@ -32,6 +32,8 @@ def request_page(data, v) -> bytes:
     verdict_line = f"<p>Verdict: {status_badge(v.status)}"
     if v.contested:
         verdict_line += ' <span class="contested">contested</span>'
+    if v.robust is False:
+        verdict_line += ' <span class="contested">not robust</span>'
     parts.append(verdict_line + f"</p>\n<p>{esc(v.reason)}</p>")
     if explanation.description:
         parts.append(f'<p class="asked"><strong>What was asked:</strong> {esc(explanation.description)}</p>')
@@ -48,6 +50,17 @@ def request_page(data, v) -> bytes:
     if alliances:
         facts.append(("Alliance", ", ".join(link(data.href("alliance", a, DEPTH), data.label(a)) for a in alliances)))
     parts.append(fact_table(facts))
+
+    parts.append("<h2>Readings of the coding manual</h2>")
+    if v.robust is None:
+        parts.append("<p>The readings were not computed.</p>")
+    elif v.robust:
+        parts.append("<p>Robust: every reading of the coding manual gives this request the same status.</p>")
+    else:
+        parts.append("<p>Not robust: the coding manual's default gives the status above; these readings, where "
+                     "the manual makes a choice another analyst could make otherwise, give another:</p>")
+        parts.append(table(["reading", "status under it"],
+                           [[esc(r.label), status_badge(r.status)] for r in v.readings]))
 
     parts.append("<h2>Contested accounts</h2>")
     if v.contested:
