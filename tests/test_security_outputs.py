@@ -59,3 +59,12 @@ def test_explain_text_holds_no_control_characters(hostile_data):
     assert "pwned" in result.stdout
     for char in RAW_CONTROLS:
         assert char not in result.stdout, repr(char)
+
+
+@pytest.mark.parametrize("width", [5, 3000])  # a fixed-width string and a strL
+def test_a_dta_string_is_not_cut_at_an_embedded_nul(width):
+    from cstograph.output.stata import StataColumn, write_dta
+
+    value = "before\x00after" + "x" * width
+    data = write_dta([StataColumn("label", "string", "a label")], [{"label": value}])
+    assert "before\ufffdafter".encode("utf-8") in data
