@@ -7,6 +7,7 @@ terminal, reorder the text around it, break the XML it sits in, or become a link
   written as visible ``\\x1b`` / ``\\u202e`` escapes; line feeds and tabs stay.
 - ``xml_text``: for SVG, GraphML and GEXF: characters XML 1.0 cannot hold (NUL, ESC, VT, FF,
   other C0 controls, U+FFFE, U+FFFF, lone surrogates) become U+FFFD.
+- ``no_nul``: for .dta strings, which end at NUL: NUL becomes U+FFFD instead of cutting them.
 - ``markdown_text``: a ``]`` followed by ``(`` escaped, so ``[x](javascript:...)`` in a label
   stays text (the Markdown renderer escapes angle brackets as HTML).
 """
@@ -41,6 +42,12 @@ def visible(value, markdown: bool = False):
                    if field.init}
         return dataclasses.replace(value, **changes)
     return value
+
+
+def no_nul(value):
+    """A cell for a format that ends strings at NUL (Stata's .dta): NUL becomes U+FFFD, so the
+    rest of the string is kept and the cut shows."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
 def xml_text(text: str) -> str:

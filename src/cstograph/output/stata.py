@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+
+from cstograph.output.neutral import no_nul
 from dataclasses import dataclass
 
 _BYTE, _LONG, _STRL = 65530, 65528, 32768
@@ -44,6 +46,7 @@ def _tag(name: str, body: bytes) -> bytes:
 
 def write_dta(columns: list[StataColumn], rows: list[dict], label: str = "") -> bytes:
     """The bytes of a format-118 file holding ``rows`` (dicts keyed by column name; None is missing)."""
+    rows = [{name: no_nul(value) for name, value in row.items()} for row in rows]  # NUL would end a string
     widths: dict[str, int] = {}
     for column in columns:
         if column.kind == "string":
