@@ -64,3 +64,12 @@ def test_the_index_counts_substrings_literally():
     assert index.containing("%", 12)[0] == 1 and index.containing("_", 12)[0] == 1
     assert index.get("http://e/b").label == "Tenfold" and index.get("http://e/z") is None
     assert [n.iri for n in index.closest("tenfodl", 2)][0] == "http://e/b"
+
+
+def test_rare_trigrams_choose_the_candidates_and_common_ones_still_answer():
+    rows = [(f"http://e/req{i}", "", "2000-01-01") for i in range(1000)] + [("http://e/other", "Zebra crossing", "")]
+    index = NameIndex.build(rows)
+    assert index.closest("zebra crosing", 3)[0].iri == "http://e/other"  # rare trigrams: found among 1,001
+    common = index.closest("rq", 12) + index.closest("req", 12)  # "req": every request has it
+    assert common and all(name.iri.startswith("http://e/req") for name in index.closest("req", 12))
+    assert index.containing("req12", 12)[0] == 11  # req12, req120-129

@@ -4,7 +4,8 @@ Every request's IRI, label and date in SQLite with a full-text index of characte
 (FTS5, ``tokenize='trigram'``, case-insensitive). A substring of a label or IRI is found through
 the index, not by reading every label; an unknown name is answered with the closest names: the
 requests that share the name's rarest trigrams (at most ``CANDIDATES`` of them, read from the
-index), ranked by how similar their label or IRI is to the name, word by word (difflib's ratio).
+index; a trigram that more than a twentieth of the names have is left out while rarer ones
+exist), ranked by how similar their label or IRI is to the name, word by word (difflib's ratio).
 
 A store keeps the index as a file beside its kept answers (made at load time); other data builds
 it in memory from ``queries/explain/request-labels.rq``.
@@ -79,11 +80,14 @@ class NameIndex:
         ``limit`` of them, the closest to it first."""
         if not needle:
             return 0, []
-        where = "label LIKE ? ESCAPE '\\' OR iri LIKE ? ESCAPE '\\'"
-        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        count = self.db.execute(f"SELECT COUNT(*) FROM names WHERE {where}", (pattern, pattern)).fetchone()[0]
+        if len(needle) >= 3:  # a phrase of the trigram index: a substring of either column, any case
+            where, arguments = "names MATCH ?", ('"' + needle.replace('"', '""') + '"',)
+        else:  # too short for a trigram: every row is read
+            pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where, arguments = "label LIKE ? ESCAPE '\\' OR iri LIKE ? ESCAPE '\\'", (pattern, pattern)
+        count = self.db.execute(f"SELECT COUNT(*) FROM names WHERE {where}", arguments).fetchone()[0]
         rows = self.db.execute(f"SELECT iri, label, date FROM names WHERE {where} LIMIT ?",
-                               (pattern, pattern, CANDIDATES)).fetchall()
+                               (*arguments, CANDIDATES)).fetchall()
         return count, _ranked((Name(*r) for r in rows), needle)[:limit]
 
     def closest(self, wanted: str, limit: int) -> list[Name]:
@@ -95,12 +99,20 @@ class NameIndex:
             return _ranked((Name(*r) for r in rows), wanted)[:limit]
         counts = dict(self.db.execute(
             f"SELECT term, doc FROM grams WHERE term IN ({','.join('?' * len(grams))})", tuple(grams)).fetchall())
-        rare = sorted((g for g in grams if g in counts), key=lambda g: counts[g])[:RARE_TRIGRAMS]
-        if not rare:
+        # a trigram most names have ("req" of every request IRI) tells none apart and makes the
+        # ranked lookup read all of them: left out while rarer ones are there
+        common = max(len(self) // 20, CANDIDATES)
+        found = sorted((g for g in grams if g in counts), key=lambda g: counts[g])
+        rare = [g for g in found if counts[g] <= common][:RARE_TRIGRAMS]
+        if rare:
+            match = " OR ".join(f'"{g}"' for g in rare)
+            rows = self.db.execute("SELECT iri, label, date FROM names WHERE names MATCH ? ORDER BY rank LIMIT ?",
+                                   (match, CANDIDATES)).fetchall()
+        elif found:  # only common trigrams: ranking all their names would read most of the index
+            rows = self.db.execute("SELECT iri, label, date FROM names WHERE names MATCH ? LIMIT ?",
+                                   (f'"{found[0]}"', CANDIDATES)).fetchall()
+        else:
             return []
-        match = " OR ".join(f'"{g}"' for g in rare)
-        rows = self.db.execute("SELECT iri, label, date FROM names WHERE names MATCH ? ORDER BY rank LIMIT ?",
-                               (match, CANDIDATES)).fetchall()
         return _ranked((Name(*r) for r in rows), wanted)[:limit]
 
 
