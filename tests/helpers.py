@@ -12,7 +12,8 @@ from cstograph.engines.queries import QuerySpec, bind_params, bundled_queries, c
 
 # Values for required parameters (dates fall inside the fixtures' periods).
 SAMPLE_PARAMS = {"onDate": "2005-06-01", "asOf": "2005-06-01", "account": "http://example.org/no-such-account",
-                 "alliance": "https://w3id.org/cstograph/data/CSTO"}
+                 "alliance": "https://w3id.org/cstograph/data/CSTO",
+                 "touched": "https://w3id.org/cstograph/ns#ThreatToMember"}  # a node readings edit
 
 
 def _unordered_lists(text: str) -> str:
