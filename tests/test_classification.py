@@ -167,7 +167,7 @@ def test_verdicts_of_some_statuses_equal_the_full_list_filtered(tmp_path, seed):
     path.write_text(synthesize(90, seed=seed).turtle)
     engine = open_data([path]).engine
     every = classify_requests(engine)
-    assert {v.status for v in every} == set(STATUSES)
+    assert {v.status for v in every} == set(STATUSES) - {"pending"}  # the synthetic requests are years old
     assert request_statuses(engine) == {v.request: v.status for v in every}
     for wanted in ({"unmet"}, {"met", "not-triggered"}, set(STATUSES), set()):
         chosen = classify_requests(engine, statuses=wanted)

@@ -170,3 +170,17 @@ def test_readings_literal_edits_keep_their_datatype():
     (reading,) = [r for r in readings_in(open_data([CLASSIFY / "help-stages.ttl"]).engine)
                   if r.iri == str(CG.ReadingAnnouncedHelpCounts)]
     assert (CG.HelpAnnounced, CG.countsAsDelivered, Literal(True)) in set(reading.adds)
+
+
+def test_the_readings_queries_on_a_fixture():
+    from cstograph.engines.queries import run_named
+
+    engine = open_data([CLASSIFY / "help-stages.ttl"]).engine
+    rows = run_named(engine, "readings").records()
+    announced = [r for r in rows if str(r["reading"]) == str(CG.ReadingAnnouncedHelpCounts)]
+    assert {(str(r["change"]), str(r["subject"]).rsplit("#", 1)[1], str(r["object"])) for r in announced} == {
+        (change, stage, value) for change, value in (("add", "true"), ("remove", "false"))
+        for stage in ("HelpAnnounced", "HelpPromised", "HelpOffered")}
+    reached = {str(r["request"]).rsplit("/", 1)[1]
+               for r in run_named(engine, "affected-requests", {"touched": CG.HelpAnnounced}).records()}
+    assert reached == {"rAnnounced", "rAnnouncedThenDelivered"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+from dataclasses import dataclass
 
 from cstograph.output.neutral import no_nul
-from dataclasses import dataclass
 
 _BYTE, _LONG, _STRL = 65530, 65528, 32768
 _BYTE_MISSING, _LONG_MISSING = 101, 2147483621
