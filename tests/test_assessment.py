@@ -447,3 +447,20 @@ def test_according_to_flips_exactly_the_requests_whose_deciding_fact_differs(see
         expected = "met" if verdict.status == "unmet" else verdict.status
         assert helped[request] == expected, request
         assert bool(verdict.contested) == (verdict.status == "unmet"), request
+
+
+def test_selectivity_counts_only_delivered_support(engine_name, tmp_path):
+    """Help announced, promised or offered is no support (coding manual, help stages): a promised
+    deployment to a request that was not triggered is not 'support without trigger'; the same
+    deployment with no stage, or delivered, is."""
+    promised = tmp_path / "promised.ttl"
+    text = ALLIES.read_text(encoding="utf-8")
+    marked = "cg:responseType cg:MilitaryDeployment ; cg:date \"2005-01-03\"^^xsd:date ;"
+    assert marked in text
+    promised.write_text(text.replace(marked, marked + " cg:helpStage cg:HelpPromised ;"), encoding="utf-8")
+    cases = {(c.guarantor, c.case, local(c.request)) for c in selectivity(open_engine(load_dataset([promised]), engine_name))}
+    assert cases == {("League", "triggered, left unmet", "r3")}
+    delivered = tmp_path / "delivered.ttl"
+    delivered.write_text(text.replace(marked, marked + " cg:helpStage cg:HelpDelivered ;"), encoding="utf-8")
+    cases = {(c.guarantor, c.case, local(c.request)) for c in selectivity(open_engine(load_dataset([delivered]), engine_name))}
+    assert ("A", "support without trigger", "r4") in cases
