@@ -137,8 +137,9 @@ TEXT_NOT_FOUND = {"https://w3id.org/cstograph/data/GCC-JDA-CollectiveDefence"}
 
 
 def test_every_bundled_clause_quotes_its_words_with_a_source():
-    """The shapes ask for the quoted words only as sh:Info (imported ATOP clauses have none);
-    the bundled clauses must all carry them, bar the ones listed above."""
+    """The shapes do not ask for the quoted words (imported ATOP clauses, and graphs that use only
+    the contract's terms, have none); the bundled clauses must all carry them, bar the ones
+    listed above."""
     from rdflib import Graph
 
     from cstograph.reading.resources import graphs_dir

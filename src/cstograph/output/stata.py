@@ -12,7 +12,7 @@ import datetime as dt
 import struct
 from dataclasses import dataclass
 
-from cstograph.output.neutral import no_nul
+from cstograph.base.neutral import no_nul
 
 _BYTE, _LONG, _STRL = 65530, 65528, 32768
 _BYTE_MISSING, _LONG_MISSING = 101, 2147483621
