@@ -30,7 +30,13 @@ def store(tmp_path_factory):
 
 def listed(stderr: str) -> list[str]:
     """The IRIs an error lists, in order."""
-    return re.findall(r"<(https?://[^<>\s]+)>", stderr.splitlines()[0])
+    # each candidate is listed as "(N) SHORT-NAME (label)", its short name the last part of its IRI
+    # (numbered in order, so "42(7) TEU" inside a label is not taken for one)
+    found: list[str] = []
+    for number, name in re.findall(r"\((\d+)\) (\S+)", stderr.splitlines()[0]):
+        if int(number) == len(found) + 1:
+            found.append(DATA + name)
+    return found
 
 
 @pytest.mark.parametrize("wanted, first", [
