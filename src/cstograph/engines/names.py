@@ -102,7 +102,7 @@ class NameIndex:
         # a trigram most names have ("req" of every request IRI) tells none apart and makes the
         # ranked lookup read all of them: left out while rarer ones are there
         common = max(len(self) // 20, CANDIDATES)
-        found = sorted((g for g in grams if g in counts), key=lambda g: counts[g])
+        found = sorted((g for g in grams if g in counts), key=lambda g: (counts[g], g))  # the same trigrams in every process
         rare = [g for g in found if counts[g] <= common][:RARE_TRIGRAMS]
         if rare:
             match = " OR ".join(f'"{g}"' for g in rare)
