@@ -91,7 +91,10 @@ def test_report_fits_the_terminal_and_keeps_dates_and_names_whole(report_screens
         for response in row["responses"]:
             assert any(response["date"] in line for line in lines), response["date"]
     # the addressee: its short name (cg:shortName) or its whole label, on the row's line
-    short = {"NATO", "CSTO", "ANZUS", "GCC", "Rio Treaty"}
+    import cstograph
+
+    short = {str(r[1]) for r in cstograph.open().query("short-names").rows}
+    assert short
     for row, line in zip(report_json, starts):
         assert row["addresseeLabel"] in line or any(s in line for s in short), line
 
