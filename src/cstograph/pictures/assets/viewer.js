@@ -151,7 +151,9 @@
     // opens on the unmet cases (the unmet requests and their neighbours), readable
     var k = whole === true || large || filtered() || all >= READABLE_SCALE ? all : READABLE_SCALE;
     if (k !== all) {
-      var a = unmetBox();
+      var a = unmetBox(false);
+      // more unmet cases than a readable screen holds: the newest of them and its neighbours
+      if (a && ((a[2] - a[0]) * k > rect.width - 2 * pad || (a[3] - a[1]) * k > rect.height - 2 * pad)) a = unmetBox(true);
       if (a) { x0 = a[0]; y0 = a[1]; w = Math.max(a[2] - a[0], 1); h = Math.max(a[3] - a[1], 1); }
     }
     view.scale = k;
@@ -163,9 +165,13 @@
     for (var i = 0; i < nodes.length; i++) if (!visibleNode[i]) return true;
     return false;
   }
-  // the box of the visible unmet requests and their visible neighbours, or null when none is shown
-  function unmetBox() {
-    var b = null;
+  // the box of the visible unmet requests (newestOnly: of the newest of them) and their visible
+  // neighbours, or null when none is shown
+  function unmetBox(newestOnly) {
+    var b = null, newest = "";
+    if (newestOnly) nodes.forEach(function (n, i) {
+      if (visibleNode[i] && n.kind === "request" && n.status === "unmet" && (n.date || "") > newest) newest = n.date || "";
+    });
     function add(n) {
       if (!b) b = [Infinity, Infinity, -Infinity, -Infinity];
       b[0] = Math.min(b[0], n.x - n.w / 2); b[1] = Math.min(b[1], n.y - n.h / 2);
@@ -173,6 +179,7 @@
     }
     nodes.forEach(function (n, i) {
       if (!visibleNode[i] || n.kind !== "request" || n.status !== "unmet") return;
+      if (newestOnly && (n.date || "") !== newest) return;
       add(n);
       adjacency[i].forEach(function (ei) {
         var other = edges[ei].s === i ? edges[ei].t : edges[ei].s;
