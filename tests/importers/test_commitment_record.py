@@ -48,3 +48,18 @@ def test_cli_param(runner):
     result = runner.invoke(app, ["query", "commitment-record", str(CASE), "-p", "atopId=4220", "-f", "csv", "--force"])
     assert result.exit_code == 0, result.output
     assert result.stdout.count("violated") == 2 and "Request2021" not in result.stdout
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_promised_help_is_no_fulfilling_response(engine, tmp_path):
+    """Help announced, promised or offered fulfils nothing (coding manual, help stages)."""
+    text = CASE.read_text(encoding="utf-8")
+    troops = "cg:responseType cg:MilitaryDeployment ."
+    assert troops in text
+    promised = tmp_path / "promised.ttl"
+    promised.write_text(text.replace(troops, "cg:responseType cg:MilitaryDeployment ; cg:helpStage cg:HelpPromised ."),
+                        encoding="utf-8")
+    result = run_named(make_engine(engine, load_dataset([promised])), "commitment-record",
+                       {"atopId": Literal(4890, datatype=XSD.integer)})
+    [row] = [tuple("" if v is None else str(v) for v in r) for r in result.rows]
+    assert row[-1] == "no response of a type that fulfils collective defence (responses: military deployment)"
