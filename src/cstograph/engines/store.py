@@ -8,6 +8,9 @@ Blank nodes are renamed per file, so two files that both say ``_:b0`` do not sha
 A persistent store is a folder made by ``cstograph load PATH... --store DIR``: pyoxigraph's
 RocksDB files plus ``cstograph-store.json``, which records what was loaded and what validation
 found at load time, so later commands open the folder in milliseconds without re-parsing.
+Files larger than the memory budget (``CSTOGRAPH_MEMORY_BUDGET``) stream into the store folder
+with Oxigraph's bulk loader and are validated and answered there, never held in memory whole;
+other commands read such files from a temporary store (``temporary_store``).
 """
 
 from __future__ import annotations
