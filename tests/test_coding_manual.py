@@ -111,7 +111,7 @@ def test_clause_table_query(engine_for):
 # What section 7 of the manual says each reading changes on the bundled data: reading -> the
 # requests (IRI tails) whose status it flips, and to what.
 READING_FLIPS = {
-    "ReadingThreatByJudgment": {"request-1962-10-23-US-Rio-Treaty": "met", "request-1982-04-20-Argentina-Rio-Treaty": "met",
+    "ReadingThreatByJudgment": {"request-1962-04-20-Bolivia-Rio-Treaty": "unmet", "request-1962-10-23-US-Rio-Treaty": "met", "request-1982-04-20-Argentina-Rio-Treaty": "met",
                                 "request-2021-05-13-Armenia-CSTO": "unmet",
                                 "request-2022-10-19-Kyrgyzstan-CSTO": "unmet"},
     "ReadingAnnouncedHelpCounts": {},
