@@ -1,0 +1,116 @@
+"""The figure of the record of formal invocations: the share met per alliance and obligation type,
+one panel per era, each dot labelled with its counts ("3/4"), for a paper.
+
+Drawn as a Vega-Lite chart and rendered by vl-convert (PyPI ``vl-convert-python``), which the
+project already uses to print figures without system packages; PDF and PNG go through
+``pictures.printing`` like every other figure (pages the figure's size, PNG at 200 dpi). The
+chart is 10 px text at about 520 px wide: placed at an A4 text width (453 pt) its text is at
+least 6.5 pt... so the width is kept at 480 px or less, where 10 px is 7.5 pt or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cstograph.errors import ViewError
+from cstograph.rules.invocation_record import ALL_ALLIANCES, RecordRow, under
+
+FORMATS = ("svg", "pdf", "png")
+VEGA_LITE = "5.20"
+PLOT_WIDTH = 150  # px of the share axis
+LABEL_LIMIT = 230  # px of a row's name
+FONT = 10  # px: 7.5 pt
+TYPE_COLOURS = {  # colour-blind safe (Okabe-Ito), one per obligation type
+    "defence": "#D55E00", "consultation": "#0072B2", "consultation and measures": "#56B4E9",
+    "guarantee": "#009E73", "offensive support": "#E69F00", "neutrality": "#CC79A7", "non-aggression": "#999999",
+    "other": "#000000",
+}
+
+
+def figure_rows(rows: Sequence[RecordRow], reading: str) -> list[dict]:
+    """One datum per drawn row: era, the row's name, the share met and its "k/n" label."""
+    data = []
+    for order, row in enumerate(under(rows, reading)):
+        name = row.kind if not row.alliance_label else f"{row.alliance_label} · {row.kind}"
+        if row.alliance == ALL_ALLIANCES and row.alliance_label:
+            name = f"all alliances · {row.kind}"
+        data.append({
+            "era": row.era, "name": name, "order": order, "kind": row.kind,
+            "share": row.rate, "zero": 0,
+            "label": _label(row),
+        })
+    return data
+
+
+def _label(row: RecordRow) -> str:
+    """The counts beside a dot; a row without a decided request says what it holds instead."""
+    if row.decided:
+        return f"{row.met}/{row.decided}"
+    held = [f"{n} {what}" for n, what in ((row.pending, "pending"), (row.not_triggered, "not triggered")) if n]
+    return ", ".join(held)
+
+
+def figure_spec(rows: Sequence[RecordRow], reading: str, reading_label: str) -> dict:
+    """The Vega-Lite specification (data inlined: the same rows give the same chart)."""
+    data = figure_rows(rows, reading)
+    eras = list(dict.fromkeys(d["era"] for d in data))
+    kinds = [k for k in TYPE_COLOURS if any(d["kind"] == k for d in data)]
+    y = {"field": "name", "type": "nominal", "title": None, "sort": {"field": "order"},
+         "axis": {"labelLimit": LABEL_LIMIT, "labelFontSize": FONT}}
+    return {
+        "$schema": f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE.split('.')[0]}.json",
+        "title": {"text": "Formal invocations: share met, with counts (met/decided)", "fontSize": FONT + 2,
+                  "subtitle": f"under {reading_label}; one panel per era", "subtitleFontSize": FONT},
+        "data": {"values": data},
+        "config": {"font": "Liberation Sans, Arial, sans-serif", "view": {"stroke": "#cccccc"},
+                   "axis": {"labelFontSize": FONT, "titleFontSize": FONT},
+                   "header": {"labelFontSize": FONT + 1, "labelFontWeight": "bold"},
+                   "legend": {"labelFontSize": FONT, "titleFontSize": FONT}},
+        "facet": {"row": {"field": "era", "type": "ordinal", "sort": eras, "title": None,
+                          "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start",
+                                     "labelOrient": "top"}}},
+        "resolve": {"scale": {"y": "independent"}},
+        "spacing": 14,
+        "spec": {
+            "width": PLOT_WIDTH,
+            "height": {"step": 15},
+            "layer": [
+                {"mark": {"type": "rule", "color": "#dddddd"},
+                 "encoding": {"y": y, "x": {"field": "zero", "type": "quantitative"},
+                              "x2": {"field": "share"}}},
+                {"mark": {"type": "circle", "size": 45, "opacity": 1},
+                 "encoding": {"y": y,
+                              "x": {"field": "share", "type": "quantitative", "scale": {"domain": [0, 1]},
+                                    "axis": {"format": ".0%", "title": "share met", "tickCount": 5}},
+                              "color": {"field": "kind", "type": "nominal", "title": "obligation type",
+                                        "scale": {"domain": kinds, "range": [TYPE_COLOURS[k] for k in kinds]},
+                                        "legend": {"orient": "bottom", "columns": 2}}}},
+                {"mark": {"type": "text", "align": "left", "dx": 6, "fontSize": FONT},
+                 "encoding": {"y": y, "x": {"datum": 1, "type": "quantitative"}, "text": {"field": "label"}}},
+            ],
+        },
+    }
+
+
+def figure_svg(rows: Sequence[RecordRow], reading: str, reading_label: str) -> bytes:
+    if not under(rows, reading):
+        raise ViewError("no request to draw: the data holds no assistance request")
+    from cstograph.pictures.printing import _converter
+
+    return _converter().vegalite_to_svg(figure_spec(rows, reading, reading_label), vl_version=VEGA_LITE).encode("utf-8")
+
+
+def figure_format(path_suffix: str) -> str:
+    """The figure's format from a file suffix (.svg, .pdf, .png); a one-line error otherwise."""
+    fmt = path_suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ViewError(f"cannot write a figure as {path_suffix or 'a file without suffix'!r}",
+                        hint="name the file .svg, .pdf or .png")
+    return fmt
+
+
+def render_figure(rows: Sequence[RecordRow], reading: str, reading_label: str, fmt: str) -> bytes:
+    """The figure as SVG, PDF or PNG bytes."""
+    from cstograph.pictures.static import for_print
+
+    return for_print(figure_svg(rows, reading, reading_label), fmt)
