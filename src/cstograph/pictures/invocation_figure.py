@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cstograph.errors import ViewError
-from cstograph.rules.invocation_record import ALL_ALLIANCES, RecordRow, under
+from cstograph.rules.invocation_record import RecordRow, under
 
 FORMATS = ("svg", "pdf", "png")
 VEGA_LITE = "5.20"
 PLOT_WIDTH = 150  # px of the share axis
-LABEL_LIMIT = 230  # px of a row's name
+LABEL_LIMIT = 400  # px: more than the longest name, which _short keeps to NAME_CHARS
+NAME_CHARS = 34
 FONT = 10  # px: 7.5 pt
 TYPE_COLOURS = {  # colour-blind safe (Okabe-Ito), one per obligation type
     "defence": "#D55E00", "consultation": "#0072B2", "consultation and measures": "#56B4E9",
@@ -31,15 +32,18 @@ def figure_rows(rows: Sequence[RecordRow], reading: str) -> list[dict]:
     """One datum per drawn row: era, the row's name, the share met and its "k/n" label."""
     data = []
     for order, row in enumerate(under(rows, reading)):
-        name = row.kind if not row.alliance_label else f"{row.alliance_label} · {row.kind}"
-        if row.alliance == ALL_ALLIANCES and row.alliance_label:
-            name = f"all alliances · {row.kind}"
+        name = f"{_short(row.alliance_label)} · {row.kind}"
         data.append({
             "era": row.era, "name": name, "order": order, "kind": row.kind,
             "share": row.rate, "zero": 0,
             "label": _label(row),
         })
     return data
+
+
+def _short(name: str) -> str:
+    """A row's name short enough to be drawn whole (the chart would cut it without saying where)."""
+    return name if len(name) <= NAME_CHARS else name[:NAME_CHARS - 1].rstrip() + "…"
 
 
 def _label(row: RecordRow) -> str:
