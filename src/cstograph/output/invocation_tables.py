@@ -94,3 +94,28 @@ def render_record(rows: Sequence[RecordRow], comparison: Sequence[ComparisonRow]
         text += "\n" + render_table(COMPARISON_COLUMNS, comparison_cells(comparison), title=second_title, color=color,
                                     width=width) + UNITS_SENTENCE + "\n"
     return text
+
+
+# ---------------------------------------------------------------- report --by-ally
+
+BY_TYPE_COLUMNS = ("Era", "Alliance", "Obligation", "Met", "Share met", "Did not help", "No response on record",
+                   "Pending", "Not triggered")
+BY_TYPE_KEYS = ("era", "alliance", "obligation type", "met", "decided", "share met", "did not help",
+                "no response on record", "pending", "not triggered")
+
+
+def by_type_json(rows: Sequence[RecordRow], reading: str) -> list[dict]:
+    """The rows of one reading as the by-ally report's JSON gives them."""
+    return [dict(zip(BY_TYPE_KEYS, (r.era, r.alliance_label, r.kind, r.met, r.decided,
+                                    None if r.rate is None else round(r.rate, 4), r.did_not_help, r.no_response,
+                                    r.pending, r.not_triggered))) for r in under(rows, reading)]
+
+
+def render_by_type(rows: Sequence[RecordRow], reading: str, fmt: str, *, color: bool = False,
+                   width: int | None = None) -> str:
+    """The split by obligation type that ``report --by-ally`` adds (markdown or terminal table)."""
+    cells = [cells[:-1] for cells in record_cells(rows, reading)]
+    title = "Formal invocations met per alliance and obligation type"
+    if fmt == "markdown":
+        return f"### {title}\n\n" + render_markdown(BY_TYPE_COLUMNS, cells)
+    return render_table(BY_TYPE_COLUMNS, cells, title=title, color=color, width=width)
