@@ -265,3 +265,26 @@ def test_the_figure_in_docs_is_current(runner, tmp_path):
         FIGURE.write_bytes(fresh.read_bytes())
     assert FIGURE.exists(), f"missing {FIGURE.name}; run: {REGENERATE}"
     assert svg_texts(FIGURE.read_bytes()) == svg_texts(fresh.read_bytes()), f"{FIGURE.name} is stale; run: {REGENERATE}"
+
+
+def test_the_site_page_shows_the_record_and_is_linked(runner, fixture_graph, tmp_path):
+    from site_support import table_rows
+
+    site = tmp_path / "site"
+    assert runner.invoke(app, ["site", "-o", str(site), str(fixture_graph)]).exit_code == 0
+    text = runner.invoke(app, ["reliability", "-f", "csv", "--by", "alliance", str(fixture_graph)]).stdout
+    import csv
+    import io
+
+    expected = []
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["reading"].endswith("ReadingDefault"):
+            decided = int(row["decided"])
+            expected.append([row["era"], row["allianceLabel"], row["obligationType"], f"{row['met']} of {decided}",
+                             f"{100 * int(row['met']) / decided:.0f}%" if decided else "", row["didNotHelp"],
+                             row["noResponseOnRecord"], row["pending"], row["notTriggered"]])
+    assert [cells[:9] for cells in table_rows(site / "invocations.html")] == expected
+    page = (site / "invocations.html").read_text(encoding="utf-8")
+    assert Counter(re.findall(r">(\d+/\d+)</text>", page)) == Counter(
+        cells[3].replace(" of ", "/") for cells in expected if not cells[3].endswith(" of 0"))
+    assert 'href="invocations.html"' in (site / "index.html").read_text(encoding="utf-8")
