@@ -1,11 +1,12 @@
 """The figure of the record of formal invocations: the share met per alliance and obligation type,
-one panel per era, each dot labelled with its counts ("3/4"), for a paper.
+one panel per era, each dot labelled with its counts ("3/4"), hollow rings where another reading
+of the coding manual gives another share; for a paper.
 
 Drawn as a Vega-Lite chart and rendered by vl-convert (PyPI ``vl-convert-python``), which the
 project already uses to print figures without system packages; PDF and PNG go through
-``pictures.printing`` like every other figure (pages the figure's size, PNG at 200 dpi). The
-chart is 10 px text at about 520 px wide: placed at an A4 text width (453 pt) its text is at
-least 6.5 pt... so the width is kept at 480 px or less, where 10 px is 7.5 pt or more.
+``pictures.printing`` like every other figure (pages the figure's size, PNG at 200 dpi). Text is
+10 px (7.5 pt) and the bundled record's figure about 465 px (350 pt) wide, under an A4 text
+width (453 pt), so it is printed at its size.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cstograph.errors import ViewError
-from cstograph.rules.invocation_record import RecordRow, under
+from cstograph.rules.invocation_record import RecordRow, other_readings, under
 
 FORMATS = ("svg", "pdf", "png")
 VEGA_LITE = "5.20"
@@ -33,11 +34,13 @@ def figure_rows(rows: Sequence[RecordRow], reading: str) -> list[dict]:
     data = []
     for order, row in enumerate(under(rows, reading)):
         name = f"{_short(row.alliance_label)} · {row.kind}"
-        data.append({
-            "era": row.era, "name": name, "order": order, "kind": row.kind,
-            "share": row.rate, "zero": 0,
-            "label": _label(row),
-        })
+        data.append({"era": row.era, "name": name, "order": order, "kind": row.kind, "share": row.rate, "zero": 0,
+                     "labelAt": 1, "label": _label(row), "other": None})
+        # the shares other readings of the manual give, where they differ: a hollow ring each (a
+        # datum of its own, since a layer's transform would not stay within its panel)
+        for share in sorted({o.rate for o in other_readings(rows, row) if o.rate is not None and o.rate != row.rate}):
+            data.append({"era": row.era, "name": name, "order": order, "kind": row.kind, "share": None, "zero": None,
+                         "labelAt": None, "label": "", "other": share})
     return data
 
 
@@ -64,12 +67,14 @@ def figure_spec(rows: Sequence[RecordRow], reading: str, reading_label: str) -> 
     return {
         "$schema": f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE.split('.')[0]}.json",
         "title": {"text": "Formal invocations: share met, with counts (met/decided)", "fontSize": FONT + 2,
-                  "subtitle": f"under {reading_label}; one panel per era", "subtitleFontSize": FONT},
+                  "subtitle": [f"under {reading_label}; one panel per era", "hollow rings: the share under another "
+                                                                                "reading of the coding manual"],
+                  "subtitleFontSize": FONT},
         "data": {"values": data},
         "config": {"font": "Liberation Sans, Arial, sans-serif", "view": {"stroke": "#cccccc"},
                    "axis": {"labelFontSize": FONT, "titleFontSize": FONT},
                    "header": {"labelFontSize": FONT + 1, "labelFontWeight": "bold"},
-                   "legend": {"labelFontSize": FONT, "titleFontSize": FONT}},
+                   "legend": {"labelFontSize": FONT, "titleFontSize": FONT, "labelLimit": 400}},
         "facet": {"row": {"field": "era", "type": "ordinal", "sort": eras, "title": None,
                           "header": {"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start",
                                      "labelOrient": "top"}}},
@@ -85,12 +90,15 @@ def figure_spec(rows: Sequence[RecordRow], reading: str, reading_label: str) -> 
                 {"mark": {"type": "circle", "size": 45, "opacity": 1},
                  "encoding": {"y": y,
                               "x": {"field": "share", "type": "quantitative", "scale": {"domain": [0, 1]},
-                                    "axis": {"format": ".0%", "title": "share met", "tickCount": 5}},
+                                    "axis": {"format": ".0%", "title": "share met", "values": [0, 0.25, 0.5, 0.75, 1]}},
                               "color": {"field": "kind", "type": "nominal", "title": "obligation type",
                                         "scale": {"domain": kinds, "range": [TYPE_COLOURS[k] for k in kinds]},
                                         "legend": {"orient": "bottom", "columns": 2}}}},
+                {"mark": {"type": "point", "shape": "circle", "size": 45, "filled": False, "strokeWidth": 1},
+                 "encoding": {"y": y, "x": {"field": "other", "type": "quantitative"},
+                              "stroke": {"value": "#555555"}}},
                 {"mark": {"type": "text", "align": "left", "dx": 6, "fontSize": FONT},
-                 "encoding": {"y": y, "x": {"datum": 1, "type": "quantitative"}, "text": {"field": "label"}}},
+                 "encoding": {"y": y, "x": {"field": "labelAt", "type": "quantitative"}, "text": {"field": "label"}}},
             ],
         },
     }
