@@ -113,6 +113,9 @@ def reliability(
     if figure and (fmt is not None or period is not None):
         fail(f"{output}: a figure takes no {'--format' if fmt is not None else '--period'}",
              hint="the figure draws the invocation record; write the tables to a .md, .json, .csv or .txt file")
+    if period is not None and (by or reading):
+        fail(f"--period shows the published fulfilment table alone; {'--by' if by else '--reading'} is for the "
+             "record of formal invocations: choose one")
     fmt = resolve_format(fmt, output=output) if not figure else "svg"
     with user_errors():
         try:
