@@ -175,6 +175,8 @@ def test_reading_option_and_by_type(runner, fixture_graph):
     assert "the coding manual: 1 of 2" in text  # the manual named where it counts otherwise
     bad = runner.invoke(app, ["reliability", "--by", "weather", str(fixture_graph)])
     assert bad.exit_code == 2 and "cannot group by weather" in bad.stderr and "Traceback" not in bad.output
+    both = runner.invoke(app, ["reliability", "--period", "1945-2003", "--by", "era", str(fixture_graph)])
+    assert both.exit_code == 2 and "choose one" in both.stderr
 
 
 def svg_texts(svg: bytes) -> list[str]:
