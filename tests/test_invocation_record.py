@@ -247,8 +247,13 @@ def regenerate() -> bool:
 
 
 def test_readme_shows_the_bundled_record(runner):
-    text = runner.invoke(app, ["reliability", "-f", "markdown", "--by", "alliance"]).stdout
-    record = text[:text.index("| Obligation | Formal invocations met |")].rstrip() + "\n"
+    def table(by: str) -> tuple[str, str]:  # (the record's table, the note under it)
+        text = runner.invoke(app, ["reliability", "-f", "markdown", "--by", by]).stdout
+        text = text[:text.index("| Obligation | Formal invocations met |")].rstrip()
+        return text[:text.index("\n\nMet = ")], text[text.index("\n\nMet = ") + 2:]
+
+    (per_alliance, note), (per_era, _) = table("alliance"), table("era")
+    record = f"{per_alliance}\n\n`cstograph reliability --by era`:\n\n{per_era}\n\n{note}\n"
     readme_path = REPO / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
     start, end = readme.index(README_BEGIN) + len(README_BEGIN), readme.index(README_END)
