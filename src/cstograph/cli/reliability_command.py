@@ -70,7 +70,7 @@ def reliability(
     ] = None,
     by: Annotated[
         list[str] | None,
-        typer.Option("--by", help="Group the invocation record by alliance, era (1945-1991, 1992-2003, 2004-today; "
+        typer.Option("--by", metavar="alliance|era|type", help="Group the invocation record by alliance, era (1945-1991, 1992-2003, 2004-today; "
                      "before 1945 apart) or type only (comma-separated or repeated; the obligation type is always "
                      "a group, never pooled). Default: alliance.", show_default=False),
     ] = None,
