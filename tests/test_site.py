@@ -154,7 +154,8 @@ def test_labels_are_escaped_and_other_schemes_are_text(hostile_site):
             "thead", "tbody", "tr", "th", "td", "span", "ul", "ol", "li", "strong", "code", "br", "div", "footer",
             "dl", "dt", "dd", "section", "small",
             # the figure (Graphviz's SVG)
-            "svg", "g", "polygon", "path", "ellipse", "text", "polyline", "rect"}, page.path  # ...never as markup
+            "svg", "g", "polygon", "path", "ellipse", "text", "polyline", "rect",
+            "line"}, page.path  # (the figure of formal invocations, Vega's SVG) ...never as markup
         assert page.comments == []  # "<!--" in a label opened no comment
         hrefs = [value for _, _, value in links(page)]
         assert not [h for h in hrefs if h.lower().startswith(("javascript:", "file:"))]

@@ -209,6 +209,37 @@ class KnowledgeGraph:
             raise CstographError(str(exc)) from None
         return Table(fulfilment_table(self.engine(according_to, as_of), period_iri))
 
+    def invocations(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
+        """Every request with its alliance, obligation type, responses on record and status under
+        each reading of the coding manual (``Invocation``), for the record of formal invocations."""
+        from cstograph.rules.invocation_record import invocations
+
+        verdicts = self.verdicts(according_to, as_of, readings=True)
+        return Table(invocations(self.engine(according_to, as_of), verdicts, self.readings()))
+
+    def invocation_record(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                          by: Sequence[str] = ("alliance",), invocations: Sequence | None = None) -> Table:
+        """How often formal invocations were met, per obligation type and per alliance and/or era
+        (``by``), under every reading (``RecordRow``: met, did not help, no response on record,
+        pending, not triggered); ``invocations``: the result of ``invocations()`` when already computed."""
+        from cstograph.rules.invocation_record import record_table
+
+        cases = list(invocations) if invocations is not None else self.invocations(according_to, as_of)
+        try:
+            return Table(record_table(cases, self.readings(), by))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+    def invocation_comparison(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                              reading: str | None = None, invocations: Sequence | None = None) -> Table:
+        """Formal invocations 1945-2003 per obligation type beside the Berkemeier-Fuhrmann rates of
+        the war observations in the data (``ComparisonRow``), under the manual or ``reading``."""
+        from cstograph.rules.invocation_record import comparison
+
+        cases = list(invocations) if invocations is not None else self.invocations(according_to, as_of)
+        chosen = self.reading(reading).iri if reading is not None else self.readings()[0].iri
+        return Table(comparison(cases, chosen, self.fulfilment("1945-2003", according_to, as_of)))
+
     def concordance(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
         """Each request beside the published codings of the same alliance and war (``ConcordanceRow``:
         this project's status, the LLM and BF verdicts and their lenient variants)."""

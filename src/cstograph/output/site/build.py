@@ -14,6 +14,8 @@ from cstograph.output.site.figures import CaseFigures
 from cstograph.output.site.indexes import index_pages
 from cstograph.output.site.markup import STYLESHEET, STYLESHEET_NAME
 from cstograph.output.site.ontology_page import ontology_page
+from cstograph.output.site.reliability_page import PAGE as INVOCATIONS_PAGE
+from cstograph.output.site.reliability_page import gather_invocations, invocation_page
 from cstograph.output.site.request_page import request_page
 from cstograph.output.site.slugs import assign_slugs, year_of
 
@@ -31,6 +33,7 @@ class SiteData:
     viewpoint: str = ""
     slugs: dict = field(default_factory=dict)  # (kind, IRI) -> slug
     concordance: list = field(default_factory=list)  # rules.concordance.ConcordanceRow
+    invocation_record: object = None  # reliability_page.InvocationPageData
 
     def label(self, iri: str | None) -> str:
         if not iri:
@@ -87,6 +90,7 @@ def gather(kg, according_to=None, as_of=None) -> SiteData:
         reliability=list(kg.ally_reliability(according_to, as_of)), selectivity=list(kg.selectivity(according_to, as_of)),
         figures=figures, viewpoint=viewpoint, concordance=list(kg.concordance(according_to, as_of)),
     )
+    data.invocation_record = gather_invocations(kg, according_to, as_of)
     data.slugs = _slugs(data)
     return data
 
@@ -116,4 +120,6 @@ def render_site(data: SiteData, ontology_files) -> dict[str, bytes]:
     files.update(index_pages(data))
     files["ontology.html"] = ontology_page(ontology_files, data.viewpoint)
     files["concordance.html"] = concordance_page(data)
+    if data.invocation_record is not None:
+        files[INVOCATIONS_PAGE] = invocation_page(data)
     return dict(sorted(files.items()))
