@@ -112,7 +112,7 @@ def test_clause_table_query(engine_for):
 # requests (IRI tails) whose status it flips, and to what.
 READING_FLIPS = {
     "ReadingThreatByJudgment": {"request-2021-05-13-Armenia-CSTO": "unmet", "request-2022-10-19-Kyrgyzstan-CSTO": "unmet"},
-    "ReadingAnnouncedHelpCounts": {},
+    "ReadingAnnouncedHelpCounts": {"request-2002-09-27-CoteDIvoire-France": "met"},
     "ReadingHelpToAllyOnly": {"request-1939-09-02-Poland-France": "unmet", "request-2001-09-14-ANZUS-Article4": "unmet"},
     "ReadingWarEntryCounts": {"request-1939-09-01-Poland-UK": "met"},
     "ReadingCollectiveDecisionsCount": {"request-2001-09-17-Rio-Treaty": "met"},
