@@ -114,7 +114,7 @@ READING_FLIPS = {
     "ReadingThreatByJudgment": {"request-1962-04-20-Bolivia-Rio-Treaty": "unmet", "request-1962-10-23-US-Rio-Treaty": "met", "request-1982-04-20-Argentina-Rio-Treaty": "met",
                                 "request-2021-05-13-Armenia-CSTO": "unmet",
                                 "request-2022-10-19-Kyrgyzstan-CSTO": "unmet"},
-    "ReadingAnnouncedHelpCounts": {},
+    "ReadingAnnouncedHelpCounts": {"request-2002-09-27-CoteDIvoire-France": "met"},
     "ReadingHelpToAllyOnly": {"request-1939-09-02-Poland-France": "unmet", "request-2001-09-14-ANZUS-Article4": "unmet"},
     "ReadingWarEntryCounts": {"request-1939-09-01-Poland-UK": "met"},
     "ReadingCollectiveDecisionsCount": {"request-1969-07-14-Honduras-Rio-Treaty": "met", "request-2001-09-17-Rio-Treaty": "met", "request-1939-12-03-Finland-League": "met", "request-1931-09-21-China-League": "met"},
