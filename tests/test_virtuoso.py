@@ -98,6 +98,9 @@ def _paths(request, name, tmp_path_factory):
         return [FIXTURES / "mini.trig"]
     if name == "defects":
         return [FIXTURES / "defects.ttl"]
+    if name == "suspension":  # a cg:Suspension: the queries that read it (coding manual, section 1.1)
+        from cgtest import CASES
+        return [CASES / "classify" / "suspension.ttl"]
     if name == "reliability":  # alliance-war observations, for the reliability queries and their parameters
         return [write_reliability_fixture(tmp_path_factory.mktemp("reliability"))]
     if name == "unseen":  # a graph generated with another seed and size than any other test
@@ -109,7 +112,7 @@ def _paths(request, name, tmp_path_factory):
 
 
 @pytest.fixture(scope="module", params=["mini", "conformance_cases", "bundled_graphs", "synth_small", "unseen", "reliability",
-                                        "defects"])
+                                        "defects", "suspension"])
 def loaded(request, virtuoso, tmp_path_factory):
     paths = _paths(request, request.param, tmp_path_factory)
     graph = f"urn:cstograph:test:{request.param}"
