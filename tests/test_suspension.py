@@ -70,3 +70,20 @@ def test_anzus_new_zealand_stays_a_member_and_is_not_obliged_to_the_united_state
     suspension = URIRef(DATA + "suspension-1986-08-11-US-NewZealand")
     sources = {str(s) for s in Graph().parse(bundled_graphs / "anzus.ttl").objects(suspension, DCTERMS.source)}
     assert sources == {DATA + "src-sunsentinel-1986-08-12", DATA + "src-press-1986-08-13"}
+
+
+def test_explain_names_the_suspension(engine_for):
+    from cstograph.rules.explain import explain_request
+
+    engine = engine_for(FIXTURE)
+    rows = run_named(engine, "explain-suspensions", {"request": URIRef(T + "rToSuspender")}).records()
+    assert [(str(r["suspension"]), r["inForce"].toPython(), r["withAddressee"].toPython()) for r in rows] == [
+        (T + "suspension", True, True)]
+    steps = {name: [s for s in explain_request(engine, T + name).steps if s.kind == "suspension"]
+             for name in ("rToSuspender", "rToAlliance", "rDayAfter", "rOtherAlliance")}
+    assert [s.holds for s in steps["rToSuspender"]] == [False]
+    assert steps["rToSuspender"][0].text.endswith("in force on 1987-03-02, so B and A owed each other nothing under it, "
+                                                  "and the request was addressed to it.")
+    assert [s.holds for s in steps["rToAlliance"]] == [None] and "B is not among the obliged allies" in steps["rToAlliance"][0].text
+    assert steps["rDayAfter"][0].text.endswith("not in force on 1991-01-01.")
+    assert steps["rOtherAlliance"] == []  # the suspension is in the League, the request under the Pact
