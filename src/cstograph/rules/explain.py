@@ -21,7 +21,7 @@ from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, r
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # obligation, membership, event, response
+    kind: str  # obligation, membership, suspension, event, response
     node: str
     text: str
     holds: bool | None  # does this step support the obligation's being triggered/fulfilled?
@@ -154,6 +154,19 @@ def explain_request(engine: Engine, request: str, as_of=None) -> Explanation:
         ))
     if not memberships:
         steps.append(Step("membership", "", f"No membership of {verdict.requester_label} in an alliance founded on the invoked treaty is recorded.", False, ()))
+    for s in run_named(engine, "explain-suspensions", {"request": iri}).records():
+        in_force, with_addressee = _yes(s["inForce"]), _yes(s["withAddressee"])
+        period = f"from {_s(s['startDate'])}" + (f" to {_s(s['endDate'])}" if s["endDate"] is not None else " (no end date)")
+        other = s["suspendedLabel"] if str(s["suspendingParty"]) == verdict.requester else s["suspendingLabel"]
+        effect = (f"in force on {verdict.date}, so {_s(other)} and {verdict.requester_label} owed each other nothing under it"
+                  + (", and the request was addressed to it." if with_addressee else f"; {_s(other)} is not among the obliged allies.")
+                  if in_force else f"not in force on {verdict.date}.")
+        steps.append(Step(
+            "suspension", _s(s["suspension"]),
+            f"{_s(s['suspendingLabel'])} suspended its obligations toward {_s(s['suspendedLabel'])} under "
+            f"{_s(s['allianceLabel'])} {period}: {effect}",
+            False if in_force and with_addressee else None, cite(s["suspension"]),
+        ))
     for e in run_named(engine, "explain-events", {"request": iri}).records():
         place = f"on the territory of {_s(e['territoryLabel']) or _s(e['territory'])}" if e["territory"] is not None else "on no recorded territory"
         by = f", by {_sorted_items(e['attackerLabel'])}" if e["attackerLabel"] is not None else ""
