@@ -90,6 +90,27 @@ def test_the_template_imports_as_the_same_facts_written_by_hand(runner, tmp_path
     assert result.exit_code == 0, result.output
 
 
+
+def test_a_request_row_typed_only_as_a_collective_invocation_is_still_a_request(runner, tmp_path):
+    """A row of the requests table is a request: typed cg:CollectiveInvocation alone (a subclass),
+    the import adds cg:AssistanceRequest, so the rules (which do not reason over subclasses)
+    classify it like the same row without types."""
+    row = dict(REQUESTS[0], types="cg:CollectiveInvocation", invoked_by="Tor League")
+    typed = template(tmp_path, requests=[row], responses=[RESPONSES[0]])
+    out = tmp_path / "cases.ttl"
+    result = runner.invoke(app, ["import", "cases", str(typed), "--data", str(SMALL), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(out)
+    request = URIRef(EX + "r9")
+    assert {CG.CollectiveInvocation, CG.AssistanceRequest} <= set(graph.objects(request, RDF.type))
+    (tmp_path / "plain").mkdir()
+    untyped = template(tmp_path / "plain", requests=[REQUESTS[0]], responses=[RESPONSES[0]])
+    plain = tmp_path / "plain.ttl"
+    assert runner.invoke(app, ["import", "cases", str(untyped), "--data", str(SMALL), "-o", str(plain)]).exit_code == 0
+    assert verdicts(runner, SMALL, out)[EX + "r9"] == verdicts(runner, SMALL, plain)[EX + "r9"]
+    assert verdicts(runner, SMALL, out)[EX + "r9"][0] == "met"
+
+
 BROKEN = [
     # (table, row index, column, bad value, expected words, column named in the error)
     ("requests", 1, "date", "2022-13-01", "'2022-13-01' is not a date", "date"),

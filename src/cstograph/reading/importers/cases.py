@@ -193,6 +193,7 @@ class _Row:
     node: str = ""
     account: str | None = None
     skip: bool = False
+    types: set[str] = field(default_factory=set)  # the classes named in the types cell
 
 
 class _Import:
@@ -398,6 +399,7 @@ class _Import:
         if r.cells.get("types"):
             types = {self.node(r.sheet, r.number, "types", v, (OWL + "Class", RDFS + "Class"))
                      for v in split_cell(r.cells["types"], _TYPES)}
+            r.types = types
             if r.account is None and kind not in self.reference.closure(types):
                 r.sheet.fail(r.number, "types", f"{r.cells['types']!r}: a row of the {r.sheet.spec.name} table is "
                              f"{_a(kind)} (give {kind} or a subclass of it)")
@@ -420,6 +422,10 @@ class _Import:
         w = self.writer.graph(t.iri(r.account) if r.account else None)
         subject = t.iri(r.node)
         if not r.cells.get("types") and r.account is None:
+            w.add(subject, "a", t.iri(kind))
+        elif kind == CG + "AssistanceRequest" and kind not in r.types and kind in self.reference.closure(r.types):
+            # a row of the requests table is a request: typed cg:CollectiveInvocation alone it would be
+            # missed by the rules, which match cg:AssistanceRequest without reasoning over subclasses
             w.add(subject, "a", t.iri(kind))
         for f in spec.fields:
             if f.fact is None:
