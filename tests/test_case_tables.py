@@ -12,6 +12,7 @@ Regenerate after editing a table:
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,23 @@ def test_every_request_and_response_of_the_family_is_sourced_by_a_titled_source(
     for node in nodes:
         sources = set(graph.objects(node, DCTERMS.source))
         assert any((s, DCTERMS.title, None) in graph for s in sources), node
+
+
+@pytest.mark.parametrize(
+    "family, pattern",
+    [
+        ("eu-2015", r"with the (\d+) Member\s+States bound by it"),
+        ("arab-league-1990", r"with the treaty's (\d+) parties"),
+    ],
+    ids=["eu-2015", "arab-league-1990"],
+)
+def test_the_members_docs_count_in_a_family_are_its_memberships(family, pattern):
+    """docs/import.md names how many memberships these families hold; the figure is counted here."""
+    doc = (GRAPHS.parent / "docs" / "import.md").read_text(encoding="utf-8")
+    match = re.search(pattern, doc)
+    assert match, f"docs/import.md no longer matches {pattern!r}"
+    graph = read(committed(family))
+    members = {graph.value(m, CG.member) for m in graph.subjects(RDF.type, CG.Membership)}
+    assert int(match.group(1)) == len(members), (
+        f"docs/import.md says {match.group(1)} members for {family}; graphs/{committed(family).name} holds {len(members)}"
+    )

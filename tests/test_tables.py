@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,14 @@ from cstograph.reading.resources import graphs_dir
 
 SMALL = CASES / "queries" / "small.ttl"
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "new-crisis"
+IMPORT_DOC = Path(__file__).resolve().parents[1] / "docs" / "import.md"
+
+
+def documented(pattern: str) -> tuple[int, ...]:
+    """The figures docs/import.md gives where ``pattern`` (a regex with one group per number) matches."""
+    match = re.search(pattern, IMPORT_DOC.read_text(encoding="utf-8"))
+    assert match, f"docs/import.md no longer says {pattern!r}"
+    return tuple(int(group.replace(",", "")) for group in match.groups())
 
 
 def quads(*paths) -> set:
@@ -60,6 +69,22 @@ def test_the_tables_carry_every_triple_of_every_graph(round_trip):
     observations = {q[0] for q in original if q[1] == RDF.type and q[2] in (CG.WarOccasion, CG.FulfilmentAssessment)}
     assert observations and not observations & {q[0] for q in again}
     assert again == {q for q in original if q[0] not in observations}  # languages, datatypes, several values, accounts' named graphs
+    (stated,) = documented(r"([\d,]+) quads \(every bundled quad but the published codings'")
+    assert stated == len(again), (
+        f"docs/import.md says the round trip carries {stated:,} quads; it carries {len(again):,}: write that figure there")
+
+
+def test_the_figures_docs_give_for_the_published_codings_are_those_of_the_bundled_file():
+    graph = Dataset()
+    graph.parse(graphs_dir() / "published-codings.ttl", format="turtle")
+    occasions = set(graph.subjects(RDF.type, CG.WarOccasion))
+    measured = (len(occasions), len({graph.value(o, CG.atopId) for o in occasions}),
+                len({graph.value(o, CG.war) for o in occasions}))
+    stated = documented(r"\n(\d+) observations of (\d+) alliances in (\d+) wars")
+    assert stated == measured, (
+        f"docs/import.md says {stated[0]} observations of {stated[1]} alliances in {stated[2]} wars; "
+        f"graphs/published-codings.ttl holds {measured[0]} of {measured[1]} in {measured[2]}: write those figures there")
+    assert documented(r"counts these (\d+) observations only") == (len(occasions),)
 
 
 def test_every_kind_has_its_table(round_trip):
@@ -160,6 +185,9 @@ def test_the_worked_example_imports_a_new_crisis_from_tables(runner, tmp_path):
     result = runner.invoke(app, ["import", "cases", str(EXAMPLE / "crisis.csv"), "--ontology-only", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "2 requests, 2 responses, 2 sources" in result.output
+    stated = re.search(r"# (Imported cases: .*? triples\)) to crisis\.ttl", IMPORT_DOC.read_text(encoding="utf-8"), re.S)
+    summary = " ".join(stated.group(1).replace("#", " ").split())
+    assert summary in " ".join(result.output.split()), f"docs/import.md shows {summary!r}; the import says {result.output!r}"
     assert runner.invoke(app, ["validate", str(out)]).exit_code == 0
     report = json.loads(runner.invoke(app, ["report", "--all", "--format", "json", str(out)]).stdout)
     statuses = {row["request"].rsplit("/", 1)[-1]: row["status"] for row in report}
