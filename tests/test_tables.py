@@ -320,3 +320,51 @@ def test_validation_rejects_impossible_dates_written_by_hand(runner, tmp_path, d
     assert day in data.read_text(encoding="utf-8")
     result = runner.invoke(app, ["validate", str(data)])
     assert result.exit_code == 1 and "must be a valid xsd:date" in result.output, result.output
+
+
+FAMILY_BROKEN = [
+    # (family, table, row index, column, bad value, expected first line's words, expected hint words)
+    ("warsaw-pact-1968", "accounts", 0, "account_of", "Soviet Unon", "unknown state or alliance 'Soviet Unon'",
+     "did you mean 'Soviet Union'?"),
+    ("warsaw-pact-1968", "accounts", 0, "in_account", "cgd:account-SovietUnion",
+     "an account is declared in the undisputed data: leave it empty", ""),
+    ("warsaw-pact-1968", "events", 1, "in_account", "Soviet governments account (TASS, 21 August 1968)",
+     "unknown account 'Soviet governments account (TASS, 21 August 1968)'",
+     "did you mean \"Soviet government's account (TASS, 21 August 1968)\"?"),
+    ("warsaw-pact-1968", "requests", 0, "clause", "cgd:WarsawTreaty-Article5", "unknown clause 'cgd:WarsawTreaty-Article5'",
+     "name it by its label"),
+    ("warsaw-pact-1968", "responses", 0, "in_account", "cgd:SovietUnion", "unknown account 'cgd:SovietUnion'", ""),
+    ("csto-russia-2020-2024", "changes", 0, "changed_by", "Armenai", "unknown state 'Armenai'", "did you mean 'Armenia'"),
+    ("csto-russia-2020-2024", "changes", 0, "of_membership", "cgd:membership-Armenia-CSTX",
+     "unknown membership 'cgd:membership-Armenia-CSTX'", ""),
+    ("csto-russia-2020-2024", "changes", 0, "start_date", "2024-06-31", "'2024-06-31' is not a date", "YYYY-MM-DD"),
+]
+
+
+@pytest.mark.parametrize("family, table, index, column, value, words, hint", FAMILY_BROKEN,
+                         ids=[f"{b[0]}-{b[1]}-{b[3]}" for b in FAMILY_BROKEN])
+def test_errors_in_the_tables_of_accounts_and_changes_name_file_row_and_column(runner, tmp_path, family, table, index,
+                                                                              column, value, words, hint):
+    """A bundled family's tables with one bad cell, imported as the family test imports them (every
+    other bundled graph as reference): one line naming file, row and column, a hint, nothing written."""
+    folder = graphs_dir() / "tables" / family
+    for path in folder.glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+            columns = list(rows[0]) if rows else []
+        if path.name == ("requests.csv" if table == "requests" else f"requests-{table}.csv"):
+            rows[index][column] = value
+            columns += [column] if column not in columns else []
+        with open(tmp_path / path.name, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    others = [p for p in graphs_dir().iterdir() if p.suffix in (".ttl", ".trig") and p.stem != family]
+    out = tmp_path / "out.trig"
+    result = runner.invoke(app, ["import", "cases", str(tmp_path / "requests.csv"),
+                                 *[arg for p in sorted(others) for arg in ("--data", str(p))], "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    first = result.output.splitlines()[0]
+    path = tmp_path / ("requests.csv" if table == "requests" else f"requests-{table}.csv")
+    assert first.startswith(f"Error: {path}: row {index + 2}, column {column}: ") and words in first, first
+    assert hint in result.output and "Traceback" not in result.output and not out.exists()
