@@ -206,6 +206,7 @@ class _Import:
         self.writer = t.TurtleWriter()
         self.counts: dict[str, int] = {}
         self.skipped = 0
+        self.typed: set[str] = set()
 
     # ------------------------------------------------------------ naming nodes
 
@@ -380,6 +381,10 @@ class _Import:
                 self.register(r, kind, key, taken)
         for r, kind, key in late:
             self.register(r, kind, key, taken)
+        # nodes whose class some row or the reference data states; a row of an account without types
+        # about any other node introduces it, and is typed with its table's class in the account's graph
+        self.typed = set(self.reference.classes) | {
+            r.node for r, _, _ in rows if r.account is None or r.cells.get("types")}
         for r, kind, key in rows:
             self.write(r, kind, key)
 
@@ -421,7 +426,7 @@ class _Import:
         noun = _word(kind)
         w = self.writer.graph(t.iri(r.account) if r.account else None)
         subject = t.iri(r.node)
-        if not r.cells.get("types") and r.account is None:
+        if not r.cells.get("types") and (r.account is None or r.node not in self.typed):
             w.add(subject, "a", t.iri(kind))
         elif kind == CG + "AssistanceRequest" and kind not in r.types and kind in self.reference.closure(r.types):
             # a row of the requests table is a request: typed cg:CollectiveInvocation alone it would be
