@@ -87,6 +87,17 @@ def test_the_figures_docs_give_for_the_published_codings_are_those_of_the_bundle
     assert documented(r"counts these (\d+) observations only") == (len(occasions),)
 
 
+
+def test_the_figures_docs_give_for_the_shipped_state_table_are_counted():
+    from cstograph.reading.importers import atop
+
+    path = Path(atop.__file__).with_name("cow_states.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    measured = (len(rows), sum(1 for row in rows if row["wikidata"].strip()))
+    stated = documented(r"holds the (\d+)\s+Correlates of War codes[^;]*?for (\d+) of them")
+    assert stated == measured, f"docs/import.md says {stated}; {path.name} has {measured[0]} codes, {measured[1]} with Wikidata"
+
 def test_every_kind_has_its_table(round_trip):
     _, folder, _ = round_trip
     for name in ("states", "alliances", "memberships", "treaties", "clauses", "events", "changes", "accounts",
