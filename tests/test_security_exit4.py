@@ -29,6 +29,8 @@ def assert_one_clean_line(done) -> None:
 
 
 @pytest.mark.parametrize("args", [["serve", "--port", "99999"], ["serve", "--port", "-1"],
+                                  ["serve", "--light-workers", "-1"], ["serve", "--light-seconds", "0"],
+                                  ["serve", "--timeout", "nan"], ["serve", "--request-deadline", "inf"],
                                   ["synth", "--requests", "99999999999999999999", "-o", "never.ttl"]])
 def test_out_of_range_numbers(args, tmp_path):
     done = subprocess.run([sys.executable, "-m", "cstograph", *args], capture_output=True, text=True, timeout=60,

@@ -56,9 +56,9 @@ def serve(
     """
     from cstograph.engines.serve import ServeSettings, make_server
 
-    if timeout <= 0 or limit < 1 or workers < 1 or max_connections < 1 or request_deadline <= 0:
+    if not (0 < timeout < 1e6 and 0 < request_deadline < 1e6) or limit < 1 or workers < 1 or max_connections < 1:
         fail("--timeout, --limit, --workers, --max-connections and --request-deadline must be positive")
-    if light_workers < 0 or light_workers > 64 or not light_seconds > 0:
+    if light_workers < 0 or light_workers > 64 or not 0 < light_seconds < 1e6:
         fail("--light-workers must be 0-64 and --light-seconds positive")
     if not 0 <= port <= 65535:
         fail(f"--port {port} is not a port", hint="give 1-65535, or 0 for a free one")
