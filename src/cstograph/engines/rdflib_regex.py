@@ -7,11 +7,14 @@ time linear in the text. So a query prepared for the rdflib engine has its REGEX
 calls re-pointed (on that parsed query only; rdflib itself is left as it is) to a one-row
 Oxigraph query that evaluates the same call: both engines then match with one matcher and give
 the same answers, a pattern neither can compile is an evaluation error on both (a FILTER over it
-is false), and no pattern takes longer than its text.
+is false), and no pattern takes longer than its text. A call costs about 0.2 ms (an Oxigraph
+query), so answers are cached by their arguments: drawing the bundled graphs on rdflib makes
+6,337 calls on 425 distinct arguments.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import MethodType
 
 _STORE = None  # one empty in-memory Oxigraph store evaluates every call
@@ -29,8 +32,19 @@ def _store():
 def _evaluate(call: str, arguments: list) -> object | None:
     """The value of ``call`` (a SPARQL expression over ?a0, ?a1, ...) with the given rdflib
     literals bound, or None when Oxigraph finds it an error (an invalid pattern, say)."""
-    import pyoxigraph as ox
+    from rdflib import Literal
 
+    key = tuple((str(v), v.language, v.datatype) if isinstance(v, Literal) else (str(v), None, None)
+                for v in arguments)
+    return _evaluate_once(call, key)
+
+
+@lru_cache(maxsize=65536)  # queries repeat a call on the same values (a label per row, say)
+def _evaluate_once(call: str, key: tuple) -> object | None:
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    arguments = [Literal(text, lang=language, datatype=datatype) for text, language, datatype in key]
     terms = " ".join(str(_to_oxigraph(ox, value)) for value in arguments)
     names = " ".join(f"?a{i}" for i in range(len(arguments)))
     for solution in _store().query(f"SELECT ({call} AS ?value) {{ VALUES ({names}) {{ ({terms}) }} }}"):
