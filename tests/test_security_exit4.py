@@ -168,6 +168,20 @@ def test_hostile_endpoint_answers(answer):
         server.server_close()
 
 
+@pytest.mark.parametrize("answer", list(ANSWERS))
+def test_hostile_endpoint_answers_on_the_command_line(answer, tmp_path):
+    """The same answers to `report --endpoint` and `export --endpoint`: one line, exit 2, no file."""
+    server = _junk_server(*ANSWERS[answer])
+    url = f"http://127.0.0.1:{server.server_address[1]}/query"
+    try:
+        assert_one_clean_line(cli("report", "--endpoint", url))
+        assert_one_clean_line(cli("export", "--endpoint", url, "-o", str(tmp_path / "out.csv")))
+        assert not list(tmp_path.iterdir())
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.mark.parametrize("answer", ["not-json", "wrong-shape", "xml"])
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_a_service_answer_that_is_not_results(tmp_path, answer, engine):
