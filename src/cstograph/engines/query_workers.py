@@ -107,7 +107,8 @@ def worker_main(connection, store_path: str, views: dict, limit: int, allow_netw
     limit_memory(memory)  # past it, an allocation fails: MemoryError (answered 503) or the worker dies
 
     store = ox.Store.read_only(store_path)
-    connection.send("ready")
+    _answer(store, views, 1, allow_network, Request("ASK { ?s ?p ?o }", None, None, next(iter(views))))
+    connection.send("ready")  # warmed up: a light worker's first query pays no first-use costs
     while True:
         try:
             request = connection.recv()
