@@ -152,7 +152,7 @@ def test_labels_are_escaped_and_other_schemes_are_text(hostile_site):
         assert {t for t, _ in page.tags} <= {
             "html", "head", "meta", "title", "link", "body", "nav", "a", "main", "p", "h1", "h2", "h3", "table",
             "thead", "tbody", "tr", "th", "td", "span", "ul", "ol", "li", "strong", "code", "br", "div", "footer",
-            "dl", "dt", "dd", "section", "small",
+            "dl", "dt", "dd", "section", "small", "bdi",
             # the figure (Graphviz's SVG)
             "svg", "g", "polygon", "path", "ellipse", "text", "polyline", "rect",
             "line"}, page.path  # (the figure of formal invocations, Vega's SVG) ...never as markup
