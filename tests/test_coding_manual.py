@@ -117,7 +117,8 @@ READING_FLIPS = {
     "ReadingAnnouncedHelpCounts": {"request-2002-09-27-CoteDIvoire-France": "met"},
     "ReadingHelpToAllyOnly": {"request-1939-09-02-Poland-France": "unmet", "request-2001-09-14-ANZUS-Article4": "unmet"},
     "ReadingWarEntryCounts": {"request-1939-09-01-Poland-UK": "met"},
-    "ReadingCollectiveDecisionsCount": {"request-1969-07-14-Honduras-Rio-Treaty": "met", "request-2001-09-17-Rio-Treaty": "met", "request-1939-12-03-Finland-League": "met", "request-1931-09-21-China-League": "met"},
+    "ReadingCollectiveDecisionsCount": {"request-1969-07-14-Honduras-Rio-Treaty": "met", "request-2001-09-17-Rio-Treaty": "met", "request-1939-12-03-Finland-League": "met", "request-1931-09-21-China-League": "met",
+                                        "request-1937-09-12-China-League": "met"},
 }
 
 
