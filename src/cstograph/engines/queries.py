@@ -333,6 +333,24 @@ def run_named(engine: Engine, name: str, bindings: Mapping[str, Node] | None = N
     return run_query(engine, get_query(name), bindings)
 
 
+def run_for_values(engine: Engine, name: str, variable: str, values: Sequence[Node] | None,
+                   bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    """A bundled query about several nodes at once: ``?variable`` bound to each of ``values``
+    (one VALUES row each, ``inline_value_list``), or to the one value with ``bindings`` beside it
+    (``inline_values``); unbound when ``values`` is None (every node: a bulk question)."""
+    spec = get_query(name)
+    if values is None:
+        text = spec.text
+    elif len(values) == 1:
+        text = inline_values(spec.text, {variable: values[0], **(bindings or {})})
+    else:
+        text = inline_value_list(spec.text, variable, values)
+    try:
+        return engine.query(text)
+    except QueryError as exc:
+        raise QueryError(f"{spec.path.name}: {exc.message}", hint=exc.hint) from exc
+
+
 def run_named_text(engine: Engine, name: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, str | None]]:
     """A bundled SELECT query's rows as text (``str()`` of each term, None when unbound): the
     report reads only text, and on Oxigraph this skips building rdflib terms."""

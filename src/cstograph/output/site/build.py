@@ -62,13 +62,13 @@ class SiteData:
 def gather(kg, according_to=None, as_of=None) -> SiteData:
     """Ask the API every question the site answers (one viewpoint)."""
     verdicts = list(kg.verdicts(according_to, as_of, readings=True))  # robust, and the readings that flip it
-    explanations = {v.request: kg.explain(v.request, according_to, as_of) for v in verdicts}
+    explanations = kg.explanations(according_to, as_of, verdicts=verdicts)  # the verdicts above, explained as they are
     treaty_of, labels = {}, {}
     for row in kg.query("obligations", according_to, as_of).records():
         if row["obligation"] is not None and row["treaty"] is not None:
             treaty_of[str(row["obligation"])] = str(row["treaty"])
             labels[str(row["treaty"])] = str(row["treatyLabel"] or "")
-    graph = kg.graph("requests", according_to, as_of)
+    graph = kg.graph("requests", according_to, as_of, verdicts=verdicts)
     kinds = {node: data["kind"] for node, data in graph.nodes(data=True)}
     labels.update({node: data["label"] for node, data in graph.nodes(data=True) if data.get("label")})
     for v in verdicts:
@@ -85,7 +85,7 @@ def gather(kg, according_to=None, as_of=None) -> SiteData:
     data = SiteData(
         verdicts=verdicts, explanations=explanations, treaty_of=treaty_of, labels=labels, kinds=kinds,
         reliability=list(kg.ally_reliability(according_to, as_of)), selectivity=list(kg.selectivity(according_to, as_of)),
-        figures=figures, viewpoint=viewpoint, concordance=list(kg.concordance(according_to, as_of)),
+        figures=figures, viewpoint=viewpoint, concordance=list(kg.concordance(according_to, as_of, verdicts=verdicts)),
     )
     data.slugs = _slugs(data)
     return data
@@ -111,8 +111,8 @@ def _slugs(data: SiteData) -> dict:
 
 def render_site(data: SiteData, ontology_files) -> dict[str, bytes]:
     files: dict[str, bytes] = {STYLESHEET_NAME: STYLESHEET.encode("utf-8")}
-    for v in data.verdicts:
-        files[data.href("request", v.request, 0)] = request_page(data, v)
+    for v in data.verdicts:  # a request with several verdicts (several dates, only with --force): its first
+        files.setdefault(data.href("request", v.request, 0), request_page(data, v))
     files.update(index_pages(data))
     files["ontology.html"] = ontology_page(ontology_files, data.viewpoint)
     files["concordance.html"] = concordance_page(data)
