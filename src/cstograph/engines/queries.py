@@ -6,6 +6,12 @@ Header keys (one per line, ``#+ key: value``):
 ``#+ param: NAME TYPE required|optional -- what it means`` with TYPE one of iri, date, string,
 integer, boolean. Parameters are bound by a VALUES block opening the WHERE group (see
 ``inline_values``), serialised as RDF terms, so a value can never change the query's shape.
+
+``include`` (may repeat) names a fragment of ``queries/fragments/`` that the query uses: a rule
+or idiom stated once there and written ``{{NAME ?arg ...}}`` where it applies; the catalogue
+expands it when it reads the file, so every engine, ``cstograph query`` and the tests see the
+expanded text. A fragment file has ``summary``, ``description`` and ``arguments`` (the
+variables it is written with, replaced in order by the ones a query gives).
 """
 
 from __future__ import annotations
@@ -25,7 +31,10 @@ from cstograph.engines.engine import Engine, QueryResult
 from cstograph.errors import ParameterError, QueryError
 from cstograph.reading.resources import queries_dir
 
-HEADER_KEYS = {"summary", "description", "tags", "columns", "param"}
+HEADER_KEYS = {"summary", "description", "tags", "columns", "param", "include"}
+FRAGMENT_KEYS = {"summary", "description", "arguments"}
+FRAGMENTS = "fragments"  # the folder of queries/ that holds fragments, not queries
+_PLACEHOLDER = re.compile(r"\{\{\s*([\w-]+)((?:\s+\?\w+)*)\s*\}\}")
 PARAM_TYPES = {"iri", "date", "string", "integer", "boolean"}
 BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 _PARAM_LINE = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
@@ -64,6 +73,8 @@ def parse_header(text: str, path: Path) -> dict:
                 f"{path}:{number}: unknown header line {line.strip()!r}",
                 hint="header keys are " + ", ".join(sorted(HEADER_KEYS)),
             )
+        if key == "include":
+            continue  # read by expand_includes
         if key == "summary":
             summary = value
         elif key == "description":
@@ -90,11 +101,69 @@ def parse_header(text: str, path: Path) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Fragment:
+    name: str
+    arguments: tuple[str, ...]
+    body: str
+
+
+@cache
+def fragment(name: str) -> Fragment:
+    """A fragment of ``queries/fragments/`` by name (the file stem)."""
+    path = queries_dir() / FRAGMENTS / f"{name}.rq"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise QueryError(f"no fragment {name!r} (queries/{FRAGMENTS}/{name}.rq)") from None
+    arguments: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#+"):
+            key, sep, value = line[2:].strip().partition(":")
+            if not sep or key.strip() not in FRAGMENT_KEYS:
+                raise QueryError(f"{path}:{number}: unknown fragment header line {line.strip()!r}",
+                                 hint="fragment header keys are " + ", ".join(sorted(FRAGMENT_KEYS)))
+            if key.strip() == "arguments":
+                arguments = tuple(word.lstrip("?") for word in value.split())
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip()
+    return Fragment(name, arguments, body)
+
+
+def expand_includes(text: str, path: Path) -> str:
+    """``text`` with each ``{{NAME ?arg ...}}`` replaced by the fragment NAME written with those
+    variables; every fragment used must be declared with ``#+ include: NAME``, and every one
+    declared must exist and be used."""
+    declared = {line[2:].partition(":")[2].strip() for line in text.splitlines()
+                if line.startswith("#+") and line[2:].partition(":")[0].strip() == "include"}
+    used: set[str] = set()
+
+    def expanded(match: re.Match) -> str:
+        name, given = match.group(1), match.group(2).split()
+        if name not in declared:
+            raise QueryError(f"{path}: uses the fragment {name!r} without '#+ include: {name}'")
+        found = fragment(name)
+        if len(given) != len(found.arguments):
+            raise QueryError(f"{path}: the fragment {name!r} takes {len(found.arguments)} variable(s) "
+                             f"({', '.join('?' + a for a in found.arguments)}), given {len(given)}")
+        used.add(name)
+        body = found.body
+        for argument, variable in zip(found.arguments, given, strict=True):
+            body = re.sub(rf"\?{re.escape(argument)}\b", lambda _, variable=variable: variable, body)
+        return body
+
+    result = _PLACEHOLDER.sub(expanded, text)
+    for name in sorted(declared - used):
+        fragment(name)  # an include that names no fragment is an error even when unused
+        raise QueryError(f"{path}: includes the fragment {name!r} but never uses it")
+    return result
+
+
 def read_query_file(path: Path, kind: str) -> QuerySpec:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"{path}: cannot read: {exc}") from exc
+    text = expand_includes(text, path)
     header = parse_header(text, path)
     return QuerySpec(name=path.stem, path=path, kind=kind, text=text, **header)
 
@@ -105,6 +174,8 @@ def bundled_queries() -> dict[str, QuerySpec]:
     catalogue: dict[str, QuerySpec] = {}
     root = queries_dir()
     for path in sorted(root.rglob("*.rq")):
+        if path.parent.relative_to(root).parts[:1] == (FRAGMENTS,):
+            continue
         spec = read_query_file(path, kind=path.parent.relative_to(root).as_posix())
         if not spec.summary:
             raise QueryError(f"{path}: the header has no '#+ summary:' line")
@@ -136,6 +207,7 @@ def resolve_query(name_or_file: str) -> QuerySpec:
 def query_from_text(text: str) -> QuerySpec:
     """SPARQL text given directly (the Python API), with its ``#+`` header if it has one."""
     path = Path("query.rq")
+    text = expand_includes(text, path)
     return QuerySpec(name="query", path=path, kind="text", text=text, **parse_header(text, path))
 
 
