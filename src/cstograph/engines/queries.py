@@ -28,6 +28,7 @@ from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
 from cstograph.engines.engine import Engine, QueryResult
+from cstograph.engines.sparql_text import tokenize
 from cstograph.errors import ParameterError, QueryError
 from cstograph.reading.resources import queries_dir
 
@@ -299,39 +300,22 @@ def bind_params(
 def _where_brace(text: str) -> int:
     """Offset of the '{' that opens the query's outermost WHERE group.
 
-    Skips comments, IRIs and strings; for CONSTRUCT the template's braces come first, so the
-    group is the first top-level '{' after the WHERE keyword.
+    Read from the tokens of ``sparql_text.tokenize`` (comments, IRIs and strings are tokens of
+    their own, so no brace inside them counts); for CONSTRUCT the template's braces come first,
+    so the group is the first top-level '{' after the WHERE keyword.
     """
-    i, n, depth, seen_where = 0, len(text), 0, False
-    bare = re.sub(r'<[^\s<>"{}|^`\\]*>|"[^"\n]*"|#[^\n]*', " ", text)  # no IRIs, strings, comments
-    is_construct = re.search(r"\bCONSTRUCT\b", bare, re.I) is not None
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-            continue
-        if ch == "<":
-            close = re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:])
-            if close:
-                i += close.end()
-                continue
-        if ch in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
-            end = text.find(quote, i + len(quote))
-            while end > 0 and text[end - 1] == "\\":
-                end = text.find(quote, end + 1)
-            i = n if end < 0 else end + len(quote)
-            continue
-        if depth == 0 and text[i : i + 5].upper() == "WHERE" and not (text[i - 1 : i].isalnum()):
+    tokens = tokenize(text)
+    is_construct = any(t.kind == "word" and t.text.upper() == "CONSTRUCT" for t in tokens)
+    depth, seen_where = 0, False
+    for token in tokens:
+        if depth == 0 and token.kind == "word" and token.text.upper() == "WHERE":
             seen_where = True
-        if ch == "{":
+        elif token.kind == "punct" and token.text == "{":
             if depth == 0 and (seen_where or not is_construct):
-                return i
+                return token.start
             depth += 1
-        elif ch == "}":
+        elif token.kind == "punct" and token.text == "}":
             depth -= 1
-        i += 1
     raise QueryError("cannot find the query's WHERE group to bind parameters")
 
 
@@ -373,24 +357,25 @@ def inline_value_list(text: str, name: str, values: Sequence[Node]) -> str:
     return text
 
 
-_MASKED = re.compile(r'<[^\s<>"{}|^`\\]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
-_SUBSELECT = re.compile(r"\bSELECT\b(.*?)\bWHERE\s*\{", re.I | re.S)
-
-
 def _subselect_braces(text: str, name: str, outer: int) -> list[int]:
     """Offsets of the '{' opening the WHERE group of each sub-select (inside the outer WHERE
     group at ``outer``) whose projection lists ``?name`` itself (not inside an expression)."""
-    masked = _MASKED.sub(lambda m: " " * len(m.group(0)), text)
+    tokens = tokenize(text)
     found = []
-    for match in _SUBSELECT.finditer(masked, outer + 1):
-        projection, depth, plain = match.group(1), 0, []
-        for token in re.finditer(r"[()]|\?\w+", projection):
-            word = token.group(0)
-            depth += 1 if word == "(" else -1 if word == ")" else 0
-            if depth == 0 and word.startswith("?"):
-                plain.append(word[1:])
-        if name in plain:
-            found.append(match.end() - 1)
+    for number, token in enumerate(tokens):
+        if token.start <= outer or token.kind != "word" or token.text.upper() != "SELECT":
+            continue
+        depth, plain = 0, []
+        for after, following in enumerate(tokens[number + 1:], start=number + 1):
+            if following.kind == "word" and following.text.upper() == "WHERE":
+                brace = tokens[after + 1] if after + 1 < len(tokens) else None
+                if brace is not None and brace.kind == "punct" and brace.text == "{" and name in plain:
+                    found.append(brace.start)
+                break
+            if following.kind == "punct" and following.text in "()":
+                depth += 1 if following.text == "(" else -1
+            elif following.kind == "var" and depth == 0:
+                plain.append(following.text[1:])
     return found
 
 
