@@ -390,11 +390,14 @@ def run_named(engine: Engine, name: str, bindings: Mapping[str, Node] | None = N
     return run_query(engine, get_query(name), bindings)
 
 
-def run_for_values(engine: Engine, name: str, variable: str, values: Sequence[Node] | None,
-                   bindings: Mapping[str, Node] | None = None) -> QueryResult:
-    """A bundled query about several nodes at once: ``?variable`` bound to each of ``values``
-    (one VALUES row each, ``inline_value_list``), or to the one value with ``bindings`` beside it
-    (``inline_values``); unbound when ``values`` is None (every node: a bulk question)."""
+def text_rows_for_values(engine: Engine, name: str, variable: str, values: Sequence[Node] | None,
+                         bindings: Mapping[str, Node] | None = None) -> list[dict[str, str | None]]:
+    """A bundled SELECT query about several nodes at once, its rows as text (as ``run_named_text``):
+    ``?variable`` bound to each of ``values`` (one VALUES row each, ``inline_value_list``), or to
+    the one value with ``bindings`` beside it (``inline_values``); unbound when ``values`` is None
+    (every node: a bulk question)."""
+    from cstograph.engines.engine import text_records
+
     spec = get_query(name)
     if values is None:
         text = spec.text
@@ -403,7 +406,7 @@ def run_for_values(engine: Engine, name: str, variable: str, values: Sequence[No
     else:
         text = inline_value_list(spec.text, variable, values)
     try:
-        return engine.query(text)
+        return text_records(engine, text)
     except QueryError as exc:
         raise QueryError(f"{spec.path.name}: {exc.message}", hint=exc.hint) from exc
 

@@ -175,10 +175,9 @@ def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, lis
 
 def sources_of_nodes(engine: Engine, nodes: list[URIRef]) -> dict[str, list[SourceRecord]]:
     """The sources of several fact nodes in one query (node-sources bound to each of them)."""
-    from cstograph.engines.queries import run_for_values
+    from cstograph.engines.queries import text_rows_for_values
 
-    rows = run_for_values(engine, "node-sources", "node", nodes).records()
-    return _sources([{k: None if v is None else str(v) for k, v in row.items()} for row in rows], "node")
+    return _sources(text_rows_for_values(engine, "node-sources", "node", nodes), "node")
 
 
 def sources_by_request(engine: Engine, request: URIRef | None = None,

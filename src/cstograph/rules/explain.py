@@ -13,7 +13,7 @@ from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import expand_iri, run_for_values, run_named, run_named_text
+from cstograph.engines.queries import expand_iri, run_named, run_named_text, text_rows_for_values
 from cstograph.errors import CstographError
 from cstograph.namespaces import CG
 from cstograph.output.text_layout import days_text
@@ -105,8 +105,9 @@ def _s(value) -> str:
     return "" if value is None else str(value)
 
 
-def _yes(value) -> bool:
-    return value is not None and value.toPython() is True
+def _yes(value: str | None) -> bool:
+    """An xsd:boolean cell as text: "true", or "1" as some servers write it."""
+    return value in ("true", "1")
 
 
 BULK = 100  # above this many requests, the explain queries run unbound (every request) and are filtered here
@@ -144,10 +145,10 @@ def explain_verdicts(engine: Engine, verdicts: Sequence[Verdict]) -> list[Explan
         return []
     values = None if len(requests) > BULK else [URIRef(r) for r in requests]
     parties = _parties(verdicts[0]) if len(requests) == 1 else None
-    obligations = _by_request(run_for_values(engine, "explain-obligation", "request", values, parties), requests)
-    conditions = _by_request(run_for_values(engine, "explain-conditions", "request", values), requests)
-    memberships = _by_request(run_for_values(engine, "explain-memberships", "request", values), requests)
-    events = _by_request(run_for_values(engine, "explain-events", "request", values), requests)
+    obligations = _by_request(text_rows_for_values(engine, "explain-obligation", "request", values, parties), requests)
+    conditions = _by_request(text_rows_for_values(engine, "explain-conditions", "request", values), requests)
+    memberships = _by_request(text_rows_for_values(engine, "explain-memberships", "request", values), requests)
+    events = _by_request(text_rows_for_values(engine, "explain-events", "request", values), requests)
 
     chains = []
     for verdict in verdicts:
@@ -180,12 +181,12 @@ def _parties(verdict: Verdict) -> dict[str, URIRef] | None:
     return dict(zip(("requester", "addressee", "obligation"), map(URIRef, named)))
 
 
-def _by_request(result, requests: Sequence[str]) -> dict[str, list[dict]]:
+def _by_request(rows: list[dict], requests: Sequence[str]) -> dict[str, list[dict]]:
     wanted = set(requests)
     grouped: dict[str, list[dict]] = {}
-    for row in result.records():
-        if str(row["request"]) in wanted:
-            grouped.setdefault(str(row["request"]), []).append(row)
+    for row in rows:
+        if row["request"] in wanted:
+            grouped.setdefault(row["request"], []).append(row)
     return grouped
 
 
@@ -201,7 +202,7 @@ def _sources_of(engine: Engine, nodes: Sequence[str], bulk: bool) -> dict[str, l
 def _case_texts_of(engine: Engine, nodes: Sequence[str], bulk: bool) -> dict[str, tuple[str, str]]:
     if bulk:
         return all_case_texts(engine)
-    rows = run_for_values(engine, "case-texts", "node", [URIRef(n) for n in nodes]).records()
+    rows = text_rows_for_values(engine, "case-texts", "node", [URIRef(n) for n in nodes])
     return {str(r["node"]): (_s(r["label"]), _s(r["description"])) for r in rows}
 
 
