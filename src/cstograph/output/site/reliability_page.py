@@ -22,13 +22,13 @@ class InvocationPageData:
     figure_note: str
 
 
-def gather_invocations(kg, according_to=None, as_of=None) -> InvocationPageData:
+def gather_invocations(kg, according_to=None, as_of=None, verdicts=None) -> InvocationPageData:
     """Ask the API what the page shows (one viewpoint)."""
     from cstograph.errors import CstographError
     from cstograph.output.site.figures import inline_svg
     from cstograph.pictures.invocation_figure import figure_svg
 
-    cases = kg.invocations(according_to, as_of)
+    cases = kg.invocations(according_to, as_of, verdicts=verdicts)
     manual = kg.readings()[0]
     by_alliance = list(kg.invocation_record(invocations=cases, by=("alliance",)))
     figure, note = None, "No request to draw."
