@@ -507,8 +507,9 @@
   var find = document.getElementById("find"), datalist = document.getElementById("labels");
   nodes.slice(0, 3000).forEach(function (n) { var o = document.createElement("option"); o.value = n.label; datalist.appendChild(o); });
   var findStatus = document.getElementById("find-status");
-  // Find matches labels, IRIs and the captions drawn on the canvas ("Armenia → CSTO"); Enter
-  // steps to the next match, the status line says which one is shown
+  // Find matches labels, IRIs and the captions of the boxes ("Armenia → CSTO"), also on a large
+  // page that draws dots and names instead; Enter steps to the next match, the status line says
+  // which one is shown
   var found = { q: null, matches: [], at: 0 };
   function searchText(n) { return (n.label + "\n" + n.iri + "\n" + (n.caption || []).join(" ")).toLowerCase(); }
   function runFind(advance) {
