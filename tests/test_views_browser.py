@@ -261,3 +261,18 @@ def test_focus_draws_one_case_and_rings_it(browser, tmp_path):
     assert view["focus"] == view["selected"] == "Ardia asks the League"
     assert errors == []
     page.close()
+
+
+@pytest.mark.parametrize("alliance", ["NATO", CASES_ALLIANCE])
+def test_the_first_view_of_an_alliance_page_opens_on_its_boxes(browser, tmp_path, alliance):
+    """With or without an unmet case to open on, the first view starts where the boxes are, not
+    where Graphviz's routes swing out into empty space (the NATO page has no unmet request)."""
+    kg = cstograph.open()
+    rendered = render_viz(None, kg.engine(), "html", verdicts=list(kg.verdicts()), alliance=alliance)
+    path = tmp_path / "alliance.html"
+    path.write_bytes(rendered.data)
+    page, errors = open_at(browser, path, 1400, 900)
+    view = page.evaluate("window.cstographView")
+    assert view["drawnNodes"] > 0 and view["onScreen"] and view["minNodeText"] >= 11
+    assert errors == []
+    page.close()

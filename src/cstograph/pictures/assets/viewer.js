@@ -140,6 +140,7 @@
       x0 = Math.min(x0, n.x - n.w / 2); x1 = Math.max(x1, n.x + n.w / 2);
       y0 = Math.min(y0, n.y - n.h / 2); y1 = Math.max(y1, n.y + n.h / 2);
     });
+    var boxesOnly = [x0, y0, x1, y1];
     if (!large) edges.forEach(function (e, i) {  // routes that swing out past the boxes
       if (!visibleEdge[i] || !e.box) return;
       x0 = Math.min(x0, e.box[0]); y0 = Math.min(y0, e.box[1]); x1 = Math.max(x1, e.box[2]); y1 = Math.max(y1, e.box[3]);
@@ -154,6 +155,8 @@
       var a = unmetBox(false);
       // more unmet cases than a readable screen holds: the newest of them and its neighbours
       if (a && ((a[2] - a[0]) * k > rect.width - 2 * pad || (a[3] - a[1]) * k > rect.height - 2 * pad)) a = unmetBox(true);
+      // no unmet case: the top left of the boxes, not of routes that swing out into empty space
+      if (!a && boxesOnly[0] !== Infinity) a = boxesOnly;
       if (a) { x0 = a[0]; y0 = a[1]; w = Math.max(a[2] - a[0], 1); h = Math.max(a[3] - a[1], 1); }
     }
     view.scale = k;
