@@ -11,7 +11,13 @@ from typer.testing import CliRunner
 
 import cstograph.pictures.layout as layout
 from cstograph.cli import app
-from cstograph.pictures.graph_model import REDUCTION_RULE, build_graph, help_without_trigger, reduce_graph, telling_order
+from cstograph.pictures.graph_model import (
+    REDUCTION_RULE,
+    build_graph,
+    help_without_trigger,
+    reduce_graph,
+    telling_order,
+)
 from cstograph.pictures.static import STATIC_MAX_NODES
 from helpers import kg_of
 
