@@ -336,6 +336,7 @@ def test_ally_duties(engine_name):
 
 def test_reliability_table():
     rows = {(r.level, r.name): (r.triggered, r.honoured, r.median_days) for r in reliability(ally_duties(open_engine(load_dataset([ALLIES]), "oxigraph")))}
+    assert {r.obligation for r in reliability(ally_duties(open_engine(load_dataset([ALLIES]), "oxigraph")))} == {"defence"}
     assert rows == {
         ("alliance", "League"): (3, 2, 7.5),
         ("ally", "A"): (2, 1, 10),
@@ -343,6 +344,43 @@ def test_reliability_table():
         ("ally", "C"): (2, 2, 7.5),
         ("ally", "D"): (2, 1, 10),
     }
+
+
+CONSULTATION = """
+@prefix cg: <https://w3id.org/cstograph/ns#> .
+@prefix ex: <http://example.org/al/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:consult a cg:Obligation ; cg:inTreaty ex:T ; cg:article "Article 4" ; cg:obligationType cg:Consultation ;
+    cg:triggerCondition cg:ThreatInTheOpinionOfAParty .
+ex:e5 a cg:Event ; cg:startDate "2004-06-01"^^xsd:date ; dcterms:source ex:src .
+ex:r5 a cg:AssistanceRequest ; cg:requester ex:A ; cg:addressee ex:L ; cg:invokes ex:consult ; cg:concerns ex:e5 ;
+    cg:date "2004-06-02"^^xsd:date ; dcterms:source ex:src .
+ex:x5 a cg:Response ; cg:respondsTo ex:r5 ; cg:responder ex:L ; cg:responseType cg:CouncilConsultation ;
+    cg:date "2004-06-04"^^xsd:date ; dcterms:source ex:src .
+"""
+
+
+def test_reliability_never_pools_obligation_types(tmp_path, engine_name):
+    """An ally obliged under a defence clause and a consultation clause of one alliance gets a row
+    for each; the counts per type are those of its duties under clauses of that type."""
+    extra = tmp_path / "consult.ttl"
+    extra.write_text(CONSULTATION, encoding="utf-8")
+    duties = ally_duties(open_engine(load_dataset([ALLIES, extra]), engine_name))
+    assert {local(d.request): d.obligation for d in duties} == {
+        "r1": "defence", "r2": "defence", "r3": "defence", "r5": "consultation"}
+    rows = {(r.level, r.name, r.obligation): (r.triggered, r.honoured, r.median_days) for r in reliability(duties)}
+    expected = {}
+    for level, name_of in (("alliance", lambda d: d.alliance), ("ally", lambda d: d.ally)):
+        for kind in ("defence", "consultation"):
+            own = [d for d in duties if d.obligation == kind]
+            for name in {name_of(d) for d in own}:
+                mine = {d.request: d for d in own if name_of(d) == name}.values()
+                honoured = [d for d in mine if (d.status == "met" if level == "alliance" else d.honoured)]
+                expected[(level, name, kind)] = len(mine), len(honoured)
+    assert {key: value[:2] for key, value in rows.items()} == expected
+    assert rows[("ally", "B", "consultation")] == (1, 1, 2) and rows[("ally", "B", "defence")] == (2, 0, None)
+    assert rows[("alliance", "League", "consultation")] == (1, 1, 2)
 
 
 def test_selectivity(engine_name):

@@ -101,7 +101,7 @@ def test_the_home_page_counts_what_the_report_counts(bundled_site):
 
 def test_the_reliability_and_selectivity_pages_are_the_reports_tables(bundled_site):
     result = CliRunner().invoke(app, ["report", "--by-ally", "--format", "json"])
-    expected = [[r["level"], r["name"], str(r["triggered"]), str(r["honoured"]), f"{r['honoured'] / r['triggered']:.0%}",
+    expected = [[r["level"], r["name"], r["obligation"], str(r["triggered"]), str(r["honoured"]), f"{r['honoured'] / r['triggered']:.0%}",
                  "" if r["median days to help"] is None else f"{r['median days to help']:g}"]
                 for r in json.loads(result.stdout)["reliability"]]
     assert expected and table_rows(bundled_site / "reliability.html") == expected

@@ -465,7 +465,7 @@ def _rows_out(columns, rows, fmt, *, title) -> str:
 
 
 ALLY_COLUMNS = ["date", "requester", "alliance", "ally", "status", "ally did", "honoured", "days"]
-RELIABILITY_COLUMNS = ["level", "name", "triggered", "honoured", "share honoured", "median days to help"]
+RELIABILITY_COLUMNS = ["level", "name", "obligation", "triggered", "honoured", "share honoured", "median days to help"]
 
 
 def _ally_rows(duties) -> list[list]:
@@ -479,7 +479,7 @@ def _ally_rows(duties) -> list[list]:
 
 def _reliability_rows(rows, fmt: str) -> list[list]:
     return [
-        [r.level, r.name, r.triggered, r.honoured, round(r.share, 3) if fmt == "json" else f"{r.share:.0%}", r.median_days]
+        [r.level, r.name, r.obligation, r.triggered, r.honoured, round(r.share, 3) if fmt == "json" else f"{r.share:.0%}", r.median_days]
         for r in rows
     ]
 
@@ -499,7 +499,7 @@ def render_ally_report(duties, reliability_rows, fmt: str, *, color: bool = Fals
     first = _rows_out(ALLY_COLUMNS, allies, fmt, title="Obliged allies of triggered requests")
     if fmt == "csv":
         return first
-    second = _rows_out(RELIABILITY_COLUMNS, table, fmt, title="Reliability per alliance and per ally")
+    second = _rows_out(RELIABILITY_COLUMNS, table, fmt, title="Reliability per alliance and per ally, by obligation type")
     return first + "\n" + second
 
 

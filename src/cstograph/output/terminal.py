@@ -232,16 +232,17 @@ def render_allies_terminal(duties, reliability_rows, *, width: int | None = None
     else:
         out.append("none.")
     table_columns = [
-        Column("Level", whole=True), Column("Name", names=True), Column("Triggered", whole=True, align="right"),
+        Column("Level", whole=True), Column("Name", names=True), Column("Obligation"),
+        Column("Triggered", whole=True, align="right"),
         Column("Honoured", whole=True, align="right"), Column("Share", whole=True, align="right"),
-        Column("Median days to help", whole=True),
+        Column("Median days to help"),
     ]
     table_rows = [
-        [r.level, alliance_short.get(r.name, r.name) if r.level == "alliance" else r.name, str(r.triggered),
+        [r.level, alliance_short.get(r.name, r.name) if r.level == "alliance" else r.name, r.obligation, str(r.triggered),
          str(r.honoured), f"{r.share:.0%}", _median_text(r.median_days)]
         for r in reliability_rows
     ]
-    out += ["", paint("Reliability per alliance and per ally", "bold", color)]
+    out += ["", paint("Reliability per alliance and per ally, by obligation type", "bold", color)]
     if table_rows:
         out += table_lines(table_columns, table_rows, column_widths(table_columns, table_rows, width), color=color)
     else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named
 from cstograph.rules.infer import materialise
+from cstograph.rules.invocation_record import TYPE_ORDER, kind_of
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class AllyDuty:
     direct_fulfilment: str | None  # date of its own first fulfilling response
     alliance_fulfilment: str | None  # date of the alliance's first fulfilling response
     alliance_iri: str = ""
+    obligation: str = ""  # the invoked clause's obligation type, as the record of invocations names it
 
     @property
     def honoured(self) -> bool:
@@ -47,6 +49,7 @@ class ReliabilityRow:
     triggered: int
     honoured: int
     median_days: float | None
+    obligation: str = ""  # one obligation type per row: types are never pooled
 
     @property
     def share(self) -> float:
@@ -73,9 +76,20 @@ def _sorted_list(value) -> str:
     return ", ".join(sorted(_s(value).split(", "))) if value is not None else ""
 
 
+def obligation_kinds(engine: Engine) -> dict[str, str]:
+    """Request IRI -> the obligation type of the clause it invokes, as the record of formal
+    invocations names it (``invocation_record.kind_of``)."""
+    return {
+        str(r["request"]): kind_of(None if r["obligationType"] is None else str(r["obligationType"]),
+                                   str(r["broaderTypes"] or "").split())
+        for r in run_named(engine, "invocation-record").records()
+    }
+
+
 def ally_duties(engine: Engine) -> list[AllyDuty]:
     """Materialise the verdicts in ``engine`` (if not done yet) and list each obliged ally."""
     materialise(engine, with_reasons=False, with_graph=False, prove=False)
+    kinds = obligation_kinds(engine)
     return [
         AllyDuty(
             request=_s(r["request"]), request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"] or r["requester"]),
@@ -83,7 +97,7 @@ def ally_duties(engine: Engine) -> list[AllyDuty]:
             own_responses=_sorted_list(r["ownResponses"]),
             direct_fulfilment=None if r["directFulfilment"] is None else str(r["directFulfilment"]),
             alliance_fulfilment=None if r["allianceFulfilment"] is None else str(r["allianceFulfilment"]),
-            alliance_iri=_s(r["alliance"]),
+            alliance_iri=_s(r["alliance"]), obligation=kinds.get(_s(r["request"]), kind_of(None)),
         )
         for r in run_named(engine, "ally-responses").records()
     ]
@@ -94,21 +108,28 @@ def _median(values: list[int]) -> float | None:
 
 
 def reliability(duties: list[AllyDuty]) -> list[ReliabilityRow]:
+    """Per alliance, then per ally, one row per obligation type (never pooled: a consultation
+    met by a council meeting says nothing about a defence clause)."""
+
+    def order(key: tuple[str, str]) -> tuple:
+        name, kind = key
+        return (name, TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER), kind)
+
     rows = []
-    by_alliance: dict[str, dict[str, AllyDuty]] = {}
+    by_alliance: dict[tuple[str, str], dict[str, AllyDuty]] = {}
     for duty in duties:
-        by_alliance.setdefault(duty.alliance, {})[duty.request] = duty
-    for alliance, requests in sorted(by_alliance.items()):
+        by_alliance.setdefault((duty.alliance, duty.obligation), {})[duty.request] = duty
+    for (alliance, kind), requests in sorted(by_alliance.items(), key=lambda item: order(item[0])):
         met = [d for d in requests.values() if d.status == "met"]
         days = [d.days_to_fulfilment for d in requests.values() if d.days_to_fulfilment is not None]
-        rows.append(ReliabilityRow("alliance", alliance, len(requests), len(met), _median(days)))
-    by_ally: dict[str, list[AllyDuty]] = {}
+        rows.append(ReliabilityRow("alliance", alliance, len(requests), len(met), _median(days), kind))
+    by_ally: dict[tuple[str, str], list[AllyDuty]] = {}
     for duty in duties:
-        by_ally.setdefault(duty.ally, []).append(duty)
-    for ally, own in sorted(by_ally.items()):
+        by_ally.setdefault((duty.ally, duty.obligation), []).append(duty)
+    for (ally, kind), own in sorted(by_ally.items(), key=lambda item: order(item[0])):
         honoured = [d for d in own if d.honoured]
         days = [d.days_to_fulfilment for d in honoured if d.days_to_fulfilment is not None]
-        rows.append(ReliabilityRow("ally", ally, len(own), len(honoured), _median(days)))
+        rows.append(ReliabilityRow("ally", ally, len(own), len(honoured), _median(days), kind))
     return rows
 
 

@@ -104,12 +104,13 @@ def index_pages(data) -> dict[str, bytes]:
 
 
 def reliability_page(data) -> bytes:
-    rows = [[esc(r.level), esc(r.name), esc(r.triggered), esc(r.honoured), esc(f"{r.share:.0%}"),
+    rows = [[esc(r.level), esc(r.name), esc(r.obligation), esc(r.triggered), esc(r.honoured), esc(f"{r.share:.0%}"),
              _days(r.median_days)] for r in data.reliability]
     body = ("<p>For each triggered request, the obliged allies are the alliance's members on that date other than "
             "the requester and the attackers. Per alliance and per ally: requests triggered, honoured (directly or "
-            "through the alliance), the share honoured and the median days to the first fulfilling response.</p>\n"
-            + table(["level", "name", "triggered", "honoured", "share honoured", "median days to help"], rows,
+            "through the alliance), the share honoured and the median days to the first fulfilling response, one "
+            "row per obligation type of the invoked clause: defence, consultation and guarantee are never pooled.</p>\n"
+            + table(["level", "name", "obligation", "triggered", "honoured", "share honoured", "median days to help"], rows,
                     empty="No request triggered an obligation."))
     return page("Reliability per alliance and per ally", body, depth=0, viewpoint=data.viewpoint)
 
