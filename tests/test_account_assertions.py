@@ -110,3 +110,48 @@ def test_site_request_page_names_what_each_account_asserts(kg):
     assert "Places the incursion on the territory of Arland; the undisputed data records no territory." in page
     assert "Arland&#x27;s statement" in page or "Arland's statement" in page  # its source
     assert "A chronicler" not in page and "A witness" not in page
+
+
+CONTESTED_MEMBERSHIP = """
+@prefix cg: <https://w3id.org/cstograph/ns#> .
+@prefix ex: <http://example.org/assert/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:src a cg:Source ; dcterms:title "Depositary's record" .
+ex:C a cg:State ; rdfs:label "Carpania" . ex:D a cg:State ; rdfs:label "Dorvia" .
+ex:T a cg:Treaty ; rdfs:label "Charter" . ex:L a cg:Alliance ; rdfs:label "League" ; cg:foundedOn ex:T .
+ex:consult a cg:Obligation ; cg:inTreaty ex:T ; cg:article "Article 6" ; cg:obligationType cg:Consultation ;
+    cg:triggerCondition cg:ThreatToMember .
+ex:mD a cg:Membership ; cg:member ex:D ; cg:alliance ex:L ; cg:startDate "1990-01-01"^^xsd:date ; dcterms:source ex:src .
+ex:crisis a cg:Event ; rdfs:label "the crisis" ; cg:onTerritoryOf ex:C ; cg:startDate "2019-01-10"^^xsd:date ; dcterms:source ex:src .
+ex:r3 a cg:AssistanceRequest ; cg:requester ex:C ; cg:addressee ex:L ; cg:invokes ex:consult ; cg:concerns ex:crisis ;
+    cg:date "2019-09-09"^^xsd:date ; dcterms:source ex:src .
+ex:x3 a cg:Response ; cg:respondsTo ex:r3 ; cg:responder ex:L ; cg:responseType cg:CouncilConsultation ;
+    cg:date "2019-09-11"^^xsd:date ; dcterms:source ex:src .
+ex:assembly a cg:Account ; rdfs:label "The Assembly's account" ; cg:accountOf ex:C ; dcterms:source ex:src .
+ex:assembly {
+    ex:mC a cg:Membership ; rdfs:label "Carpania in the League again" ; cg:member ex:C ; cg:alliance ex:L ;
+        cg:startDate "2019-08-06"^^xsd:date ; dcterms:source ex:src .
+}
+"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_membership_only_an_account_records_is_what_it_disputes(tmp_path, engine):
+    """A contested accession (coding manual 1.1): the membership is in the claimant's account only;
+    on the undisputed data the request is not triggered, the account's view is met, and what the
+    account asserts is the membership (role membership, a node the undisputed data lack)."""
+    path = tmp_path / "contested-membership.trig"
+    path.write_text(CONTESTED_MEMBERSHIP, encoding="utf-8")
+    kg = cstograph.open(path, engine=engine)
+    rows = kg.query("account-assertions").records()
+    found = {(str(r["request"])[len(EX):], str(r["account"])[len(EX):], str(r["role"]), str(r["subject"])[len(EX):])
+             for r in rows}
+    assert ("r3", "assembly", "membership", "mC") in found
+    (verdict,) = kg.verdicts()
+    assert verdict.status == "not-triggered"
+    (account,) = verdict.contested
+    assert account.status == "met"
+    assert [d.text for d in account.disputes] == [
+        "adds Carpania in the League again (membership, 2019-08-06); the undisputed data does not"]
