@@ -19,9 +19,12 @@ from pathlib import Path
 
 from cstograph.engines.accounts import Account
 from cstograph.engines.data import Data, Viewpoint, open_data
+from cstograph.engines.engine import ENGINE_NAMES
 from cstograph.errors import CstographError, UsageError
 
 DateLike = dt.date | str | None
+
+ENGINES = ENGINE_NAMES  # the names open(engine=...) takes
 
 
 class Table(list):
@@ -88,6 +91,16 @@ class KnowledgeGraph:
 
     def __repr__(self) -> str:
         return f"<cstograph.KnowledgeGraph: {self.data.description}>"
+
+    @property
+    def description(self) -> str:
+        """Where the data is, in words: "Oxigraph in memory", "the store cg-store", "the endpoint URL"."""
+        return self.data.description
+
+    @property
+    def namespaces(self):
+        """The data's prefixes (an rdflib ``NamespaceManager``), to write IRIs as prefixed names."""
+        return self.data.namespaces
 
     # ------------------------------------------------------------ views of the data
 
