@@ -372,3 +372,49 @@ def _check_type(name: str, value, kinds: tuple[type, ...]) -> None:
     if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
         wanted = " or ".join("None" if kind is type(None) else kind.__name__ for kind in kinds)
         raise UsageError(f"{name} must be {wanted}, not {type(value).__name__}")
+
+
+# ---------------------------------------------------------------- queries and their bounds
+
+def queries() -> dict:
+    """Every bundled query by name (a ``QuerySpec``: name, kind, summary, params), as
+    ``cstograph queries`` lists them."""
+    from cstograph.engines.queries import bundled_queries
+
+    return bundled_queries()
+
+
+def find_query(name_or_file: str):
+    """A bundled query by name, or a ``.rq`` file (a ``QuerySpec``); an unknown name or a missing
+    file is a ``QueryError`` that names it, before any data is read."""
+    from cstograph.engines.queries import resolve_query
+
+    return resolve_query(name_or_file)
+
+
+def query_params(options: Sequence[str]) -> dict[str, str]:
+    """Parameters written ``NAME=VALUE`` (as ``--param`` takes them) -> the keywords of ``query()``."""
+    from cstograph.engines.queries import parse_param_options
+
+    return parse_param_options(options)
+
+
+def memory_limit(size: str | int | None) -> int | None:
+    """Bytes from a size such as "4G" or "512M" (a number alone is MiB; 0 or "none": no bound, None);
+    None reads $CSTOGRAPH_QUERY_MEMORY, else 4 GiB. A ``UsageError`` for anything else."""
+    from cstograph.engines.sandbox import parse_memory
+
+    return parse_memory(size)
+
+
+def run_bounded(body, *, memory: int | None, network: bool) -> int:
+    """Run ``body()`` (which prints its output and may raise SystemExit) in a child process
+    within ``memory`` bytes and, unless ``network``, cut off from the network; its exit code. Where
+    no child can be forked (another program's threads, no real stdout: tests, notebooks) ``body``
+    runs here, unbounded, and the code is 0."""
+    from cstograph.engines import sandbox
+
+    if not sandbox.can_fork_here():
+        body()
+        return 0
+    return sandbox.run_limited(body, memory=memory, network=network)
