@@ -162,6 +162,12 @@ class KnowledgeGraph:
         return {str(r["node"]): str(r["shortName"]) for r in run_named(self.data.engine, "short-names").records()
                 if r["shortName"] is not None}
 
+    def case_texts(self, according_to: str | Account | None = None, as_of: DateLike = None) -> dict[str, tuple[str, str]]:
+        """IRI -> (label, description) of every request and response (for tables that print them)."""
+        from cstograph.rules.explain import all_case_texts
+
+        return all_case_texts(self.engine(according_to, as_of))
+
     def find_request(self, wanted: str) -> str:
         """A request's IRI from an IRI, a prefixed name or a word of its label."""
         from cstograph.rules.explain import find_request
