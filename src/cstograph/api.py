@@ -424,3 +424,66 @@ def run_bounded(body, *, memory: int | None, network: bool) -> int:
         body()
         return 0
     return sandbox.run_limited(body, memory=memory, network=network)
+
+
+# ---------------------------------------------------------------- graphs made from other files
+
+def synthesize(requests: int, seed: int = 1, *, defects: float = 0.0):
+    """A synthetic alliance graph whose verdicts are known (a ``SynthGraph``: ``turtle`` text,
+    ``expected`` status per request, ``counts`` per status, ``defects``), for tests and benchmarks;
+    ``defects``: the share of requests given a deliberate violation. The same seed, the same graph."""
+    from cstograph.reading.synth import synthesize as synthesize_graph
+
+    return synthesize_graph(requests, seed, defects=defects)
+
+
+def import_atop(alliance_csv: str | Path, member_csv: str | Path, *, on_progress=None):
+    """ATOP's alliance-level and member-level CSV files as a graph (an ``ImportResult``: Turtle
+    ``text``, ``counts`` per kind of node, ``triples``); ``on_progress(done, total)`` is called as
+    rows are read."""
+    from cstograph.reading.importers.atop import import_atop as read_atop
+
+    return read_atop(Path(alliance_csv), Path(member_csv), on_progress=on_progress)
+
+
+def import_reliability(dta_file: str | Path, *, atop: str | Path | None = None,
+                       only_atop: Sequence[int] | None = None, on_progress=None):
+    """The alliance-war observations of Berkemeier and Fuhrmann (2018) from their Stata file, with
+    both codings (an ``ImportResult``); ``atop``: ATOP's alliance-level CSV, to link only to the
+    alliances it holds; ``only_atop``: only the observations of these atopids."""
+    from cstograph.reading.importers.reliability import import_reliability as read_reliability
+
+    return read_reliability(Path(dta_file), atop_alliance_csv=Path(atop) if atop else None,
+                            on_progress=on_progress, only_atop=only_atop)
+
+
+def case_tables(requests: str | Path, *, responses: str | Path | None = None,
+                sources: str | Path | None = None) -> dict[str, Path]:
+    """The tables of a case import, by name: ``requests`` (a CSV file, or a data package's folder
+    or ``datapackage.json``) and each ``STEM-TABLE.csv`` beside it; ``responses`` and ``sources``
+    name those two tables elsewhere."""
+    from cstograph.reading.importers.cases import table_paths
+
+    requests = Path(requests)
+    tables = table_paths(requests)
+    if "requests" not in tables and not requests.is_dir() and requests.name != "datapackage.json":
+        tables["requests"] = requests
+    if responses is not None:
+        tables["responses"] = Path(responses)
+    if sources is not None:
+        tables["sources"] = Path(sources)
+    return tables
+
+
+def import_cases(tables: dict[str, Path], *, data: Sequence[str | Path] | None = None,
+                 ontology_only: bool = False):
+    """The rows of the tables (see ``case_tables``) as a graph (an ``ImportResult``; ``trig`` when
+    rows of accounts need named graphs). Names in the cells are looked up in ``data`` (RDF files
+    or folders; the bundled graphs when None), or with ``ontology_only`` in the ontology and the
+    tables alone."""
+    from cstograph.reading.importers.cases import import_tables, ontology_reference, reference_from
+
+    if ontology_only and data:
+        raise UsageError("ontology_only and data cannot be used together")
+    reference = ontology_reference() if ontology_only else reference_from(open(list(data) if data else None))
+    return import_tables(dict(tables), reference)
