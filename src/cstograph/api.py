@@ -487,3 +487,63 @@ def import_cases(tables: dict[str, Path], *, data: Sequence[str | Path] | None =
         raise UsageError("ontology_only and data cannot be used together")
     reference = ontology_reference() if ontology_only else reference_from(open(list(data) if data else None))
     return import_tables(dict(tables), reference)
+
+
+# ---------------------------------------------------------------- stores and servers
+
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """What ``load`` put where: triples, files read (the ontology not counted), violations found
+    (a store records them) and, for an endpoint, the requests sent."""
+
+    triples: int
+    files: int
+    violations: int
+    requests: int = 0
+
+
+def _refuse_violations(report) -> None:
+    if not report.conforms:
+        raise CstographError(f"the data violates the shapes ({len(report.violations)} violation(s)); nothing loaded",
+                             hint="fix the data, or pass check= a function that accepts the report")
+
+
+def load(paths: Sequence[str | Path] | str | Path | None = None, *, store: str | Path | None = None,
+         endpoint: str | None = None, method: str = "update", graph: str | None = None, replace: bool = False,
+         check=None) -> Loaded:
+    """Validate RDF files or folders (the bundled graphs when none) once and load them with the
+    ontology into a store folder (``store``, then ``open(store=...)`` reads it without parsing;
+    ``replace`` an existing one) or a SPARQL server (``endpoint``: its SPARQL Update URL, or its
+    Graph Store URL with ``method="gsp"``; ``graph``: everything into this named graph).
+    ``check(report)`` sees the ``ValidationReport`` before anything is written and raises to stop;
+    by default data that violates the shapes is refused (a ``CstographError``)."""
+    if (store is None) == (endpoint is None):
+        raise UsageError("name one target: store or endpoint")
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files = [Path(p) for p in paths] if paths else None
+    check = check or _refuse_violations
+    from cstograph.engines.data import validate_oxigraph_store
+
+    if store is not None:
+        from cstograph.engines.store import create_store
+
+        def validate_then_check(oxstore):
+            report = validate_oxigraph_store(oxstore)
+            check(report)
+            return report
+
+        info, _ = create_store(Path(store), files, replace=replace, validate=validate_then_check)
+        return Loaded(info.triples, len(info.files), info.violations)
+    from cstograph.engines.endpoint import upload
+    from cstograph.engines.store import fits_in_memory, load_files, temporary_store
+    from cstograph.reading.rdf_files import expand_paths
+    from cstograph.reading.resources import graphs_dir
+
+    found = expand_paths(files if files else [graphs_dir()])
+    # past the memory budget the files stream through a temporary store on disk first
+    loaded = load_files(found) if fits_in_memory(found) else temporary_store(found)
+    report = validate_oxigraph_store(loaded.store)
+    check(report)
+    summary = upload(loaded.store, endpoint, method=method, graph=graph)
+    return Loaded(summary.triples, len(loaded.files), len(report.violations), summary.requests)
