@@ -19,7 +19,7 @@ ALLOWED = ("cstograph.api", "cstograph.output", "cstograph.base", "cstograph.err
 # test fails when a listed module no longer needs its place.
 NOT_YET_ON_THE_API = {
     "concordance_command.py", "infer_command.py",
-    "reliability_command.py", "serve_command.py", "timeline_command.py", "viz_command.py",
+    "reliability_command.py", "timeline_command.py", "viz_command.py",
 }
 
 

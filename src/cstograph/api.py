@@ -85,6 +85,7 @@ class KnowledgeGraph:
     """Opened data (files, a store or an endpoint) and the questions cstograph answers on it."""
 
     bundled = False  # True when opened on the bundled graphs: exports then carry their release
+    _store_folder: Path | None = None  # the folder when opened with store=: a server pins its version
 
     def __init__(self, data: Data) -> None:
         self.data = data
@@ -328,6 +329,37 @@ class KnowledgeGraph:
 
         return build_dataset(self, according_to, _day(as_of), bundled=self.bundled)
 
+    def serve(self, host: str = "127.0.0.1", port: int = 7878, *, timeout: float = 30.0, limit: int = 10_000,
+              workers: int = 4, allow_network: bool = False, quiet: bool = False, max_connections: int = 64,
+              request_deadline: float = 10.0, light_workers: int = 1, light_seconds: float = 1.0,
+              memory: int | None = None) -> Server:
+        """A read-only SPARQL 1.1 endpoint over this data (a ``Server``, listening once made; call
+        ``serve_forever()``, then ``close()``): /sparql is the undisputed data, each account's view
+        /accounts/NAME/sparql. Queries run in ``workers`` processes, each within ``memory`` bytes (0:
+        no bound; None: $CSTOGRAPH_QUERY_MEMORY, else 4 GiB), for ``timeout`` seconds and ``limit``
+        rows; port 0 picks a free port. An ``OSError`` when the address cannot be bound."""
+        from cstograph.engines.serve import ServeSettings, make_server
+
+        settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers,
+                                 memory=memory_limit(None) if memory is None else memory or None,
+                                 max_connections=max_connections, request_deadline=request_deadline,
+                                 light_workers=light_workers, light_seconds=light_seconds)
+        accounts = self.accounts
+        store_path = pin = None
+        if self._store_folder is not None:  # the version served stays on disk (workers reopen it)
+            from cstograph.engines.store import pin_version, read_store_info
+
+            version, pin = pin_version(self._store_folder)
+            store_path = read_store_info(version).path
+        try:
+            server, service = make_server(self.data.store, host, port, settings, quiet=quiet, accounts=accounts,
+                                          store_path=store_path)
+        except BaseException:
+            if pin is not None:
+                pin.unlink(missing_ok=True)
+            raise
+        return Server(server, service, pin)
+
     def graph(self, view: str = "requests", according_to: str | Account | None = None, as_of: DateLike = None, *,
               verdicts: Sequence | None = None):
         """The graph as networkx (``view``: 'requests' or 'full'), request nodes carrying their
@@ -370,6 +402,7 @@ def open(
         engine=engine, store=Path(store) if store else None, endpoint=endpoint, timeout=timeout, default_graph=graph,
     ))
     kg.bundled = not (paths or store or endpoint)
+    kg._store_folder = Path(store) if store else None
     return kg
 
 
@@ -490,6 +523,31 @@ def import_cases(tables: dict[str, Path], *, data: Sequence[str | Path] | None =
 
 
 # ---------------------------------------------------------------- stores and servers
+
+class Server:
+    """A SPARQL endpoint made by ``KnowledgeGraph.serve``: ``address`` (host, port), ``accounts``
+    (path -> ``Account``), ``serve_forever()`` until interrupted, then ``close()`` (stops the workers)."""
+
+    def __init__(self, server, service, pin: Path | None) -> None:
+        self._server, self._service, self._pin = server, service, pin
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return tuple(self._server.server_address[:2])
+
+    @property
+    def accounts(self) -> dict:
+        return dict(self._service.accounts)
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def close(self) -> None:
+        self._server.server_close()
+        self._service.close()
+        if self._pin is not None:
+            self._pin.unlink(missing_ok=True)
+
 
 @dataclasses.dataclass(frozen=True)
 class Loaded:
