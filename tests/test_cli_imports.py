@@ -18,8 +18,7 @@ ALLOWED = ("cstograph.api", "cstograph.output", "cstograph.base", "cstograph.err
 # Command modules that still reach past the API; the list shrinks as each moves onto it, and the
 # test fails when a listed module no longer needs its place.
 NOT_YET_ON_THE_API = {
-    "concordance_command.py", "infer_command.py",
-    "reliability_command.py", "timeline_command.py", "viz_command.py",
+    "concordance_command.py", "reliability_command.py", "timeline_command.py", "viz_command.py",
 }
 
 

@@ -360,6 +360,48 @@ class KnowledgeGraph:
             raise
         return Server(server, service, pin)
 
+    def write_inferred(self, output: str | Path, according_to: str | Account | None = None, as_of: DateLike = None,
+                       *, with_data: bool = False) -> WrittenInference:
+        """Write the verdicts as RDF (``infer``: the derived triples) into ``output``, atomically, in
+        the format its suffix names (``rdf_format``), byte for byte the same on every run;
+        ``with_data``: the data's own triples too, its named graphs kept apart in .trig and .nq
+        (a one-graph format is refused when the data holds accounts: it would merge them)."""
+        from rdflib import Dataset
+
+        from cstograph.base.write import write_atomic
+        from cstograph.reading.rdf_files import QUAD_FORMATS, union_graph
+        from cstograph.rules.infer import statuses
+
+        output = Path(output)
+        fmt = rdf_format(output)
+        if with_data and self.accounts and fmt not in QUAD_FORMATS:
+            raise CstographError(
+                f"{output}: the data holds accounts (named graphs declared cg:Account), which one graph "
+                "would merge into contradictions",
+                hint="write .trig or .nq to keep each account in its own graph",
+            )
+        inference = self.infer(according_to, as_of)  # on a copy: the rules add triples
+        graph = inference.graph
+        dataset = self.data.rdflib_dataset() if with_data else None
+        if fmt in QUAD_FORMATS:  # the derived triples in the default graph, the data's graphs kept
+            out = Dataset()
+            if with_data:
+                for quad in dataset.quads((None, None, None, None)):
+                    out.add(quad)
+            out.default_graph.addN((s, p, o, out.default_graph) for s, p, o in graph)
+            written, total = out, sum(1 for _ in out.quads((None, None, None, None)))
+        else:
+            if with_data:
+                graph = union_graph(dataset) + graph
+            written, total = graph, len(graph)
+        for prefix, namespace in self.data.namespaces.namespaces():
+            written.bind(prefix, namespace, override=False)
+        write_atomic(output, _serialize_sorted(written, fmt))
+        counts: dict[str, int] = {}
+        for status in statuses(inference.graph).values():
+            counts[status] = counts.get(status, 0) + 1
+        return WrittenInference(total, inference, dict(sorted(counts.items())))
+
     def graph(self, view: str = "requests", according_to: str | Account | None = None, as_of: DateLike = None, *,
               verdicts: Sequence | None = None):
         """The graph as networkx (``view``: 'requests' or 'full'), request nodes carrying their
@@ -370,6 +412,64 @@ class KnowledgeGraph:
         dataset = self.triples(according_to, as_of) if view == "full" else None
         held = list(verdicts) if verdicts is not None else self.verdicts(according_to, as_of)
         return build_graph(dataset, self.engine(according_to, as_of), view, held)
+
+
+@dataclasses.dataclass(frozen=True)
+class WrittenInference:
+    """What ``write_inferred`` wrote: ``triples`` in the file, the ``inference`` (derived graph,
+    passes, triples per rule) and the requests per status."""
+
+    triples: int
+    inference: object
+    statuses: dict[str, int]
+
+
+def rdf_format(path: str | Path) -> str:
+    """The RDF format (rdflib's name: "turtle", "trig", "nquads", ...) a file's suffix names; a
+    ``CstographError`` naming the file for a suffix that names none."""
+    from cstograph.reading.rdf_files import FORMATS_BY_SUFFIX
+
+    fmt = FORMATS_BY_SUFFIX.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise CstographError(
+            f"{path}: cannot tell the output format from the suffix",
+            hint="use .ttl, .nt, .jsonld, .rdf, or .trig/.nq to keep named graphs apart",
+        )
+    return fmt
+
+
+def input_files(paths: Sequence[str | Path] | None) -> list[Path]:
+    """The RDF files that ``open(paths)`` reads (folders expanded; none for the bundled graphs), so
+    that a command can refuse to write over one of them."""
+    from cstograph.reading.rdf_files import expand_paths
+
+    return expand_paths([Path(p) for p in paths]) if paths else []
+
+
+def _serialize_sorted(written, fmt: str) -> bytes:
+    """RDF bytes that do not depend on the order rdflib keeps graphs in (the hash seed):
+    N-Quads sorted by line, TriG as the default graph then each named graph by name."""
+    from rdflib import Graph
+
+    if fmt == "nquads":
+        lines = sorted(set(written.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)))
+        return b"".join(line for line in lines if line.strip())
+    if fmt != "trig":
+        return written.serialize(format=fmt, encoding="utf-8")
+    blocks = []
+    for graph in sorted(written.graphs(), key=lambda g: (g.identifier != written.default_graph.identifier, str(g.identifier))):
+        if not len(graph):
+            continue
+        copy = Graph(namespace_manager=written.namespace_manager)
+        copy += graph
+        body = b"\n".join(line for line in copy.serialize(format="turtle", encoding="utf-8").splitlines()
+                          if not line.startswith(b"@prefix")).strip()
+        if graph.identifier == written.default_graph.identifier:
+            blocks.append(body + b"\n")
+        else:
+            blocks.append(graph.identifier.n3().encode("utf-8") + b" {\n" + body + b"\n}\n")
+    prefixes = b"".join(f"@prefix {p}: <{n}> .\n".encode() for p, n in sorted(written.namespaces()) if p)
+    return prefixes + b"\n" + b"\n".join(blocks)
 
 
 def open(
