@@ -231,12 +231,9 @@ class KnowledgeGraph:
                    as_of: DateLike = None) -> Table:
         """The fulfilment table of the alliance-reliability studies (``FulfilmentRow``);
         ``period``: '1816-1944' or '1945-2003'."""
-        from cstograph.rules.reliability import ALL, fulfilment_table, period_by_label
+        from cstograph.rules.reliability import ALL, fulfilment_table
 
-        try:
-            period_iri = ALL if period is None else period_by_label(period)
-        except ValueError as exc:
-            raise CstographError(str(exc)) from None
+        period_iri = ALL if period is None else fulfilment_period(period)
         return Table(fulfilment_table(self.engine(according_to, as_of), period_iri))
 
     def invocations(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
@@ -412,6 +409,60 @@ class KnowledgeGraph:
         dataset = self.triples(according_to, as_of) if view == "full" else None
         held = list(verdicts) if verdicts is not None else self.verdicts(according_to, as_of)
         return build_graph(dataset, self.engine(according_to, as_of), view, held)
+
+
+# ---------------------------------------------------------------- the study tables as text and figure
+
+def fulfilment_period(label: str) -> str:
+    """The IRI of a period of the fulfilment table named as in the table ('1816-1944',
+    '1945-2003'); a ``CstographError`` naming the periods for another label."""
+    from cstograph.rules.reliability import period_by_label
+
+    try:
+        return period_by_label(label)
+    except ValueError as exc:
+        raise CstographError(str(exc)) from None
+
+
+def fulfilment_text(rows: Sequence, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """The rows of ``fulfilment()`` as text: fmt 'table', 'markdown', 'csv' or 'json'."""
+    from cstograph.rules.reliability import render_fulfilment
+
+    return render_fulfilment(rows, fmt, color=color, width=width)
+
+
+def concordance_text(rows: Sequence, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """The rows of ``concordance()`` as text (fmt as for ``fulfilment_text``), differing codings starred."""
+    from cstograph.rules.concordance import render_concordance
+
+    return render_concordance(rows, fmt, color=color, width=width)
+
+
+def concordance_summary(rows: Sequence) -> str:
+    """One sentence: in how many of the rows of ``concordance()`` this project agrees with each coding."""
+    from cstograph.rules.concordance import summary_text
+
+    return summary_text(rows)
+
+
+def citation(table: str) -> str:
+    """The data citation printed under a table: 'fulfilment' or 'concordance'."""
+    if table == "fulfilment":
+        from cstograph.rules.reliability import CITATION
+    elif table == "concordance":
+        from cstograph.rules.concordance import CITATION
+    else:
+        raise UsageError(f"no citation for {table!r}", hint="choose fulfilment or concordance")
+    return CITATION
+
+
+def invocation_figure(record: Sequence, reading, suffix: str) -> bytes:
+    """The figure of the invocation record (the rows of ``invocation_record()``) under ``reading``
+    (a ``Reading``: its IRI and label), as the bytes of a .svg, .pdf or .png file (``suffix``);
+    a ``ViewError`` for another suffix."""
+    from cstograph.pictures.invocation_figure import figure_format, render_figure
+
+    return render_figure(record, reading.iri, reading.label, figure_format(suffix))
 
 
 @dataclasses.dataclass(frozen=True)
