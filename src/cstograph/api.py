@@ -357,6 +357,25 @@ class KnowledgeGraph:
             raise
         return Server(server, service, pin)
 
+    def figure(self, fmt: str, according_to: str | Account | None = None, as_of: DateLike = None, *,
+               view: str = "requests", focus: str | None = None, hops: int = 2, alliance: str | None = None,
+               cases: bool = False, max_nodes: int | None = None, layout: str = "auto", title: str | None = None,
+               split: bool = False):
+        """The graph drawn or exported (``viz``) as a ``Rendered`` (``data`` bytes, or ``pages`` when
+        ``split``; ``notes``, ``nodes``, ``edges``, ``method``): ``fmt`` one of ``figure_formats()``;
+        ``view`` 'requests' or 'full'; ``focus`` a node (IRI, prefixed name or part of a label) and
+        ``hops`` around it; ``alliance`` one alliance's cases; above 120 requests a figure is the
+        summary unless ``cases``; ``max_nodes`` the bound past which a reduced view is drawn."""
+        from cstograph.pictures.graph_model import expand_prefixed
+        from cstograph.pictures.viz import render_viz
+
+        focus = expand_prefixed(focus, self)
+        dataset = self.triples(according_to, as_of) if view == "full" else None
+        return render_viz(dataset, self.engine(according_to, as_of), fmt, view=view, focus=focus, hops=hops,
+                          max_nodes=max_nodes, layout_method=layout, title=title,
+                          verdicts=list(self.verdicts(according_to, as_of)), alliance=alliance, cases=cases,
+                          split=split)
+
     def write_inferred(self, output: str | Path, according_to: str | Account | None = None, as_of: DateLike = None,
                        *, with_data: bool = False) -> WrittenInference:
         """Write the verdicts as RDF (``infer``: the derived triples) into ``output``, atomically, in
@@ -409,6 +428,22 @@ class KnowledgeGraph:
         dataset = self.triples(according_to, as_of) if view == "full" else None
         held = list(verdicts) if verdicts is not None else self.verdicts(according_to, as_of)
         return build_graph(dataset, self.engine(according_to, as_of), view, held)
+
+
+# ---------------------------------------------------------------- figures and timelines
+
+def figure_formats() -> tuple[str, ...]:
+    """The formats ``KnowledgeGraph.figure`` draws or exports: html, svg, png, pdf, graphml, gexf, json, cyjs."""
+    from cstograph.pictures.viz import VIZ_FORMATS
+
+    return VIZ_FORMATS
+
+
+def figure_format(suffix: str) -> str:
+    """The figure format a file suffix names (.htm as html); a ``ViewError`` for another suffix."""
+    from cstograph.pictures.viz import format_for_suffix
+
+    return format_for_suffix(suffix)
 
 
 # ---------------------------------------------------------------- the study tables as text and figure
