@@ -376,6 +376,36 @@ class KnowledgeGraph:
                           verdicts=list(self.verdicts(according_to, as_of)), alliance=alliance, cases=cases,
                           split=split)
 
+    def timeline(self, fmt: str, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                 focus: str | None = None, hops: int = 2, alliance: str | None = None, cases: bool = False,
+                 max_requests: int = 60, title: str | None = None, split: bool = True) -> Timeline:
+        """Events, requests and responses over time, one lane per alliance (``timeline``), in ``fmt``
+        (svg, png, pdf or html; see ``timeline_format``). Above 120 requests, with no ``focus``,
+        ``alliance`` or ``cases``, the summary (alliance by period) is drawn instead. ``max_requests``:
+        at most this many requests, contested and unmet first (0: all)."""
+        from cstograph.pictures.graph_model import alliance_graph, build_graph, expand_prefixed, focus_graph
+        from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
+        from cstograph.pictures.timeline import render_timeline
+        from cstograph.pictures.viz import part_to_draw
+
+        focus = expand_prefixed(focus, self)
+        verdicts = list(self.verdicts(according_to, as_of))
+        engine = self.engine(according_to, as_of)
+        if not (focus or alliance or cases) and len(verdicts) > SUMMARY_ABOVE:
+            # the summary needs the verdicts only: no network of the whole graph is built
+            data = render_summary(verdicts, engine, fmt, title or "Assistance requests by alliance and period")
+            return Timeline(data, (), (), requests=len(verdicts), shown=0, summary=True)
+        # one case, one neighbourhood or one alliance's cases: only those nodes are asked for
+        graph = build_graph(None, engine, "requests", verdicts, only=part_to_draw(engine, "requests", focus, hops, alliance))
+        if alliance:
+            graph = alliance_graph(graph, alliance)
+        if focus:
+            graph = focus_graph(graph, focus, hops)
+        figure = render_timeline(graph, fmt, title, max_requests, split=split)
+        requests = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "request")
+        shown = min(requests, max_requests) if max_requests else requests
+        return Timeline(figure.data, figure.pages, figure.notes, requests=requests, shown=shown, summary=False)
+
     def write_inferred(self, output: str | Path, according_to: str | Account | None = None, as_of: DateLike = None,
                        *, with_data: bool = False) -> WrittenInference:
         """Write the verdicts as RDF (``infer``: the derived triples) into ``output``, atomically, in
@@ -432,6 +462,20 @@ class KnowledgeGraph:
 
 # ---------------------------------------------------------------- figures and timelines
 
+@dataclasses.dataclass(frozen=True)
+class Timeline:
+    """A drawn timeline: the file's ``data`` (empty when split into ``pages``, one file each),
+    ``notes`` on what was left out, the ``requests`` drawn (all of them for the ``summary``) and
+    how many were ``shown``."""
+
+    data: bytes
+    pages: tuple[bytes, ...]
+    notes: tuple[str, ...]
+    requests: int
+    shown: int
+    summary: bool
+
+
 def figure_formats() -> tuple[str, ...]:
     """The formats ``KnowledgeGraph.figure`` draws or exports: html, svg, png, pdf, graphml, gexf, json, cyjs."""
     from cstograph.pictures.viz import VIZ_FORMATS
@@ -444,6 +488,21 @@ def figure_format(suffix: str) -> str:
     from cstograph.pictures.viz import format_for_suffix
 
     return format_for_suffix(suffix)
+
+
+def timeline_format(path: str | Path) -> str:
+    """The timeline format a file's suffix names (svg, png, pdf, html; .htm as html); a
+    ``ViewError`` for another suffix."""
+    from cstograph.errors import ViewError
+    from cstograph.pictures.timeline import TIMELINE_FORMATS
+
+    suffix = Path(path).suffix
+    fmt = suffix.lower().lstrip(".")
+    fmt = "html" if fmt == "htm" else fmt
+    if fmt not in TIMELINE_FORMATS:
+        raise ViewError(f"cannot tell the timeline format from the suffix {suffix or '(none)'!r}",
+                        hint="name the file .svg, .png, .pdf or .html")
+    return fmt
 
 
 # ---------------------------------------------------------------- the study tables as text and figure
