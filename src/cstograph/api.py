@@ -341,6 +341,9 @@ class KnowledgeGraph:
                                  memory=memory_limit(None) if memory is None else memory or None,
                                  max_connections=max_connections, request_deadline=request_deadline,
                                  light_workers=light_workers, light_seconds=light_seconds)
+        if self.data.store is None:  # an endpoint, or files read by rdflib: no Oxigraph store to serve
+            raise UsageError(f"serve needs the data in Oxigraph, not {self.data.description}",
+                             hint="open files or a store folder with the default engine")
         accounts = self.accounts
         store_path = pin = None
         if self._store_folder is not None:  # the version served stays on disk (workers reopen it)
