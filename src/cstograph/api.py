@@ -19,9 +19,12 @@ from pathlib import Path
 
 from cstograph.engines.accounts import Account
 from cstograph.engines.data import Data, Viewpoint, open_data
+from cstograph.engines.engine import ENGINE_NAMES
 from cstograph.errors import CstographError, UsageError
 
 DateLike = dt.date | str | None
+
+ENGINES = ENGINE_NAMES  # the names open(engine=...) takes
 
 
 class Table(list):
@@ -82,12 +85,23 @@ class KnowledgeGraph:
     """Opened data (files, a store or an endpoint) and the questions cstograph answers on it."""
 
     bundled = False  # True when opened on the bundled graphs: exports then carry their release
+    _store_folder: Path | None = None  # the folder when opened with store=: a server pins its version
 
     def __init__(self, data: Data) -> None:
         self.data = data
 
     def __repr__(self) -> str:
         return f"<cstograph.KnowledgeGraph: {self.data.description}>"
+
+    @property
+    def description(self) -> str:
+        """Where the data is, in words: "Oxigraph in memory", "the store cg-store", "the endpoint URL"."""
+        return self.data.description
+
+    @property
+    def namespaces(self):
+        """The data's prefixes (an rdflib ``NamespaceManager``), to write IRIs as prefixed names."""
+        return self.data.namespaces
 
     # ------------------------------------------------------------ views of the data
 
@@ -148,6 +162,12 @@ class KnowledgeGraph:
 
         return {str(r["node"]): str(r["shortName"]) for r in run_named(self.data.engine, "short-names").records()
                 if r["shortName"] is not None}
+
+    def case_texts(self, according_to: str | Account | None = None, as_of: DateLike = None) -> dict[str, tuple[str, str]]:
+        """IRI -> (label, description) of every request and response (for tables that print them)."""
+        from cstograph.rules.explain import all_case_texts
+
+        return all_case_texts(self.engine(according_to, as_of))
 
     def find_request(self, wanted: str) -> str:
         """A request's IRI from an IRI, a prefixed name or a word of its label."""
@@ -211,12 +231,9 @@ class KnowledgeGraph:
                    as_of: DateLike = None) -> Table:
         """The fulfilment table of the alliance-reliability studies (``FulfilmentRow``);
         ``period``: '1816-1944' or '1945-2003'."""
-        from cstograph.rules.reliability import ALL, fulfilment_table, period_by_label
+        from cstograph.rules.reliability import ALL, fulfilment_table
 
-        try:
-            period_iri = ALL if period is None else period_by_label(period)
-        except ValueError as exc:
-            raise CstographError(str(exc)) from None
+        period_iri = ALL if period is None else fulfilment_period(period)
         return Table(fulfilment_table(self.engine(according_to, as_of), period_iri))
 
     def invocations(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
@@ -309,6 +326,131 @@ class KnowledgeGraph:
 
         return build_dataset(self, according_to, _day(as_of), bundled=self.bundled)
 
+    def serve(self, host: str = "127.0.0.1", port: int = 7878, *, timeout: float = 30.0, limit: int = 10_000,
+              workers: int = 4, allow_network: bool = False, quiet: bool = False, max_connections: int = 64,
+              request_deadline: float = 10.0, light_workers: int = 1, light_seconds: float = 1.0,
+              memory: int | None = None) -> Server:
+        """A read-only SPARQL 1.1 endpoint over this data (a ``Server``, listening once made; call
+        ``serve_forever()``, then ``close()``): /sparql is the undisputed data, each account's view
+        /accounts/NAME/sparql. Queries run in ``workers`` processes, each within ``memory`` bytes (0:
+        no bound; None: $CSTOGRAPH_QUERY_MEMORY, else 4 GiB), for ``timeout`` seconds and ``limit``
+        rows; port 0 picks a free port. An ``OSError`` when the address cannot be bound."""
+        from cstograph.engines.serve import ServeSettings, make_server
+
+        settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers,
+                                 memory=memory_limit(None) if memory is None else memory or None,
+                                 max_connections=max_connections, request_deadline=request_deadline,
+                                 light_workers=light_workers, light_seconds=light_seconds)
+        if self.data.store is None:  # an endpoint, or files read by rdflib: no Oxigraph store to serve
+            raise UsageError(f"serve needs the data in Oxigraph, not {self.data.description}",
+                             hint="open files or a store folder with the default engine")
+        accounts = self.accounts
+        store_path = pin = None
+        if self._store_folder is not None:  # the version served stays on disk (workers reopen it)
+            from cstograph.engines.store import pin_version, read_store_info
+
+            version, pin = pin_version(self._store_folder)
+            store_path = read_store_info(version).path
+        try:
+            server, service = make_server(self.data.store, host, port, settings, quiet=quiet, accounts=accounts,
+                                          store_path=store_path)
+        except BaseException:
+            if pin is not None:
+                pin.unlink(missing_ok=True)
+            raise
+        return Server(server, service, pin)
+
+    def figure(self, fmt: str, according_to: str | Account | None = None, as_of: DateLike = None, *,
+               view: str = "requests", focus: str | None = None, hops: int = 2, alliance: str | None = None,
+               cases: bool = False, max_nodes: int | None = None, layout: str = "auto", title: str | None = None,
+               split: bool = False):
+        """The graph drawn or exported (``viz``) as a ``Rendered`` (``data`` bytes, or ``pages`` when
+        ``split``; ``notes``, ``nodes``, ``edges``, ``method``): ``fmt`` one of ``figure_formats()``;
+        ``view`` 'requests' or 'full'; ``focus`` a node (IRI, prefixed name or part of a label) and
+        ``hops`` around it; ``alliance`` one alliance's cases; above 120 requests a figure is the
+        summary unless ``cases``; ``max_nodes`` the bound past which a reduced view is drawn."""
+        from cstograph.pictures.graph_model import expand_prefixed
+        from cstograph.pictures.viz import render_viz
+
+        focus = expand_prefixed(focus, self)
+        dataset = self.triples(according_to, as_of) if view == "full" else None
+        return render_viz(dataset, self.engine(according_to, as_of), fmt, view=view, focus=focus, hops=hops,
+                          max_nodes=max_nodes, layout_method=layout, title=title,
+                          verdicts=list(self.verdicts(according_to, as_of)), alliance=alliance, cases=cases,
+                          split=split)
+
+    def timeline(self, fmt: str, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                 focus: str | None = None, hops: int = 2, alliance: str | None = None, cases: bool = False,
+                 max_requests: int = 60, title: str | None = None, split: bool = True) -> Timeline:
+        """Events, requests and responses over time, one lane per alliance (``timeline``), in ``fmt``
+        (svg, png, pdf or html; see ``timeline_format``). Above 120 requests, with no ``focus``,
+        ``alliance`` or ``cases``, the summary (alliance by period) is drawn instead. ``max_requests``:
+        at most this many requests, contested and unmet first (0: all)."""
+        from cstograph.pictures.graph_model import alliance_graph, build_graph, expand_prefixed, focus_graph
+        from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
+        from cstograph.pictures.timeline import render_timeline
+        from cstograph.pictures.viz import part_to_draw
+
+        focus = expand_prefixed(focus, self)
+        verdicts = list(self.verdicts(according_to, as_of))
+        engine = self.engine(according_to, as_of)
+        if not (focus or alliance or cases) and len(verdicts) > SUMMARY_ABOVE:
+            # the summary needs the verdicts only: no network of the whole graph is built
+            data = render_summary(verdicts, engine, fmt, title or "Assistance requests by alliance and period")
+            return Timeline(data, (), (), requests=len(verdicts), shown=0, summary=True)
+        # one case, one neighbourhood or one alliance's cases: only those nodes are asked for
+        graph = build_graph(None, engine, "requests", verdicts, only=part_to_draw(engine, "requests", focus, hops, alliance))
+        if alliance:
+            graph = alliance_graph(graph, alliance)
+        if focus:
+            graph = focus_graph(graph, focus, hops)
+        figure = render_timeline(graph, fmt, title, max_requests, split=split)
+        requests = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "request")
+        shown = min(requests, max_requests) if max_requests else requests
+        return Timeline(figure.data, figure.pages, figure.notes, requests=requests, shown=shown, summary=False)
+
+    def write_inferred(self, output: str | Path, according_to: str | Account | None = None, as_of: DateLike = None,
+                       *, with_data: bool = False) -> WrittenInference:
+        """Write the verdicts as RDF (``infer``: the derived triples) into ``output``, atomically, in
+        the format its suffix names (``rdf_format``), byte for byte the same on every run;
+        ``with_data``: the data's own triples too, its named graphs kept apart in .trig and .nq
+        (a one-graph format is refused when the data holds accounts: it would merge them)."""
+        from rdflib import Dataset
+
+        from cstograph.base.write import write_atomic
+        from cstograph.reading.rdf_files import QUAD_FORMATS, union_graph
+        from cstograph.rules.infer import statuses
+
+        output = Path(output)
+        fmt = rdf_format(output)
+        if with_data and self.accounts and fmt not in QUAD_FORMATS:
+            raise CstographError(
+                f"{output}: the data holds accounts (named graphs declared cg:Account), which one graph "
+                "would merge into contradictions",
+                hint="write .trig or .nq to keep each account in its own graph",
+            )
+        inference = self.infer(according_to, as_of)  # on a copy: the rules add triples
+        graph = inference.graph
+        dataset = self.data.rdflib_dataset() if with_data else None
+        if fmt in QUAD_FORMATS:  # the derived triples in the default graph, the data's graphs kept
+            out = Dataset()
+            if with_data:
+                for quad in dataset.quads((None, None, None, None)):
+                    out.add(quad)
+            out.default_graph.addN((s, p, o, out.default_graph) for s, p, o in graph)
+            written, total = out, sum(1 for _ in out.quads((None, None, None, None)))
+        else:
+            if with_data:
+                graph = union_graph(dataset) + graph
+            written, total = graph, len(graph)
+        for prefix, namespace in self.data.namespaces.namespaces():
+            written.bind(prefix, namespace, override=False)
+        write_atomic(output, _serialize_sorted(written, fmt))
+        counts: dict[str, int] = {}
+        for status in statuses(inference.graph).values():
+            counts[status] = counts.get(status, 0) + 1
+        return WrittenInference(total, inference, dict(sorted(counts.items())))
+
     def graph(self, view: str = "requests", according_to: str | Account | None = None, as_of: DateLike = None, *,
               verdicts: Sequence | None = None):
         """The graph as networkx (``view``: 'requests' or 'full'), request nodes carrying their
@@ -319,6 +461,163 @@ class KnowledgeGraph:
         dataset = self.triples(according_to, as_of) if view == "full" else None
         held = list(verdicts) if verdicts is not None else self.verdicts(according_to, as_of)
         return build_graph(dataset, self.engine(according_to, as_of), view, held)
+
+
+# ---------------------------------------------------------------- figures and timelines
+
+@dataclasses.dataclass(frozen=True)
+class Timeline:
+    """A drawn timeline: the file's ``data`` (empty when split into ``pages``, one file each),
+    ``notes`` on what was left out, the ``requests`` drawn (all of them for the ``summary``) and
+    how many were ``shown``."""
+
+    data: bytes
+    pages: tuple[bytes, ...]
+    notes: tuple[str, ...]
+    requests: int
+    shown: int
+    summary: bool
+
+
+def figure_formats() -> tuple[str, ...]:
+    """The formats ``KnowledgeGraph.figure`` draws or exports: html, svg, png, pdf, graphml, gexf, json, cyjs."""
+    from cstograph.pictures.viz import VIZ_FORMATS
+
+    return VIZ_FORMATS
+
+
+def figure_format(suffix: str) -> str:
+    """The figure format a file suffix names (.htm as html); a ``ViewError`` for another suffix."""
+    from cstograph.pictures.viz import format_for_suffix
+
+    return format_for_suffix(suffix)
+
+
+def timeline_format(path: str | Path) -> str:
+    """The timeline format a file's suffix names (svg, png, pdf, html; .htm as html); a
+    ``ViewError`` for another suffix."""
+    from cstograph.errors import ViewError
+    from cstograph.pictures.timeline import TIMELINE_FORMATS
+
+    suffix = Path(path).suffix
+    fmt = suffix.lower().lstrip(".")
+    fmt = "html" if fmt == "htm" else fmt
+    if fmt not in TIMELINE_FORMATS:
+        raise ViewError(f"cannot tell the timeline format from the suffix {suffix or '(none)'!r}",
+                        hint="name the file .svg, .png, .pdf or .html")
+    return fmt
+
+
+# ---------------------------------------------------------------- the study tables as text and figure
+
+def fulfilment_period(label: str) -> str:
+    """The IRI of a period of the fulfilment table named as in the table ('1816-1944',
+    '1945-2003'); a ``CstographError`` naming the periods for another label."""
+    from cstograph.rules.reliability import period_by_label
+
+    try:
+        return period_by_label(label)
+    except ValueError as exc:
+        raise CstographError(str(exc)) from None
+
+
+def fulfilment_text(rows: Sequence, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """The rows of ``fulfilment()`` as text: fmt 'table', 'markdown', 'csv' or 'json'."""
+    from cstograph.rules.reliability import render_fulfilment
+
+    return render_fulfilment(rows, fmt, color=color, width=width)
+
+
+def concordance_text(rows: Sequence, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """The rows of ``concordance()`` as text (fmt as for ``fulfilment_text``), differing codings starred."""
+    from cstograph.rules.concordance import render_concordance
+
+    return render_concordance(rows, fmt, color=color, width=width)
+
+
+def concordance_summary(rows: Sequence) -> str:
+    """One sentence: in how many of the rows of ``concordance()`` this project agrees with each coding."""
+    from cstograph.rules.concordance import summary_text
+
+    return summary_text(rows)
+
+
+def citation(table: str) -> str:
+    """The data citation printed under a table: 'fulfilment' or 'concordance'."""
+    if table == "fulfilment":
+        from cstograph.rules.reliability import CITATION
+    elif table == "concordance":
+        from cstograph.rules.concordance import CITATION
+    else:
+        raise UsageError(f"no citation for {table!r}", hint="choose fulfilment or concordance")
+    return CITATION
+
+
+def invocation_figure(record: Sequence, reading, suffix: str) -> bytes:
+    """The figure of the invocation record (the rows of ``invocation_record()``) under ``reading``
+    (a ``Reading``: its IRI and label), as the bytes of a .svg, .pdf or .png file (``suffix``);
+    a ``ViewError`` for another suffix."""
+    from cstograph.pictures.invocation_figure import figure_format, render_figure
+
+    return render_figure(record, reading.iri, reading.label, figure_format(suffix))
+
+
+@dataclasses.dataclass(frozen=True)
+class WrittenInference:
+    """What ``write_inferred`` wrote: ``triples`` in the file, the ``inference`` (derived graph,
+    passes, triples per rule) and the requests per status."""
+
+    triples: int
+    inference: object
+    statuses: dict[str, int]
+
+
+def rdf_format(path: str | Path) -> str:
+    """The RDF format (rdflib's name: "turtle", "trig", "nquads", ...) a file's suffix names; a
+    ``CstographError`` naming the file for a suffix that names none."""
+    from cstograph.reading.rdf_files import FORMATS_BY_SUFFIX
+
+    fmt = FORMATS_BY_SUFFIX.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise CstographError(
+            f"{path}: cannot tell the output format from the suffix",
+            hint="use .ttl, .nt, .jsonld, .rdf, or .trig/.nq to keep named graphs apart",
+        )
+    return fmt
+
+
+def input_files(paths: Sequence[str | Path] | None) -> list[Path]:
+    """The RDF files that ``open(paths)`` reads (folders expanded; none for the bundled graphs), so
+    that a command can refuse to write over one of them."""
+    from cstograph.reading.rdf_files import expand_paths
+
+    return expand_paths([Path(p) for p in paths]) if paths else []
+
+
+def _serialize_sorted(written, fmt: str) -> bytes:
+    """RDF bytes that do not depend on the order rdflib keeps graphs in (the hash seed):
+    N-Quads sorted by line, TriG as the default graph then each named graph by name."""
+    from rdflib import Graph
+
+    if fmt == "nquads":
+        lines = sorted(set(written.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)))
+        return b"".join(line for line in lines if line.strip())
+    if fmt != "trig":
+        return written.serialize(format=fmt, encoding="utf-8")
+    blocks = []
+    for graph in sorted(written.graphs(), key=lambda g: (g.identifier != written.default_graph.identifier, str(g.identifier))):
+        if not len(graph):
+            continue
+        copy = Graph(namespace_manager=written.namespace_manager)
+        copy += graph
+        body = b"\n".join(line for line in copy.serialize(format="turtle", encoding="utf-8").splitlines()
+                          if not line.startswith(b"@prefix")).strip()
+        if graph.identifier == written.default_graph.identifier:
+            blocks.append(body + b"\n")
+        else:
+            blocks.append(graph.identifier.n3().encode("utf-8") + b" {\n" + body + b"\n}\n")
+    prefixes = b"".join(f"@prefix {p}: <{n}> .\n".encode() for p, n in sorted(written.namespaces()) if p)
+    return prefixes + b"\n" + b"\n".join(blocks)
 
 
 def open(
@@ -351,6 +650,7 @@ def open(
         engine=engine, store=Path(store) if store else None, endpoint=endpoint, timeout=timeout, default_graph=graph,
     ))
     kg.bundled = not (paths or store or endpoint)
+    kg._store_folder = Path(store) if store else None
     return kg
 
 
@@ -359,3 +659,197 @@ def _check_type(name: str, value, kinds: tuple[type, ...]) -> None:
     if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
         wanted = " or ".join("None" if kind is type(None) else kind.__name__ for kind in kinds)
         raise UsageError(f"{name} must be {wanted}, not {type(value).__name__}")
+
+
+# ---------------------------------------------------------------- queries and their bounds
+
+def queries() -> dict:
+    """Every bundled query by name (a ``QuerySpec``: name, kind, summary, params), as
+    ``cstograph queries`` lists them."""
+    from cstograph.engines.queries import bundled_queries
+
+    return bundled_queries()
+
+
+def find_query(name_or_file: str):
+    """A bundled query by name, or a ``.rq`` file (a ``QuerySpec``); an unknown name or a missing
+    file is a ``QueryError`` that names it, before any data is read."""
+    from cstograph.engines.queries import resolve_query
+
+    return resolve_query(name_or_file)
+
+
+def query_params(options: Sequence[str]) -> dict[str, str]:
+    """Parameters written ``NAME=VALUE`` (as ``--param`` takes them) -> the keywords of ``query()``."""
+    from cstograph.engines.queries import parse_param_options
+
+    return parse_param_options(options)
+
+
+def memory_limit(size: str | int | None) -> int | None:
+    """Bytes from a size such as "4G" or "512M" (a number alone is MiB; 0 or "none": no bound, None);
+    None reads $CSTOGRAPH_QUERY_MEMORY, else 4 GiB. A ``UsageError`` for anything else."""
+    from cstograph.engines.sandbox import parse_memory
+
+    return parse_memory(size)
+
+
+def run_bounded(body, *, memory: int | None, network: bool) -> int:
+    """Run ``body()`` (which prints its output and may raise SystemExit) in a child process
+    within ``memory`` bytes and, unless ``network``, cut off from the network; its exit code. Where
+    no child can be forked (another program's threads, no real stdout: tests, notebooks) ``body``
+    runs here, unbounded, and the code is 0."""
+    from cstograph.engines import sandbox
+
+    if not sandbox.can_fork_here():
+        body()
+        return 0
+    return sandbox.run_limited(body, memory=memory, network=network)
+
+
+# ---------------------------------------------------------------- graphs made from other files
+
+def synthesize(requests: int, seed: int = 1, *, defects: float = 0.0):
+    """A synthetic alliance graph whose verdicts are known (a ``SynthGraph``: ``turtle`` text,
+    ``expected`` status per request, ``counts`` per status, ``defects``), for tests and benchmarks;
+    ``defects``: the share of requests given a deliberate violation. The same seed, the same graph."""
+    from cstograph.reading.synth import synthesize as synthesize_graph
+
+    return synthesize_graph(requests, seed, defects=defects)
+
+
+def import_atop(alliance_csv: str | Path, member_csv: str | Path, *, on_progress=None):
+    """ATOP's alliance-level and member-level CSV files as a graph (an ``ImportResult``: Turtle
+    ``text``, ``counts`` per kind of node, ``triples``); ``on_progress(done, total)`` is called as
+    rows are read."""
+    from cstograph.reading.importers.atop import import_atop as read_atop
+
+    return read_atop(Path(alliance_csv), Path(member_csv), on_progress=on_progress)
+
+
+def import_reliability(dta_file: str | Path, *, atop: str | Path | None = None,
+                       only_atop: Sequence[int] | None = None, on_progress=None):
+    """The alliance-war observations of Berkemeier and Fuhrmann (2018) from their Stata file, with
+    both codings (an ``ImportResult``); ``atop``: ATOP's alliance-level CSV, to link only to the
+    alliances it holds; ``only_atop``: only the observations of these atopids."""
+    from cstograph.reading.importers.reliability import import_reliability as read_reliability
+
+    return read_reliability(Path(dta_file), atop_alliance_csv=Path(atop) if atop else None,
+                            on_progress=on_progress, only_atop=only_atop)
+
+
+def case_tables(requests: str | Path, *, responses: str | Path | None = None,
+                sources: str | Path | None = None) -> dict[str, Path]:
+    """The tables of a case import, by name: ``requests`` (a CSV file, or a data package's folder
+    or ``datapackage.json``) and each ``STEM-TABLE.csv`` beside it; ``responses`` and ``sources``
+    name those two tables elsewhere."""
+    from cstograph.reading.importers.cases import table_paths
+
+    requests = Path(requests)
+    tables = table_paths(requests)
+    if "requests" not in tables and not requests.is_dir() and requests.name != "datapackage.json":
+        tables["requests"] = requests
+    if responses is not None:
+        tables["responses"] = Path(responses)
+    if sources is not None:
+        tables["sources"] = Path(sources)
+    return tables
+
+
+def import_cases(tables: dict[str, Path], *, data: Sequence[str | Path] | None = None,
+                 ontology_only: bool = False):
+    """The rows of the tables (see ``case_tables``) as a graph (an ``ImportResult``; ``trig`` when
+    rows of accounts need named graphs). Names in the cells are looked up in ``data`` (RDF files
+    or folders; the bundled graphs when None), or with ``ontology_only`` in the ontology and the
+    tables alone."""
+    from cstograph.reading.importers.cases import import_tables, ontology_reference, reference_from
+
+    if ontology_only and data:
+        raise UsageError("ontology_only and data cannot be used together")
+    reference = ontology_reference() if ontology_only else reference_from(open(list(data) if data else None))
+    return import_tables(dict(tables), reference)
+
+
+# ---------------------------------------------------------------- stores and servers
+
+class Server:
+    """A SPARQL endpoint made by ``KnowledgeGraph.serve``: ``address`` (host, port), ``accounts``
+    (path -> ``Account``), ``serve_forever()`` until interrupted, then ``close()`` (stops the workers)."""
+
+    def __init__(self, server, service, pin: Path | None) -> None:
+        self._server, self._service, self._pin = server, service, pin
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return tuple(self._server.server_address[:2])
+
+    @property
+    def accounts(self) -> dict:
+        return dict(self._service.accounts)
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def close(self) -> None:
+        self._server.server_close()
+        self._service.close()
+        if self._pin is not None:
+            self._pin.unlink(missing_ok=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """What ``load`` put where: triples, files read (the ontology not counted), violations found
+    (a store records them) and, for an endpoint, the requests sent."""
+
+    triples: int
+    files: int
+    violations: int
+    requests: int = 0
+
+
+def _refuse_violations(report) -> None:
+    if not report.conforms:
+        raise CstographError(f"the data violates the shapes ({len(report.violations)} violation(s)); nothing loaded",
+                             hint="fix the data, or pass check= a function that accepts the report")
+
+
+def load(paths: Sequence[str | Path] | str | Path | None = None, *, store: str | Path | None = None,
+         endpoint: str | None = None, method: str = "update", graph: str | None = None, replace: bool = False,
+         check=None) -> Loaded:
+    """Validate RDF files or folders (the bundled graphs when none) once and load them with the
+    ontology into a store folder (``store``, then ``open(store=...)`` reads it without parsing;
+    ``replace`` an existing one) or a SPARQL server (``endpoint``: its SPARQL Update URL, or its
+    Graph Store URL with ``method="gsp"``; ``graph``: everything into this named graph).
+    ``check(report)`` sees the ``ValidationReport`` before anything is written and raises to stop;
+    by default data that violates the shapes is refused (a ``CstographError``)."""
+    if (store is None) == (endpoint is None):
+        raise UsageError("name one target: store or endpoint")
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files = [Path(p) for p in paths] if paths else None
+    check = check or _refuse_violations
+    from cstograph.engines.data import validate_oxigraph_store
+
+    if store is not None:
+        from cstograph.engines.store import create_store
+
+        def validate_then_check(oxstore):
+            report = validate_oxigraph_store(oxstore)
+            check(report)
+            return report
+
+        info, _ = create_store(Path(store), files, replace=replace, validate=validate_then_check)
+        return Loaded(info.triples, len(info.files), info.violations)
+    from cstograph.engines.endpoint import upload
+    from cstograph.engines.store import fits_in_memory, load_files, temporary_store
+    from cstograph.reading.rdf_files import expand_paths
+    from cstograph.reading.resources import graphs_dir
+
+    found = expand_paths(files if files else [graphs_dir()])
+    # past the memory budget the files stream through a temporary store on disk first
+    loaded = load_files(found) if fits_in_memory(found) else temporary_store(found)
+    report = validate_oxigraph_store(loaded.store)
+    check(report)
+    summary = upload(loaded.store, endpoint, method=method, graph=graph)
+    return Loaded(summary.triples, len(loaded.files), len(report.violations), summary.requests)

@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from cstograph.engines.engine import ENGINE_NAMES
+from cstograph.api import ENGINES
+from cstograph.api import open as open_kg
 from cstograph.errors import CstographError
 from cstograph.output.render import FORMATS
 
@@ -39,7 +40,7 @@ FormatOption = Annotated[
 ]
 EngineOption = Annotated[
     str,
-    typer.Option("--engine", help="SPARQL engine: " + ", ".join(ENGINE_NAMES) + "."),
+    typer.Option("--engine", help="SPARQL engine: " + ", ".join(ENGINES) + "."),
 ]
 
 
@@ -122,7 +123,7 @@ def open_checked(paths, engine: str = "oxigraph", store=None, endpoint=None, *, 
     kg = open_graph(paths, engine, store, endpoint)
     validation = kg.validate()
     if validation is None:
-        error(f"not validated: {kg.data.description} cannot be validated where it is")
+        error(f"not validated: {kg.description} cannot be validated where it is")
     elif not validation.conforms:
         refuse_violations(validation, force, doing=doing)
     return kg
@@ -162,6 +163,4 @@ EndpointOption = Annotated[
 
 def open_graph(paths, engine: str = "oxigraph", store: Path | None = None, endpoint: str | None = None):
     """The data named by PATH arguments, --store or --endpoint (see cstograph.api.open)."""
-    from cstograph.api import open as open_kg
-
     return open_kg(paths or None, engine=engine, store=store, endpoint=endpoint)

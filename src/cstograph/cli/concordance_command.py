@@ -7,6 +7,7 @@ should not change.
 
 from __future__ import annotations
 
+from cstograph.api import citation, concordance_summary, concordance_text, input_files
 from cstograph.cli.common import (
     AccordingToOption,
     AsOfOption,
@@ -50,12 +51,10 @@ def concordance(
     Example: cstograph concordance --format markdown
     """
     from cstograph.base.write import refuse_overwriting_inputs
-    from cstograph.reading.rdf_files import expand_paths
-    from cstograph.rules.concordance import CITATION, render_concordance, summary_text
 
     fmt = resolve_format(fmt, output=output)
     with user_errors():
-        refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
+        refuse_overwriting_inputs(output, input_files(paths))
         kg = open_checked(paths, engine, store, endpoint, force=force)
         rows = kg.concordance(according_to, as_date(as_of))
         if not rows:
@@ -65,7 +64,7 @@ def concordance(
                      "treaty has a cg:atopId and whose events have a cg:cowWarNumber",
             )
         color = output is None and use_color()
-        text = render_concordance(rows, fmt, color=color, width=terminal_width())
+        text = concordance_text(rows, fmt, color=color, width=terminal_width())
         if fmt in ("table", "markdown"):
-            text += ("\n" if fmt == "markdown" else "") + summary_text(rows) + "\n" + CITATION + "\n"
+            text += ("\n" if fmt == "markdown" else "") + concordance_summary(rows) + "\n" + citation("concordance") + "\n"
         emit_table(text, output)

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from cstograph.api import case_tables, import_atop, import_cases, import_reliability
 from cstograph.base.write import refuse_overwriting_inputs
 from cstograph.cli.common import user_errors
 
@@ -73,8 +74,6 @@ def atop(
 
     Example: cstograph import atop atop-alliance-level.csv atop-member-level.csv -o atop.ttl
     """
-    from cstograph.reading.importers.atop import import_atop
-
     started = time.perf_counter()
     with user_errors(), _progress("Importing ATOP", quiet) as progress:
         refuse_overwriting_inputs(output, [alliance_csv, member_csv])
@@ -108,8 +107,6 @@ def reliability(
 
     Example: cstograph import reliability BerkemeierFuhrmannRAP2018_0303.dta --only-atop 2440,3180 -o some.ttl
     """
-    from cstograph.reading.importers.reliability import import_reliability
-
     ids = None
     if only_atop is not None:
         try:
@@ -122,7 +119,7 @@ def reliability(
     started = time.perf_counter()
     with user_errors(), _progress("Importing observations", quiet) as progress:
         refuse_overwriting_inputs(output, [dta_file, *([atop] if atop else [])])
-        result = import_reliability(dta_file, atop_alliance_csv=atop, on_progress=progress, only_atop=ids)
+        result = import_reliability(dta_file, atop=atop, on_progress=progress, only_atop=ids)
         _emit(result.text, output)
     _summary("alliance-war observations", result.counts, result.triples, output, time.perf_counter() - started, quiet)
 
@@ -157,24 +154,15 @@ def cases(
 
     Example: cstograph import cases cases.csv -o cases.ttl
     """
-    from cstograph.api import open as open_kg
     from cstograph.errors import UsageError
-    from cstograph.reading.importers.cases import import_tables, ontology_reference, reference_from, table_paths
 
     started = time.perf_counter()
     with user_errors():
         if ontology_only and data:
             raise UsageError("--ontology-only and --data cannot be used together")
-        paths = table_paths(requests_csv)
-        if "requests" not in paths and not requests_csv.is_dir() and requests_csv.name != "datapackage.json":
-            paths["requests"] = requests_csv
-        if responses is not None:
-            paths["responses"] = responses
-        if sources is not None:
-            paths["sources"] = sources
-        refuse_overwriting_inputs(output, [*paths.values(), *(data or [])])
-        reference = ontology_reference() if ontology_only else reference_from(open_kg(data or None))
-        result = import_tables(paths, reference)
+        tables = case_tables(requests_csv, responses=responses, sources=sources)
+        refuse_overwriting_inputs(output, [*tables.values(), *(data or [])])
+        result = import_cases(tables, data=data, ontology_only=ontology_only)
         if result.trig and output is not None and output.suffix.lower() != ".trig":
             raise UsageError(f"{output}: rows of accounts (in_account) go to named graphs, which Turtle cannot hold",
                              hint="name the output FILE.trig")

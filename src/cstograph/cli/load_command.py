@@ -6,12 +6,9 @@ from typing import Annotated
 
 import typer
 
+from cstograph.api import load as load_data
 from cstograph.base.progress import show_progress
 from cstograph.cli.common import PathsArgument, fail, refuse_violations, user_errors
-
-
-def _refuse_violations(report, force: bool) -> None:
-    refuse_violations(report, force, doing="load")
 
 
 def load(
@@ -47,40 +44,21 @@ def load(
     if (store is None) == (endpoint is None):
         fail("name one target: --store DIR or --endpoint URL")
     started = time.perf_counter()
-    with user_errors(), show_progress(quiet):
-        from cstograph.engines.data import validate_oxigraph_store as validate_store
 
-        if store is not None:
-            from cstograph.engines.store import create_store
-
-            checked = {}
-
-            def validate_then_decide(oxstore):
-                report = validate_store(oxstore)
-                if not report.conforms:
-                    _refuse_violations(report, force)
-                checked["report"] = report
-                return report
-
-            info, _ = create_store(store, paths, replace=replace, validate=validate_then_decide)
-            typer.echo(
-                f"Loaded {info.triples} triples from {len(info.files)} file(s) (and the ontology) into {store} "
-                f"in {time.perf_counter() - started:.1f} s; {info.violations} violation(s)."
-            )
-            return
-        from cstograph.engines.endpoint import upload
-        from cstograph.engines.store import fits_in_memory, load_files, temporary_store
-        from cstograph.reading.rdf_files import expand_paths
-        from cstograph.reading.resources import graphs_dir
-
-        files = expand_paths(paths if paths else [graphs_dir()])
-        # past the memory budget the files stream through a temporary store on disk first
-        loaded = load_files(files) if fits_in_memory(files) else temporary_store(files)
-        report = validate_store(loaded.store)
+    def refuse_unless_forced(report) -> None:
         if not report.conforms:
-            _refuse_violations(report, force)
-        summary = upload(loaded.store, endpoint, method=method, graph=graph)
+            refuse_violations(report, force, doing="load")
+
+    with user_errors(), show_progress(quiet):
+        loaded = load_data(paths, store=store, endpoint=endpoint, method=method, graph=graph, replace=replace,
+                           check=refuse_unless_forced)
+    if store is not None:
         typer.echo(
-            f"Uploaded {summary.triples} triples from {len(loaded.files)} file(s) (and the ontology) to {endpoint} "
-            f"in {summary.requests} request(s), {time.perf_counter() - started:.1f} s."
+            f"Loaded {loaded.triples} triples from {loaded.files} file(s) (and the ontology) into {store} "
+            f"in {time.perf_counter() - started:.1f} s; {loaded.violations} violation(s)."
+        )
+    else:
+        typer.echo(
+            f"Uploaded {loaded.triples} triples from {loaded.files} file(s) (and the ontology) to {endpoint} "
+            f"in {loaded.requests} request(s), {time.perf_counter() - started:.1f} s."
         )

@@ -4,6 +4,8 @@ from typing import Annotated
 
 import typer
 
+from cstograph.api import find_query, queries, query_params, run_bounded
+from cstograph.api import memory_limit as memory_bound
 from cstograph.cli.common import (
     AccordingToOption,
     AsOfOption,
@@ -20,7 +22,6 @@ from cstograph.cli.common import (
     terminal_width,
     user_errors,
 )
-from cstograph.engines.queries import bundled_queries, parse_param_options
 from cstograph.output.render import render_result, render_table
 
 
@@ -59,27 +60,22 @@ def query(
     """
     fmt = resolve_format(fmt)
     with user_errors():
-        from cstograph.engines import sandbox
-        from cstograph.engines.queries import resolve_query
-
-        resolve_query(name)  # an unknown query or a missing file is named before the data is read
-        memory = sandbox.parse_memory(memory_limit)
-        param_values = parse_param_options(params or [])
+        find_query(name)  # an unknown query or a missing file is named before the data is read
+        memory = memory_bound(memory_limit)
+        param_values = query_params(params or [])
 
     def run() -> None:
         with user_errors():
             kg = open_checked(paths, engine, store, endpoint, force=force, doing="query")
             result = kg.query(name, according_to, as_date(as_of), allow_network=allow_network, **param_values)
         typer.echo(
-            render_result(result, fmt, namespaces=kg.data.namespaces, color=stdout_is_terminal(),
+            render_result(result, fmt, namespaces=kg.namespaces, color=stdout_is_terminal(),
                           width=terminal_width()),
             nl=False,
         )
 
-    if not sandbox.can_fork_here():  # inside another program (tests, notebooks): no fork, no bound
-        run()
-        return
-    code = sandbox.run_limited(run, memory=memory, network=allow_network or endpoint is not None)
+    # in a child process under the memory bound; inside another program (tests, notebooks) here
+    code = run_bounded(run, memory=memory, network=allow_network or endpoint is not None)
     if code:
         raise typer.Exit(code)
 
@@ -91,7 +87,7 @@ def list_queries(fmt: FormatOption = None) -> None:
     """
     fmt = resolve_format(fmt)
     with user_errors():
-        catalogue = bundled_queries()
+        catalogue = queries()
     columns = ["name", "kind", "summary", "parameters"]
     rows = [
         [spec.name, spec.kind, spec.summary,

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cstograph.api import citation, fulfilment_period, fulfilment_text, input_files, invocation_figure
 from cstograph.cli.common import (
     SUFFIX_FORMATS,
     AccordingToOption,
@@ -25,6 +26,7 @@ from cstograph.cli.common import (
     use_color,
     user_errors,
 )
+from cstograph.errors import CstographError
 
 TableOutputOption = Annotated[
     Path | None,
@@ -103,8 +105,6 @@ def reliability(
     Example: cstograph reliability reliability.ttl --period 1945-2003 -o post-1945.md
     """
     from cstograph.base.write import refuse_overwriting_inputs
-    from cstograph.reading.rdf_files import expand_paths
-    from cstograph.rules.reliability import CITATION, period_by_label, render_fulfilment
 
     figure = output is not None and output.suffix.lower() in (".svg", ".pdf", ".png")
     if output is not None and fmt is None and not figure and output.suffix.lower() not in SUFFIX_FORMATS:
@@ -119,11 +119,11 @@ def reliability(
     fmt = resolve_format(fmt, output=output) if not figure else "svg"
     with user_errors():
         try:
-            period is None or period_by_label(period)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--period") from None
+            period is None or fulfilment_period(period)
+        except CstographError as exc:
+            raise typer.BadParameter(exc.message, param_hint="--period") from None
         dimensions = [d for item in by or ["alliance"] for d in item.split(",")]
-        refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
+        refuse_overwriting_inputs(output, input_files(paths))
         kg = open_checked(paths, engine, store, endpoint, force=force)
         day = as_date(as_of)
         cases = kg.invocations(according_to, day) if period is None else []
@@ -131,11 +131,10 @@ def reliability(
         chosen = kg.reading(reading) if reading is not None else kg.readings()[0]
         if figure:
             from cstograph.base.write import write_atomic
-            from cstograph.pictures.invocation_figure import figure_format, render_figure
 
             if not cases:
                 fail("the data holds no assistance request to draw")
-            write_atomic(output, render_figure(record, chosen.iri, chosen.label, figure_format(output.suffix)))
+            write_atomic(output, invocation_figure(record, chosen, output.suffix))
             return
         rows = kg.fulfilment(period, according_to, day)
         if not rows and not cases:
@@ -145,9 +144,9 @@ def reliability(
                 hint="import them first: cstograph import reliability FILE.dta -o reliability.ttl",
             )
         color = output is None and use_color()
-        text = render_fulfilment(rows, fmt, color=color, width=terminal_width()) if rows else ""
+        text = fulfilment_text(rows, fmt, color=color, width=terminal_width()) if rows else ""
         if rows and fmt in ("table", "markdown"):
-            text += ("\n" if fmt == "markdown" else "") + CITATION + "\n"
+            text += ("\n" if fmt == "markdown" else "") + citation("fulfilment") + "\n"
             if not (paths or store or endpoint):
                 text += BUNDLED_NOTE + "\n"
         if cases:  # the invocation record first, then the published table

@@ -22,7 +22,6 @@ from cstograph.cli.common import (
     user_errors,
 )
 from cstograph.output.render import render_ally_report, render_selectivity, render_verdicts
-from cstograph.rules.explain import all_case_texts
 
 
 def report(
@@ -79,7 +78,7 @@ def report(
                                            color=color, width=width)
             else:
                 text = render_selectivity(kg.selectivity(according_to, day), fmt, color=color, width=width,
-                                          short_names=short_names, namespaces=kg.data.namespaces)
+                                          short_names=short_names, namespaces=kg.namespaces)
             typer.echo(text, nl=False)
             if fail_on_unmet and kg.verdicts(according_to, day, status="unmet"):
                 raise typer.Exit(1)
@@ -96,8 +95,8 @@ def report(
         title += f", as known on {as_of.date()}"
     typer.echo(
         render_verdicts(verdicts, fmt, color=use_color(), width=terminal_width(), title=title,
-                        short_names=short_names, namespaces=kg.data.namespaces,
-                        texts=all_case_texts(kg.engine(according_to, day)) if all_requests and fmt != "csv" else None),
+                        short_names=short_names, namespaces=kg.namespaces,
+                        texts=kg.case_texts(according_to, day) if all_requests and fmt != "csv" else None),
         nl=False,
     )
     if fail_on_unmet and any(v.status == "unmet" for v in verdicts):

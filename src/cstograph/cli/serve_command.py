@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cstograph.api import memory_limit as memory_bound
 from cstograph.cli.common import PathsArgument, StoreOption, error, fail, open_graph, user_errors
 
 
@@ -54,8 +55,6 @@ def serve(
 
     Example: cstograph serve --store cg-store --port 7878
     """
-    from cstograph.engines.serve import ServeSettings, make_server
-
     if not (0 < timeout < 1e6 and 0 < request_deadline < 1e6) or limit < 1 or workers < 1 or max_connections < 1:
         fail("--timeout, --limit, --workers, --max-connections and --request-deadline must be positive")
     if light_workers < 0 or light_workers > 64 or not 0 < light_seconds < 1e6:
@@ -63,38 +62,26 @@ def serve(
     if not 0 <= port <= 65535:
         fail(f"--port {port} is not a port", hint="give 1-65535, or 0 for a free one")
     with user_errors():
-        from cstograph.engines.sandbox import parse_memory
-
-        memory = parse_memory(memory_limit)
+        memory = memory_bound(memory_limit)
         kg = open_graph(paths, "oxigraph", store, None)
-        accounts = kg.accounts
+        kg.accounts  # noqa: B018 - an unreadable account is named before anything listens
     try:
         is_loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         is_loopback = host == "localhost"
     if not is_loopback:
         error(f"listening on {host}: the endpoint is reachable from other machines")
-    settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers,
-                             memory=memory, max_connections=max_connections, request_deadline=request_deadline,
-                             light_workers=light_workers, light_seconds=light_seconds)
-    store_path = pin = None
-    if store is not None:
-        from cstograph.engines.store import pin_version, read_store_info
-
-        with user_errors():  # the version served stays on disk while serve runs (workers reopen it)
-            version, pin = pin_version(store)
-            store_path = read_store_info(version).path
-    try:
-        server, service = make_server(kg.data.store, host, port, settings, quiet=quiet, accounts=accounts,
-                                      store_path=store_path)
-    except OSError as exc:
-        if pin is not None:
-            pin.unlink(missing_ok=True)
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    with user_errors():
+        try:
+            server = kg.serve(host, port, timeout=timeout, limit=limit, workers=workers, allow_network=allow_network,
+                              quiet=quiet, max_connections=max_connections, request_deadline=request_deadline,
+                              light_workers=light_workers, light_seconds=light_seconds, memory=memory or 0)
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     signal.signal(signal.SIGTERM, _interrupt)  # a terminated server stops its workers too
-    bound_host, bound_port = server.server_address[:2]
-    typer.echo(f"Serving {kg.data.description} at http://{bound_host}:{bound_port}/sparql (read-only; Ctrl-C stops)")
-    for path, account in service.accounts.items():
+    bound_host, bound_port = server.address
+    typer.echo(f"Serving {kg.description} at http://{bound_host}:{bound_port}/sparql (read-only; Ctrl-C stops)")
+    for path, account in server.accounts.items():
         typer.echo(f"  {account.label}: http://{bound_host}:{bound_port}{path}")
     sys.stdout.flush()
     try:
@@ -102,10 +89,7 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        service.close()
-        if pin is not None:
-            pin.unlink(missing_ok=True)
+        server.close()
 
 
 def _interrupt(signum, frame) -> None:

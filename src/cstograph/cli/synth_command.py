@@ -27,11 +27,11 @@ def synth(
     """
     import json
 
+    from cstograph.api import synthesize
     from cstograph.base.progress import phase, show_progress
     from cstograph.base.write import write_atomic
     from cstograph.cli.common import user_errors
     from cstograph.errors import OutputError
-    from cstograph.reading.synth import synthesize
 
     if not 1 <= requests <= 10_000_000:  # ten million requests: about 300 million triples
         fail(f"--requests must be between 1 and 10000000, not {requests}")

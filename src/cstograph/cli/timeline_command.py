@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from cstograph.api import input_files, timeline_format
 from cstograph.base.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 from cstograph.cli.common import (
     AccordingToOption,
@@ -18,7 +19,6 @@ from cstograph.cli.common import (
     open_checked,
     user_errors,
 )
-from cstograph.reading.rdf_files import expand_paths
 
 
 def timeline(
@@ -62,56 +62,28 @@ def timeline(
 
     Example: cstograph timeline -o timeline.svg
     """
-    from cstograph.errors import ViewError
-    from cstograph.pictures.graph_model import alliance_graph, focus_graph
-    from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
-    from cstograph.pictures.timeline import TIMELINE_FORMATS, render_timeline
+    from cstograph.cli.viz_command import page_path, splittable
 
     with user_errors():
-        refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
-        fmt = output.suffix.lower().lstrip(".")
-        fmt = "html" if fmt == "htm" else fmt
-        if fmt not in TIMELINE_FORMATS:
-            raise ViewError(f"cannot tell the timeline format from the suffix {output.suffix or '(none)'!r}",
-                            hint="name the file .svg, .png, .pdf or .html")
+        refuse_overwriting_inputs(output, input_files(paths))
+        fmt = timeline_format(output)
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
-        from cstograph.pictures.graph_model import expand_prefixed  # networkx: only when drawing
-
-        focus = expand_prefixed(focus, kg)
-        day = as_date(as_of)
-        verdicts = list(kg.verdicts(according_to, day))
-        if not (focus or alliance or cases) and len(verdicts) > SUMMARY_ABOVE:
-            # the summary needs the verdicts only: no network of the whole graph is built
-            data = render_summary(verdicts, kg.engine(according_to, day), fmt,
-                                  title or "Assistance requests by alliance and period")
-            write_atomic(output, data)
-            typer.echo(f"Note: {len(verdicts):,} requests: drew the summary (alliance by period); one case: "
+        figure = kg.timeline(fmt, according_to, as_date(as_of), focus=focus, hops=hops, alliance=alliance,
+                             cases=cases, max_requests=max_requests, title=title, split=split and splittable(output))
+        if figure.summary:
+            write_atomic(output, figure.data)
+            typer.echo(f"Note: {figure.requests:,} requests: drew the summary (alliance by period); one case: "
                        "--focus REQUEST, one alliance's requests: --alliance NAME, every request: --cases", err=True)
             typer.echo(f"wrote {output} (summary)", err=True)
             return
-        from cstograph.pictures.graph_model import build_graph
-        from cstograph.pictures.viz import part_to_draw
-
-        engine = kg.engine(according_to, day)
-        # one case, one neighbourhood or one alliance's cases: only those nodes are asked for
-        graph = build_graph(None, engine, "requests", verdicts, only=part_to_draw(engine, "requests", focus, hops, alliance))
-        if alliance:
-            graph = alliance_graph(graph, alliance)
-        if focus:
-            graph = focus_graph(graph, focus, hops)
-        from cstograph.cli.viz_command import page_path, splittable
-
-        figure = render_timeline(graph, fmt, title, max_requests, split=split and splittable(output))
         if figure.pages:
             written = [page_path(output, i) for i in range(1, len(figure.pages) + 1)]
             for page in written:
-                refuse_overwriting_inputs(page, expand_paths(paths) if paths else [])
+                refuse_overwriting_inputs(page, input_files(paths))
             write_atomic_all(list(zip(written, figure.pages)))
         else:
             written = [output]
             write_atomic(output, figure.data)
-    requests = sum(1 for _, d in graph.nodes(data=True) if d["kind"] == "request")
     for note in figure.notes:
         typer.echo(f"Note: {note}", err=True)
-    shown = min(requests, max_requests) if max_requests else requests
-    typer.echo(f"wrote {', '.join(str(p) for p in written)} ({shown} requests)", err=True)
+    typer.echo(f"wrote {', '.join(str(p) for p in written)} ({figure.shown} requests)", err=True)

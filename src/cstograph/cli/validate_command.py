@@ -45,6 +45,6 @@ def validate(
         kg = open_graph(paths, engine, store, endpoint)
         report = kg.validate(validator, use_recorded=False)
     if report is None:
-        fail(f"cannot validate {kg.data.description}")
+        fail(f"cannot validate {kg.description}")
     typer.echo(render_validation(report, fmt), nl=False)
     raise typer.Exit(0 if report.conforms else 1)

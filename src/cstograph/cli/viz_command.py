@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from cstograph.api import figure_format, figure_formats, input_files
 from cstograph.base.write import refuse_overwriting_inputs, write_atomic, write_atomic_all
 from cstograph.cli.common import (
     AccordingToOption,
@@ -18,7 +19,6 @@ from cstograph.cli.common import (
     open_checked,
     user_errors,
 )
-from cstograph.reading.rdf_files import expand_paths
 
 OutputOption = Annotated[
     Path,
@@ -80,29 +80,21 @@ def viz(
     Example: cstograph viz -o requests.html
     """
     from cstograph.errors import ViewError
-    from cstograph.pictures.viz import VIZ_FORMATS, format_for_suffix, render_viz
 
     with user_errors():
-        if fmt and fmt.lower().lstrip(".") not in VIZ_FORMATS:
-            raise ViewError(f"--format {fmt!r}: unknown format", hint="choose one of " + ", ".join(VIZ_FORMATS))
-        chosen = format_for_suffix("." + fmt if fmt else output.suffix)
-        refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
+        formats = figure_formats()
+        if fmt and fmt.lower().lstrip(".") not in formats:
+            raise ViewError(f"--format {fmt!r}: unknown format", hint="choose one of " + ", ".join(formats))
+        chosen = figure_format("." + fmt if fmt else output.suffix)
+        refuse_overwriting_inputs(output, input_files(paths))
         kg = open_checked(paths, engine, store, endpoint, force=force, doing="draw")
-        from cstograph.pictures.graph_model import expand_prefixed  # networkx: only when drawing
-
-        focus = expand_prefixed(focus, kg)
-        day = as_date(as_of)
-        dataset = kg.triples(according_to, day) if view == "full" else None
-        rendered = render_viz(
-            dataset, kg.engine(according_to, day), chosen, view=view, focus=focus, hops=hops,
-            max_nodes=max_nodes, layout_method=layout, title=title, verdicts=list(kg.verdicts(according_to, day)),
-            alliance=alliance, cases=cases,
-            split=split and splittable(output),
-        )
+        rendered = kg.figure(chosen, according_to, as_date(as_of), view=view, focus=focus, hops=hops,
+                             alliance=alliance, cases=cases, max_nodes=max_nodes, layout=layout, title=title,
+                             split=split and splittable(output))
         if rendered.pages:
             written = [page_path(output, i) for i in range(1, len(rendered.pages) + 1)]
             for page in written:
-                refuse_overwriting_inputs(page, expand_paths(paths) if paths else [])
+                refuse_overwriting_inputs(page, input_files(paths))
             write_atomic_all(list(zip(written, rendered.pages)))
         else:
             written = [output]
