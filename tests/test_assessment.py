@@ -137,7 +137,7 @@ def test_report_on_account_views_of_the_store_equals_the_rdflib_copy(engine_name
             got = verdict_keys(assess_data(data, "oxigraph", according_to=according_to))
             assert got == verdict_keys(assess(load_dataset(paths), engine_name, according_to=according_to))
     contested = [v for v in assess_data(open_data(None), "oxigraph") if v.contested]
-    assert {v.date for v in contested} == {"2021-05-13", "2021-11-16", "2022-01-05", "2022-10-19"}
+    assert {v.date for v in contested} == {"2019-09-09", "2021-05-13", "2021-11-16", "2022-01-05", "2022-10-19"}
     # each account's own view decides its status (fixture: Arland says e1 was on its territory)
     fixture = {local(v.request): {a.label: a.status for a in v.contested} for v in assess_data(open_data([ACCOUNTS]), "oxigraph")}
     assert fixture == {local(v.request): {a.label: a.status for a in v.contested} for v in assess(load_dataset([ACCOUNTS]), "oxigraph")}
