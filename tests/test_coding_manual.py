@@ -113,7 +113,10 @@ def test_clause_table_query(engine_for):
 READING_FLIPS = {
     "ReadingThreatByJudgment": {"request-1962-04-20-Bolivia-Rio-Treaty": "unmet", "request-1962-10-23-US-Rio-Treaty": "met", "request-1982-04-20-Argentina-Rio-Treaty": "met",
                                 "request-2021-05-13-Armenia-CSTO": "unmet",
-                                "request-2022-10-19-Kyrgyzstan-CSTO": "unmet"},
+                                "request-2022-10-19-Kyrgyzstan-CSTO": "unmet",
+                                # the Kerch Strait (2018) on no recorded territory, the build-up (2022) outside Ukraine
+                                "request-2018-11-27-Ukraine-BudapestMemorandum": "unmet",
+                                "request-2022-02-21-Ukraine-BudapestMemorandum": "unmet"},
     "ReadingAnnouncedHelpCounts": {"request-2002-09-27-CoteDIvoire-France": "met"},
     "ReadingHelpToAllyOnly": {"request-1939-09-02-Poland-France": "unmet", "request-2001-09-14-ANZUS-Article4": "unmet"},
     "ReadingWarEntryCounts": {"request-1939-09-01-Poland-UK": "met"},
