@@ -40,8 +40,6 @@ ALLOWED_UPWARD = {
     ("cstograph.rules.explain", "cstograph.output.render"),
     ("cstograph.rules.reliability", "cstograph.output.render"),
     ("cstograph.rules.concordance", "cstograph.output.render"),
-    # rules/explain.py words the days to a response with output's days_text; it belongs in base/.
-    ("cstograph.rules.explain", "cstograph.output.text_layout"),
     # The disputed facts of an account are read by a query, then classified (engines/accounts.py
     # reaches up into rules/classify for the status of each account's view): the classification
     # of account views belongs in rules/, beside verdicts.py.

@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass
 from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
+from cstograph.base.words import days_text
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import expand_iri, run_named, run_named_text, text_rows_for_values
 from cstograph.errors import CstographError
 from cstograph.namespaces import CG
-from cstograph.output.text_layout import days_text
 from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, sources_by_node, sources_of_nodes
 
 
