@@ -35,11 +35,6 @@ ALLOWED_UPWARD = {
     # engines/data.py; it belongs in rules/, which engines/data.py would then not import.
     ("cstograph.engines.data", "cstograph.rules.validate"),
     ("cstograph.engines.data", "cstograph.rules.fastshacl"),
-    # Rendering in rules/: Explanation.to_dict and the reliability table's text formats call
-    # output/render.py; they belong in output/.
-    ("cstograph.rules.explain", "cstograph.output.render"),
-    ("cstograph.rules.reliability", "cstograph.output.render"),
-    ("cstograph.rules.concordance", "cstograph.output.render"),
     # The disputed facts of an account are read by a query, then classified (engines/accounts.py
     # reaches up into rules/classify for the status of each account's view): the classification
     # of account views belongs in rules/, beside verdicts.py.

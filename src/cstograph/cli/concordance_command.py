@@ -50,8 +50,9 @@ def concordance(
     Example: cstograph concordance --format markdown
     """
     from cstograph.base.write import refuse_overwriting_inputs
+    from cstograph.output.concordance_table import render_concordance
     from cstograph.reading.rdf_files import expand_paths
-    from cstograph.rules.concordance import CITATION, render_concordance, summary_text
+    from cstograph.rules.concordance import CITATION, summary_text
 
     fmt = resolve_format(fmt, output=output)
     with user_errors():

@@ -103,8 +103,9 @@ def reliability(
     Example: cstograph reliability reliability.ttl --period 1945-2003 -o post-1945.md
     """
     from cstograph.base.write import refuse_overwriting_inputs
+    from cstograph.output.reliability_tables import render_fulfilment
     from cstograph.reading.rdf_files import expand_paths
-    from cstograph.rules.reliability import CITATION, period_by_label, render_fulfilment
+    from cstograph.rules.reliability import CITATION, period_by_label
 
     figure = output is not None and output.suffix.lower() in (".svg", ".pdf", ".png")
     if output is not None and fmt is None and not figure and output.suffix.lower() not in SUFFIX_FORMATS:

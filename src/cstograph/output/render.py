@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
@@ -429,12 +430,26 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
 # ---------------------------------------------------------------- explanations
 
 
+def explanation_to_dict(explanation) -> dict:
+    """An ``Explanation`` as the JSON of ``explain --format json``."""
+    return {
+        "request": explanation.verdict.request,
+        "label": explanation.label,
+        "description": explanation.description or None,
+        "verdict": verdict_to_dict(explanation.verdict),
+        "steps": [
+            {"kind": s.kind, "node": s.node, "text": s.text, "holds": s.holds,
+             **({"label": s.label or None, "description": s.description or None} if s.kind == "response" else {}),
+             "sources": [dataclasses.asdict(src) for src in s.sources]}
+            for s in explanation.steps
+        ],
+    }
+
+
 def render_explanation(explanation, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     """JSON, or text: wrapped to ``width`` with hanging indents (None: one line per item)."""
     if fmt == "json":
-        return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    import dataclasses
-
+        return json.dumps(explanation_to_dict(explanation), indent=2, ensure_ascii=False) + "\n"
     explanation = visible(explanation)  # no control sequences from the data
 
     # each response's own words after the rule's sentence, the request's description after the verdict

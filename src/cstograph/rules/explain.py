@@ -7,7 +7,7 @@ classification the report uses; this module only assembles them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
@@ -37,22 +37,6 @@ class Explanation:
     label: str
     steps: tuple[Step, ...]
     description: str = ""  # the request's dcterms:description: what was asked
-
-    def to_dict(self) -> dict:
-        from cstograph.output.render import verdict_to_dict
-
-        return {
-            "request": self.verdict.request,
-            "label": self.label,
-            "description": self.description or None,
-            "verdict": verdict_to_dict(self.verdict),
-            "steps": [
-                {"kind": s.kind, "node": s.node, "text": s.text, "holds": s.holds,
-                 **({"label": s.label or None, "description": s.description or None} if s.kind == "response" else {}),
-                 "sources": [asdict(src) for src in s.sources]}
-                for s in self.steps
-            ],
-        }
 
 
 def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | None = None) -> str:
