@@ -35,13 +35,6 @@ ALLOWED_UPWARD = {
     # engines/data.py; it belongs in rules/, which engines/data.py would then not import.
     ("cstograph.engines.data", "cstograph.rules.validate"),
     ("cstograph.engines.data", "cstograph.rules.fastshacl"),
-    # The disputed facts of an account are read by a query, then classified (engines/accounts.py
-    # reaches up into rules/classify for the status of each account's view): the classification
-    # of account views belongs in rules/, beside verdicts.py.
-    ("cstograph.engines.accounts", "cstograph.rules.classify"),
-    # ... and assertions_by_request reads the account views of a Data (a circle with
-    # engines/data.py, which finds the accounts here): it belongs in rules/ too.
-    ("cstograph.engines.accounts", "cstograph.engines.data"),
     # A store keeps the readings' answers at load time (engines/store.py calls rules/readings.py):
     # the loading step should take the readings as data from its caller.
     ("cstograph.engines.store", "cstograph.rules.readings"),

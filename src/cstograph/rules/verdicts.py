@@ -14,9 +14,9 @@ from dataclasses import replace
 
 from rdflib import URIRef
 
-from cstograph.engines.accounts import assertions_by_request, counted_accounts
 from cstograph.engines.data import Data, Viewpoint
 from cstograph.engines.engine import RdflibEngine
+from cstograph.rules.account_assertions import assertions_by_request, counted_accounts
 from cstograph.rules.classify import (
     AccountVerdict,
     ReadingVerdict,
