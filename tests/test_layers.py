@@ -31,10 +31,6 @@ STAGES = (
 # (importing module, imported module); the test fails when one of them disappears, so the list
 # shrinks with the code.
 ALLOWED_UPWARD = {
-    # Validation policy (which validator, merging reports, validating a store) lives in
-    # engines/data.py; it belongs in rules/, which engines/data.py would then not import.
-    ("cstograph.engines.data", "cstograph.rules.validate"),
-    ("cstograph.engines.data", "cstograph.rules.fastshacl"),
     # A store keeps the readings' answers at load time (engines/store.py calls rules/readings.py):
     # the loading step should take the readings as data from its caller.
     ("cstograph.engines.store", "cstograph.rules.readings"),

@@ -108,9 +108,11 @@ class KnowledgeGraph:
     # ------------------------------------------------------------ questions
 
     def validate(self, validator: str = "auto", *, use_recorded: bool = True):
-        """SHACL validation (see ``Data.validate``): a ``ValidationReport``, or None when the
+        """SHACL validation (see ``rules.validate_data``): a ``ValidationReport``, or None when the
         data cannot be validated where it is."""
-        return self.data.validate(validator, use_recorded=use_recorded)
+        from cstograph.rules.validate_data import validate_data
+
+        return validate_data(self.data, validator, use_recorded=use_recorded)
 
     def verdicts(self, according_to: str | Account | None = None, as_of: DateLike = None,
                  status: str | Sequence[str] | None = None, *, readings: bool = False,

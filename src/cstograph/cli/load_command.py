@@ -48,7 +48,7 @@ def load(
         fail("name one target: --store DIR or --endpoint URL")
     started = time.perf_counter()
     with user_errors(), show_progress(quiet):
-        from cstograph.engines.data import validate_oxigraph_store as validate_store
+        from cstograph.rules.validate_data import validate_oxigraph_store as validate_store
 
         if store is not None:
             from cstograph.engines.store import create_store

@@ -19,7 +19,7 @@ How each kind of engine makes a view:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,10 +31,6 @@ from cstograph.engines.accounts import Account, accounts_in, resolve_account
 from cstograph.engines.engine import ENGINE_NAMES, Engine, OxigraphEngine, RdflibEngine
 from cstograph.errors import UsageError
 from cstograph.reading.resources import ontology_path
-from cstograph.rules.validate import ValidationReport
-
-VALIDATORS = ("auto", "scan", "sparql", "pyshacl")
-
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,9 @@ class Data:
     description: str
     kind: str  # files, store, rdflib or endpoint
     store: object | None = None  # the pyoxigraph Store of files or a store folder
-    _recorded: Callable[[str], ValidationReport | None] | None = field(default=None, repr=False)
+    # the validator a store was checked with when it was loaded, when it found no violation
+    # (a read-only store cannot change since)
+    validated_at_load: str | None = None
     _dataset: object | None = field(default=None, repr=False)  # rdflib Dataset (engine rdflib only)
     _views: dict = field(default_factory=dict, repr=False)
 
@@ -109,56 +107,6 @@ class Data:
         from cstograph.engines.store import store_dataset
 
         return store_dataset(self.store, {p: str(n) for p, n in self.namespaces.namespaces()})
-
-    # ------------------------------------------------------------ validation
-
-    def validate(self, validator: str = "auto", *, use_recorded: bool = True) -> ValidationReport | None:
-        """SHACL validation: the undisputed data, and each account's view when there are accounts
-        (accounts may contradict each other, so their union is never validated).
-
-        ``validator``: ``sparql`` (the shapes compiled to set-based queries on this engine),
-        ``scan`` (the same checks read from embedded Oxigraph's indexes in Python, several
-        times faster), ``pyshacl`` (the reference), or ``auto`` (scan on embedded Oxigraph and
-        sparql on an endpoint when the shapes compile, else pyshacl; pyshacl on rdflib).
-        ``use_recorded``: a store validated at load time without violations answers from its
-        record; False validates again and lists every warning.
-        None when the data cannot be validated here.
-        """
-        if validator not in VALIDATORS:
-            raise UsageError(f"unknown validator {validator!r}", hint="choose one of " + ", ".join(VALIDATORS))
-        _refuse_validator_here(self.engine, validator)
-        if use_recorded and validator == "auto" and self._recorded is not None:
-            recorded = self._recorded(validator)
-            if recorded is not None:
-                return recorded
-        from cstograph.base.progress import phase
-
-        with phase("validating"):
-            return self._validate(validator)
-
-    def _validate(self, validator: str) -> ValidationReport | None:
-        from cstograph.rules.validate import merge_reports, validate_store, validate_views
-
-        use_reference = validator == "pyshacl" or (validator == "auto" and isinstance(self.engine, RdflibEngine))
-        compiled = None if use_reference else _compiled_shapes(validator)
-        if compiled is not None:
-            from cstograph.rules.fastshacl import ENGINE_NAME, METHODS, validate_with_engine
-
-            viewpoints = [Viewpoint(), *(Viewpoint(a) for a in self.accounts)]
-            method = validator if validator in METHODS else "auto"
-            return merge_reports((validate_with_engine(self.view(v), *compiled, method=method) for v in viewpoints),
-                                 engine=ENGINE_NAME)
-        if self._dataset is not None:
-            return validate_views(self._dataset)
-        if self.store is not None:
-            if not self.accounts:
-                return validate_store(self.store)
-            from cstograph.engines.store import store_dataset
-
-            return validate_views(store_dataset(self.store))
-        if validator == "pyshacl":
-            raise UsageError("pyshacl needs the data locally", hint="use --validator sparql on an endpoint")
-        return None
 
 
 def namespace_manager(prefixes: dict[str, str]) -> NamespaceManager:
@@ -220,39 +168,6 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
     return OxigraphEngine(target, excluded=frozenset())
 
 
-def _refuse_validator_here(engine: Engine, validator: str) -> None:
-    if validator == "scan" and not isinstance(engine, OxigraphEngine):
-        rdflib = isinstance(engine, RdflibEngine)
-        raise UsageError(
-            "--validator scan reads embedded Oxigraph's indexes and does not run on "
-            + ("--engine rdflib" if rdflib else "a SPARQL endpoint"),
-            hint="use --validator pyshacl (the default with --engine rdflib)" if rdflib
-            else "use --validator sparql (the same checks as SPARQL queries; the default on an endpoint)",
-        )
-    if validator == "sparql" and isinstance(engine, RdflibEngine):
-        raise UsageError(
-            "--validator sparql does not run on --engine rdflib: rdflib evaluates a FILTER beside a "
-            "sub-select inside OPTIONAL without the outer variables, so the compiled shapes would be wrong",
-            hint="use the default engine for the set-based validator, or --validator pyshacl",
-        )
-
-
-def _compiled_shapes(validator: str):
-    """(shapes, compiled shapes), or None when they do not compile (then pyshacl runs, unless
-    the user asked for the set-based validator)."""
-    from cstograph.reading.rdf_files import load_shapes
-    from cstograph.rules.fastshacl import Unsupported, compile_shapes
-
-    shapes = load_shapes()
-    try:
-        return shapes, compile_shapes(shapes)
-    except Unsupported as exc:
-        if validator in ("sparql", "scan"):
-            raise UsageError(f"the shapes cannot be compiled to set-based checks: {exc}",
-                             hint="use --validator pyshacl") from None
-        return None
-
-
 def open_data(
     paths: Sequence[Path] | None = None,
     *,
@@ -284,14 +199,9 @@ def open_data(
         from cstograph.engines.store import open_store
 
         oxstore, info = open_store(store)
-
-        def recorded(validator: str) -> ValidationReport | None:
-            if info.violations == 0:  # validated when loaded, and a read-only store cannot change
-                return ValidationReport((), engine=f"{info.validated_with} (at load time)")
-            return None
-
         return Data(OxigraphEngine(oxstore, materialised=info.materialised), namespace_manager(info.prefixes),
-                    f"the store {store}", "store", store=oxstore, _recorded=recorded)
+                    f"the store {store}", "store", store=oxstore,
+                    validated_at_load=info.validated_with if info.violations == 0 else None)
 
     if engine == "rdflib":
         from cstograph.reading.rdf_files import load_dataset
@@ -312,10 +222,3 @@ def open_data(
         where = "Oxigraph on disk (a temporary store: the files exceed the memory budget)"
     return Data(OxigraphEngine(loaded.store), namespace_manager(loaded.prefixes), where, "files",
                 store=loaded.store)
-
-
-def validate_oxigraph_store(store, validator: str = "auto") -> ValidationReport:
-    """Validate a pyoxigraph store that holds the data and the ontology (used by ``load``), one
-    view at a time when it holds accounts."""
-    data = Data(OxigraphEngine(store), namespace_manager({}), "the store", "files", store=store)
-    return data.validate(validator)
