@@ -66,7 +66,7 @@ def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
             _emit("load", float("nan"))  # the same store as the 'store' row
             return
         if step == "load":
-            from cstograph.engines.store import create_store
+            from cstograph.rules.readings import create_store_with_readings as create_store
             from cstograph.rules.validate_data import validate_oxigraph_store
 
             shutil.rmtree(store_dir, ignore_errors=True)

@@ -71,7 +71,7 @@ def test_synthetic_graph_with_defects(tmp_path):
 
 
 def test_on_a_store_and_through_open_data(tmp_path):
-    from cstograph.engines.store import create_store
+    from cstograph.rules.readings import create_store_with_readings as create_store
 
     create_store(tmp_path / "s", [FIXTURES / "defects.ttl"])
     data = open_data(store=tmp_path / "s")

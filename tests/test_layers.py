@@ -31,9 +31,6 @@ STAGES = (
 # (importing module, imported module); the test fails when one of them disappears, so the list
 # shrinks with the code.
 ALLOWED_UPWARD = {
-    # A store keeps the readings' answers at load time (engines/store.py calls rules/readings.py):
-    # the loading step should take the readings as data from its caller.
-    ("cstograph.engines.store", "cstograph.rules.readings"),
     # The table import reads the table schema from output/dataset.py and output/fact_tables.py and
     # resolves names against the reference data through engines/: the schema belongs in base/
     # and the name look-ups in engines/, each called by the command.

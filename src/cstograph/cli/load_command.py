@@ -51,7 +51,7 @@ def load(
         from cstograph.rules.validate_data import validate_oxigraph_store as validate_store
 
         if store is not None:
-            from cstograph.engines.store import create_store
+            from cstograph.rules.readings import create_store_with_readings as create_store
 
             checked = {}
 

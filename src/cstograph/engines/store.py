@@ -359,12 +359,16 @@ def create_store(
     *,
     replace: bool = False,
     validate=None,
+    prepare=None,
 ) -> tuple[StoreInfo, object]:
     """Load files into a new on-disk store in ``directory``.
 
     ``validate`` is an optional callable taking the store and returning a ValidationReport; its
     violation count is recorded so that ``report --store`` can refuse non-conforming data
-    without validating again. Returns the store info and the validation report (or None).
+    without validating again. ``prepare`` is an optional callable taking the validated store:
+    it may add graphs to it, and returns (graph IRI or None, query text) pairs whose answers the
+    store keeps beside the report's own (``rules.readings.keep_readings``: the readings of the
+    coding manual). Returns the store info and the validation report (or None).
     """
     if directory.exists() and not directory.is_dir():
         raise StoreError(f"{directory}: is a file, not a folder", hint="name a new or empty folder for the store")
@@ -392,7 +396,7 @@ def create_store(
     except OSError as exc:
         raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
     try:
-        report = _build_store(building, paths, validate)
+        report = _build_store(building, paths, validate, prepare)
         _swap_into_place(building, directory, existing)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -400,7 +404,7 @@ def create_store(
     return read_store_info(directory), report
 
 
-def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
+def _build_store(folder: Path, paths: Sequence[Path] | None, validate, prepare):
     """Load, validate and answer the report's queries into the store folder ``folder``. Data
     that fits the memory budget is parsed into memory first (several times faster to validate
     and query), then written to disk in one bulk copy; larger data streams straight into the
@@ -413,14 +417,9 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
         disk = ox.Store(str(folder)) if streaming else None
         loaded = load_files(files, disk, bulk=streaming)
         report = validate(loaded.store) if validate is not None else None
-        # the readings of the coding manual, each in its own graph, so that report --store computes
-        # them on the read-only store as on parsed files (every other view leaves them out)
-        from cstograph.engines.engine import OxigraphEngine
-        from cstograph.rules.readings import add_reading_graphs, readings_in
-
-        add_reading_graphs(loaded.store, readings_in(OxigraphEngine(loaded.store)))
+        kept = prepare(loaded.store) if prepare is not None else []
         with phase("computing answers"):
-            materialised = _materialise(loaded.store, folder / RESULTS_DIR)
+            materialised = _materialise(loaded.store, folder / RESULTS_DIR, kept)
         if streaming:
             with phase("counting triples"):
                 triples = len(disk)
@@ -592,9 +591,10 @@ def _abandoned(path: Path) -> bool:
     return False
 
 
-def _materialise(store, folder: Path) -> dict[str, str]:
+def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = ()) -> dict[str, str]:
     """Answer the report's queries now and keep the answers as TSV files, with the index of
-    the requests' names (engines/names.py)."""
+    the requests' names (engines/names.py) and the answers to ``kept`` (graph IRI or None, query
+    text) from ``create_store``'s caller."""
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
@@ -612,9 +612,7 @@ def _materialise(store, folder: Path) -> dict[str, str]:
 
     NameIndex.build(request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
     written[NAME_INDEX_KEY] = NAME_INDEX_FILE
-    from cstograph.rules.readings import reading_queries
-
-    for number, (reading, text) in enumerate(reading_queries(undisputed)):  # the report's readings
+    for number, (reading, text) in enumerate(kept):  # the report's readings
         engine = undisputed if reading is None else undisputed.reading_view(reading)
         engine.raw_query(text).serialize(str(folder / f"reading-{number}.tsv"), format=ox.QueryResultsFormat.TSV)
         written[query_key(text, reading)] = f"reading-{number}.tsv"

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -35,6 +36,7 @@ from cstograph.engines.engine import (
     text_records,
 )
 from cstograph.engines.queries import expand_iri, get_query, inline_value_list, run_named
+from cstograph.engines.store import create_store
 from cstograph.errors import CstographError, UsageError
 from cstograph.namespaces import CG
 from cstograph.reading.resources import ontology_path
@@ -243,3 +245,18 @@ def reading_queries(undisputed: OxigraphEngine) -> list[tuple[str | None, str]]:
         if reading.iri in reached:
             texts.append((reading.graph, _status_text(reached[reading.iri])))
     return texts
+
+
+def keep_readings(store) -> list[tuple[str | None, str]]:
+    """What a store folder keeps of the readings when it is loaded (``create_store``'s
+    ``prepare``): each reading in its own graph, so that report --store computes them on the
+    read-only store as on parsed files (every other view leaves them out), and the queries whose
+    answers it keeps (``reading_queries``)."""
+    add_reading_graphs(store, readings_in(OxigraphEngine(store)))
+    return reading_queries(OxigraphEngine(store))
+
+
+def create_store_with_readings(directory: Path, paths: Sequence[Path] | None, **options):
+    """``engines.store.create_store`` keeping the readings of the coding manual, as ``load
+    --store`` builds a store."""
+    return create_store(directory, paths, prepare=keep_readings, **options)
