@@ -30,19 +30,7 @@ STAGES = (
 # Upward imports not removed yet, each with the move that removes it. Listed as
 # (importing module, imported module); the test fails when one of them disappears, so the list
 # shrinks with the code.
-ALLOWED_UPWARD = {
-    # The table import reads the table schema from output/dataset.py and output/fact_tables.py and
-    # resolves names against the reference data through engines/: the schema belongs in base/
-    # and the name look-ups in engines/, each called by the command.
-    ("cstograph.reading.importers.cases", "cstograph.output.dataset"),
-    ("cstograph.reading.importers.cases", "cstograph.output.fact_tables"),
-    ("cstograph.reading.importers.cases", "cstograph.engines.engine"),
-    ("cstograph.reading.importers.cases", "cstograph.engines.queries"),
-    ("cstograph.reading.importers.cases", "cstograph.engines.store"),
-    # Not upward, but a circle within output/: the dataset builds its extra columns with
-    # fact_tables, which reads the schema in dataset.py (the schema's move to base/ cuts it).
-    ("cstograph.output.dataset", "cstograph.output.fact_tables"),
-}
+ALLOWED_UPWARD: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:

@@ -158,8 +158,9 @@ def cases(
     Example: cstograph import cases cases.csv -o cases.ttl
     """
     from cstograph.api import open as open_kg
+    from cstograph.engines.import_reference import ontology_reference, reference_from
     from cstograph.errors import UsageError
-    from cstograph.reading.importers.cases import import_tables, ontology_reference, reference_from, table_paths
+    from cstograph.reading.importers.cases import import_tables, table_paths
 
     started = time.perf_counter()
     with user_errors():

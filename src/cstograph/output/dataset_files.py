@@ -15,8 +15,9 @@ import json
 import re
 from pathlib import Path
 
+from cstograph.base.table_schema import IN_ACCOUNT, TABLES, TableSpec
 from cstograph.errors import OutputError
-from cstograph.output.dataset import IN_ACCOUNT, TABLES, Dataset, TableSpec
+from cstograph.output.dataset import Dataset
 
 FORMATS = {".csv": "csv", ".dta": "dta", ".json": "json"}
 PACKAGE_DESCRIPTOR = "datapackage.json"
