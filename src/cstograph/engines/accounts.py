@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cstograph.engines.queries import run_named
+from cstograph.engines.queries import expand_iri, run_named
 from cstograph.errors import AccountError, CstographError
 
 
@@ -36,8 +36,6 @@ def accounts_in(engine) -> list[Account]:
 def resolve_account(accounts: list[Account], wanted: str | Account, namespaces=None) -> Account:
     """An account by IRI, prefixed name, the last segment of its IRI, or a case-insensitive
     match on its label or owner."""
-    from cstograph.engines.queries import expand_iri
-
     if isinstance(wanted, Account):
         if wanted in accounts:
             return wanted

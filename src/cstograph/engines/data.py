@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import NamespaceManager
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD, NamespaceManager
 
 from cstograph.engines.accounts import Account, accounts_in, resolve_account
 from cstograph.engines.engine import ENGINE_NAMES, Engine, OxigraphEngine, RdflibEngine
+from cstograph.engines.queries import get_query, inline_values
 from cstograph.errors import UsageError
-from cstograph.reading.resources import ontology_path
+from cstograph.reading.resources import graphs_dir, ontology_path
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,6 @@ def namespace_manager(prefixes: dict[str, str]) -> NamespaceManager:
 
 
 def _date_literal(day: dt.date):
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
     return Literal(day.isoformat(), datatype=XSD.date)
 
 
@@ -144,12 +142,8 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
     endpoints give an in-memory Oxigraph store). The copy's default graph is those triples."""
     import pyoxigraph as ox
 
-    from cstograph.engines.queries import get_query, inline_values
-
     text = (_COPY_FACTS if query_name is None else inline_values(get_query(query_name).text, bindings))
     if isinstance(engine, RdflibEngine):
-        from rdflib import Dataset
-
         dataset = Dataset()
         for prefix, namespace in engine.dataset.namespaces():
             dataset.bind(prefix, namespace, override=False)
@@ -211,7 +205,6 @@ def open_data(
 
     from cstograph.engines.store import fits_in_memory, load_files, temporary_store
     from cstograph.reading.rdf_files import expand_paths
-    from cstograph.reading.resources import graphs_dir
 
     files = expand_paths(paths if paths else [graphs_dir()])
     if fits_in_memory(files):

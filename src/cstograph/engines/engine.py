@@ -11,12 +11,14 @@ account added, see ``cstograph.engines.data``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from cstograph.base.deep_calls import run_deep
@@ -79,8 +81,6 @@ def query_key(text: str, reading: str | None = None) -> str:
     prefix marks results computed on the undisputed data: stores whose results were computed on
     the union of all graphs (before accounts were kept apart) miss and query the store.
     ``reading``: results computed under that reading's graph."""
-    import hashlib
-
     prefix = "undisputed\n" if reading is None else f"undisputed under {reading}\n"
     return hashlib.sha256((prefix + text).encode("utf-8")).hexdigest()
 
@@ -509,8 +509,6 @@ class RdflibEngine:
 def _default_graph_without(dataset: Dataset, excluded: frozenset[str]) -> Dataset:
     """A copy of ``dataset`` whose default graph holds the triples of every graph but the
     ``excluded`` ones; all named graphs are kept, reachable with GRAPH."""
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
     view = Dataset(default_union=False)
     for prefix, namespace in dataset.namespaces():
         view.bind(prefix, namespace, override=False)

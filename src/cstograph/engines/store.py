@@ -15,6 +15,7 @@ other commands read such files from a temporary store (``temporary_store``).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import os
@@ -22,14 +23,18 @@ import re
 import secrets
 import shutil
 import tempfile
+import xml.sax
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
 from cstograph.base.progress import phase
 from cstograph.base.version import __version__
 from cstograph.base.write import write_atomic
-from cstograph.errors import GraphLoadError, StoreError
+from cstograph.errors import GraphLoadError, StoreError, UsageError
 from cstograph.reading.rdf_files import (
     MAX_NESTING,
     NESTED_FORMATS,
@@ -210,8 +215,6 @@ class _CountingReader:
 
 def _xml_error_line(path: Path) -> str:
     """'line N: ' for an XML file that is not well-formed (Oxigraph's RDF/XML errors give no line)."""
-    import xml.sax
-
     try:
         xml.sax.parse(str(path), xml.sax.ContentHandler())
     except xml.sax.SAXParseException as exc:
@@ -274,9 +277,6 @@ class StoreInfo:
 def store_dataset(store, prefixes: dict[str, str] | None = None):
     """Everything in a pyoxigraph store as an rdflib Dataset, named graphs kept (the ontology
     included, as load_dataset gives it)."""
-    from rdflib import Dataset
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
     from cstograph.engines.engine import cached_converter
 
     dataset = Dataset()
@@ -464,8 +464,6 @@ def memory_budget() -> int:
         return DEFAULT_MEMORY_BUDGET
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMG]?)i?B?", text, flags=re.IGNORECASE)
     if match is None:
-        from cstograph.errors import UsageError
-
         raise UsageError(f"{MEMORY_BUDGET_VARIABLE}={text!r} is not an amount of memory",
                          hint="write it like 2G, 500M or 0 (0: always stream through a store on disk)")
     scale = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}[match.group(2).upper()]
@@ -489,8 +487,6 @@ def prefixes_of(files: Sequence[Path]) -> dict[str, str]:
 def temporary_store(files: Sequence[Path]):
     """A store on disk in a temporary folder with ``files`` streamed into it (for data larger
     than the memory budget); the folder is deleted when the process ends."""
-    import atexit
-
     import pyoxigraph as ox
 
     folder = Path(tempfile.mkdtemp(prefix="cstograph-data-"))

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from cstograph.base.table_schema import IN_ACCOUNT, LIST_SEPARATOR, TABLES, TableSpec
-from cstograph.base.version import BUNDLED_DATA_VERSION
+from cstograph.base.version import BUNDLED_DATA_VERSION, __version__
 from cstograph.output.fact_tables import extended, fact_rows
 
 
@@ -81,7 +81,6 @@ def _date(value: str | None) -> str | None:
 
 def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundled: bool = False) -> Dataset:
     """The four tables from a ``KnowledgeGraph``'s verdicts, allies and lookups, from one viewpoint."""
-    from cstograph.base.version import __version__
     from cstograph.engines.queries import run_named_text
     from cstograph.rules.allies import AllyDuty
     from cstograph.rules.classify import sources_by_node

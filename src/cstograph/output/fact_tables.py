@@ -13,7 +13,7 @@ How a cell holds an RDF term: ``base/table_cells.py`` (the case importer reads c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cstograph.base.table_cells import Term, cell_text
 from cstograph.base.table_schema import CG, FACT_TABLES, IN_ACCOUNT, OWL, Field, TableSpec
@@ -135,7 +135,6 @@ def extended(spec: TableSpec, extra: list[str]) -> TableSpec:
     """A table's schema with the columns of unmapped properties appended."""
     if not extra:
         return spec
-    from dataclasses import replace
 
     added = tuple(Field(name, "string", f"The property {name}, in Turtle syntax (a property the schema has no "
                         "column for).", imported=True) for name in extra)

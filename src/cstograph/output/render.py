@@ -9,6 +9,7 @@ import io
 import json
 import re
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -20,12 +21,14 @@ from cstograph.output.terminal import (
     contested_text,
     differing_accounts,
     first_reply_text,
+    hanging,
     readings_text,
     render_allies_terminal,
     render_explanation_text,
     render_selectivity_terminal,
     render_verdicts_terminal,
     responses_text,
+    short,
 )
 from cstograph.rules.classify import Verdict
 from cstograph.rules.validate import ValidationReport
@@ -217,8 +220,6 @@ def json_indented(value) -> str:
     (the standard library encodes with ``indent`` in pure Python, key by key through generators;
     here the indented key texts of each kind of object, by its tuple of keys, are made once): the
     report at 1M triples writes 11,000 to 33,000 verdicts."""
-    from json.encoder import encode_basestring
-
     out: list[str] = []
     append = out.append
     layouts: dict[tuple, tuple[str, list[str], str]] = {}  # (keys, indent) -> inner indent, heads, closing
@@ -314,8 +315,6 @@ def _terminal_with_texts(text: str, verdicts: Sequence[Verdict], texts: Mapping[
                          width: int | None, short_names: Mapping[str, str] | None = None) -> str:
     """The terminal report, each request followed by the data's words: what was asked and each
     response's label (after the table, by request, so the table's columns stay as they are)."""
-    from cstograph.output.terminal import hanging, short
-
     lines = ["", "In the data's words:"]
     for v in verdicts:
         label, description = texts.get(v.request, ("", ""))
@@ -457,8 +456,6 @@ def render_explanation(explanation, fmt: str, *, color: bool = False, width: int
                   for s in explanation.steps)
     text = render_explanation_text(dataclasses.replace(explanation, steps=steps), width=width, color=color)
     if explanation.description:
-        from cstograph.output.terminal import hanging
-
         head, _, rest = text.partition("\n\n")
         text = head + "\n" + "\n".join(hanging("  What was asked: ", explanation.description, width)) + "\n\n" + rest
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 # Status colours: red / green / amber differ in lightness as well as hue, and every request
@@ -91,8 +92,6 @@ def caption_lines(graph, node: str, width: int = 28) -> list[str]:
 
 def natural_key(text: str) -> tuple:
     """Sort key that orders numbers by value: "Alliance 2" before "Alliance 10"."""
-    import re
-
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
                  for part in re.split(r"(\d+)", text) if part)
 

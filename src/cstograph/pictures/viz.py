@@ -20,7 +20,7 @@ from cstograph.pictures.graph_model import (
     name_members,
     reduce_graph,
 )
-from cstograph.pictures.layout import graphviz_available, graphviz_name
+from cstograph.pictures.layout import graphviz_available, graphviz_name, layout_with_routes
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
 from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.rules.classify import Verdict, classify_requests
@@ -127,7 +127,6 @@ def render_viz(
         if figure.note:
             notes.append(figure.note)
         return Rendered(figure.data, graph.number_of_nodes(), graph.number_of_edges(), figure.method, tuple(notes))
-    from cstograph.pictures.layout import layout_with_routes
 
     positions, method, routes = layout_with_routes(graph, layout_method, routes=fmt == "html")
     if fmt == "html":

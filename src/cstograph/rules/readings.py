@@ -17,6 +17,7 @@ nodes the reading edits (``affected-requests.rq``, bound with VALUES).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -66,8 +67,6 @@ class Reading:
     @property
     def graph(self) -> str:
         """The named graph of this reading's copy of the ontology."""
-        import hashlib
-
         return READING_GRAPHS + hashlib.sha256(self.iri.encode("utf-8")).hexdigest()[:16]
 
 

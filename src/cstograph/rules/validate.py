@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Dataset, Graph, Namespace
+from rdflib import BNode, Dataset, Graph, Namespace, URIRef
 
 from cstograph.errors import ShapesError
 from cstograph.reading.rdf_files import load_shapes, union_graph
@@ -112,8 +112,6 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
     account can only change what holds at the nodes it mentions and at the nodes that point
     to them (a value's class), so each account view is validated at those nodes only.
     """
-    from rdflib import BNode, URIRef
-
     from cstograph.engines.engine import ACCOUNT_GRAPHS_QUERY
     from cstograph.namespaces import DERIVED_PREDICATES
 
@@ -149,8 +147,6 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
 
 def _pyshacl_focus(node) -> bool:
     """Whether pyshacl takes ``node`` as a focus node as it is (it expands anything else as a CURIE)."""
-    from rdflib import URIRef
-
     return isinstance(node, URIRef) and str(node).lower().startswith(("http:", "https:", "urn:", "file:"))
 
 

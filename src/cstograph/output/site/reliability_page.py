@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cstograph.errors import CstographError
+from cstograph.output.site.figures import inline_svg
 from cstograph.output.site.markup import esc, page, table
 
 PAGE = "invocations.html"
@@ -24,8 +26,6 @@ class InvocationPageData:
 
 def gather_invocations(kg, according_to=None, as_of=None, verdicts=None) -> InvocationPageData:
     """Ask the API what the page shows (one viewpoint)."""
-    from cstograph.errors import CstographError
-    from cstograph.output.site.figures import inline_svg
     from cstograph.pictures.invocation_figure import figure_svg
 
     cases = kg.invocations(according_to, as_of, verdicts=verdicts)
