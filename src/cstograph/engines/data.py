@@ -105,12 +105,14 @@ class Data:
                 f"this needs the data locally, not {self.description}",
                 hint="pass the files as PATH arguments or use --store DIR",
             )
+        # deferred to the first call: keeps cstograph.engines.store out of `import cstograph`
         from cstograph.engines.store import store_dataset
 
         return store_dataset(self.store, {p: str(n) for p, n in self.namespaces.namespaces()})
 
 
 def namespace_manager(prefixes: dict[str, str]) -> NamespaceManager:
+    # deferred to the first call: keeps cstograph.engines.store out of `import cstograph`
     from cstograph.engines.store import scan_prefixes
 
     manager = NamespaceManager(Graph(), bind_namespaces="core")
@@ -140,6 +142,7 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
     """The triples a viewpoint CONSTRUCT query (None: every triple of the default graph) returns
     on ``engine``, held by a new engine of the same family (rdflib stays rdflib; Oxigraph and
     endpoints give an in-memory Oxigraph store). The copy's default graph is those triples."""
+    # deferred to the first call: keeps pyoxigraph out of `import cstograph`
     import pyoxigraph as ox
 
     text = (_COPY_FACTS if query_name is None else inline_values(get_query(query_name).text, bindings))
@@ -184,12 +187,14 @@ def open_data(
         raise UsageError(f"--engine {engine} works on files only (--store and --endpoint bring their own engine)")
 
     if endpoint:
+        # deferred to the first call: keeps cstograph.engines.endpoint out of `import cstograph`
         from cstograph.engines.endpoint import DEFAULT_TIMEOUT, EndpointEngine
 
         remote = EndpointEngine(endpoint, timeout=timeout or DEFAULT_TIMEOUT, default_graph=default_graph)
         return Data(remote, namespace_manager({}), f"the endpoint {endpoint}", "endpoint")
 
     if store:
+        # deferred to the first call: keeps cstograph.engines.store out of `import cstograph`
         from cstograph.engines.store import open_store
 
         oxstore, info = open_store(store)
@@ -198,11 +203,13 @@ def open_data(
                     validated_at_load=info.validated_with if info.violations == 0 else None)
 
     if engine == "rdflib":
+        # deferred to the first call: keeps cstograph.reading.rdf_files out of `import cstograph`
         from cstograph.reading.rdf_files import load_dataset
 
         dataset = load_dataset(paths)
         return Data(RdflibEngine(dataset), dataset.namespace_manager, "rdflib in memory", "rdflib", _dataset=dataset)
 
+    # deferred to the first call: keeps cstograph.engines.store, cstograph.reading.rdf_files out of `import cstograph`
     from cstograph.engines.store import fits_in_memory, load_files, temporary_store
     from cstograph.reading.rdf_files import expand_paths
 

@@ -197,6 +197,7 @@ class UploadSummary:
 
 def _ntriples_chunks(store, graph, chunk: int) -> Iterator[list[str]]:
     """N-Triples lines of one graph: plain triples in chunks, then every blank-node triple at once."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.endpoint
     import pyoxigraph as ox
 
     text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
@@ -237,6 +238,7 @@ def upload(
     ``method="gsp"``: ``url`` is the Graph Store Protocol endpoint; ``POST url?default`` or
     ``POST url?graph=IRI`` with an N-Triples body.
     """
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.endpoint
     import pyoxigraph as ox
 
     if method not in UPLOAD_METHODS:

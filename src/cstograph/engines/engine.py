@@ -111,6 +111,7 @@ def account_graph_names(store) -> frozenset[str]:
 
 def ox_to_rdflib(term) -> Node | None:
     """A pyoxigraph term as the equal rdflib term (xsd:string literals become plain literals)."""
+    # deferred to the first call: keeps pyoxigraph out of the CLI's start-up
     import pyoxigraph as ox
 
     if term is None:
@@ -164,6 +165,7 @@ class OxigraphEngine:
         that the default graph is the undisputed data; an empty set: nothing (every graph).
         ``reading``: the named graph of a reading's copy of the ontology, which then replaces
         the ontology's graph in the default graph; other readings' graphs are always left out."""
+        # deferred to the first call: keeps pyoxigraph out of the CLI's start-up
         import pyoxigraph as ox
 
         self._ox = ox
@@ -446,6 +448,7 @@ class RdflibEngine:
 
     def __init__(self, dataset: Dataset, excluded: frozenset[str] | None = None) -> None:
         """``excluded`` as for OxigraphEngine: None leaves the accounts out of the default graph."""
+        # deferred to the first call: keeps rdflib out of the CLI's start-up
         import rdflib.plugins.sparql
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM <url> graphs
@@ -462,6 +465,7 @@ class RdflibEngine:
             self.dataset.default_union = union
 
     def query(self, text: str) -> QueryResult:
+        # deferred to the first call: keeps rdflib, cstograph.engines.rdflib_regex out of the CLI's start-up
         from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.sparql import SPARQLError
 

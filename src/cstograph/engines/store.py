@@ -70,6 +70,7 @@ _XMLNS = re.compile(rb'xmlns:([A-Za-z][\w.-]*)="([^"]+)"')
 
 
 def ox_format(path: Path):
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     fmt = rdf_format_for(path)
@@ -237,6 +238,7 @@ def load_files(paths: Sequence[Path] | None, store=None, *, with_ontology: bool 
                bulk: bool = False) -> LoadedData:
     """Files and folders (the bundled graphs when none) plus the ontology, into a pyoxigraph store
     (a new one in memory when ``store`` is None). ``bulk``: stream them into an on-disk store."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     files = expand_paths(paths if paths else [graphs_dir()])
@@ -277,6 +279,7 @@ class StoreInfo:
 def store_dataset(store, prefixes: dict[str, str] | None = None):
     """Everything in a pyoxigraph store as an rdflib Dataset, named graphs kept (the ontology
     included, as load_dataset gives it)."""
+    # deferred to the first call: keeps cstograph.engines.engine out of importing cstograph.engines.store
     from cstograph.engines.engine import cached_converter
 
     dataset = Dataset()
@@ -338,6 +341,7 @@ def _current_version(directory: Path) -> Path:
 
 def open_store(directory: Path, *, read_only: bool = True):
     """Open an existing store folder (read-only by default: several processes may read it)."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     info = read_store_info(directory)  # of the version current now: metadata, results and data agree
@@ -409,6 +413,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate, prepare):
     that fits the memory budget is parsed into memory first (several times faster to validate
     and query), then written to disk in one bulk copy; larger data streams straight into the
     on-disk store and is validated and queried there."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     files = expand_paths(paths if paths else [graphs_dir()])
@@ -487,6 +492,7 @@ def prefixes_of(files: Sequence[Path]) -> dict[str, str]:
 def temporary_store(files: Sequence[Path]):
     """A store on disk in a temporary folder with ``files`` streamed into it (for data larger
     than the memory budget); the folder is deleted when the process ends."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     folder = Path(tempfile.mkdtemp(prefix="cstograph-data-"))
@@ -591,6 +597,8 @@ def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = (
     """Answer the report's queries now and keep the answers as TSV files, with the index of
     the requests' names (engines/names.py) and the answers to ``kept`` (graph IRI or None, query
     text) from ``create_store``'s caller."""
+    # deferred to the first call: keeps pyoxigraph, cstograph.engines.engine, cstograph.engines.queries
+    # out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
@@ -604,6 +612,7 @@ def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = (
         result = undisputed.raw_query(text)
         result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
         written[query_key(text)] = f"{name}.tsv"
+    # deferred to the first call: keeps cstograph.engines.names out of importing cstograph.engines.store
     from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex, request_names
 
     NameIndex.build(request_names(undisputed), folder / NAME_INDEX_FILE).db.close()

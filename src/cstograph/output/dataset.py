@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from cstograph.base.table_schema import IN_ACCOUNT, LIST_SEPARATOR, TABLES, TableSpec
 from cstograph.base.version import BUNDLED_DATA_VERSION, __version__
+from cstograph.errors import CstographError
 from cstograph.output.fact_tables import extended, fact_rows
 
 
@@ -30,10 +31,8 @@ class Dataset:
         """One pandas DataFrame per table, typed by the schema (dates as datetime64, integers and
         booleans nullable); pandas is not a dependency: install it to use this."""
         try:
-            import pandas
+            import pandas  # optional, and only this method needs it
         except ImportError:
-            from cstograph.errors import CstographError
-
             raise CstographError("to_pandas() needs pandas", hint="pip install pandas") from None
         dtypes = {"integer": "Int64", "boolean": "boolean", "string": "string"}
         frames = {}
@@ -81,6 +80,8 @@ def _date(value: str | None) -> str | None:
 
 def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundled: bool = False) -> Dataset:
     """The four tables from a ``KnowledgeGraph``'s verdicts, allies and lookups, from one viewpoint."""
+    # deferred to the first call: keeps cstograph.engines.queries, cstograph.rules.allies, cstograph.rules.classify, cstograph.rules.infer
+    # out of importing cstograph.output.dataset
     from cstograph.engines.queries import run_named_text
     from cstograph.rules.allies import AllyDuty
     from cstograph.rules.classify import sources_by_node

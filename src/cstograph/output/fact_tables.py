@@ -51,6 +51,8 @@ def property_columns(spec: TableSpec) -> dict[str, Field]:
 def extra_column_name(prop: str) -> str:
     """An unmapped property's column: its prefixed name for the prefixes every import knows
     (cg:, dcterms:, skos:, ...), else the IRI in angle brackets."""
+    # deferred to the first call: keeps cstograph.reading.importers.turtle
+    # out of importing cstograph.output.fact_tables
     from cstograph.reading.importers.turtle import PREFIXES
 
     prefixes = {**PREFIXES, "owl": OWL}
@@ -62,6 +64,7 @@ def extra_column_name(prop: str) -> str:
 
 
 def _term(node) -> Term:
+    # deferred to the first call: keeps rdflib out of importing cstograph.output.fact_tables
     from rdflib import Literal, URIRef
 
     if isinstance(node, URIRef):
@@ -82,6 +85,7 @@ class FactRows:
 
 def fact_rows(engine) -> FactRows:
     """Every node of every kind in every graph, as rows (the default graph's rows first)."""
+    # deferred to the first call: keeps rdflib, cstograph.namespaces out of importing cstograph.output.fact_tables
     from rdflib import BNode
 
     from cstograph.namespaces import DERIVED_PREDICATES

@@ -50,6 +50,7 @@ def render_table(
 ) -> str:
     """A boxed, wrapped table for people (rich), for query results and the fulfilment table; the
     report's own tables are laid out in output/terminal.py."""
+    # deferred to the first call: keeps rich out of the CLI's start-up
     from rich.console import Console
     from rich.table import Table
 
@@ -75,6 +76,7 @@ def render_table(
 
 
 def _escape(text: str) -> str:
+    # deferred to the first call: keeps rich out of the CLI's start-up
     from rich.markup import escape
 
     return escape(text)

@@ -48,6 +48,7 @@ def wrap(text: str, width: int = 28, max_lines: int = 4) -> list[str]:
 
 def short_date(iso: str) -> str:
     """2022-09-13 -> 13 Sep 2022 (unchanged when not an ISO date)."""
+    # deferred to the first call: keeps datetime out of importing cstograph.pictures.style
     import datetime as dt
 
     try:

@@ -130,6 +130,7 @@ def render_viz(
 
     positions, method, routes = layout_with_routes(graph, layout_method, routes=fmt == "html")
     if fmt == "html":
+        # deferred to the first call: keeps cstograph.pictures.html out of importing cstograph.pictures.viz
         from cstograph.pictures.html import LARGE_GRAPH, render_html
 
         if graph.number_of_nodes() > LARGE_GRAPH:
@@ -160,6 +161,7 @@ def part_to_draw(engine: Engine, view: str, focus: str | None, hops: int, allian
 
 def _split_figure(graph, fmt: str, heading: str, notes: list[str]) -> Rendered | None:
     """The figure as pages, or None when it fits one page as drawn."""
+    # deferred to the first call: keeps cstograph.pictures.pages out of importing cstograph.pictures.viz
     from cstograph.pictures.pages import Page, merge_pdf, render_pages, split_into_pages
 
     note = notes[0] if notes else ""

@@ -185,6 +185,7 @@ def refuse_long_terms_in_file(path: Path) -> None:
             return
     except OSError as exc:
         raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    # deferred to the first call: keeps pyoxigraph out of the CLI's start-up
     import pyoxigraph as ox
 
     fmt = getattr(ox.RdfFormat, _OX_FORMATS.get(rdf_format_for(path) or "", ""), None)

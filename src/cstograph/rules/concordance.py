@@ -73,6 +73,7 @@ def verdicts_agree(status: str, published: str) -> bool | None:
 def concordance(data: Data, viewpoint: Viewpoint = Viewpoint(), verdicts=None) -> list[ConcordanceRow]:
     """One row per request and matching observation, by date, request, ATOP id and war;
     ``verdicts``: the viewpoint's verdicts with their readings when the caller holds them."""
+    # deferred to the first call: keeps cstograph.rules.verdicts out of importing cstograph.rules.concordance
     from cstograph.rules.verdicts import verdicts as classified
 
     engine = data.view(viewpoint)

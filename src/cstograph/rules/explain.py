@@ -47,6 +47,7 @@ def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | Non
             return str(iri)
     except CstographError:
         pass
+    # deferred to the first call: keeps cstograph.engines.names out of the CLI's start-up
     from cstograph.engines.names import name_index
 
     names = name_index(engine)  # labels and IRIs indexed: no label is read per look-up

@@ -107,12 +107,14 @@ def find_reading(readings: Sequence[Reading], wanted: str, namespaces: Namespace
 @cache
 def ontology_triples() -> tuple:
     """The ontology's triples as pyoxigraph terms."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.rules.readings
     import pyoxigraph as ox
 
     return tuple(ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE))
 
 
 def _ox_term(term: Node):
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.rules.readings
     import pyoxigraph as ox
 
     if isinstance(term, URIRef):
@@ -128,6 +130,7 @@ def add_reading_graphs(store, readings: Iterable[Reading]) -> None:
     """Move the ontology into its own named graph and write each reading's edited copy of it
     into another (once per store and reading). The default graph of every view is unchanged:
     views take the ontology's graph in and leave the readings' graphs out."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.rules.readings
     import pyoxigraph as ox
 
     ontology = ox.NamedNode(ONTOLOGY_GRAPH)
@@ -163,6 +166,7 @@ def reading_engine(view: Engine, reading: Reading, *, private: bool) -> Engine:
         if private:
             add_reading_graphs(view.store, [reading])
         return view.reading_view(reading.graph)
+    # deferred to the first call: keeps cstograph.engines.data out of importing cstograph.rules.readings
     from cstograph.engines.data import copy_of
 
     copy = copy_of(view, None)
