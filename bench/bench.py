@@ -43,6 +43,7 @@ def _emit(step: str, seconds: float, **extra) -> None:
 def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
     from cstograph.engines.queries import run_named
     from cstograph.rules.classify import classify_requests
+    from cstograph.rules.validate_data import validate_data
 
     started = time.perf_counter()
     if pipeline == "rdflib+pyshacl":
@@ -57,7 +58,7 @@ def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
 
         data = open_data([path])
         engine = data.engine
-        validate = lambda: data.validate("sparql")  # noqa: E731
+        validate = lambda: validate_data(data, "sparql")  # noqa: E731
     else:
         from cstograph.engines.data import open_data
 
@@ -65,8 +66,8 @@ def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
             _emit("load", float("nan"))  # the same store as the 'store' row
             return
         if step == "load":
-            from cstograph.engines.data import validate_oxigraph_store
-            from cstograph.engines.store import create_store
+            from cstograph.rules.readings import create_store_with_readings as create_store
+            from cstograph.rules.validate_data import validate_oxigraph_store
 
             shutil.rmtree(store_dir, ignore_errors=True)
             create_store(store_dir, [path], validate=validate_oxigraph_store)  # as `cstograph load` does
@@ -78,7 +79,7 @@ def child(pipeline: str, step: str, path: Path, store_dir: Path) -> None:
             from cstograph.engines.engine import OxigraphEngine
 
             engine = OxigraphEngine(data.store)
-        validate = lambda: data.validate("sparql")  # noqa: E731
+        validate = lambda: validate_data(data, "sparql")  # noqa: E731
     loaded = time.perf_counter() - started
     if step == "load":
         _emit("load", loaded)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 import cstograph
 from cgtest import CASES
 from cstograph.cli import app
-from cstograph.engines.accounts import assertions_by_request
+from cstograph.rules.account_assertions import assertions_by_request
 
 FIXTURE = CASES / "accounts" / "assertions.trig"
 EX = "http://example.org/assert/"

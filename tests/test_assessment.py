@@ -16,6 +16,7 @@ from cstograph.reading.rdf_files import load_dataset
 from cstograph.rules.allies import ally_duties, reliability, selectivity
 from cstograph.rules.explain import explain_request, find_request
 from cstograph.rules.validate import validate_views
+from cstograph.rules.validate_data import validate_data
 from helpers import assess, assess_data, open_engine, verdict_keys
 from test_fastshacl import key as issue_key
 
@@ -96,7 +97,7 @@ def test_each_account_is_validated_with_the_undisputed_data(tmp_path):
 
 @pytest.mark.parametrize("case", ["contested", "broken", "bundled"])
 def test_account_views_validated_in_the_store_equal_pyshacl(tmp_path, case):
-    """Data.validate_views runs the compiled shapes on views of one Oxigraph store; the
+    """validate_data runs the compiled shapes on views of one Oxigraph store; the
     reference is pyshacl on each rdflib view. Same issues, warnings included."""
     if case == "bundled":
         paths = None
@@ -107,13 +108,13 @@ def test_account_views_validated_in_the_store_equal_pyshacl(tmp_path, case):
         path = tmp_path / f"{case}.trig"
         path.write_text(text)
         paths = [path]
-    fast = open_data(paths).validate()
+    fast = validate_data(open_data(paths))
     reference = validate_views(load_dataset(paths))
     assert fast.engine == "cstograph set-based SHACL" and reference.engine == "pyshacl"
     assert sorted(map(issue_key, fast.issues)) == sorted(map(issue_key, reference.issues))
     assert fast.conforms == (case != "broken")
-    assert open_data(paths).validate("pyshacl").engine == "pyshacl"
-    assert open_data(paths, engine="rdflib").validate().engine == "pyshacl"
+    assert validate_data(open_data(paths), "pyshacl").engine == "pyshacl"
+    assert validate_data(open_data(paths, engine="rdflib")).engine == "pyshacl"
 
 
 def test_the_set_based_validator_is_refused_on_rdflib(runner):
@@ -124,7 +125,7 @@ def test_the_set_based_validator_is_refused_on_rdflib(runner):
     for paths in (None, [SMALL]):  # with accounts, and without
         with pytest.raises(UsageError, match="does not run on --engine rdflib"):
             data = open_data(paths, engine="rdflib")
-            data.validate("sparql") if paths is None else data.validate("sparql")
+            validate_data(data, "sparql") if paths is None else validate_data(data, "sparql")
     result = runner.invoke(app, ["validate", "--engine", "rdflib", "--validator", "sparql", str(SMALL)])
     assert result.exit_code == 2 and "--validator pyshacl" in result.stderr
 
@@ -192,7 +193,7 @@ def test_as_of_reaches_data_in_named_graphs(tmp_path):
 
 def test_a_blank_node_an_account_adds_is_validated(tmp_path):
     broken = _variant(tmp_path, "bnode.trig", "ex:accountX {\n", "ex:accountX {\n  [] a cg:Response ; cg:respondsTo ex:r1 .\n")
-    fast = open_data([broken]).validate()
+    fast = validate_data(open_data([broken]))
     reference = validate_views(load_dataset([broken]))
     assert not fast.conforms and not reference.conforms
     assert sorted(map(issue_key, fast.issues)) == sorted(map(issue_key, reference.issues))

@@ -8,9 +8,9 @@ from cgtest import FIXTURES
 from cstograph.engines.data import UsageError, open_data
 from cstograph.engines.engine import OxigraphEngine, RdflibEngine
 from cstograph.engines.queries import run_query
-from cstograph.engines.store import create_store
 from cstograph.reading.rdf_files import load_dataset
 from cstograph.rules.classify import classify_requests
+from cstograph.rules.readings import create_store_with_readings as create_store
 from helpers import canonical, sample_bindings, shipped_queries, verdict_keys
 
 # rdflib, the reference, over the bundled graphs takes minutes: the full suite runs it

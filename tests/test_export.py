@@ -18,10 +18,11 @@ from rdflib.namespace import DCTERMS, OWL, RDF
 
 from cgtest import CASES, REPO
 from cstograph import __version__
+from cstograph.base.table_schema import TABLES
 from cstograph.base.version import BUNDLED_DATA_VERSION
 from cstograph.cli import app
 from cstograph.engines.queries import run_named
-from cstograph.output.dataset import TABLES, codebook_markdown
+from cstograph.output.dataset import codebook_markdown
 from cstograph.reading.importers.stata import read_dta
 from cstograph.reading.resources import graphs_dir
 

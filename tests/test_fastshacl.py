@@ -13,6 +13,7 @@ from cstograph.reading.rdf_files import load_shapes
 from cstograph.reading.synth import synthesize
 from cstograph.rules.fastshacl import Unsupported, compile_shapes, validate_with_engine
 from cstograph.rules.validate import validate_store
+from cstograph.rules.validate_data import validate_data
 
 VALIDATE_CASES = CONFORMANCE_CASES.parent.parent / "validate"
 
@@ -58,9 +59,9 @@ def test_each_bundled_graph_alone_and_all_together(bundled_graphs):
     for path in sorted(bundled_graphs.glob("*.ttl")):
         compare([path])
     # together, but without the accounts: they contradict each other by design and are
-    # validated one view at a time (Data.validate, validate.validate_views)
+    # validated one view at a time (validate_data, validate.validate_views)
     assert compare(sorted(bundled_graphs.glob("*.ttl"))).conforms
-    assert open_data([bundled_graphs]).validate().conforms
+    assert validate_data(open_data([bundled_graphs])).conforms
 
 
 def test_synthetic_graph_with_defects(tmp_path):
@@ -70,14 +71,14 @@ def test_synthetic_graph_with_defects(tmp_path):
 
 
 def test_on_a_store_and_through_open_data(tmp_path):
-    from cstograph.engines.store import create_store
+    from cstograph.rules.readings import create_store_with_readings as create_store
 
     create_store(tmp_path / "s", [FIXTURES / "defects.ttl"])
     data = open_data(store=tmp_path / "s")
-    reference = sorted(map(key, data.validate("pyshacl").issues))
+    reference = sorted(map(key, validate_data(data, "pyshacl").issues))
     assert reference
     for validator in ("sparql", "scan", "auto"):
-        assert sorted(map(key, data.validate(validator, use_recorded=False).issues)) == reference, validator
+        assert sorted(map(key, validate_data(data, validator, use_recorded=False).issues)) == reference, validator
 
 
 def test_unsupported_shapes_are_refused_so_callers_fall_back():

@@ -21,6 +21,7 @@ from cstograph.reading.synth import synthesize
 from cstograph.rules.fastshacl import compile_shapes, validate_with_engine
 from cstograph.rules.shacl_scan import LEXICAL_FORMS
 from cstograph.rules.validate import validate_graph
+from cstograph.rules.validate_data import validate_data
 
 CG = Namespace("https://w3id.org/cstograph/ns#")
 EX = Namespace("http://example.org/damage/")
@@ -226,7 +227,7 @@ def test_validate_chooses_and_refuses_the_scan(runner, tmp_path):
     result = runner.invoke(app, ["validate", "--endpoint", "http://127.0.0.1:9/query", "--validator", "scan"])
     assert result.exit_code == 2 and "SPARQL endpoint" in result.stderr and "--validator sparql" in result.stderr
     with pytest.raises(UsageError, match="does not run on --engine rdflib"):
-        open_data([FIXTURES / "defects.ttl"], engine="rdflib").validate("scan")
+        validate_data(open_data([FIXTURES / "defects.ttl"], engine="rdflib"), "scan")
 
 
 def test_auto_scans_embedded_oxigraph_and_sends_no_validation_query(monkeypatch):
@@ -241,9 +242,9 @@ def test_auto_scans_embedded_oxigraph_and_sends_no_validation_query(monkeypatch)
 
     monkeypatch.setattr(OxigraphEngine, "query", recording)
     data = open_data([FIXTURES / "defects.ttl"])
-    scanned = data.validate()
+    scanned = validate_data(data)
     assert not [t for t in sent if "SELECT DISTINCT ?shape ?focus" in t]
-    assert sorted(map(key, scanned.issues)) == sorted(map(key, data.validate("sparql").issues))
+    assert sorted(map(key, scanned.issues)) == sorted(map(key, validate_data(data, "sparql").issues))
     assert [t for t in sent if "SELECT DISTINCT ?shape ?focus" in t]
 
 

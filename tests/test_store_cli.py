@@ -109,7 +109,8 @@ def test_materialised_results_equal_live_queries(tmp_path, synth_small):
     from cstograph.engines.data import open_data
     from cstograph.engines.engine import OxigraphEngine
     from cstograph.engines.queries import get_query, run_query
-    from cstograph.engines.store import MATERIALISED_QUERIES, create_store
+    from cstograph.engines.store import MATERIALISED_QUERIES
+    from cstograph.rules.readings import create_store_with_readings as create_store
     from helpers import canonical
 
     paths = [synth_small[0], FIXTURES / "mini.trig"]

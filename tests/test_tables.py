@@ -264,7 +264,7 @@ def test_rows_the_reference_data_holds_are_not_written_again(runner, tmp_path):
 @pytest.mark.parametrize("value", ['=HYPERLINK("http://evil.example","x")', "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)",
                                    "+1+1", "\t=1+1", "\r=1+1"])
 def test_every_csv_table_neutralises_formula_starts(value):
-    from cstograph.output.dataset import STATES
+    from cstograph.base.table_schema import STATES
     from cstograph.output.dataset_files import csv_bytes
 
     text = csv_bytes(STATES, [{"state": "http://example.org/s", "description": value, "cow_code": -5}]).decode()

@@ -20,8 +20,9 @@ import termios
 import pytest
 
 from cgtest import CASES
+from cstograph.base.words import days_text
 from cstograph.engines.queries import run_named
-from cstograph.output.text_layout import days_text, wrap
+from cstograph.output.text_layout import wrap
 
 DELAYS = CASES / "terminal" / "delays.ttl"
 CLI = [sys.executable, "-m", "cstograph"]

@@ -122,9 +122,11 @@ class KnowledgeGraph:
     # ------------------------------------------------------------ questions
 
     def validate(self, validator: str = "auto", *, use_recorded: bool = True):
-        """SHACL validation (see ``Data.validate``): a ``ValidationReport``, or None when the
+        """SHACL validation (see ``rules.validate_data``): a ``ValidationReport``, or None when the
         data cannot be validated where it is."""
-        return self.data.validate(validator, use_recorded=use_recorded)
+        from cstograph.rules.validate_data import validate_data
+
+        return validate_data(self.data, validator, use_recorded=use_recorded)
 
     def verdicts(self, according_to: str | Account | None = None, as_of: DateLike = None,
                  status: str | Sequence[str] | None = None, *, readings: bool = False,
@@ -523,14 +525,14 @@ def fulfilment_period(label: str) -> str:
 
 def fulfilment_text(rows: Sequence, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     """The rows of ``fulfilment()`` as text: fmt 'table', 'markdown', 'csv' or 'json'."""
-    from cstograph.rules.reliability import render_fulfilment
+    from cstograph.output.reliability_tables import render_fulfilment
 
     return render_fulfilment(rows, fmt, color=color, width=width)
 
 
 def concordance_text(rows: Sequence, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     """The rows of ``concordance()`` as text (fmt as for ``fulfilment_text``), differing codings starred."""
-    from cstograph.rules.concordance import render_concordance
+    from cstograph.output.concordance_table import render_concordance
 
     return render_concordance(rows, fmt, color=color, width=width)
 
@@ -762,7 +764,8 @@ def import_cases(tables: dict[str, Path], *, data: Sequence[str | Path] | None =
     rows of accounts need named graphs). Names in the cells are looked up in ``data`` (RDF files
     or folders; the bundled graphs when None), or with ``ontology_only`` in the ontology and the
     tables alone."""
-    from cstograph.reading.importers.cases import import_tables, ontology_reference, reference_from
+    from cstograph.engines.import_reference import ontology_reference, reference_from
+    from cstograph.reading.importers.cases import import_tables
 
     if ontology_only and data:
         raise UsageError("ontology_only and data cannot be used together")
@@ -829,10 +832,10 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, *, store: str |
         paths = [paths]
     files = [Path(p) for p in paths] if paths else None
     check = check or _refuse_violations
-    from cstograph.engines.data import validate_oxigraph_store
+    from cstograph.rules.validate_data import validate_oxigraph_store
 
     if store is not None:
-        from cstograph.engines.store import create_store
+        from cstograph.rules.readings import create_store_with_readings as create_store
 
         def validate_then_check(oxstore):
             report = validate_oxigraph_store(oxstore)

@@ -42,6 +42,7 @@ def show_progress(quiet: bool = False) -> Iterator[None]:
     if not wanted(quiet) or _display.get() is not None:
         yield
         return
+    # deferred to the first call: keeps rich out of the CLI's start-up
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 

@@ -19,22 +19,19 @@ How each kind of engine makes a view:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import NamespaceManager
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD, NamespaceManager
 
 from cstograph.engines.accounts import Account, accounts_in, resolve_account
 from cstograph.engines.engine import ENGINE_NAMES, Engine, OxigraphEngine, RdflibEngine
+from cstograph.engines.queries import get_query, inline_values
 from cstograph.errors import UsageError
-from cstograph.reading.resources import ontology_path
-from cstograph.rules.validate import ValidationReport
-
-VALIDATORS = ("auto", "scan", "sparql", "pyshacl")
-
+from cstograph.reading.resources import graphs_dir, ontology_path
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,9 @@ class Data:
     description: str
     kind: str  # files, store, rdflib or endpoint
     store: object | None = None  # the pyoxigraph Store of files or a store folder
-    _recorded: Callable[[str], ValidationReport | None] | None = field(default=None, repr=False)
+    # the validator a store was checked with when it was loaded, when it found no violation
+    # (a read-only store cannot change since)
+    validated_at_load: str | None = None
     _dataset: object | None = field(default=None, repr=False)  # rdflib Dataset (engine rdflib only)
     _views: dict = field(default_factory=dict, repr=False)
 
@@ -106,62 +105,14 @@ class Data:
                 f"this needs the data locally, not {self.description}",
                 hint="pass the files as PATH arguments or use --store DIR",
             )
+        # deferred to the first call: keeps cstograph.engines.store out of `import cstograph`
         from cstograph.engines.store import store_dataset
 
         return store_dataset(self.store, {p: str(n) for p, n in self.namespaces.namespaces()})
 
-    # ------------------------------------------------------------ validation
-
-    def validate(self, validator: str = "auto", *, use_recorded: bool = True) -> ValidationReport | None:
-        """SHACL validation: the undisputed data, and each account's view when there are accounts
-        (accounts may contradict each other, so their union is never validated).
-
-        ``validator``: ``sparql`` (the shapes compiled to set-based queries on this engine),
-        ``scan`` (the same checks read from embedded Oxigraph's indexes in Python, several
-        times faster), ``pyshacl`` (the reference), or ``auto`` (scan on embedded Oxigraph and
-        sparql on an endpoint when the shapes compile, else pyshacl; pyshacl on rdflib).
-        ``use_recorded``: a store validated at load time without violations answers from its
-        record; False validates again and lists every warning.
-        None when the data cannot be validated here.
-        """
-        if validator not in VALIDATORS:
-            raise UsageError(f"unknown validator {validator!r}", hint="choose one of " + ", ".join(VALIDATORS))
-        _refuse_validator_here(self.engine, validator)
-        if use_recorded and validator == "auto" and self._recorded is not None:
-            recorded = self._recorded(validator)
-            if recorded is not None:
-                return recorded
-        from cstograph.base.progress import phase
-
-        with phase("validating"):
-            return self._validate(validator)
-
-    def _validate(self, validator: str) -> ValidationReport | None:
-        from cstograph.rules.validate import merge_reports, validate_store, validate_views
-
-        use_reference = validator == "pyshacl" or (validator == "auto" and isinstance(self.engine, RdflibEngine))
-        compiled = None if use_reference else _compiled_shapes(validator)
-        if compiled is not None:
-            from cstograph.rules.fastshacl import ENGINE_NAME, METHODS, validate_with_engine
-
-            viewpoints = [Viewpoint(), *(Viewpoint(a) for a in self.accounts)]
-            method = validator if validator in METHODS else "auto"
-            return merge_reports((validate_with_engine(self.view(v), *compiled, method=method) for v in viewpoints),
-                                 engine=ENGINE_NAME)
-        if self._dataset is not None:
-            return validate_views(self._dataset)
-        if self.store is not None:
-            if not self.accounts:
-                return validate_store(self.store)
-            from cstograph.engines.store import store_dataset
-
-            return validate_views(store_dataset(self.store))
-        if validator == "pyshacl":
-            raise UsageError("pyshacl needs the data locally", hint="use --validator sparql on an endpoint")
-        return None
-
 
 def namespace_manager(prefixes: dict[str, str]) -> NamespaceManager:
+    # deferred to the first call: keeps cstograph.engines.store out of `import cstograph`
     from cstograph.engines.store import scan_prefixes
 
     manager = NamespaceManager(Graph(), bind_namespaces="core")
@@ -171,9 +122,6 @@ def namespace_manager(prefixes: dict[str, str]) -> NamespaceManager:
 
 
 def _date_literal(day: dt.date):
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
     return Literal(day.isoformat(), datatype=XSD.date)
 
 
@@ -194,14 +142,11 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
     """The triples a viewpoint CONSTRUCT query (None: every triple of the default graph) returns
     on ``engine``, held by a new engine of the same family (rdflib stays rdflib; Oxigraph and
     endpoints give an in-memory Oxigraph store). The copy's default graph is those triples."""
+    # deferred to the first call: keeps pyoxigraph out of `import cstograph`
     import pyoxigraph as ox
-
-    from cstograph.engines.queries import get_query, inline_values
 
     text = (_COPY_FACTS if query_name is None else inline_values(get_query(query_name).text, bindings))
     if isinstance(engine, RdflibEngine):
-        from rdflib import Dataset
-
         dataset = Dataset()
         for prefix, namespace in engine.dataset.namespaces():
             dataset.bind(prefix, namespace, override=False)
@@ -218,39 +163,6 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
         named = tuple(str(v) for v in (bindings or {}).values() if isinstance(v, URIRef))
         target.load(engine.construct_ntriples(text, named), format=ox.RdfFormat.N_TRIPLES)
     return OxigraphEngine(target, excluded=frozenset())
-
-
-def _refuse_validator_here(engine: Engine, validator: str) -> None:
-    if validator == "scan" and not isinstance(engine, OxigraphEngine):
-        rdflib = isinstance(engine, RdflibEngine)
-        raise UsageError(
-            "--validator scan reads embedded Oxigraph's indexes and does not run on "
-            + ("--engine rdflib" if rdflib else "a SPARQL endpoint"),
-            hint="use --validator pyshacl (the default with --engine rdflib)" if rdflib
-            else "use --validator sparql (the same checks as SPARQL queries; the default on an endpoint)",
-        )
-    if validator == "sparql" and isinstance(engine, RdflibEngine):
-        raise UsageError(
-            "--validator sparql does not run on --engine rdflib: rdflib evaluates a FILTER beside a "
-            "sub-select inside OPTIONAL without the outer variables, so the compiled shapes would be wrong",
-            hint="use the default engine for the set-based validator, or --validator pyshacl",
-        )
-
-
-def _compiled_shapes(validator: str):
-    """(shapes, compiled shapes), or None when they do not compile (then pyshacl runs, unless
-    the user asked for the set-based validator)."""
-    from cstograph.reading.rdf_files import load_shapes
-    from cstograph.rules.fastshacl import Unsupported, compile_shapes
-
-    shapes = load_shapes()
-    try:
-        return shapes, compile_shapes(shapes)
-    except Unsupported as exc:
-        if validator in ("sparql", "scan"):
-            raise UsageError(f"the shapes cannot be compiled to set-based checks: {exc}",
-                             hint="use --validator pyshacl") from None
-        return None
 
 
 def open_data(
@@ -275,33 +187,31 @@ def open_data(
         raise UsageError(f"--engine {engine} works on files only (--store and --endpoint bring their own engine)")
 
     if endpoint:
+        # deferred to the first call: keeps cstograph.engines.endpoint out of `import cstograph`
         from cstograph.engines.endpoint import DEFAULT_TIMEOUT, EndpointEngine
 
         remote = EndpointEngine(endpoint, timeout=timeout or DEFAULT_TIMEOUT, default_graph=default_graph)
         return Data(remote, namespace_manager({}), f"the endpoint {endpoint}", "endpoint")
 
     if store:
+        # deferred to the first call: keeps cstograph.engines.store out of `import cstograph`
         from cstograph.engines.store import open_store
 
         oxstore, info = open_store(store)
-
-        def recorded(validator: str) -> ValidationReport | None:
-            if info.violations == 0:  # validated when loaded, and a read-only store cannot change
-                return ValidationReport((), engine=f"{info.validated_with} (at load time)")
-            return None
-
         return Data(OxigraphEngine(oxstore, materialised=info.materialised), namespace_manager(info.prefixes),
-                    f"the store {store}", "store", store=oxstore, _recorded=recorded)
+                    f"the store {store}", "store", store=oxstore,
+                    validated_at_load=info.validated_with if info.violations == 0 else None)
 
     if engine == "rdflib":
+        # deferred to the first call: keeps cstograph.reading.rdf_files out of `import cstograph`
         from cstograph.reading.rdf_files import load_dataset
 
         dataset = load_dataset(paths)
         return Data(RdflibEngine(dataset), dataset.namespace_manager, "rdflib in memory", "rdflib", _dataset=dataset)
 
+    # deferred to the first call: keeps cstograph.engines.store, cstograph.reading.rdf_files out of `import cstograph`
     from cstograph.engines.store import fits_in_memory, load_files, temporary_store
     from cstograph.reading.rdf_files import expand_paths
-    from cstograph.reading.resources import graphs_dir
 
     files = expand_paths(paths if paths else [graphs_dir()])
     if fits_in_memory(files):
@@ -312,10 +222,3 @@ def open_data(
         where = "Oxigraph on disk (a temporary store: the files exceed the memory budget)"
     return Data(OxigraphEngine(loaded.store), namespace_manager(loaded.prefixes), where, "files",
                 store=loaded.store)
-
-
-def validate_oxigraph_store(store, validator: str = "auto") -> ValidationReport:
-    """Validate a pyoxigraph store that holds the data and the ontology (used by ``load``), one
-    view at a time when it holds accounts."""
-    data = Data(OxigraphEngine(store), namespace_manager({}), "the store", "files", store=store)
-    return data.validate(validator)

@@ -15,6 +15,7 @@ triples that mention a blank node travel in one request, so no blank node is spl
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -26,7 +27,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
-from cstograph.engines.engine import XSD_STRING, QueryResult, _one_line, _query_kind
+from cstograph.engines.engine import XSD_STRING, QueryResult, _one_line, _query_kind, account_graph_names
 from cstograph.errors import EndpointError, QueryError
 
 USER_AGENT = "cstograph"
@@ -48,8 +49,6 @@ _OPENER = urllib.request.build_opener(_HttpRedirectsOnly)
 
 
 def _http(request: urllib.request.Request, timeout: float, what: str) -> bytes:
-    import http.client
-
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return response.read()
@@ -198,6 +197,7 @@ class UploadSummary:
 
 def _ntriples_chunks(store, graph, chunk: int) -> Iterator[list[str]]:
     """N-Triples lines of one graph: plain triples in chunks, then every blank-node triple at once."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.endpoint
     import pyoxigraph as ox
 
     text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
@@ -238,9 +238,8 @@ def upload(
     ``method="gsp"``: ``url`` is the Graph Store Protocol endpoint; ``POST url?default`` or
     ``POST url?graph=IRI`` with an N-Triples body.
     """
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.endpoint
     import pyoxigraph as ox
-
-    from cstograph.engines.engine import account_graph_names
 
     if method not in UPLOAD_METHODS:
         raise EndpointError(f"unknown upload method {method!r}", hint="choose update or gsp")

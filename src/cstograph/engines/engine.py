@@ -11,12 +11,14 @@ account added, see ``cstograph.engines.data``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from cstograph.base.deep_calls import run_deep
@@ -79,8 +81,6 @@ def query_key(text: str, reading: str | None = None) -> str:
     prefix marks results computed on the undisputed data: stores whose results were computed on
     the union of all graphs (before accounts were kept apart) miss and query the store.
     ``reading``: results computed under that reading's graph."""
-    import hashlib
-
     prefix = "undisputed\n" if reading is None else f"undisputed under {reading}\n"
     return hashlib.sha256((prefix + text).encode("utf-8")).hexdigest()
 
@@ -111,6 +111,7 @@ def account_graph_names(store) -> frozenset[str]:
 
 def ox_to_rdflib(term) -> Node | None:
     """A pyoxigraph term as the equal rdflib term (xsd:string literals become plain literals)."""
+    # deferred to the first call: keeps pyoxigraph out of the CLI's start-up
     import pyoxigraph as ox
 
     if term is None:
@@ -164,6 +165,7 @@ class OxigraphEngine:
         that the default graph is the undisputed data; an empty set: nothing (every graph).
         ``reading``: the named graph of a reading's copy of the ontology, which then replaces
         the ontology's graph in the default graph; other readings' graphs are always left out."""
+        # deferred to the first call: keeps pyoxigraph out of the CLI's start-up
         import pyoxigraph as ox
 
         self._ox = ox
@@ -446,6 +448,7 @@ class RdflibEngine:
 
     def __init__(self, dataset: Dataset, excluded: frozenset[str] | None = None) -> None:
         """``excluded`` as for OxigraphEngine: None leaves the accounts out of the default graph."""
+        # deferred to the first call: keeps rdflib out of the CLI's start-up
         import rdflib.plugins.sparql
 
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM <url> graphs
@@ -462,6 +465,7 @@ class RdflibEngine:
             self.dataset.default_union = union
 
     def query(self, text: str) -> QueryResult:
+        # deferred to the first call: keeps rdflib, cstograph.engines.rdflib_regex out of the CLI's start-up
         from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.sparql import SPARQLError
 
@@ -509,8 +513,6 @@ class RdflibEngine:
 def _default_graph_without(dataset: Dataset, excluded: frozenset[str]) -> Dataset:
     """A copy of ``dataset`` whose default graph holds the triples of every graph but the
     ``excluded`` ones; all named graphs are kept, reachable with GRAPH."""
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
     view = Dataset(default_union=False)
     for prefix, namespace in dataset.namespaces():
         view.bind(prefix, namespace, override=False)

@@ -18,6 +18,7 @@ from cstograph.errors import QueryError, UnsafeQueryError
 
 
 def _walk(node):
+    # deferred to the first call: keeps rdflib out of importing cstograph.engines.guard
     from rdflib.plugins.sparql.parserutils import CompValue
 
     yield node
@@ -64,6 +65,7 @@ def check_query_is_safe(text: str, *, allow_network: bool = False, source: str =
 
     ``source`` names the query (a file name) in error messages.
     """
+    # deferred to the first call: keeps cstograph.engines.sparql_text out of importing cstograph.engines.guard
     from cstograph.engines.sparql_text import UPDATE_KEYWORDS, canonical_text, reaching_keywords
 
     text, tokens = canonical_text(resolve_codepoint_escapes(text, source), source)

@@ -126,6 +126,7 @@ def _ranked(names: Iterable[Name], wanted: str) -> list[Name]:
 
 def request_names(engine) -> list[tuple[str, str, str]]:
     """(IRI, label, date) of every request on ``engine`` (the request-labels query)."""
+    # deferred to the first call: keeps cstograph.engines.queries out of importing cstograph.engines.names
     from cstograph.engines.queries import run_named
 
     return [(str(r["request"]), str(r["label"] or ""), str(r["date"] or ""))

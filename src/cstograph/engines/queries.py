@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
-from cstograph.engines.engine import Engine, QueryResult
+from cstograph.engines.engine import Engine, QueryResult, text_records
 from cstograph.engines.sparql_text import tokenize
 from cstograph.errors import ParameterError, QueryError
 from cstograph.reading.resources import queries_dir
@@ -396,8 +396,6 @@ def text_rows_for_values(engine: Engine, name: str, variable: str, values: Seque
     ``?variable`` bound to each of ``values`` (one VALUES row each, ``inline_value_list``), or to
     the one value with ``bindings`` beside it (``inline_values``); unbound when ``values`` is None
     (every node: a bulk question)."""
-    from cstograph.engines.engine import text_records
-
     spec = get_query(name)
     if values is None:
         text = spec.text
@@ -414,8 +412,6 @@ def text_rows_for_values(engine: Engine, name: str, variable: str, values: Seque
 def run_named_text(engine: Engine, name: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, str | None]]:
     """A bundled SELECT query's rows as text (``str()`` of each term, None when unbound): the
     report reads only text, and on Oxigraph this skips building rdflib terms."""
-    from cstograph.engines.engine import text_records
-
     spec = get_query(name)
     try:
         return text_records(engine, inline_values(spec.text, bindings))

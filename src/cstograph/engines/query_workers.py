@@ -99,9 +99,11 @@ def worker_main(connection, store_path: str, views: dict, limit: int, allow_netw
     """A worker's life: open the store, say 'ready', then answer requests until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server stops its workers
     if not allow_network:  # nothing remote was asked: a worker that cannot reach any address
+        # deferred to the first call: keeps cstograph.engines.sandbox out of importing cstograph.engines.query_workers
         from cstograph.engines.sandbox import cut_network
 
         cut_network()
+    # deferred to the first call: keeps cstograph.engines.sandbox out of importing cstograph.engines.query_workers
     from cstograph.engines.sandbox import limit_memory
 
     limit_memory(memory)  # past it, an allocation fails: MemoryError (answered 503) or the worker dies
@@ -124,6 +126,7 @@ def worker_main(connection, store_path: str, views: dict, limit: int, allow_netw
 
 
 def _out_of_memory(memory: int | None) -> bytes:
+    # deferred to the first call: keeps cstograph.engines.sandbox out of importing cstograph.engines.query_workers
     from cstograph.engines.sandbox import describe
 
     return (f"the query needed more memory than a worker's bound ({describe(memory)}); "

@@ -23,6 +23,7 @@ _STORE = None  # one empty in-memory Oxigraph store evaluates every call
 def _store():
     global _STORE
     if _STORE is None:
+        # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.rdflib_regex
         import pyoxigraph as ox
 
         _STORE = ox.Store()
@@ -32,6 +33,7 @@ def _store():
 def _evaluate(call: str, arguments: list) -> object | None:
     """The value of ``call`` (a SPARQL expression over ?a0, ?a1, ...) with the given rdflib
     literals bound, or None when Oxigraph finds it an error (an invalid pattern, say)."""
+    # deferred to the first call: keeps rdflib out of importing cstograph.engines.rdflib_regex
     from rdflib import Literal
 
     key = tuple((str(v), v.language, v.datatype) if isinstance(v, Literal) else (str(v), None, None)
@@ -41,6 +43,7 @@ def _evaluate(call: str, arguments: list) -> object | None:
 
 @lru_cache(maxsize=65536)  # queries repeat a call on the same values (a label per row, say)
 def _evaluate_once(call: str, key: tuple) -> object | None:
+    # deferred to the first call: keeps pyoxigraph, rdflib out of importing cstograph.engines.rdflib_regex
     import pyoxigraph as ox
     from rdflib import Literal
 
@@ -53,6 +56,7 @@ def _evaluate_once(call: str, key: tuple) -> object | None:
 
 
 def _to_oxigraph(ox, value):
+    # deferred to the first call: keeps rdflib out of importing cstograph.engines.rdflib_regex
     from rdflib import Literal
 
     if not isinstance(value, Literal):  # string() has checked the text; flags may be anything
@@ -65,6 +69,7 @@ def _to_oxigraph(ox, value):
 
 
 def _regex(expr, ctx):
+    # deferred to the first call: keeps rdflib out of importing cstograph.engines.rdflib_regex
     from rdflib import Literal
     from rdflib.plugins.sparql.operators import string
     from rdflib.plugins.sparql.sparql import SPARQLError
@@ -79,6 +84,7 @@ def _regex(expr, ctx):
 
 
 def _replace(expr, ctx):
+    # deferred to the first call: keeps rdflib out of importing cstograph.engines.rdflib_regex
     from rdflib import Literal
     from rdflib.plugins.sparql.operators import string
     from rdflib.plugins.sparql.sparql import SPARQLError
@@ -98,6 +104,7 @@ _REPLACEMENTS = {"Builtin_REGEX": _regex, "Builtin_REPLACE": _replace}
 
 def use_linear_regex(prepared) -> None:
     """Re-point every REGEX and REPLACE of an rdflib prepared query (``prepareQuery``'s result)."""
+    # deferred to the first call: keeps rdflib out of importing cstograph.engines.rdflib_regex
     from rdflib.plugins.sparql.parserutils import CompValue
 
     seen: set[int] = set()

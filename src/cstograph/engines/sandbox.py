@@ -87,6 +87,7 @@ def cut_network() -> bool:
 def can_fork_here() -> bool:
     """Forking is only done from a real command line: stdout and stderr are files, and no other
     thread runs (a fork copies one thread, whatever locks the others hold)."""
+    # deferred to the first call: keeps threading out of importing cstograph.engines.sandbox
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() > 1:

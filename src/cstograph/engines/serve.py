@@ -25,9 +25,13 @@ At most ``limit`` rows (or triples) are returned; a cut answer carries the heade
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
+import shutil
+import socket
+import tempfile
 import threading
 import urllib.parse
 from dataclasses import dataclass
@@ -35,6 +39,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from cstograph.engines.engine import OxigraphEngine
 from cstograph.engines.query_workers import Request, WorkerPool
 from cstograph.engines.sandbox import DEFAULT_MEMORY
 from cstograph.engines.sparql_results import QueryRefused
@@ -149,8 +156,6 @@ def _handler(service: SparqlService, quiet: bool):
                 timer.cancel()
 
         def _expire(self) -> None:
-            import socket
-
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
@@ -273,8 +278,6 @@ def _host_name(value: str) -> str | None:
 
 
 def _is_loopback(host: str) -> bool:
-    import ipaddress
-
     host = host.strip("[]")
     if host == "localhost":
         return True
@@ -293,8 +296,6 @@ def _view_path(raw: str) -> str:
 def account_paths(accounts) -> dict[str, object]:
     """Endpoint path -> account: '/accounts/NAME/sparql', NAME the last segment of the IRI
     (made unique with a number when two accounts end alike)."""
-    import re
-
     paths: dict[str, object] = {}
     for account in accounts:
         name = re.sub(r"[^A-Za-z0-9._~-]+", "-", re.split(r"[/#:]", account.iri.rstrip("/#"))[-1]) or "account"
@@ -315,8 +316,6 @@ def make_server(store, host: str = "127.0.0.1", port: int = 7878, settings: Serv
     ``store_path`` is the folder ``store`` was opened from; without it (data loaded from files
     into memory) the data is written once to a temporary store folder for the workers, removed
     by ``service.close()``. Call ``service.close()`` after ``server_close()`` to stop the workers."""
-    from cstograph.engines.engine import OxigraphEngine
-
     base = OxigraphEngine(store)
     names = frozenset(a.iri for a in accounts)
     views = {"/sparql": base.dataset_options()}
@@ -375,10 +374,6 @@ class _CappedServer(ThreadingHTTPServer):
 
 def _write_temporary_store(store) -> Path:
     """The in-memory ``store`` copied into a new store folder (the workers open it read-only)."""
-    import tempfile
-
-    import pyoxigraph as ox
-
     _remove_abandoned_temporary_stores(Path(tempfile.gettempdir()))
     folder = Path(tempfile.mkdtemp(prefix=f"cstograph-serve-{os.getpid()}-"))
     on_disk = ox.Store(str(folder))
@@ -404,6 +399,4 @@ def _remove_abandoned_temporary_stores(parent: Path) -> None:
 
 
 def _remove_tree(folder: Path) -> None:
-    import shutil
-
     shutil.rmtree(folder, ignore_errors=True)

@@ -15,6 +15,7 @@ other commands read such files from a temporary store (``temporary_store``).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import os
@@ -22,14 +23,18 @@ import re
 import secrets
 import shutil
 import tempfile
+import xml.sax
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
 from cstograph.base.progress import phase
 from cstograph.base.version import __version__
 from cstograph.base.write import write_atomic
-from cstograph.errors import GraphLoadError, StoreError
+from cstograph.errors import GraphLoadError, StoreError, UsageError
 from cstograph.reading.rdf_files import (
     MAX_NESTING,
     NESTED_FORMATS,
@@ -65,6 +70,7 @@ _XMLNS = re.compile(rb'xmlns:([A-Za-z][\w.-]*)="([^"]+)"')
 
 
 def ox_format(path: Path):
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     fmt = rdf_format_for(path)
@@ -210,8 +216,6 @@ class _CountingReader:
 
 def _xml_error_line(path: Path) -> str:
     """'line N: ' for an XML file that is not well-formed (Oxigraph's RDF/XML errors give no line)."""
-    import xml.sax
-
     try:
         xml.sax.parse(str(path), xml.sax.ContentHandler())
     except xml.sax.SAXParseException as exc:
@@ -234,6 +238,7 @@ def load_files(paths: Sequence[Path] | None, store=None, *, with_ontology: bool 
                bulk: bool = False) -> LoadedData:
     """Files and folders (the bundled graphs when none) plus the ontology, into a pyoxigraph store
     (a new one in memory when ``store`` is None). ``bulk``: stream them into an on-disk store."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     files = expand_paths(paths if paths else [graphs_dir()])
@@ -274,9 +279,7 @@ class StoreInfo:
 def store_dataset(store, prefixes: dict[str, str] | None = None):
     """Everything in a pyoxigraph store as an rdflib Dataset, named graphs kept (the ontology
     included, as load_dataset gives it)."""
-    from rdflib import Dataset
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
+    # deferred to the first call: keeps cstograph.engines.engine out of importing cstograph.engines.store
     from cstograph.engines.engine import cached_converter
 
     dataset = Dataset()
@@ -338,6 +341,7 @@ def _current_version(directory: Path) -> Path:
 
 def open_store(directory: Path, *, read_only: bool = True):
     """Open an existing store folder (read-only by default: several processes may read it)."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     info = read_store_info(directory)  # of the version current now: metadata, results and data agree
@@ -359,12 +363,16 @@ def create_store(
     *,
     replace: bool = False,
     validate=None,
+    prepare=None,
 ) -> tuple[StoreInfo, object]:
     """Load files into a new on-disk store in ``directory``.
 
     ``validate`` is an optional callable taking the store and returning a ValidationReport; its
     violation count is recorded so that ``report --store`` can refuse non-conforming data
-    without validating again. Returns the store info and the validation report (or None).
+    without validating again. ``prepare`` is an optional callable taking the validated store:
+    it may add graphs to it, and returns (graph IRI or None, query text) pairs whose answers the
+    store keeps beside the report's own (``rules.readings.keep_readings``: the readings of the
+    coding manual). Returns the store info and the validation report (or None).
     """
     if directory.exists() and not directory.is_dir():
         raise StoreError(f"{directory}: is a file, not a folder", hint="name a new or empty folder for the store")
@@ -392,7 +400,7 @@ def create_store(
     except OSError as exc:
         raise StoreError(f"{directory}: cannot write the store: {exc.strerror or exc}") from exc
     try:
-        report = _build_store(building, paths, validate)
+        report = _build_store(building, paths, validate, prepare)
         _swap_into_place(building, directory, existing)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -400,11 +408,12 @@ def create_store(
     return read_store_info(directory), report
 
 
-def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
+def _build_store(folder: Path, paths: Sequence[Path] | None, validate, prepare):
     """Load, validate and answer the report's queries into the store folder ``folder``. Data
     that fits the memory budget is parsed into memory first (several times faster to validate
     and query), then written to disk in one bulk copy; larger data streams straight into the
     on-disk store and is validated and queried there."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     files = expand_paths(paths if paths else [graphs_dir()])
@@ -413,14 +422,9 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
         disk = ox.Store(str(folder)) if streaming else None
         loaded = load_files(files, disk, bulk=streaming)
         report = validate(loaded.store) if validate is not None else None
-        # the readings of the coding manual, each in its own graph, so that report --store computes
-        # them on the read-only store as on parsed files (every other view leaves them out)
-        from cstograph.engines.engine import OxigraphEngine
-        from cstograph.rules.readings import add_reading_graphs, readings_in
-
-        add_reading_graphs(loaded.store, readings_in(OxigraphEngine(loaded.store)))
+        kept = prepare(loaded.store) if prepare is not None else []
         with phase("computing answers"):
-            materialised = _materialise(loaded.store, folder / RESULTS_DIR)
+            materialised = _materialise(loaded.store, folder / RESULTS_DIR, kept)
         if streaming:
             with phase("counting triples"):
                 triples = len(disk)
@@ -465,8 +469,6 @@ def memory_budget() -> int:
         return DEFAULT_MEMORY_BUDGET
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMG]?)i?B?", text, flags=re.IGNORECASE)
     if match is None:
-        from cstograph.errors import UsageError
-
         raise UsageError(f"{MEMORY_BUDGET_VARIABLE}={text!r} is not an amount of memory",
                          hint="write it like 2G, 500M or 0 (0: always stream through a store on disk)")
     scale = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}[match.group(2).upper()]
@@ -490,8 +492,7 @@ def prefixes_of(files: Sequence[Path]) -> dict[str, str]:
 def temporary_store(files: Sequence[Path]):
     """A store on disk in a temporary folder with ``files`` streamed into it (for data larger
     than the memory budget); the folder is deleted when the process ends."""
-    import atexit
-
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     folder = Path(tempfile.mkdtemp(prefix="cstograph-data-"))
@@ -592,9 +593,12 @@ def _abandoned(path: Path) -> bool:
     return False
 
 
-def _materialise(store, folder: Path) -> dict[str, str]:
+def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = ()) -> dict[str, str]:
     """Answer the report's queries now and keep the answers as TSV files, with the index of
-    the requests' names (engines/names.py)."""
+    the requests' names (engines/names.py) and the answers to ``kept`` (graph IRI or None, query
+    text) from ``create_store``'s caller."""
+    # deferred to the first call: keeps pyoxigraph, cstograph.engines.engine, cstograph.engines.queries
+    # out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
@@ -608,13 +612,12 @@ def _materialise(store, folder: Path) -> dict[str, str]:
         result = undisputed.raw_query(text)
         result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
         written[query_key(text)] = f"{name}.tsv"
+    # deferred to the first call: keeps cstograph.engines.names out of importing cstograph.engines.store
     from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex, request_names
 
     NameIndex.build(request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
     written[NAME_INDEX_KEY] = NAME_INDEX_FILE
-    from cstograph.rules.readings import reading_queries
-
-    for number, (reading, text) in enumerate(reading_queries(undisputed)):  # the report's readings
+    for number, (reading, text) in enumerate(kept):  # the report's readings
         engine = undisputed if reading is None else undisputed.reading_view(reading)
         engine.raw_query(text).serialize(str(folder / f"reading-{number}.tsv"), format=ox.QueryResultsFormat.TSV)
         written[query_key(text, reading)] = f"reading-{number}.tsv"

@@ -15,8 +15,9 @@ import json
 import re
 from pathlib import Path
 
+from cstograph.base.table_schema import IN_ACCOUNT, TABLES, TableSpec
 from cstograph.errors import OutputError
-from cstograph.output.dataset import IN_ACCOUNT, TABLES, Dataset, TableSpec
+from cstograph.output.dataset import Dataset
 
 FORMATS = {".csv": "csv", ".dta": "dta", ".json": "json"}
 PACKAGE_DESCRIPTOR = "datapackage.json"
@@ -81,6 +82,7 @@ def csv_bytes(spec: TableSpec, rows: list[dict]) -> bytes:
     """RFC 4180 CSV in UTF-8, a header row of the schema's names; empty cells are missing values.
     A cell a spreadsheet would run as a formula (= + - @ tab CR first) gets a leading apostrophe,
     as in ``report -f csv``; ``import cases`` takes it off again (JSON and .dta keep raw values)."""
+    # deferred to the first call: keeps cstograph.output.render out of importing cstograph.output.dataset_files
     from cstograph.output.render import spreadsheet_safe
 
     buffer = io.StringIO()
@@ -94,6 +96,7 @@ def csv_bytes(spec: TableSpec, rows: list[dict]) -> bytes:
 
 
 def dta_bytes(spec: TableSpec, dataset: Dataset) -> bytes:
+    # deferred to the first call: keeps cstograph.output.stata out of importing cstograph.output.dataset_files
     from cstograph.output.stata import StataColumn, write_dta
 
     columns = [StataColumn(_stata_name(f.name), f.type, f.description) for f in spec.fields]
@@ -160,6 +163,7 @@ def package_descriptor(dataset: Dataset) -> dict:
 
 def write_dataset(dataset: Dataset, output: Path) -> list[Path]:
     """Make every file of the export in memory, then write each atomically; the paths written."""
+    # deferred to the first call: keeps cstograph.base.write out of importing cstograph.output.dataset_files
     from cstograph.base.write import write_atomic
 
     files = dataset_files(dataset, output)

@@ -1,32 +1,22 @@
-"""Every fact of the data as table rows, and the one way a cell holds an RDF term.
+"""Every fact of the data as table rows.
 
-A row describes one node of one kind (the kinds of ``dataset.FACT_TABLES``: states, alliances,
+A row describes one node of one kind (the kinds of ``table_schema.FACT_TABLES``: states, alliances,
 treaties, clauses, memberships, changes, events, accounts, requests, responses, sources) in one
 graph: the undisputed data, or an account's named graph (the ``in_account`` column). A property
 the schema has a column for goes there; any other property of the node gets a column of its own,
 named by its prefixed name (``dcterms:extent``) or its ``<IRI>``, so nothing the data says about a node of these kinds
 is left out, and a property the ontology gains comes along in the next export.
 
-Cells (``cell_values`` reads them back): ids are IRIs separated by '; '; literals are written
-bare when they have the column's datatype and language and one per line in a list; any other
-literal is written in Turtle syntax (``"Договор"@ru``, ``"1999"^^<...#gYear>``), as is every value
-of an unmapped column (``<IRI>`` for a node).
+How a cell holds an RDF term: ``base/table_cells.py`` (the case importer reads cells back with it).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from cstograph.output.dataset import CG, FACT_TABLES, IN_ACCOUNT, LIST_SEPARATOR, OWL, XSD, Fact, Field, TableSpec
-
-XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-PARTIAL_DATES = ((re.compile(r"[0-9]{4}-[0-9]{2}", re.ASCII), XSD + "gYearMonth"),
-                 (re.compile(r"[0-9]{4}", re.ASCII), XSD + "gYear"))
-_TURTLE_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<([^<>"\s]*)>)?', re.S)
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_UNESCAPES = {v[1]: k for k, v in _ESCAPES.items()}
+from cstograph.base.table_cells import Term, cell_text
+from cstograph.base.table_schema import CG, FACT_TABLES, IN_ACCOUNT, OWL, Field, TableSpec
 
 # the quads of every node a table can describe: typed (in some graph) with a kind or a subclass of one,
 # or cited as a source and titled (an untyped source: the import states its class)
@@ -46,86 +36,6 @@ SELECT ?kind ?g ?s ?p ?o WHERE {
 """
 
 
-@dataclass(frozen=True)
-class Term:
-    """An RDF term as text: an IRI (``datatype`` 'iri') or a literal's lexical form, datatype and language."""
-
-    value: str
-    datatype: str | None = None  # None for a literal: xsd:string
-    language: str | None = None
-    iri: bool = False
-
-
-def _escape(text: str) -> str:
-    return "".join(_ESCAPES.get(c, c) for c in text)
-
-
-def turtle_form(term: Term) -> str:
-    if term.iri:
-        return f"<{term.value}>"
-    suffix = f"@{term.language}" if term.language else (f"^^<{term.datatype}>" if term.datatype not in (None, XSD_STRING) else "")
-    return f'"{_escape(term.value)}"{suffix}'
-
-
-def _bare(term: Term, fact: Fact) -> bool:
-    """Whether the column's reader gives this literal back from its bare text."""
-    text = term.value
-    if term.iri or "\n" in text or "\r" in text or text.startswith(('"', "<", "'")) or text != text.strip() or not text:
-        return False
-    datatype = None if term.datatype in (None, XSD_STRING) else term.datatype
-    if term.language:
-        return datatype in (None, RDF_LANG_STRING) and term.language == fact.language
-    if fact.language:
-        return False  # a string without a language in a column of English prose: quoted
-    if fact.partial_dates:
-        return datatype == partial_date_type(text)
-    return datatype == fact.datatype
-
-
-def partial_date_type(text: str) -> str | None:
-    """The datatype a dcterms:issued cell's text has: xsd:date, gYearMonth or gYear (None: none)."""
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text, re.ASCII):
-        return XSD + "date"
-    return next((dt for pattern, dt in PARTIAL_DATES if pattern.fullmatch(text)), None)
-
-
-def cell_text(terms: list[Term], fact: Fact | None) -> str | None:
-    """The cell of a column holding ``terms``."""
-    if not terms:
-        return None
-    if fact is None:  # a column of its own for a property the schema does not map
-        return "\n".join(sorted(turtle_form(t) for t in terms))
-    if fact.values == "iri":
-        return LIST_SEPARATOR.join(sorted(t.value if t.iri else turtle_form(t) for t in terms))
-    return "\n".join(sorted(t.value if _bare(t, fact) else turtle_form(t) for t in terms))
-
-
-def parse_turtle_literal(text: str) -> Term | None:
-    """A literal in Turtle syntax (as ``turtle_form`` writes it), or None when the text is not one."""
-    match = _TURTLE_LITERAL.fullmatch(text)
-    if match is None:
-        return None
-    value = re.sub(r"\\(.)", lambda m: _UNESCAPES.get(m.group(1), m.group(0)), match.group(1))
-    return Term(value, match.group(3) or None, match.group(2))
-
-
-def split_cell(text: str, fact: Fact | None) -> list[str]:
-    """The values of a cell: ids split at '; ', literals at line breaks (Turtle-quoted ones kept whole)."""
-    if fact is not None and fact.values == "iri":
-        return [part.strip() for part in text.split(LIST_SEPARATOR.strip()) if part.strip()]
-    parts, current = [], []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        current.append(line)
-        joined = "\n".join(current)
-        if joined.startswith('"') and parse_turtle_literal(joined) is None and not joined.endswith('"'):
-            continue  # a quoted literal that goes on (Turtle escapes line breaks, but be lenient)
-        parts.append(joined)
-        current = []
-    if current:
-        parts.append("\n".join(current))
-    return [p for p in (part.strip() for part in parts) if p]
-
-
 # ---------------------------------------------------------------- rows from the data
 
 
@@ -141,6 +51,8 @@ def property_columns(spec: TableSpec) -> dict[str, Field]:
 def extra_column_name(prop: str) -> str:
     """An unmapped property's column: its prefixed name for the prefixes every import knows
     (cg:, dcterms:, skos:, ...), else the IRI in angle brackets."""
+    # deferred to the first call: keeps cstograph.reading.importers.turtle
+    # out of importing cstograph.output.fact_tables
     from cstograph.reading.importers.turtle import PREFIXES
 
     prefixes = {**PREFIXES, "owl": OWL}
@@ -152,6 +64,7 @@ def extra_column_name(prop: str) -> str:
 
 
 def _term(node) -> Term:
+    # deferred to the first call: keeps rdflib out of importing cstograph.output.fact_tables
     from rdflib import Literal, URIRef
 
     if isinstance(node, URIRef):
@@ -172,6 +85,7 @@ class FactRows:
 
 def fact_rows(engine) -> FactRows:
     """Every node of every kind in every graph, as rows (the default graph's rows first)."""
+    # deferred to the first call: keeps rdflib, cstograph.namespaces out of importing cstograph.output.fact_tables
     from rdflib import BNode
 
     from cstograph.namespaces import DERIVED_PREDICATES
@@ -225,7 +139,6 @@ def extended(spec: TableSpec, extra: list[str]) -> TableSpec:
     """A table's schema with the columns of unmapped properties appended."""
     if not extra:
         return spec
-    from dataclasses import replace
 
     added = tuple(Field(name, "string", f"The property {name}, in Turtle syntax (a property the schema has no "
                         "column for).", imported=True) for name in extra)

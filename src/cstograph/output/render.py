@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
 import re
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -19,12 +21,14 @@ from cstograph.output.terminal import (
     contested_text,
     differing_accounts,
     first_reply_text,
+    hanging,
     readings_text,
     render_allies_terminal,
     render_explanation_text,
     render_selectivity_terminal,
     render_verdicts_terminal,
     responses_text,
+    short,
 )
 from cstograph.rules.classify import Verdict
 from cstograph.rules.validate import ValidationReport
@@ -46,6 +50,7 @@ def render_table(
 ) -> str:
     """A boxed, wrapped table for people (rich), for query results and the fulfilment table; the
     report's own tables are laid out in output/terminal.py."""
+    # deferred to the first call: keeps rich out of the CLI's start-up
     from rich.console import Console
     from rich.table import Table
 
@@ -71,6 +76,7 @@ def render_table(
 
 
 def _escape(text: str) -> str:
+    # deferred to the first call: keeps rich out of the CLI's start-up
     from rich.markup import escape
 
     return escape(text)
@@ -216,8 +222,6 @@ def json_indented(value) -> str:
     (the standard library encodes with ``indent`` in pure Python, key by key through generators;
     here the indented key texts of each kind of object, by its tuple of keys, are made once): the
     report at 1M triples writes 11,000 to 33,000 verdicts."""
-    from json.encoder import encode_basestring
-
     out: list[str] = []
     append = out.append
     layouts: dict[tuple, tuple[str, list[str], str]] = {}  # (keys, indent) -> inner indent, heads, closing
@@ -313,8 +317,6 @@ def _terminal_with_texts(text: str, verdicts: Sequence[Verdict], texts: Mapping[
                          width: int | None, short_names: Mapping[str, str] | None = None) -> str:
     """The terminal report, each request followed by the data's words: what was asked and each
     response's label (after the table, by request, so the table's columns stay as they are)."""
-    from cstograph.output.terminal import hanging, short
-
     lines = ["", "In the data's words:"]
     for v in verdicts:
         label, description = texts.get(v.request, ("", ""))
@@ -429,12 +431,26 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
 # ---------------------------------------------------------------- explanations
 
 
+def explanation_to_dict(explanation) -> dict:
+    """An ``Explanation`` as the JSON of ``explain --format json``."""
+    return {
+        "request": explanation.verdict.request,
+        "label": explanation.label,
+        "description": explanation.description or None,
+        "verdict": verdict_to_dict(explanation.verdict),
+        "steps": [
+            {"kind": s.kind, "node": s.node, "text": s.text, "holds": s.holds,
+             **({"label": s.label or None, "description": s.description or None} if s.kind == "response" else {}),
+             "sources": [dataclasses.asdict(src) for src in s.sources]}
+            for s in explanation.steps
+        ],
+    }
+
+
 def render_explanation(explanation, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     """JSON, or text: wrapped to ``width`` with hanging indents (None: one line per item)."""
     if fmt == "json":
-        return json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    import dataclasses
-
+        return json.dumps(explanation_to_dict(explanation), indent=2, ensure_ascii=False) + "\n"
     explanation = visible(explanation)  # no control sequences from the data
 
     # each response's own words after the rule's sentence, the request's description after the verdict
@@ -442,8 +458,6 @@ def render_explanation(explanation, fmt: str, *, color: bool = False, width: int
                   for s in explanation.steps)
     text = render_explanation_text(dataclasses.replace(explanation, steps=steps), width=width, color=color)
     if explanation.description:
-        from cstograph.output.terminal import hanging
-
         head, _, rest = text.partition("\n\n")
         text = head + "\n" + "\n".join(hanging("  What was asked: ", explanation.description, width)) + "\n\n" + rest
     return text

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
+from cstograph.base.words import days_text
 from cstograph.output.text_layout import (
     CONTESTED_STYLE,
     GAP,
@@ -22,7 +23,6 @@ from cstograph.output.text_layout import (
     Column,
     cell_len,
     column_widths,
-    days_text,
     hanging,
     paint,
     plural,

@@ -169,14 +169,5 @@ def table_lines(
     return lines
 
 
-def days_text(days: int | None, *, none: str = "none") -> str:
-    """A delay in words: "same day", "1 day", "2 days"."""
-    if days is None:
-        return none
-    if days == 0:
-        return "same day"
-    return f"{days} day" if abs(days) == 1 else f"{days} days"
-
-
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

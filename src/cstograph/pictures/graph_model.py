@@ -26,11 +26,11 @@ from functools import cache
 
 import networkx as nx
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import get_query, run_named
-from cstograph.errors import ViewError
+from cstograph.engines.queries import expand_iri, get_query, run_named
+from cstograph.errors import CstographError, ViewError
 from cstograph.namespaces import CG
 from cstograph.pictures.style import natural_key
 from cstograph.reading.resources import ontology_path
@@ -392,8 +392,6 @@ def name_members(graph: nx.MultiDiGraph, engine: Engine) -> None:
     (``queries/reports/members-on-date.rq``): ``graph.graph["members_on"][(alliance, date)]`` is
     their sorted names. A figure names them only where the date is certain (one date for that
     alliance on the figure); elsewhere it names the members drawn, and says so."""
-    from rdflib.namespace import XSD
-
     found: dict[tuple[str, str], list[str]] = dict(graph.graph.get("members_on", {}))
     for _node, data in graph.nodes(data=True):
         if data["kind"] != "request" or not data.get("date"):
@@ -428,8 +426,6 @@ def expand_prefixed(query: str | None, kg) -> str | None:
     """A prefixed name the data declares (``sy:req17``) as its full IRI; anything else unchanged."""
     if not query or ":" not in query or "://" in query or " " in query.strip():
         return query
-    from cstograph.engines.queries import expand_iri
-    from cstograph.errors import CstographError
 
     try:
         return str(expand_iri(query.strip(), kg.data.namespaces, what="node"))

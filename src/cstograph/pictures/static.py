@@ -167,6 +167,7 @@ _GRAPHVIZ_ROOT = re.compile(r"<svg\b[^>]*>", re.DOTALL)
 
 def compose_figure(graphviz_svg: bytes, legend: str, legend_width: float, legend_height: float) -> bytes:
     """Graphviz's drawing placed under the legend, in one SVG whose size is in points."""
+    # deferred to the first call: keeps cstograph.pictures.printing out of importing cstograph.pictures.static
     from cstograph.pictures.printing import svg_size_pt
 
     text = graphviz_svg.decode("utf-8")
@@ -191,6 +192,7 @@ def figure_svg(graph: nx.MultiDiGraph, title: str = "", note: str = "", compact:
         compact = graph.graph.get("view", "requests") == "requests"
     drawing = run_graphviz("dot", figure_dot(graph, compact=compact, rankdir=rankdir,
                                              response_columns=response_columns), "svg")
+    # deferred to the first call: keeps cstograph.pictures.printing out of importing cstograph.pictures.static
     from cstograph.pictures.printing import svg_size_pt
 
     title, note = xml_text(title), xml_text(note)  # no NUL or ESC in the XML
@@ -390,6 +392,7 @@ def render_static(graph: nx.MultiDiGraph, fmt: str, *, title: str = "", note: st
 
 def for_print(svg: bytes, fmt: str) -> bytes:
     """The SVG as it is, or converted to PNG or PDF (``printing``: no system package needed)."""
+    # deferred to the first call: keeps cstograph.pictures.printing out of importing cstograph.pictures.static
     from cstograph.pictures.printing import svg_to_pdf, svg_to_png
 
     return svg if fmt == "svg" else svg_to_png(svg) if fmt == "png" else svg_to_pdf(svg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 # Status colours: red / green / amber differ in lightness as well as hue, and every request
@@ -47,6 +48,7 @@ def wrap(text: str, width: int = 28, max_lines: int = 4) -> list[str]:
 
 def short_date(iso: str) -> str:
     """2022-09-13 -> 13 Sep 2022 (unchanged when not an ISO date)."""
+    # deferred to the first call: keeps datetime out of importing cstograph.pictures.style
     import datetime as dt
 
     try:
@@ -91,8 +93,6 @@ def caption_lines(graph, node: str, width: int = 28) -> list[str]:
 
 def natural_key(text: str) -> tuple:
     """Sort key that orders numbers by value: "Alliance 2" before "Alliance 10"."""
-    import re
-
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
                  for part in re.split(r"(\d+)", text) if part)
 

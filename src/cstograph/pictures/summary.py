@@ -188,6 +188,7 @@ def render_summary(verdicts, engine: Engine, fmt: str, title: str, note: str = "
         return svg.encode("utf-8")
     if fmt == "html":
         return summary_html(svg, title, summary).encode("utf-8")
+    # deferred to the first call: keeps cstograph.pictures.static out of importing cstograph.pictures.summary
     from cstograph.pictures.static import for_print
 
     return for_print(svg.encode("utf-8"), fmt)

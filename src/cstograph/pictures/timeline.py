@@ -350,6 +350,7 @@ def timeline_pages(graph: nx.MultiDiGraph, title: str, lanes: list[Lane], note: 
     """The timeline split into pages no taller than an A4 text block at A4 text width (``PAGE_H``),
     at a lane or a row (a lane split across pages repeats its name, "continued"); one page when
     it fits. Every page has the same axes, the title (with its page number) and the legend."""
+    # deferred to the first call: keeps cstograph.pictures.pages out of importing cstograph.pictures.timeline
     from cstograph.pictures.pages import page_title
 
     scale = _scale(lanes)
@@ -536,6 +537,8 @@ def render_timeline(graph: nx.MultiDiGraph, fmt: str, title: str | None = None,
     if fmt == "html":
         return TimelineFigure(timeline_html(timeline_svg(graph, heading, lanes, note), heading, lanes).encode("utf-8"),
                               notes=notes)
+    # deferred to the first call: keeps cstograph.pictures.printing, cstograph.pictures.static
+    # out of importing cstograph.pictures.timeline
     from cstograph.pictures.printing import svgs_to_pdf
     from cstograph.pictures.static import for_print
 

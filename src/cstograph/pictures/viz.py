@@ -20,7 +20,7 @@ from cstograph.pictures.graph_model import (
     name_members,
     reduce_graph,
 )
-from cstograph.pictures.layout import graphviz_available, graphviz_name
+from cstograph.pictures.layout import graphviz_available, graphviz_name, layout_with_routes
 from cstograph.pictures.static import STATIC_FORMATS, STATIC_MAX_NODES, render_static
 from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
 from cstograph.rules.classify import Verdict, classify_requests
@@ -127,10 +127,10 @@ def render_viz(
         if figure.note:
             notes.append(figure.note)
         return Rendered(figure.data, graph.number_of_nodes(), graph.number_of_edges(), figure.method, tuple(notes))
-    from cstograph.pictures.layout import layout_with_routes
 
     positions, method, routes = layout_with_routes(graph, layout_method, routes=fmt == "html")
     if fmt == "html":
+        # deferred to the first call: keeps cstograph.pictures.html out of importing cstograph.pictures.viz
         from cstograph.pictures.html import LARGE_GRAPH, render_html
 
         if graph.number_of_nodes() > LARGE_GRAPH:
@@ -161,6 +161,7 @@ def part_to_draw(engine: Engine, view: str, focus: str | None, hops: int, allian
 
 def _split_figure(graph, fmt: str, heading: str, notes: list[str]) -> Rendered | None:
     """The figure as pages, or None when it fits one page as drawn."""
+    # deferred to the first call: keeps cstograph.pictures.pages out of importing cstograph.pictures.viz
     from cstograph.pictures.pages import Page, merge_pdf, render_pages, split_into_pages
 
     note = notes[0] if notes else ""

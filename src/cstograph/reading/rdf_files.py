@@ -6,13 +6,14 @@ named graphs from TriG and N-Quads stay named. Queries run over the union of all
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.sax import SAXParseException
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from cstograph.base.deep_calls import run_deep
@@ -121,8 +122,6 @@ def refuse_xml_entities(path: Path) -> None:
     any case, is refused before any parser sees it. The whole file is read in chunks of
     ``XML_CHUNK`` bytes (UTF-16 and UTF-32 files decoded on the way), so a declaration behind a
     long comment is found too, in bounded memory."""
-    import codecs
-
     try:
         with open(path, "rb") as stream:
             head = stream.read(4)
@@ -186,6 +185,7 @@ def refuse_long_terms_in_file(path: Path) -> None:
             return
     except OSError as exc:
         raise GraphLoadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    # deferred to the first call: keeps pyoxigraph out of the CLI's start-up
     import pyoxigraph as ox
 
     fmt = getattr(ox.RdfFormat, _OX_FORMATS.get(rdf_format_for(path) or "", ""), None)
@@ -241,8 +241,6 @@ def refuse_deep_nesting(path: Path, data: bytes | None = None) -> None:
 def refuse_remote_contexts(path: Path) -> None:
     """JSON-LD may name its @context (or an @import) by URL or file path; rdflib would fetch or
     read it. Only inline contexts are read: nothing from the network or other files."""
-    import json
-
     def no_duplicates(pairs: list[tuple[str, object]]) -> dict:
         # Oxigraph refuses a keyword given twice in one object and keeps both values of a
         # property; Python's json (and so rdflib) keeps the last. Refused, both engines agree.
@@ -319,8 +317,6 @@ def refuse_invalid_iris(dataset: Dataset) -> None:
     """rdflib keeps IRIs with spaces, quotes or line breaks (from RDF/XML attributes, JSON-LD or
     Turtle escapes) that Oxigraph refuses and no serialiser can write back: refuse them here
     too, so both engines read the same files and every output can be written."""
-    from rdflib import URIRef
-
     for quad in dataset.quads((None, None, None, None)):
         for term in quad:
             if isinstance(term, URIRef) and _NOT_IN_IRI.search(term):

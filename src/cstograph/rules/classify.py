@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Collection, Container
 from dataclasses import dataclass
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import run_named, run_named_text
+from cstograph.engines.queries import run_named, run_named_text, text_rows_for_values
 
 STATUSES = ("unmet", "met", "not-triggered", "pending")
 PENDING_DAYS = 30  # a request stays pending this many days after it was made (docs/coding.md)
@@ -29,9 +30,6 @@ def pending_window(as_of: dt.date | None) -> tuple[dt.date, dt.date]:
 def pending_bindings(as_of: dt.date | None) -> dict:
     """The ?pendingFrom and ?asOf parameters of request-status, unmet-obligations and the
     status rule, for the SPARQL statement of the pending rule."""
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
     first, last = pending_window(as_of)
     return {"pendingFrom": Literal(first.isoformat(), datatype=XSD.date), "asOf": Literal(last.isoformat(), datatype=XSD.date)}
 
@@ -175,8 +173,6 @@ def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, lis
 
 def sources_of_nodes(engine: Engine, nodes: list[URIRef]) -> dict[str, list[SourceRecord]]:
     """The sources of several fact nodes in one query (node-sources bound to each of them)."""
-    from cstograph.engines.queries import text_rows_for_values
-
     return _sources(text_rows_for_values(engine, "node-sources", "node", nodes), "node")
 
 

@@ -5,12 +5,12 @@ alliance in the same war (Leeds, Long and Mitchell 2000; Berkemeier and Fuhrmann
 (cg:WarOccasion) of the same ATOP id and Correlates of War war; this module puts the verdict of
 the rules beside them and says whether they agree. The two are different units (a request asks
 for help once; an observation judges an alliance over a whole war), so a disagreement is a
-finding to explain (docs/concordance.md), not an error by itself. Pure: returns values and strings.
+finding to explain (docs/concordance.md), not an error by itself. Pure: returns values and strings
+(``output/concordance_table.py`` renders the rows).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,21 +49,21 @@ class ConcordanceRow:
 
     @property
     def agrees_with_llm(self) -> bool | None:
-        return _agrees(self.status, self.llm)
+        return verdicts_agree(self.status, self.llm)
 
     @property
     def agrees_with_bf(self) -> bool | None:
-        return _agrees(self.status, self.bf)
+        return verdicts_agree(self.status, self.bf)
 
     def readings_agreeing_with(self, published: str) -> tuple[str, ...]:
         """The labels of the readings under which this project's verdict is the published one
         (where the default reading's is not): 'entering the war honours a defence pact'."""
-        if _agrees(self.status, published) is not False:
+        if verdicts_agree(self.status, published) is not False:
             return ()
-        return tuple(r.label for r in self.readings if _agrees(r.status, published))
+        return tuple(r.label for r in self.readings if verdicts_agree(r.status, published))
 
 
-def _agrees(status: str, published: str) -> bool | None:
+def verdicts_agree(status: str, published: str) -> bool | None:
     """None when there is nothing to compare (no published verdict, or a status such as pending)."""
     if not published or status not in PUBLISHED_EQUIVALENT:
         return None
@@ -73,6 +73,7 @@ def _agrees(status: str, published: str) -> bool | None:
 def concordance(data: Data, viewpoint: Viewpoint = Viewpoint(), verdicts=None) -> list[ConcordanceRow]:
     """One row per request and matching observation, by date, request, ATOP id and war;
     ``verdicts``: the viewpoint's verdicts with their readings when the caller holds them."""
+    # deferred to the first call: keeps cstograph.rules.verdicts out of importing cstograph.rules.concordance
     from cstograph.rules.verdicts import verdicts as classified
 
     engine = data.view(viewpoint)
@@ -124,53 +125,3 @@ CITATION = (
     "differs: docs/concordance.md."
 )
 
-COLUMNS = ("Date", "Request", "ATOP", "War", "cstograph", "LLM", "BF", "LLM lenient", "BF lenient",
-           "Readings that give LLM's verdict")
-JSON_KEYS = ("request", "date", "requesterLabel", "addresseeLabel", "obligationLabel", "status", "atopId", "cowWar",
-             "war", "warLabel", "occasion", "sourceRecord", "llm", "bf", "llmLenient", "bfLenient")
-CSV_EXTRA = ("agreesWithLLM", "agreesWithBF", "readingsGivingLLM", "readingsGivingBF")
-
-
-def _fields(r: ConcordanceRow) -> list:
-    """The values of JSON_KEYS, in order."""
-    return [getattr(r, name) for name in ("request", "date", "requester_label", "addressee_label", "obligation_label",
-                                           "status", "atop_id", "cow_war", "war", "war_label", "occasion",
-                                           "source_record", "llm", "bf", "llm_lenient", "bf_lenient")]
-
-
-def _mark(status: str, published: str) -> str:
-    """A published verdict, starred when it differs from this project's."""
-    agrees = _agrees(status, published)
-    return published + (" *" if agrees is False else "")
-
-
-def table_rows(rows: Sequence[ConcordanceRow]) -> list[list[str]]:
-    return [
-        [r.date, f"{r.requester_label} → {r.addressee_label}", str(r.atop_id), f"{r.war_label} (COW {r.cow_war})", r.status, _mark(r.status, r.llm), _mark(r.status, r.bf),
-         _mark(r.status, r.llm_lenient), _mark(r.status, r.bf_lenient), "; ".join(r.readings_agreeing_with(r.llm))]
-        for r in rows
-    ]
-
-
-def render_concordance(rows: Sequence[ConcordanceRow], fmt: str, *, color: bool = False,
-                       width: int | None = None) -> str:
-    from cstograph.output.render import render_csv, render_markdown, render_table
-
-    if fmt == "json":
-        records = [{**dict(zip(JSON_KEYS, _fields(r))), "agreesWithLLM": r.agrees_with_llm,
-                    "agreesWithBF": r.agrees_with_bf,
-                    "readings": [{"reading": x.reading, "label": x.label, "status": x.status} for x in r.readings],
-                    "readingsGivingLLM": list(r.readings_agreeing_with(r.llm)),
-                    "readingsGivingBF": list(r.readings_agreeing_with(r.bf))} for r in rows]
-        return json.dumps({"rows": records, "agreement": agreement(rows)}, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        return render_csv([*JSON_KEYS, *CSV_EXTRA],
-                          [[*(str(v) for v in _fields(r)),
-                            "" if r.agrees_with_llm is None else str(r.agrees_with_llm).lower(),
-                            "" if r.agrees_with_bf is None else str(r.agrees_with_bf).lower(),
-                            "; ".join(r.readings_agreeing_with(r.llm)), "; ".join(r.readings_agreeing_with(r.bf))]
-                           for r in rows])
-    if fmt == "markdown":
-        return render_markdown(COLUMNS, table_rows(rows))
-    return render_table(COLUMNS, table_rows(rows), title="This project's verdicts beside the published codings",
-                        color=color, width=width)

@@ -7,16 +7,16 @@ classification the report uses; this module only assembles them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
+from cstograph.base.words import days_text
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import expand_iri, run_named, run_named_text, text_rows_for_values
 from cstograph.errors import CstographError
 from cstograph.namespaces import CG
-from cstograph.output.text_layout import days_text
 from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, sources_by_node, sources_of_nodes
 
 
@@ -38,22 +38,6 @@ class Explanation:
     steps: tuple[Step, ...]
     description: str = ""  # the request's dcterms:description: what was asked
 
-    def to_dict(self) -> dict:
-        from cstograph.output.render import verdict_to_dict
-
-        return {
-            "request": self.verdict.request,
-            "label": self.label,
-            "description": self.description or None,
-            "verdict": verdict_to_dict(self.verdict),
-            "steps": [
-                {"kind": s.kind, "node": s.node, "text": s.text, "holds": s.holds,
-                 **({"label": s.label or None, "description": s.description or None} if s.kind == "response" else {}),
-                 "sources": [asdict(src) for src in s.sources]}
-                for s in self.steps
-            ],
-        }
-
 
 def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | None = None) -> str:
     """A request by full IRI, prefixed name, or an unambiguous (case-insensitive) label match."""
@@ -63,6 +47,7 @@ def find_request(engine: Engine, wanted: str, namespaces: NamespaceManager | Non
             return str(iri)
     except CstographError:
         pass
+    # deferred to the first call: keeps cstograph.engines.names out of the CLI's start-up
     from cstograph.engines.names import name_index
 
     names = name_index(engine)  # labels and IRIs indexed: no label is read per look-up

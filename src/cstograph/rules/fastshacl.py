@@ -265,6 +265,7 @@ def validate_with_engine(engine: Engine, shapes: Graph, compiled: CompiledShapes
     if scan:
         if not isinstance(engine, OxigraphEngine):
             raise ValueError("the scan validator needs an embedded Oxigraph engine")
+        # deferred to the first call: keeps cstograph.rules.shacl_scan out of importing cstograph.rules.fastshacl
         from cstograph.rules.shacl_scan import scan_rows
 
         convert = cached_converter()

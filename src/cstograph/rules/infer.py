@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from rdflib import Graph, Literal, URIRef
 
 from cstograph.engines.engine import Engine, OxigraphEngine
-from cstograph.engines.queries import QuerySpec, bundled_queries, run_named, run_query
+from cstograph.engines.queries import QuerySpec, bundled_queries, inline_values, run_named, run_query
 from cstograph.errors import CstographError, QueryError
 from cstograph.namespaces import CG
+from cstograph.rules.classify import pending_bindings
 
 MAX_PASSES = 10
 
@@ -45,9 +46,6 @@ def materialise(engine: Engine, *, with_reasons: bool = True, with_graph: bool =
     derived = Graph()
     derived.bind("cg", str(CG._NS))
     added_by_rule: dict[str, int] = {}
-    from cstograph.engines.queries import inline_values
-    from cstograph.rules.classify import pending_bindings
-
     window = pending_bindings(as_of)  # the status rule's pending window (today when as_of is None)
     rules = [replace(rule, text=inline_values(rule.text, window)) if "pendingFrom" in rule.text else rule
              for rule in inference_rules()]

@@ -17,9 +17,11 @@ nodes the reading edits (``affected-requests.rq``, bound with VALUES).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -35,6 +37,7 @@ from cstograph.engines.engine import (
     text_records,
 )
 from cstograph.engines.queries import expand_iri, get_query, inline_value_list, run_named
+from cstograph.engines.store import create_store
 from cstograph.errors import CstographError, UsageError
 from cstograph.namespaces import CG
 from cstograph.reading.resources import ontology_path
@@ -64,8 +67,6 @@ class Reading:
     @property
     def graph(self) -> str:
         """The named graph of this reading's copy of the ontology."""
-        import hashlib
-
         return READING_GRAPHS + hashlib.sha256(self.iri.encode("utf-8")).hexdigest()[:16]
 
 
@@ -106,12 +107,14 @@ def find_reading(readings: Sequence[Reading], wanted: str, namespaces: Namespace
 @cache
 def ontology_triples() -> tuple:
     """The ontology's triples as pyoxigraph terms."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.rules.readings
     import pyoxigraph as ox
 
     return tuple(ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE))
 
 
 def _ox_term(term: Node):
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.rules.readings
     import pyoxigraph as ox
 
     if isinstance(term, URIRef):
@@ -127,6 +130,7 @@ def add_reading_graphs(store, readings: Iterable[Reading]) -> None:
     """Move the ontology into its own named graph and write each reading's edited copy of it
     into another (once per store and reading). The default graph of every view is unchanged:
     views take the ontology's graph in and leave the readings' graphs out."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.rules.readings
     import pyoxigraph as ox
 
     ontology = ox.NamedNode(ONTOLOGY_GRAPH)
@@ -162,6 +166,7 @@ def reading_engine(view: Engine, reading: Reading, *, private: bool) -> Engine:
         if private:
             add_reading_graphs(view.store, [reading])
         return view.reading_view(reading.graph)
+    # deferred to the first call: keeps cstograph.engines.data out of importing cstograph.rules.readings
     from cstograph.engines.data import copy_of
 
     copy = copy_of(view, None)
@@ -243,3 +248,18 @@ def reading_queries(undisputed: OxigraphEngine) -> list[tuple[str | None, str]]:
         if reading.iri in reached:
             texts.append((reading.graph, _status_text(reached[reading.iri])))
     return texts
+
+
+def keep_readings(store) -> list[tuple[str | None, str]]:
+    """What a store folder keeps of the readings when it is loaded (``create_store``'s
+    ``prepare``): each reading in its own graph, so that report --store computes them on the
+    read-only store as on parsed files (every other view leaves them out), and the queries whose
+    answers it keeps (``reading_queries``)."""
+    add_reading_graphs(store, readings_in(OxigraphEngine(store)))
+    return reading_queries(OxigraphEngine(store))
+
+
+def create_store_with_readings(directory: Path, paths: Sequence[Path] | None, **options):
+    """``engines.store.create_store`` keeping the readings of the coding manual, as ``load
+    --store`` builds a store."""
+    return create_store(directory, paths, prepare=keep_readings, **options)

@@ -1,19 +1,17 @@
 """The alliance-reliability report: the fulfilment table of Berkemeier and Fuhrmann (2018).
 
 The counts come from ``queries/reliability/fulfilment-table.rq``; this module only orders the
-rows as the paper does and renders them. Pure: returns values and strings.
+rows as the paper does (``output/reliability_tables.py`` renders them). Pure: returns values.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named
 from cstograph.namespaces import CG
-from cstograph.output.render import render_csv, render_markdown, render_table
 
 ALL = "all"
 PERIODS = (
@@ -105,35 +103,6 @@ def fulfilment_table(engine: Engine, period: str = ALL) -> list[FulfilmentRow]:
     return rows
 
 
-COLUMNS = ("Cases", "Coding", "Observations", "Does not apply", "Relevant", "Honoured", "Violated", "Rate")
-JSON_KEYS = ("period", "subset", "subsetLabel", "coding", "codingLabel", "observations", "doesNotApply", "relevant",
-             "honoured", "violated", "rate")
-
-
-def _percent(rate: float | None) -> str:
-    return "" if rate is None else f"{100 * rate:.1f}%"
-
-
-def render_fulfilment(rows: Sequence[FulfilmentRow], fmt: str, *, color: bool = False, width: int | None = None) -> str:
-    if fmt == "json":
-        records = [dict(zip(JSON_KEYS, asdict(row).values())) for row in rows]
-        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        return render_csv(
-            ["subset", "coding", *JSON_KEYS[5:]],
-            [[r.subset_label, r.coding_label, r.observations, r.does_not_apply, r.relevant, r.honoured,
-              r.violated, "" if r.rate is None else f"{r.rate:.4f}"] for r in rows],
-        )
-    table = [
-        [r.subset_label, r.coding_label, str(r.observations), str(r.does_not_apply), str(r.relevant),
-         str(r.honoured), str(r.violated), _percent(r.rate)]
-        for r in rows
-    ]
-    if fmt == "markdown":
-        return render_markdown(COLUMNS, table)
-    return render_table(COLUMNS, table, title="Fulfilment of alliance commitments in war", color=color, width=width)
-
-
 CITATION = (
     "Data: Berkemeier and Fuhrmann (2018), Reassessing the fulfillment of alliance commitments in war, "
     "Research & Politics. LLM = coding rules of Leeds, Long and Mitchell (2000); BF = the authors' coding; "
@@ -163,19 +132,3 @@ def reading_shares(verdicts: Sequence, readings: Sequence) -> list[ReadingShare]
         met = statuses.count("met")
         shares.append(ReadingShare(reading.iri, reading.label, triggered, met, met / triggered if triggered else None))
     return shares
-
-
-def render_reading_shares(shares: Sequence[ReadingShare], fmt: str, *, color: bool = False,
-                          width: int | None = None) -> str:
-    columns = ("Reading", "Triggered", "Met", "Share met")
-    if fmt == "json":
-        return json.dumps([asdict(s) for s in shares], indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        return render_csv(["reading", "label", "triggered", "met", "share"],
-                          [[s.reading, s.label, s.triggered, s.met, "" if s.share is None else f"{s.share:.4f}"]
-                           for s in shares])
-    table = [[s.label, str(s.triggered), str(s.met), _percent(s.share)] for s in shares]
-    if fmt == "markdown":
-        return render_markdown(columns, table)
-    return render_table(columns, table, title="This data's requests under each reading of the coding manual",
-                        color=color, width=width)

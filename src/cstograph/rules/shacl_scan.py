@@ -50,6 +50,7 @@ class _Paths:
     out the ``excluded`` named graphs."""
 
     def __init__(self, store, excluded: frozenset[str]) -> None:
+        # deferred to the first call: keeps pyoxigraph out of importing cstograph.rules.shacl_scan
         import pyoxigraph as ox
 
         self.ox = ox
@@ -126,6 +127,7 @@ def scan_rows(engine, compiled, closure: dict[URIRef, list[URIRef]]) -> set[Row]
 
 
 def _scan_rows(engine, compiled, closure: dict[URIRef, list[URIRef]]) -> set[Row]:
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.rules.shacl_scan
     import pyoxigraph as ox
 
     paths = _Paths(engine.store, engine.left_out())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Dataset, Graph, Namespace
+from rdflib import BNode, Dataset, Graph, Namespace, URIRef
 
+from cstograph.engines.engine import ACCOUNT_GRAPHS_QUERY, cached_converter
 from cstograph.errors import ShapesError
+from cstograph.namespaces import DERIVED_PREDICATES
 from cstograph.reading.rdf_files import load_shapes, union_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -51,8 +53,6 @@ def validate_dataset(dataset: Dataset, shapes: Graph | None = None) -> Validatio
 
 def store_union_graph(store) -> Graph:
     """All triples of a pyoxigraph store (every graph) as one rdflib Graph, for pyshacl."""
-    from cstograph.engines.engine import cached_converter
-
     graph = Graph()
     term = cached_converter()
     graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in store)
@@ -112,11 +112,6 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
     account can only change what holds at the nodes it mentions and at the nodes that point
     to them (a value's class), so each account view is validated at those nodes only.
     """
-    from rdflib import BNode, URIRef
-
-    from cstograph.engines.engine import ACCOUNT_GRAPHS_QUERY
-    from cstograph.namespaces import DERIVED_PREDICATES
-
     dataset.default_union = True
     accounts = sorted(str(row[0]) for row in dataset.query(ACCOUNT_GRAPHS_QUERY))
     shapes = shapes if shapes is not None else load_shapes()
@@ -149,8 +144,6 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
 
 def _pyshacl_focus(node) -> bool:
     """Whether pyshacl takes ``node`` as a focus node as it is (it expands anything else as a CURIE)."""
-    from rdflib import URIRef
-
     return isinstance(node, URIRef) and str(node).lower().startswith(("http:", "https:", "urn:", "file:"))
 
 

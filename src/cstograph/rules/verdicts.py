@@ -14,9 +14,10 @@ from dataclasses import replace
 
 from rdflib import URIRef
 
-from cstograph.engines.accounts import assertions_by_request, counted_accounts
-from cstograph.engines.data import Data, Viewpoint
+from cstograph.base.progress import phase
+from cstograph.engines.data import Data, Viewpoint, copy_of
 from cstograph.engines.engine import RdflibEngine
+from cstograph.rules.account_assertions import assertions_by_request, counted_accounts
 from cstograph.rules.classify import (
     AccountVerdict,
     ReadingVerdict,
@@ -49,8 +50,6 @@ def verdicts(data: Data, viewpoint: Viewpoint = Viewpoint(), request: str | None
     whether it is robust, and which readings give another status. ``reading``: the verdicts under
     that reading instead of the coding manual.
     """
-    from cstograph.base.progress import phase
-
     with phase("computing answers"):
         return _verdicts(data, viewpoint, URIRef(request) if request is not None else None, statuses,
                          with_readings, reading)
@@ -114,8 +113,6 @@ def statuses_by_reading(data: Data, viewpoint: Viewpoint, requests: Collection[s
             continue
         if not private and not isinstance(view, RdflibEngine) and not has_reading_graph(view, reading):
             if copied is None:
-                from cstograph.engines.data import copy_of
-
                 copied = copy_of(view, None)
             engine = reading_engine(copied, reading, private=True)
         else:

@@ -12,6 +12,8 @@ def _published(status: str, verdict: str, agrees: bool | None) -> str:
 
 
 def concordance_page(data) -> bytes:
+    # deferred to the first call: keeps cstograph.rules.concordance
+    # out of importing cstograph.output.site.concordance_page
     from cstograph.rules.concordance import CITATION, summary_text
 
     rows = []

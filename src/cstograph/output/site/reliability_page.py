@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cstograph.errors import CstographError
+from cstograph.output.site.figures import inline_svg
 from cstograph.output.site.markup import esc, page, table
 
 PAGE = "invocations.html"
@@ -24,8 +26,8 @@ class InvocationPageData:
 
 def gather_invocations(kg, according_to=None, as_of=None, verdicts=None) -> InvocationPageData:
     """Ask the API what the page shows (one viewpoint)."""
-    from cstograph.errors import CstographError
-    from cstograph.output.site.figures import inline_svg
+    # deferred to the first call: keeps cstograph.pictures.invocation_figure
+    # out of importing cstograph.output.site.reliability_page
     from cstograph.pictures.invocation_figure import figure_svg
 
     cases = kg.invocations(according_to, as_of, verdicts=verdicts)
@@ -44,6 +46,8 @@ def gather_invocations(kg, according_to=None, as_of=None, verdicts=None) -> Invo
 
 
 def invocation_page(data) -> bytes:
+    # deferred to the first call: keeps cstograph.output.invocation_tables, cstograph.rules.invocation_record
+    # out of importing cstograph.output.site.reliability_page
     from cstograph.output.invocation_tables import (
         COMPARISON_COLUMNS,
         RECORD_COLUMNS,

@@ -28,8 +28,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cstograph.errors import ImportDataError
-from cstograph.output.dataset import (
+from cstograph.base.table_cells import parse_turtle_literal, partial_date_type, split_cell
+from cstograph.base.table_schema import (
     CG,
     FACT_TABLES,
     IN_ACCOUNT,
@@ -41,7 +41,7 @@ from cstograph.output.dataset import (
     Fact,
     TableSpec,
 )
-from cstograph.output.fact_tables import parse_turtle_literal, partial_date_type, split_cell
+from cstograph.errors import ImportDataError
 from cstograph.reading.importers import turtle as t
 
 DATA = "https://w3id.org/cstograph/data/"
@@ -88,41 +88,6 @@ class Reference:
 
     def closure(self, classes) -> set[str]:
         return {s for c in classes for s in self.supers.get(c, {c}) | {c}}
-
-
-def reference_from(kg_or_engine, prefixes: dict[str, str] | None = None) -> Reference:
-    """The nodes and terms a table may name, from a ``KnowledgeGraph`` (or an engine and its prefixes)."""
-    if hasattr(kg_or_engine, "data"):
-        engine = kg_or_engine.data.engine
-        prefixes = {p: str(ns) for p, ns in kg_or_engine.data.namespaces.namespaces()}
-    else:
-        engine = kg_or_engine
-    from cstograph.engines.queries import run_named
-
-    reference = Reference(prefixes={**(prefixes or {}), **t.PREFIXES, "owl": OWL})
-    for row in run_named(engine, "vocabulary-terms").records():
-        term = str(row["term"])
-        reference.terms.add(term)
-        if row["super"] is not None:
-            reference.supers.setdefault(term, {term}).add(str(row["super"]))
-    for row in run_named(engine, "referable-nodes").records():
-        reference.add(str(row["node"]), str(row["class"]), None if row["label"] is None else str(row["label"]))
-    for row in run_named(engine, "account-nodes").records():
-        reference.in_graph.add((str(row["g"]), str(row["node"])))
-    return reference
-
-
-def ontology_reference() -> Reference:
-    """The reference of an import made with nothing but the ontology."""
-    import pyoxigraph as ox
-
-    from cstograph.engines.engine import OxigraphEngine
-    from cstograph.engines.store import load_file
-    from cstograph.reading.resources import ontology_path
-
-    store = ox.Store()
-    load_file(store, ontology_path())
-    return reference_from(OxigraphEngine(store), {})
 
 
 class _Sheet:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cstograph.reading.importers import turtle as t
-from cstograph.reading.importers.atop import DATA, ImportDataError, alliance_iri
+from cstograph.reading.importers.atop import DATA, ImportDataError, _int, _read_csv, alliance_iri
 from cstograph.reading.importers.stata import read_dta
 
 SOURCE = DATA + "source-bf2018"
@@ -100,8 +100,6 @@ def verdict(row: dict, coding: str, *, where: str) -> str:
 
 def atop_ids(alliance_csv: Path) -> set[int]:
     """The atopids of an ATOP alliance-level CSV file."""
-    from cstograph.reading.importers.atop import _int, _read_csv
-
     return {_int(alliance_csv, line, row, "atopid") for line, row in _read_csv(Path(alliance_csv), ("atopid",))}
 
 

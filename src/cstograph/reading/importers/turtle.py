@@ -43,6 +43,7 @@ def iri(value: str) -> str:
 def readable_iri(value: str) -> bool:
     """Whether cstograph can read the IRI back: the parser's own check (percent escapes, code points,
     the authority, one '#'), not only the characters Turtle forbids."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.reading.importers.turtle
     import pyoxigraph
 
     if _IRI_BAD.search(value):

@@ -1,0 +1,42 @@
+"""What a table import may name, read from the data: the nodes with their classes and labels, the
+vocabulary's terms, and which nodes each named graph describes (``reading/importers/cases.py``
+enters the rows against it)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from cstograph.base.table_schema import OWL
+from cstograph.engines.engine import OxigraphEngine
+from cstograph.engines.queries import run_named
+from cstograph.engines.store import load_file
+from cstograph.reading.importers import turtle as t
+from cstograph.reading.importers.cases import Reference
+from cstograph.reading.resources import ontology_path
+
+
+def reference_from(kg_or_engine, prefixes: dict[str, str] | None = None) -> Reference:
+    """The nodes and terms a table may name, from a ``KnowledgeGraph`` (or an engine and its prefixes)."""
+    if hasattr(kg_or_engine, "data"):
+        engine = kg_or_engine.data.engine
+        prefixes = {p: str(ns) for p, ns in kg_or_engine.data.namespaces.namespaces()}
+    else:
+        engine = kg_or_engine
+    reference = Reference(prefixes={**(prefixes or {}), **t.PREFIXES, "owl": OWL})
+    for row in run_named(engine, "vocabulary-terms").records():
+        term = str(row["term"])
+        reference.terms.add(term)
+        if row["super"] is not None:
+            reference.supers.setdefault(term, {term}).add(str(row["super"]))
+    for row in run_named(engine, "referable-nodes").records():
+        reference.add(str(row["node"]), str(row["class"]), None if row["label"] is None else str(row["label"]))
+    for row in run_named(engine, "account-nodes").records():
+        reference.in_graph.add((str(row["g"]), str(row["node"])))
+    return reference
+
+
+def ontology_reference() -> Reference:
+    """The reference of an import made with nothing but the ontology."""
+    store = ox.Store()
+    load_file(store, ontology_path())
+    return reference_from(OxigraphEngine(store), {})
