@@ -22,7 +22,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -419,8 +419,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
         from cstograph.rules.readings import add_reading_graphs, readings_in
 
         add_reading_graphs(loaded.store, readings_in(OxigraphEngine(loaded.store)))
-        with phase("computing answers"):
-            materialised = _materialise(loaded.store, folder / RESULTS_DIR)
+        materialised = _materialise(loaded.store, folder / RESULTS_DIR)
         if streaming:
             with phase("counting triples"):
                 triples = len(disk)
@@ -594,28 +593,43 @@ def _abandoned(path: Path) -> bool:
 
 def _materialise(store, folder: Path) -> dict[str, str]:
     """Answer the report's queries now and keep the answers as TSV files, with the index of
-    the requests' names (engines/names.py)."""
+    the requests' names (engines/names.py). Oxigraph writes each answer straight to its file and
+    the names go to the index row by row, so no answer is held in Python. Progress: the queries
+    answered, with a rate."""
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
+    from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex
     from cstograph.engines.queries import get_query
+    from cstograph.rules.readings import reading_queries
 
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
     undisputed = OxigraphEngine(store)  # the default graph the store's readers get
-    for name in MATERIALISED_QUERIES:
-        text = get_query(name).text
-        result = undisputed.raw_query(text)
-        result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
-        written[query_key(text)] = f"{name}.tsv"
-    from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex, request_names
-
-    NameIndex.build(request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
-    written[NAME_INDEX_KEY] = NAME_INDEX_FILE
-    from cstograph.rules.readings import reading_queries
-
-    for number, (reading, text) in enumerate(reading_queries(undisputed)):  # the report's readings
-        engine = undisputed if reading is None else undisputed.reading_view(reading)
-        engine.raw_query(text).serialize(str(folder / f"reading-{number}.tsv"), format=ox.QueryResultsFormat.TSV)
-        written[query_key(text, reading)] = f"reading-{number}.tsv"
+    readings = reading_queries(undisputed)  # the report's readings
+    total = len(MATERIALISED_QUERIES) + 1 + len(readings)
+    with phase("computing answers", total=total, unit="queries") as advance:
+        for done, name in enumerate(MATERIALISED_QUERIES, start=1):
+            text = get_query(name).text
+            undisputed.raw_query(text).serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
+            written[query_key(text)] = f"{name}.tsv"
+            advance(done)
+        NameIndex.build(_request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
+        written[NAME_INDEX_KEY] = NAME_INDEX_FILE
+        advance(len(MATERIALISED_QUERIES) + 1)
+        for number, (reading, text) in enumerate(readings):
+            engine = undisputed if reading is None else undisputed.reading_view(reading)
+            engine.raw_query(text).serialize(str(folder / f"reading-{number}.tsv"), format=ox.QueryResultsFormat.TSV)
+            written[query_key(text, reading)] = f"reading-{number}.tsv"
+            advance(len(MATERIALISED_QUERIES) + 2 + number)
     return written
+
+
+def _request_names(engine) -> Iterator[tuple[str, str, str]]:
+    """(IRI, label, date) of every request, as ``names.request_names`` gives them, one solution
+    at a time."""
+    from cstograph.engines.queries import get_query
+
+    for solution in engine.raw_query(get_query("request-labels").text):
+        request, label, day = solution["request"], solution["label"], solution["date"]
+        yield request.value, "" if label is None else label.value, "" if day is None else day.value
