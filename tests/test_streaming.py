@@ -15,7 +15,8 @@ import pytest
 
 from cgtest import FIXTURES
 from cstograph.engines import store as store_module
-from cstograph.errors import GraphLoadError
+from cstograph.engines.data import open_data
+from cstograph.errors import GraphLoadError, UsageError
 
 MINI = FIXTURES / "mini.trig"
 
@@ -160,3 +161,19 @@ def test_load_endpoint_past_the_budget_uploads_what_an_in_memory_load_uploads(tm
             reports.append(cstograph("report", "--all", "--format", "json", "--endpoint", base + "/query", budget=None))
     assert reports[0].returncode == 0 and reports[0].stdout == reports[1].stdout
     assert len(json.loads(reports[0].stdout)) > 10
+
+
+def test_the_endpoint_timeout_is_read_from_the_environment(monkeypatch):
+    """CSTOGRAPH_ENDPOINT_TIMEOUT sets how long a query on a server may take; a bad value is a
+    one-line usage error."""
+    from cstograph.engines.endpoint import DEFAULT_TIMEOUT
+
+    url = "http://127.0.0.1:9/sparql"  # nothing is asked of it: opening sends no request
+    monkeypatch.delenv("CSTOGRAPH_ENDPOINT_TIMEOUT", raising=False)
+    assert open_data(endpoint=url).engine.timeout == DEFAULT_TIMEOUT
+    monkeypatch.setenv("CSTOGRAPH_ENDPOINT_TIMEOUT", "7200")
+    assert open_data(endpoint=url).engine.timeout == 7200
+    for bad in ("soon", "0", "-5"):
+        monkeypatch.setenv("CSTOGRAPH_ENDPOINT_TIMEOUT", bad)
+        with pytest.raises(UsageError, match="CSTOGRAPH_ENDPOINT_TIMEOUT"):
+            open_data(endpoint=url)
