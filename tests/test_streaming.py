@@ -177,3 +177,24 @@ def test_the_endpoint_timeout_is_read_from_the_environment(monkeypatch):
         monkeypatch.setenv("CSTOGRAPH_ENDPOINT_TIMEOUT", bad)
         with pytest.raises(UsageError, match="CSTOGRAPH_ENDPOINT_TIMEOUT"):
             open_data(endpoint=url)
+
+
+def test_a_streamed_store_validates_as_pyshacl_and_the_in_memory_path(tmp_path):
+    """A fixture that breaches every constraint component, loaded past the budget into a store on
+    disk: validate --store reports what pyshacl and the in-memory path report on the file."""
+    defects = FIXTURES / "defects.ttl"
+    store = tmp_path / "streamed"
+    assert cstograph("load", defects, "--store", store, "--force").returncode == 0
+    on_disk = cstograph("validate", "--store", store, "--format", "json", budget=None)
+    in_memory = cstograph("validate", defects, "--format", "json", budget=None)
+    reference = cstograph("validate", defects, "--validator", "pyshacl", "--format", "json", budget=None)
+
+    def results(done):
+        assert done.returncode == 1, done.stderr  # violations
+        return sorted(json.dumps(r, sort_keys=True) for r in json.loads(done.stdout)["results"])
+
+    assert results(on_disk) == results(in_memory) == results(reference)
+    components = {json.loads(r)["component"].rsplit("#", 1)[1] for r in results(on_disk)}
+    assert {"MinCountConstraintComponent", "MaxCountConstraintComponent", "ClassConstraintComponent",
+            "DatatypeConstraintComponent", "NodeKindConstraintComponent", "NodeConstraintComponent",
+            "LessThanOrEqualsConstraintComponent"} <= components  # sh:pattern: test_shacl_scan's corners
