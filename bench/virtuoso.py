@@ -237,9 +237,10 @@ def main(argv: list[str] | None = None) -> int:
             "explain": (["explain", "http://example.org/synth/req17", "--format", "json"], explained),
         }
         for name, (arguments, answer) in commands.items():
-            embedded = step(name, "embedded", lambda: measure([*cli(), *arguments, "--store", str(store)]))
-            remote = step(name, "Virtuoso", lambda: on_server(server, lambda: measure(
-                [*cli(), *arguments, "--endpoint", endpoint])))
+            on_store = [*cli(), *arguments, "--store", str(store)]
+            on_endpoint = [*cli(), *arguments, "--endpoint", endpoint]
+            embedded = step(name, "embedded", lambda command=on_store: measure(command))
+            remote = step(name, "Virtuoso", lambda command=on_endpoint: on_server(server, lambda: measure(command)))
             same[name] = answer(embedded["stdout"]) == answer(remote["stdout"])
         triples = int(json.loads((store / "cstograph-store.json").read_text())["triples"])
         table = render(options.size, requests, triples, loaded, bulk, data.stat().st_size, options.buffers, rows, same)
