@@ -41,6 +41,22 @@ store.load(path=sys.argv[1], format=pyoxigraph.RdfFormat.TURTLE)
 assert len(store) > 0
 """
 STARTUP = "import cstograph.cli, pyoxigraph"  # the memory every step takes before it reads data
+# Runs a cstograph command with every query to Oxigraph counted at its one entry
+# (OxigraphEngine.raw_query) and prints the count: the query budgets are counts, not seconds.
+COUNTER = """
+import sys
+from cstograph.engines.engine import OxigraphEngine
+real, sent = OxigraphEngine.raw_query, []
+def counting(self, text):
+    sent.append(1)
+    return real(self, text)
+OxigraphEngine.raw_query = counting
+from cstograph.cli import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+finally:
+    print(len(sent), file=sys.__stdout__)
+"""
 
 
 def cli() -> list[str]:
@@ -75,6 +91,14 @@ def timed(command: list[str], runs: int, floor: list[str],
     return min(t[0] for t in times), min(t[1] for t in times), min(t[2] for t in times)
 
 
+def count_queries(arguments: list[str]) -> int:
+    """How many queries one cstograph command sends to Oxigraph (its output thrown away)."""
+    done = subprocess.run([sys.executable, "-c", COUNTER, *arguments], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(arguments)} failed (exit {done.returncode}): {done.stderr.strip()[-300:]}")
+    return int(done.stdout.strip().splitlines()[-1])
+
+
 def size_class(triples: int) -> str:
     """Which memory limits apply: "100k" up to 300,000 triples, else "1M"."""
     return "100k" if triples <= 300_000 else "1M"
@@ -107,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             "viz-html-file": [*cli(), "viz", str(data), "-o", str(folder / "view.html")],
             "timeline-svg-file": [*cli(), "timeline", str(data), "-o", str(folder / "timeline.svg")],
             "export-csv-file": [*cli(), "export", str(data), "-o", str(folder / "dataset.csv")],
+            "site-file": [*cli(), "site", str(data), "-o", str(folder / "site"), "--replace"],
         }
         floor_command = [sys.executable, "-c", FLOOR, str(data)]
         floors: list[tuple[float, float, float]] = []
@@ -154,6 +179,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name + ' / ' + limit['versus']:<36} {ratio:>5.1f} {limit['max_versus_ratio']:>7.1f}{verdict}")
                 if verdict:
                     failed.append(f"{name}: {ratio:.1f}x {limit['versus']}, limit {limit['max_versus_ratio']}x")
+        # query budgets on the bundled graphs: counts, the same on every machine
+        budgets = limits.get("queries", {})
+        for name, arguments in (("site-bundled", ["site", "-o", str(folder / "bundled-site")]),
+                                ("explain-bundled", ["explain", "request-2021-05-13-Armenia-CSTO", "--format", "json"])):
+            if name not in budgets:
+                continue
+            sent, budget = count_queries(arguments), budgets[name]["max_queries"]
+            verdict = "" if sent <= budget else "  <- over the budget"
+            print(f"{name + ' queries':<36} {sent:>5} {budget:>7}{verdict}")
+            if verdict:
+                failed.append(f"{name}: {sent} queries, budget {budget} ({budgets[name]['why']})")
     if failed:
         print("\n".join(["", "Too slow or too large:", *failed]), file=sys.stderr)
         return 1

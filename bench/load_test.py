@@ -1,7 +1,7 @@
 """A bounded load test of `cstograph serve`: heavy and light queries mixed, on 127.0.0.1 only.
 
 Usage: python bench/load_test.py [--duration 25] [--light-clients 3] [--heavy-clients 2]
-                                 [--workers 4] [--timeout 3] [DATA...]
+                                 [--workers 4] [--light-workers 1] [--timeout 3] [DATA...]
 
 Starts `cstograph serve` on a free loopback port (the bundled graphs when no DATA), then for
 --duration seconds runs client threads: heavy ones send a cross-product query that would run
@@ -32,10 +32,10 @@ LIGHT = ("SELECT ?s ?label WHERE { ?s a <https://w3id.org/cstograph/ns#State> ; 
 
 
 @contextlib.contextmanager
-def serve(data: list[str], workers: int, timeout: float):
+def serve(data: list[str], workers: int, timeout: float, light_workers: int = 1):
     process = subprocess.Popen(
         [sys.executable, "-m", "cstograph", "serve", *data, "--host", "127.0.0.1", "--port", "0", "--quiet",
-         "--workers", str(workers), "--timeout", str(timeout)],
+         "--workers", str(workers), "--timeout", str(timeout), "--light-workers", str(light_workers)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -108,9 +108,10 @@ def main() -> int:
     parser.add_argument("--heavy-clients", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=3.0)
+    parser.add_argument("--light-workers", type=int, default=1)
     args = parser.parse_args()
 
-    with serve(args.data, args.workers, args.timeout) as url:
+    with serve(args.data, args.workers, args.timeout, args.light_workers) as url:
         client_timeout = args.timeout + 10
         alone = run_phase(url, args.duration / 5, args.light_clients, 0, client_timeout)
         mixed = run_phase(url, args.duration, args.light_clients, args.heavy_clients, client_timeout)
@@ -118,7 +119,7 @@ def main() -> int:
     alone_ok = [t for s, t in alone["light"] if s == 200]
     mixed_ok = [t for s, t in mixed["light"] if s == 200]
     light_errors = sum(1 for s, _ in mixed["light"] + alone["light"] if s != 200)
-    print(f"serve under load: {args.workers} workers, --timeout {args.timeout:g} s, "
+    print(f"serve under load: {args.workers} workers + {args.light_workers} light, --timeout {args.timeout:g} s, "
           f"{args.light_clients} light + {args.heavy_clients} heavy clients, {mixed['elapsed']:.1f} s mixed")
     print(f"light alone : {len(alone_ok) / alone['elapsed']:.0f} queries/s, "
           f"p50 {1000 * statistics.median(alone_ok):.0f} ms, p99 {1000 * percentile(alone_ok, 0.99):.0f} ms")

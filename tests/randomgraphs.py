@@ -5,7 +5,7 @@ below, the rules written once more in plain Python over rdflib).
 ``random_graph(seed)`` uses only the contract's terms (the same graph for a seed as ever);
 ``random_graph(seed, manual=True)`` also uses the coding manual's terms: clauses naming their
 adversaries, threat clauses by a party's judgment, guarantees of status, help stages and the
-manual's response types."""
+manual's response types, and suspensions between two members (cg:Suspension)."""
 
 from __future__ import annotations
 
@@ -110,13 +110,38 @@ def random_graph(seed: int, states: int = 6, alliances: int = 2, requests: int =
                     g.add((response, CG.helpStage, extra.choice(HELP_STAGES)))
             g.add((response, CG.date, Literal(asked + dt.timedelta(days=rng.randint(0, 60)), datatype=XSD.date)))
             g.add((response, DCTERMS.source, src))
+    if manual:
+        # suspensions between two members (coding manual, section 1.1): one per alliance, between
+        # a requester and the state it asked where the graph has such a pair, else two members
+        for a in range(alliances):
+            alliance = EX[f"A{a}"]
+            members = sorted({o for m in g.subjects(CG.alliance, alliance) for o in g.objects(m, CG.member)})
+            pairs = sorted({(g.value(r, CG.addressee), g.value(r, CG.requester))
+                            for r in g.subjects(RDF.type, CG.AssistanceRequest)
+                            if {g.value(r, CG.addressee), g.value(r, CG.requester)} <= set(members)
+                            and g.value(r, CG.addressee) != g.value(r, CG.requester)})
+            if len(members) < 2 or extra.random() < 0.2:
+                continue
+            suspending, toward = extra.choice(pairs) if pairs and extra.random() < 0.7 else extra.sample(members, 2)
+            if extra.random() < 0.5:
+                suspending, toward = toward, suspending
+            suspension = EX[f"suspension{a}"]
+            start = day(extra, 1990, 2015)
+            g.add((suspension, RDF.type, CG.Suspension))
+            g.add((suspension, CG.suspendingParty, suspending))
+            g.add((suspension, CG.suspendedToward, toward))
+            g.add((suspension, CG.suspendedIn, alliance))
+            g.add((suspension, CG.startDate, Literal(start, datatype=XSD.date)))
+            g.add((suspension, DCTERMS.source, src))
+            if extra.random() < 0.5:
+                g.add((suspension, CG.endDate, Literal(start + dt.timedelta(days=extra.randint(0, 6000)), datatype=XSD.date)))
     return g
 
 
 def reference_statuses(data: Graph, edit=None) -> dict[str, str]:
     """Request IRI -> status by the rules of the contract and the coding manual, in Python over
-    rdflib (not SPARQL): the membership, trigger (territory or cg:onAnyTerritory, and
-    cg:conditionAdversary) and fulfilment (cg:fulfils and cg:helpStage) tests one by one.
+    rdflib (not SPARQL): the membership, suspension (cg:Suspension between the requester and
+    the addressee), trigger (territory or cg:onAnyTerritory, and cg:conditionAdversary) and fulfilment (cg:fulfils and cg:helpStage) tests one by one.
     ``edit``: a function that changes the ontology graph first (a reading, done by hand)."""
     from rdflib import Literal as Lit
 
@@ -150,6 +175,14 @@ def reference_statuses(data: Graph, edit=None) -> dict[str, str]:
             and (anywhere or (event, CG.onTerritoryOf, requester) in g)
             and (not adversaries or adversaries & set(g.objects(event, CG.attacker)))
             for event in g.objects(request, CG.concerns))
+        addressee = g.value(request, CG.addressee)
+
+        suspended = any(
+            {g.value(s, CG.suspendingParty), g.value(s, CG.suspendedToward)} == {requester, addressee}
+            and g.value(s, CG.startDate).toPython() <= date
+            and (g.value(s, CG.endDate) is None or date <= g.value(s, CG.endDate).toPython())
+            for alliance in g.subjects(CG.foundedOn, treaty) for s in g.subjects(CG.suspendedIn, alliance))
+        triggered = triggered and not suspended
         kind = g.value(obligation, CG.obligationType)
         fulfilled = any(
             (g.value(response, CG.responseType), CG.fulfils, kind) in g

@@ -17,10 +17,12 @@ GUARD = TESTS.parent / "bench" / "guard.py"
 LIMITS = TESTS.parent / "bench" / "limits.toml"
 
 
-def run_guard(tmp_path, *, time_limit: str, memory_limit: str) -> subprocess.CompletedProcess:
+def run_guard(tmp_path, *, time_limit: str, memory_limit: str, query_limit: str = "100000") -> subprocess.CompletedProcess:
     limits = LIMITS.read_text(encoding="utf-8")
     changed = (limits.replace("max_ratio = ", f"max_ratio = {time_limit} # was ")
-               .replace("max_rss_multiple_100k = ", f"max_rss_multiple_100k = {memory_limit} # was "))
+               .replace("max_versus_ratio = ", f"max_versus_ratio = {time_limit} # was ")
+               .replace("max_rss_multiple_100k = ", f"max_rss_multiple_100k = {memory_limit} # was ")
+               .replace("max_queries = ", f"max_queries = {query_limit} # was "))
     path = tmp_path / f"limits-{time_limit}-{memory_limit}.toml"
     path.write_text(changed, encoding="utf-8")
     return subprocess.run([sys.executable, str(GUARD), "--requests", "60", "--runs", "1", "--limits", str(path)],
@@ -32,6 +34,9 @@ def test_every_step_has_both_limits():
 
     limits = tomllib.loads(LIMITS.read_text(encoding="utf-8"))
     for name, limit in limits.items():
+        if name == "queries":  # query budgets: a count and why
+            assert limit and all({"max_queries", "why"} <= set(budget) for budget in limit.values()), limit
+            continue
         assert {"max_ratio", "max_rss_multiple_100k", "max_rss_multiple_1M", "why", "why_memory"} <= set(limit), name
 
 
@@ -47,6 +52,13 @@ def test_the_guard_fails_past_a_memory_limit(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "load-store: peak memory" in done.stderr and "limit 0.01x at 100k" in done.stderr
     assert "the floor, limit" not in done.stderr
+
+
+def test_the_guard_fails_past_a_query_budget(tmp_path):
+    done = run_guard(tmp_path, time_limit="1000", memory_limit="1000000", query_limit="10")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "site-bundled: " in done.stderr and "budget 10" in done.stderr and "explain-bundled: " in done.stderr
+    assert "the floor, limit" not in done.stderr and "peak memory" not in done.stderr
 
 
 def test_the_guard_passes_under_its_limits(tmp_path):

@@ -111,11 +111,14 @@ def test_clause_table_query(engine_for):
 # What section 7 of the manual says each reading changes on the bundled data: reading -> the
 # requests (IRI tails) whose status it flips, and to what.
 READING_FLIPS = {
-    "ReadingThreatByJudgment": {"request-2021-05-13-Armenia-CSTO": "unmet", "request-2022-10-19-Kyrgyzstan-CSTO": "unmet"},
-    "ReadingAnnouncedHelpCounts": {},
+    "ReadingThreatByJudgment": {"request-1962-04-20-Bolivia-Rio-Treaty": "unmet", "request-1962-10-23-US-Rio-Treaty": "met", "request-1982-04-20-Argentina-Rio-Treaty": "met",
+                                "request-2021-05-13-Armenia-CSTO": "unmet",
+                                "request-2022-10-19-Kyrgyzstan-CSTO": "unmet"},
+    "ReadingAnnouncedHelpCounts": {"request-2002-09-27-CoteDIvoire-France": "met"},
     "ReadingHelpToAllyOnly": {"request-1939-09-02-Poland-France": "unmet", "request-2001-09-14-ANZUS-Article4": "unmet"},
     "ReadingWarEntryCounts": {"request-1939-09-01-Poland-UK": "met"},
-    "ReadingCollectiveDecisionsCount": {"request-2001-09-17-Rio-Treaty": "met"},
+    "ReadingCollectiveDecisionsCount": {"request-1969-07-14-Honduras-Rio-Treaty": "met", "request-2001-09-17-Rio-Treaty": "met", "request-1939-12-03-Finland-League": "met", "request-1931-09-21-China-League": "met",
+                                        "request-1937-09-12-China-League": "met"},
 }
 
 

@@ -90,6 +90,50 @@ def test_the_template_imports_as_the_same_facts_written_by_hand(runner, tmp_path
     assert result.exit_code == 0, result.output
 
 
+
+def test_a_request_row_typed_only_as_a_collective_invocation_is_still_a_request(runner, tmp_path):
+    """A row of the requests table is a request: typed cg:CollectiveInvocation alone (a subclass),
+    the import adds cg:AssistanceRequest, so the rules (which do not reason over subclasses)
+    classify it like the same row without types."""
+    row = dict(REQUESTS[0], types="cg:CollectiveInvocation", invoked_by="Tor League")
+    typed = template(tmp_path, requests=[row], responses=[RESPONSES[0]])
+    out = tmp_path / "cases.ttl"
+    result = runner.invoke(app, ["import", "cases", str(typed), "--data", str(SMALL), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(out)
+    request = URIRef(EX + "r9")
+    assert {CG.CollectiveInvocation, CG.AssistanceRequest} <= set(graph.objects(request, RDF.type))
+    (tmp_path / "plain").mkdir()
+    untyped = template(tmp_path / "plain", requests=[REQUESTS[0]], responses=[RESPONSES[0]])
+    plain = tmp_path / "plain.ttl"
+    assert runner.invoke(app, ["import", "cases", str(untyped), "--data", str(SMALL), "-o", str(plain)]).exit_code == 0
+    assert verdicts(runner, SMALL, out)[EX + "r9"] == verdicts(runner, SMALL, plain)[EX + "r9"]
+    assert verdicts(runner, SMALL, out)[EX + "r9"][0] == "met"
+
+
+
+def test_a_request_only_an_account_makes_is_typed_in_that_account(runner, tmp_path):
+    """Rows of an account about a node no row and no reference data types, with an empty types cell:
+    the node is typed with its table's class in the account's graph, so the account's view classifies it."""
+    requests = template(tmp_path, requests=[dict(REQUESTS[0], in_account="ex:acc")],
+                        responses=[dict(RESPONSES[0], in_account="ex:acc")])
+    write_csv(tmp_path / "cases-accounts.csv", [{"account": "ex:acc", "account_label": "Avalon's account",
+                                                "account_of": "Avalon", "sources": "ex:src"}])
+    out = tmp_path / "cases.trig"
+    result = runner.invoke(app, ["import", "cases", str(requests), "--data", str(SMALL), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    dataset = Dataset()
+    dataset.parse(out, format="trig")
+    account = URIRef(EX + "acc")
+    assert (URIRef(EX + "r9"), RDF.type, CG.AssistanceRequest, account) in dataset
+    assert (URIRef(EX + "y1"), RDF.type, CG.Response, account) in dataset
+    assert (URIRef(EX + "r9"), RDF.type, CG.AssistanceRequest) not in dataset.default_graph
+    assert EX + "r9" not in verdicts(runner, SMALL, out)
+    view = runner.invoke(app, ["report", "--all", "--format", "json", "--according-to", EX + "acc", str(SMALL), str(out)])
+    assert view.exit_code == 0, view.output
+    assert {row["request"]: row["status"] for row in json.loads(view.stdout)}.get(EX + "r9") == "met"
+
+
 BROKEN = [
     # (table, row index, column, bad value, expected words, column named in the error)
     ("requests", 1, "date", "2022-13-01", "'2022-13-01' is not a date", "date"),

@@ -77,18 +77,19 @@ def test_python_reference_agrees_on_contract_graphs(seed, tmp_path):
 
 
 def test_manual_random_graphs_exercise_every_new_rule(tmp_path):
-    """The manual's graphs are not vacuous: the adversary test and the help-stage test each
-    change some status against the same graph without them."""
-    changed_by = {"adversary": 0, "stage": 0}
+    """The manual's graphs are not vacuous: the adversary test, the help-stage test and the
+    suspensions each change some status against the same graph without them."""
+    changed_by = {"adversary": 0, "stage": 0, "suspension": 0}
     for seed in range(12):
         graph = random_graph(seed, manual=True)
         base = reference_statuses(graph)
-        for name, predicate in (("adversary", CG.conditionAdversary), ("stage", CG.helpStage)):
+        for name, predicate in (("adversary", CG.conditionAdversary), ("stage", CG.helpStage),
+                                ("suspension", CG.suspendedIn)):
             stripped = Graph()
             stripped += graph
             stripped.remove((None, predicate, None))
             changed_by[name] += sum(base[r] != s for r, s in reference_statuses(stripped).items())
-    assert changed_by["adversary"] > 0 and changed_by["stage"] > 0
+    assert changed_by["adversary"] > 0 and changed_by["stage"] > 0 and changed_by["suspension"] > 0
 
 
 def test_random_graphs_cover_every_status(tmp_path):

@@ -25,7 +25,9 @@ NO_ROWS_ON_SYNTHETIC_DATA = {"members-on-date", "accounts", "fulfilment-table", 
                              "undertaken-obligations",
                              "short-names",
                              # synthetic graphs hold no published codings and no accounts
-                             "concordance", "account-nodes", "account-assertions"}
+                             "concordance", "account-nodes", "account-assertions",
+                             # synthetic graphs hold no suspensions
+                             "explain-suspensions"}
 
 
 @pytest.fixture(scope="module")

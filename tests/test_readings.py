@@ -146,9 +146,13 @@ def test_a_store_keeps_the_readings_it_was_loaded_with(runner, tmp_path):
 
 
 def test_reliability_gives_the_share_met_under_each_reading(runner):
-    shown = runner.invoke(app, ["reliability", "-f", "json", str(CLASSIFY / "action-against-attacker.ttl")])
+    shown = runner.invoke(app, ["reliability", "-f", "json", "--by", "type",
+                                str(CLASSIFY / "action-against-attacker.ttl")])
     assert shown.exit_code == 0, shown.output
-    shares = {row["reading"].rsplit("#", 1)[1]: (row["triggered"], row["met"]) for row in json.loads(shown.stdout)}
+    shares: dict[str, tuple[int, int]] = {}  # decided and met, summed over the obligation types' rows
+    for row in json.loads(shown.stdout)["invocations"]:
+        decided, met = shares.get(row["reading"].rsplit("#", 1)[1], (0, 0))
+        shares[row["reading"].rsplit("#", 1)[1]] = (decided + row["decided"], met + row["met"])
     assert shares["ReadingDefault"] == (4, 1)
     assert shares["ReadingHelpToAllyOnly"] == (4, 0)
     assert shares["ReadingWarEntryCounts"] == (4, 2)

@@ -62,10 +62,10 @@ def test_verdicts_to_pandas_gives_datetimes_and_lists():
     pandas = pytest.importorskip("pandas")
     import cstograph
 
-    frame = cstograph.open().verdicts().to_pandas()
+    verdicts = cstograph.open().verdicts()
+    frame = verdicts.to_pandas()
     assert str(frame["date"].dtype).startswith("datetime64")
-    assert frame["date"].min() == pandas.Timestamp("1914-08-03")
+    assert frame["date"].min() == pandas.Timestamp(min(v.date for v in verdicts))
     assert all(isinstance(v, list) for v in frame["responses"]) and all(isinstance(v, list) for v in frame["contested"])
     assert all(isinstance(r, dict) and "type_label" in r for v in frame["responses"] for r in v)
-    verdicts = cstograph.open().verdicts()
     assert sum(1 for v in frame["contested"] if v) == sum(1 for v in verdicts if v.contested) > 0

@@ -29,6 +29,8 @@ def assert_one_clean_line(done) -> None:
 
 
 @pytest.mark.parametrize("args", [["serve", "--port", "99999"], ["serve", "--port", "-1"],
+                                  ["serve", "--light-workers", "-1"], ["serve", "--light-seconds", "0"],
+                                  ["serve", "--timeout", "nan"], ["serve", "--request-deadline", "inf"],
                                   ["synth", "--requests", "99999999999999999999", "-o", "never.ttl"]])
 def test_out_of_range_numbers(args, tmp_path):
     done = subprocess.run([sys.executable, "-m", "cstograph", *args], capture_output=True, text=True, timeout=60,
@@ -39,12 +41,81 @@ def test_out_of_range_numbers(args, tmp_path):
 
 def test_a_regex_python_cannot_compile_on_rdflib(tmp_path):
     query = tmp_path / "regex.rq"
-    query.write_text('SELECT ?s WHERE { ?s ?p ?o FILTER(REGEX(STR(?s), "(")) }')
+    query.write_text('SELECT ?s WHERE { ?s ?p ?o FILTER(REGEX(STR(?s), "(") || REGEX(STR(?s), "mini/A$")) }')
+    outputs = {}
     for engine in ("rdflib", "oxigraph"):
-        result = CliRunner().invoke(app, ["query", str(query), MINI, "--engine", engine, "--force"])
-        # rdflib compiles the pattern with Python's re and fails; Oxigraph leaves the filter false
-        assert result.exit_code == (2 if engine == "rdflib" else 0), (engine, result.exception, result.output)
-        assert result.exception is None or isinstance(result.exception, SystemExit), (engine, result.exception)
+        result = CliRunner().invoke(app, ["query", str(query), MINI, "--engine", engine, "--force", "-f", "csv"])
+        # both engines match with Oxigraph's regular expressions: a pattern neither can compile
+        # is an evaluation error, so its FILTER is false (rdflib's Python re used to raise)
+        assert result.exit_code == 0, (engine, result.exception, result.output)
+        outputs[engine] = sorted(result.output.splitlines())
+    assert outputs["rdflib"] == outputs["oxigraph"] and "http://example.org/mini/A" in outputs["rdflib"]
+
+
+def test_catastrophic_backtracking_is_linear_on_rdflib(tmp_path):
+    """'^(a+)+$' against forty a and a '!' takes Python's backtracking re about 2**40 steps
+    (hours); Oxigraph's matcher, which the rdflib engine now uses, answers at once."""
+    query = tmp_path / "backtrack.rq"
+    query.write_text('SELECT ?s ?r WHERE { ?s a ?t FILTER(REGEX("' + "a" * 40 + '!", "^(a+)+$") || '
+                     'REGEX(STR(?s), "mini/[AB]$")) BIND(REPLACE("' + "a" * 40 + '!", "^(a+)+$", "x") AS ?r) }')
+    done = subprocess.run([sys.executable, "-m", "cstograph", "query", str(query), MINI, "--engine", "rdflib",
+                           "-f", "csv"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()) == ["http://example.org/mini/A," + "a" * 40 + "!",
+                                                "http://example.org/mini/B," + "a" * 40 + "!", "s,r"]
+
+
+def test_rdflib_regex_and_replace_keep_flags_and_language(tmp_path):
+    query = tmp_path / "flags.rq"
+    query.write_text('PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?r WHERE { ?s rdfs:label ?l '
+                     'FILTER(REGEX(?l, "^ALPHA$", "i")) BIND(REPLACE(?l, "(l)", "$1$1", "i") AS ?r) }')
+    outputs = {}
+    for engine in ("rdflib", "oxigraph"):
+        result = CliRunner().invoke(app, ["query", str(query), MINI, "--engine", engine, "-f", "json"])
+        assert result.exit_code == 0, (engine, result.exception, result.output)
+        outputs[engine] = result.output
+    assert outputs["rdflib"] == outputs["oxigraph"] and "Allpha" in outputs["rdflib"], outputs
+
+
+ACCOUNT_WITH_TAG_REQUEST = """
+@prefix cg: <https://w3id.org/cstograph/ns#> .
+@prefix mx: <http://example.org/mini/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+mx:account-A a cg:Account ; rdfs:label "A's account" ; cg:accountOf mx:A .
+mx:account-A { <tag:example.org,2005:r1> cg:concerns mx:e3 . }
+"""
+
+
+@pytest.mark.parametrize("args", [["report", "--engine", "rdflib"], ["validate", "--validator", "pyshacl"],
+                                  ["validate", "--engine", "rdflib"]])
+def test_accounts_beside_a_tag_request_iri(tmp_path, args):
+    """pyshacl reads a focus node that is not http:, https:, urn: or file: as a prefixed name
+    and raised TypeError (exit 4): such an account view is validated whole."""
+    data = tmp_path / "tag.trig"
+    text = (FIXTURES / "mini.trig").read_text(encoding="utf-8").replace("mx:r1 ", "<tag:example.org,2005:r1> ")
+    text = text.replace("cg:respondsTo mx:r1 ;", "cg:respondsTo <tag:example.org,2005:r1> ;")
+    data.write_text(text + ACCOUNT_WITH_TAG_REQUEST, encoding="utf-8")
+    done = cli(args[0], str(data), *args[1:])
+    assert done.returncode in (0, 1), (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr and "Internal error" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("suffix", ["csv", "dta", "json"])
+def test_export_force_with_language_tagged_dates(tmp_path, engine, suffix):
+    data = tmp_path / "lang.trig"
+    text = (FIXTURES / "mini.trig").read_text(encoding="utf-8")
+    changed = text.replace('cg:date "2005-06-01"^^xsd:date', 'cg:date "2005-06-01"@en')
+    changed = changed.replace('cg:date "2005-05-06"^^xsd:date', 'cg:date "2005-05-06"@en-GB')
+    assert changed.count("@en-GB") == 1 and changed.count('"2005-06-01"@en') == 1
+    data.write_text(changed, encoding="utf-8")
+    refused = CliRunner().invoke(app, ["export", str(data), "--engine", engine, "-o", str(tmp_path / f"no.{suffix}")])
+    assert refused.exit_code == 1 and not (tmp_path / f"no.{suffix}").exists(), refused.output
+    result = CliRunner().invoke(app, ["export", str(data), "--force", "--engine", engine,
+                                      "-o", str(tmp_path / f"out.{suffix}")])
+    assert result.exit_code == 0 and isinstance(result.exception, (SystemExit, type(None))), (result.exception, result.output)
+    assert (tmp_path / f"out.{suffix}").stat().st_size > 0
 
 
 def _junk_server(body: bytes, content_type: str, status: int = 200, location: str | None = None):
@@ -92,6 +163,20 @@ def test_hostile_endpoint_answers(answer):
             kg.query("SELECT ?a WHERE { ?a ?b ?c }")
         with pytest.raises(CstographError):
             kg.query("ASK { ?a ?b ?c }")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("answer", list(ANSWERS))
+def test_hostile_endpoint_answers_on_the_command_line(answer, tmp_path):
+    """The same answers to `report --endpoint` and `export --endpoint`: one line, exit 2, no file."""
+    server = _junk_server(*ANSWERS[answer])
+    url = f"http://127.0.0.1:{server.server_address[1]}/query"
+    try:
+        assert_one_clean_line(cli("report", "--endpoint", url))
+        assert_one_clean_line(cli("export", "--endpoint", url, "-o", str(tmp_path / "out.csv")))
+        assert not list(tmp_path.iterdir())
     finally:
         server.shutdown()
         server.server_close()

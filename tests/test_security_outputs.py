@@ -71,3 +71,34 @@ def test_a_dta_string_is_not_cut_at_an_embedded_nul(width):
     value = "before\x00after" + "x" * width
     data = write_dta([StataColumn("label", "string", "a label")], [{"label": value}])
     assert "before\ufffdafter".encode("utf-8") in data
+
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_site_pages_isolate_data_and_hold_no_bidi_or_control_characters(hostile_data, tmp_path):
+    """An unterminated U+202E in a label used to reverse the site's own sentence after it (the
+    verdict's reason names the state): every page carries it as a visible escape, and every
+    link text (the labels of requests, states, alliances) sits in its own <bdi>."""
+    from site_support import site_pages
+
+    folder = tmp_path / "site"
+    result = CliRunner().invoke(app, ["site", str(hostile_data), "-o", str(folder), "--force"])
+    assert result.exit_code == 0, result.output
+    pages = site_pages(folder)
+    assert pages
+    seen_visible = False
+    for path, parsed in pages.items():
+        html = path.read_text(encoding="utf-8")
+        for char in BIDI_CONTROLS + "\x1b\x07\x0b\x0c\x00":
+            assert char not in html, (path.name, repr(char))
+        seen_visible |= "\\u202e" in html and "pwned" in html
+        tags = [tag for tag, _ in parsed.tags]
+        for index, (tag, attrs) in enumerate(parsed.tags):
+            if tag == "a" and "href" in attrs and not attrs["href"].startswith("#"):
+                assert tags[index + 1] == "bdi", (path.name, attrs["href"])
+    assert seen_visible
+    request = next(p for p in pages if p.parent.name == "request" and p.stem.startswith("r1-"))
+    text = " ".join(" ".join(pages[request].text).split())
+    # the sentence the site writes around the label reads on after it, in order
+    assert "\\u202e[x](javascript:alert(1))\\x0b\\x0c\\x00 was a member of Mini league" in text

@@ -3,6 +3,8 @@ slowly it is fed, and connections are capped (the cap's excess gets 503 at once)
 
 from __future__ import annotations
 
+import concurrent.futures
+import json
 import socket
 import time
 import urllib.parse
@@ -62,3 +64,49 @@ def test_connections_past_the_cap_get_503_and_the_server_recovers():
         time.sleep(0.5)
         status, _, _ = http(url + "?query=" + urllib.parse.quote("ASK {}"))
         assert status == 200
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cross product: minutes
+LIGHT = "ASK { ?s ?p ?o }"
+
+
+def _get(url: str, query: str):
+    return http(url + "?query=" + urllib.parse.quote(query))
+
+
+def _light_beside_heavy(url: str, heavy_count: int) -> tuple[float, int, list[int]]:
+    """Seconds a light query takes while ``heavy_count`` heavy ones run, its status, theirs."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=heavy_count) as pool:
+        heavy = [pool.submit(_get, url, HEAVY) for _ in range(heavy_count)]
+        time.sleep(1.0)  # the heavy queries hold the workers
+        started = time.monotonic()
+        status, _, body = _get(url, LIGHT)
+        took = time.monotonic() - started
+        assert status != 200 or json.loads(body)["boolean"] is True
+        return took, status, [future.result()[0] for future in heavy]
+
+
+def test_a_light_query_does_not_wait_behind_as_many_heavy_queries_as_workers():
+    """Two workers busy with heavy queries: the light query used to wait the whole timeout (8 s)
+    and get 503; the light lane answers it at once."""
+    with cstograph_serve(MINI, "--workers", "2", "--timeout", "8") as url:
+        took, status, heavy = _light_beside_heavy(url, 2)
+        assert status == 200 and took < 4, (status, took)
+        assert heavy == [503, 503]
+
+
+def test_heavy_queries_cannot_hold_the_light_lane():
+    """With more heavy queries than workers, the extra one takes the light worker for
+    --light-seconds only, then waits for a general worker; the light query still gets through."""
+    with cstograph_serve(MINI, "--workers", "2", "--timeout", "10", "--light-seconds", "1") as url:
+        took, status, heavy = _light_beside_heavy(url, 4)
+        assert status == 200 and took < 6, (status, took)
+        assert heavy == [503] * 4
+
+
+def test_without_a_light_lane_the_light_query_waits():
+    """--light-workers 0 is the plain pool, the control: the light query waits until the heavy
+    queries time out (4 s after they began) and their workers are replaced."""
+    with cstograph_serve(MINI, "--workers", "2", "--timeout", "4", "--light-workers", "0") as url:
+        took, status, _ = _light_beside_heavy(url, 2)
+        assert took > 2.5, (status, took)  # until the heavy queries' workers were killed and replaced

@@ -86,3 +86,12 @@ def test_alliance_list_of_the_page_is_in_natural_order(synth300, tmp_path):
     data = json.loads(out.read_text().split('id="graph-data">', 1)[1].split("</script>", 1)[0])
     labels = [a["label"] for a in data["alliances"]]
     assert labels == sorted(labels, key=natural_key) and len(labels) >= 2
+
+
+def test_the_bundled_case_base_is_drawn_case_by_case():
+    """docs/views.md: the bundled case base stays below the summary threshold, so the README's
+    `viz -o cases.html` draws its cases."""
+    import cstograph
+    from cstograph.pictures.summary import SUMMARY_ABOVE
+
+    assert 0 < len(cstograph.open().verdicts()) <= SUMMARY_ABOVE

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,14 @@ from cstograph.reading.resources import graphs_dir
 
 SMALL = CASES / "queries" / "small.ttl"
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "new-crisis"
+IMPORT_DOC = Path(__file__).resolve().parents[1] / "docs" / "import.md"
+
+
+def documented(pattern: str) -> tuple[int, ...]:
+    """The figures docs/import.md gives where ``pattern`` (a regex with one group per number) matches."""
+    match = re.search(pattern, IMPORT_DOC.read_text(encoding="utf-8"))
+    assert match, f"docs/import.md no longer says {pattern!r}"
+    return tuple(int(group.replace(",", "")) for group in match.groups())
 
 
 def quads(*paths) -> set:
@@ -60,7 +69,34 @@ def test_the_tables_carry_every_triple_of_every_graph(round_trip):
     observations = {q[0] for q in original if q[1] == RDF.type and q[2] in (CG.WarOccasion, CG.FulfilmentAssessment)}
     assert observations and not observations & {q[0] for q in again}
     assert again == {q for q in original if q[0] not in observations}  # languages, datatypes, several values, accounts' named graphs
+    (stated,) = documented(r"([\d,]+) quads \(every bundled quad but the published codings'")
+    assert stated == len(again), (
+        f"docs/import.md says the round trip carries {stated:,} quads; it carries {len(again):,}: write that figure there")
 
+
+def test_the_figures_docs_give_for_the_published_codings_are_those_of_the_bundled_file():
+    graph = Dataset()
+    graph.parse(graphs_dir() / "published-codings.ttl", format="turtle")
+    occasions = set(graph.subjects(RDF.type, CG.WarOccasion))
+    measured = (len(occasions), len({graph.value(o, CG.atopId) for o in occasions}),
+                len({graph.value(o, CG.war) for o in occasions}))
+    stated = documented(r"\n(\d+) observations of (\d+) alliances in (\d+) wars")
+    assert stated == measured, (
+        f"docs/import.md says {stated[0]} observations of {stated[1]} alliances in {stated[2]} wars; "
+        f"graphs/published-codings.ttl holds {measured[0]} of {measured[1]} in {measured[2]}: write those figures there")
+    assert documented(r"counts these (\d+) observations only") == (len(occasions),)
+
+
+
+def test_the_figures_docs_give_for_the_shipped_state_table_are_counted():
+    from cstograph.reading.importers import atop
+
+    path = Path(atop.__file__).with_name("cow_states.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    measured = (len(rows), sum(1 for row in rows if row["wikidata"].strip()))
+    stated = documented(r"holds the (\d+)\s+Correlates of War codes[^;]*?for (\d+) of them")
+    assert stated == measured, f"docs/import.md says {stated}; {path.name} has {measured[0]} codes, {measured[1]} with Wikidata"
 
 def test_every_kind_has_its_table(round_trip):
     _, folder, _ = round_trip
@@ -160,6 +196,9 @@ def test_the_worked_example_imports_a_new_crisis_from_tables(runner, tmp_path):
     result = runner.invoke(app, ["import", "cases", str(EXAMPLE / "crisis.csv"), "--ontology-only", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "2 requests, 2 responses, 2 sources" in result.output
+    stated = re.search(r"# (Imported cases: .*? triples\)) to crisis\.ttl", IMPORT_DOC.read_text(encoding="utf-8"), re.S)
+    summary = " ".join(stated.group(1).replace("#", " ").split())
+    assert summary in " ".join(result.output.split()), f"docs/import.md shows {summary!r}; the import says {result.output!r}"
     assert runner.invoke(app, ["validate", str(out)]).exit_code == 0
     report = json.loads(runner.invoke(app, ["report", "--all", "--format", "json", str(out)]).stdout)
     statuses = {row["request"].rsplit("/", 1)[-1]: row["status"] for row in report}
@@ -292,3 +331,51 @@ def test_validation_rejects_impossible_dates_written_by_hand(runner, tmp_path, d
     assert day in data.read_text(encoding="utf-8")
     result = runner.invoke(app, ["validate", str(data)])
     assert result.exit_code == 1 and "must be a valid xsd:date" in result.output, result.output
+
+
+FAMILY_BROKEN = [
+    # (family, table, row index, column, bad value, expected first line's words, expected hint words)
+    ("warsaw-pact-1968", "accounts", 0, "account_of", "Soviet Unon", "unknown state or alliance 'Soviet Unon'",
+     "did you mean 'Soviet Union'?"),
+    ("warsaw-pact-1968", "accounts", 0, "in_account", "cgd:account-SovietUnion",
+     "an account is declared in the undisputed data: leave it empty", ""),
+    ("warsaw-pact-1968", "events", 1, "in_account", "Soviet governments account (TASS, 21 August 1968)",
+     "unknown account 'Soviet governments account (TASS, 21 August 1968)'",
+     "did you mean \"Soviet government's account (TASS, 21 August 1968)\"?"),
+    ("warsaw-pact-1968", "requests", 0, "clause", "cgd:WarsawTreaty-Article5", "unknown clause 'cgd:WarsawTreaty-Article5'",
+     "name it by its label"),
+    ("warsaw-pact-1968", "responses", 0, "in_account", "cgd:SovietUnion", "unknown account 'cgd:SovietUnion'", ""),
+    ("csto-russia-2020-2024", "changes", 0, "changed_by", "Armenai", "unknown state 'Armenai'", "did you mean 'Armenia'"),
+    ("csto-russia-2020-2024", "changes", 0, "of_membership", "cgd:membership-Armenia-CSTX",
+     "unknown membership 'cgd:membership-Armenia-CSTX'", ""),
+    ("csto-russia-2020-2024", "changes", 0, "start_date", "2024-06-31", "'2024-06-31' is not a date", "YYYY-MM-DD"),
+]
+
+
+@pytest.mark.parametrize("family, table, index, column, value, words, hint", FAMILY_BROKEN,
+                         ids=[f"{b[0]}-{b[1]}-{b[3]}" for b in FAMILY_BROKEN])
+def test_errors_in_the_tables_of_accounts_and_changes_name_file_row_and_column(runner, tmp_path, family, table, index,
+                                                                              column, value, words, hint):
+    """A bundled family's tables with one bad cell, imported as the family test imports them (every
+    other bundled graph as reference): one line naming file, row and column, a hint, nothing written."""
+    folder = graphs_dir() / "tables" / family
+    for path in folder.glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+            columns = list(rows[0]) if rows else []
+        if path.name == ("requests.csv" if table == "requests" else f"requests-{table}.csv"):
+            rows[index][column] = value
+            columns += [column] if column not in columns else []
+        with open(tmp_path / path.name, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    others = [p for p in graphs_dir().iterdir() if p.suffix in (".ttl", ".trig") and p.stem != family]
+    out = tmp_path / "out.trig"
+    result = runner.invoke(app, ["import", "cases", str(tmp_path / "requests.csv"),
+                                 *[arg for p in sorted(others) for arg in ("--data", str(p))], "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    first = result.output.splitlines()[0]
+    path = tmp_path / ("requests.csv" if table == "requests" else f"requests-{table}.csv")
+    assert first.startswith(f"Error: {path}: row {index + 2}, column {column}: ") and words in first, first
+    assert hint in result.output and "Traceback" not in result.output and not out.exists()

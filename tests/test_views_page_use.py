@@ -1,7 +1,7 @@
 """The interactive page of the bundled data, used as a reader would, in headless Chromium: it opens
-on the unmet cases, a filter frames what it leaves ("Fit" too), Find finds the captions drawn on
-the canvas and Enter steps through the matches, sources are links, and a filter that leaves
-nothing says why."""
+on the unmet cases, a filter frames what it leaves ("Fit" too), Find finds the captions of the
+boxes (also on a page large enough to be drawn as dots) and Enter steps through the matches,
+sources are links, and a filter that leaves nothing says why."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_a_filter_and_fit_frame_what_the_filter_leaves(browser, page_file):
 
 def test_find_finds_captions_and_enter_steps_through_the_matches(browser, page_file):
     page, errors = open_page(browser, page_file)
-    page.fill("#find", "Armenia → CSTO")  # as the boxes on the canvas read
+    page.fill("#find", "Armenia → CSTO")  # as the case boxes read; a page of dots finds it too
     page.press("#find", "Enter")
     first = page.evaluate("window.cstographView.selected")
     status = page.inner_text("#find-status")

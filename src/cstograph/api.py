@@ -157,19 +157,29 @@ class KnowledgeGraph:
 
     def explain(self, request: str, according_to: str | Account | None = None, as_of: DateLike = None):
         """The chain of facts behind one request's verdict (an ``Explanation``); from the
-        undisputed data it also names what each account makes of a contested request."""
-        from cstograph.rules.explain import explain_request
+        undisputed data it also names what each account makes of a contested request. The
+        request is classified once: its marked verdict is the one the explanation reads."""
+        from cstograph.rules.explain import explain_request, find_request, one_verdict
         from cstograph.rules.verdicts import verdicts
 
         viewpoint = self.viewpoint(according_to, as_of)
         engine = self.data.view(viewpoint)
-        from cstograph.rules.explain import find_request
-
         iri = find_request(engine, request, self.data.namespaces)
-        explanation = explain_request(engine, iri, viewpoint.as_of)
-        (marked,) = verdicts(self.data, viewpoint, request=iri, with_readings=True)
-        return dataclasses.replace(explanation, verdict=dataclasses.replace(
-            explanation.verdict, contested=marked.contested, robust=marked.robust, readings=marked.readings))
+        marked = one_verdict(iri, verdicts(self.data, viewpoint, request=iri, with_readings=True))
+        return explain_request(engine, iri, viewpoint.as_of, verdict=marked)
+
+    def explanations(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                     verdicts: Sequence | None = None) -> dict:
+        """Request IRI -> ``Explanation`` for every request (a bulk ``explain``): ``verdicts``, the
+        result of ``verdicts()`` for the same viewpoint when the caller holds it, is explained as
+        it is (nothing is classified again); a request with several verdicts (several dates, only
+        with ``force``) is explained by its first."""
+        from cstograph.rules.explain import explain_verdicts
+
+        held = list(verdicts) if verdicts is not None else self.verdicts(according_to, as_of, readings=True)
+        first = list({v.request: v for v in reversed(held)}.values())[::-1]
+        explained = explain_verdicts(self.engine(according_to, as_of), first)
+        return {e.verdict.request: e for e in explained}
 
     def allies(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
         """Each obliged ally of each triggered request and what it did (``AllyDuty``)."""
@@ -209,12 +219,48 @@ class KnowledgeGraph:
             raise CstographError(str(exc)) from None
         return Table(fulfilment_table(self.engine(according_to, as_of), period_iri))
 
-    def concordance(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
+    def invocations(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                    verdicts: Sequence | None = None) -> Table:
+        """Every request with its alliance, obligation type, responses on record and status under
+        each reading of the coding manual (``Invocation``), for the record of formal invocations;
+        ``verdicts``: those of ``verdicts(..., readings=True)`` when the caller already holds them."""
+        from cstograph.rules.invocation_record import invocations
+
+        if verdicts is None:
+            verdicts = self.verdicts(according_to, as_of, readings=True)
+        return Table(invocations(self.engine(according_to, as_of), verdicts, self.readings()))
+
+    def invocation_record(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                          by: Sequence[str] = ("alliance",), invocations: Sequence | None = None) -> Table:
+        """How often formal invocations were met, per obligation type and per alliance and/or era
+        (``by``), under every reading (``RecordRow``: met, did not help, no response on record,
+        pending, not triggered); ``invocations``: the result of ``invocations()`` when already computed."""
+        from cstograph.rules.invocation_record import record_table
+
+        cases = list(invocations) if invocations is not None else self.invocations(according_to, as_of)
+        try:
+            return Table(record_table(cases, self.readings(), by))
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+    def invocation_comparison(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                              reading: str | None = None, invocations: Sequence | None = None) -> Table:
+        """Formal invocations 1945-2003 per obligation type beside the Berkemeier-Fuhrmann rates of
+        the war observations in the data (``ComparisonRow``), under the manual or ``reading``."""
+        from cstograph.rules.invocation_record import comparison
+
+        cases = list(invocations) if invocations is not None else self.invocations(according_to, as_of)
+        chosen = self.reading(reading).iri if reading is not None else self.readings()[0].iri
+        return Table(comparison(cases, chosen, self.fulfilment("1945-2003", according_to, as_of)))
+
+    def concordance(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                    verdicts: Sequence | None = None) -> Table:
         """Each request beside the published codings of the same alliance and war (``ConcordanceRow``:
-        this project's status, the LLM and BF verdicts and their lenient variants)."""
+        this project's status, the LLM and BF verdicts and their lenient variants); ``verdicts``: the
+        result of ``verdicts(readings=True)`` for the same viewpoint when already computed."""
         from cstograph.rules.concordance import concordance
 
-        return Table(concordance(self.data, self.viewpoint(according_to, as_of)))
+        return Table(concordance(self.data, self.viewpoint(according_to, as_of), verdicts=verdicts))
 
     def query(self, name_or_text: str, according_to: str | Account | None = None, as_of: DateLike = None,
               *, allow_network: bool = False, **params):
@@ -263,13 +309,16 @@ class KnowledgeGraph:
 
         return build_dataset(self, according_to, _day(as_of), bundled=self.bundled)
 
-    def graph(self, view: str = "requests", according_to: str | Account | None = None, as_of: DateLike = None):
+    def graph(self, view: str = "requests", according_to: str | Account | None = None, as_of: DateLike = None, *,
+              verdicts: Sequence | None = None):
         """The graph as networkx (``view``: 'requests' or 'full'), request nodes carrying their
-        verdicts (contested ones naming each account's status)."""
+        verdicts (contested ones naming each account's status); ``verdicts``: the result of
+        ``verdicts()`` for the same viewpoint when already computed."""
         from cstograph.pictures.graph_model import build_graph
 
         dataset = self.triples(according_to, as_of) if view == "full" else None
-        return build_graph(dataset, self.engine(according_to, as_of), view, self.verdicts(according_to, as_of))
+        held = list(verdicts) if verdicts is not None else self.verdicts(according_to, as_of)
+        return build_graph(dataset, self.engine(according_to, as_of), view, held)
 
 
 def open(

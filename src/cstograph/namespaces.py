@@ -167,6 +167,10 @@ class CG(DefinedNamespace):
     HelpOffered: URIRef
     HelpDelivered: URIRef
     beneficiaryAskedForHelp: URIRef
+    Suspension: URIRef
+    suspendingParty: URIRef
+    suspendedToward: URIRef
+    suspendedIn: URIRef
     cowWarNumber: URIRef
     Reading: URIRef
     Readings: URIRef

@@ -1,4 +1,5 @@
-"""``cstograph reliability``: the fulfilment table of the alliance-reliability studies."""
+"""``cstograph reliability``: the record of formal invocations and the fulfilment table of the
+alliance-reliability studies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Annotated
 import typer
 
 from cstograph.cli.common import (
+    SUFFIX_FORMATS,
     AccordingToOption,
     AsOfOption,
     EndpointOption,
@@ -52,14 +54,30 @@ BUNDLED_NOTE = (
 def reliability(
     paths: PathsArgument = None,
     fmt: FormatOption = None,
-    output: TableOutputOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout: .svg, .pdf or .png the "
+                     "figure of the invocation record; .md, .json, .csv or .txt the tables (or any name with --format).",
+                     dir_okay=False, show_default=False),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Report even when the data violates the shapes.")
     ] = False,
     period: Annotated[
         str | None,
-        typer.Option("--period", help="Only this era: 1816-1944 or 1945-2003 (the same rows within it, e.g. "
-                     "defence pacts before 1945).", show_default=False),
+        typer.Option("--period", help="Only the published fulfilment table, within this era: 1816-1944 or 1945-2003 "
+                     "(the same rows within it, e.g. defence pacts before 1945).", show_default=False),
+    ] = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", metavar="alliance|era|type", help="Group the invocation record by alliance, era (1945-1991, 1992-2003, 2004-today; "
+                     "before 1945 apart) or type only (comma-separated or repeated; the obligation type is always "
+                     "a group, never pooled). Default: alliance.", show_default=False),
+    ] = None,
+    reading: Annotated[
+        str | None, typer.Option("--reading", metavar="NAME", help="Count the verdicts under this reading of the coding "
+                                 "manual (e.g. ReadingWarEntryCounts) instead of the manual; the tables still name "
+                                 "the readings that count otherwise.")
     ] = None,
     engine: EngineOption = "oxigraph",
     store: StoreOption = None,
@@ -67,38 +85,60 @@ def reliability(
     according_to: AccordingToOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Fulfilment of alliance commitments in war: observations, does not apply, relevant, honoured, rate.
+    """How often alliance commitments were honoured: the record of formal invocations and the published
+    fulfilment table.
 
-    Counts every cg:WarOccasion in the data (see 'cstograph import reliability') per coding (LLM,
-    BF, and their lenient multilateral variants) for all cases, each period, each obligation
-    type, and bilateral vs multilateral alliances. With --period, the same rows within one era.
-    The data is validated first.
+    The invocation record counts the data's assistance requests per obligation type (never pooled)
+    and per alliance and/or era, under the coding manual and each of its readings: met (k of n),
+    did not help, no response on record, pending, not triggered; then, for 1945-2003, beside the
+    Berkemeier-Fuhrmann rates of the war observations in the data. The fulfilment table counts
+    every cg:WarOccasion (see 'cstograph import reliability') per coding (LLM, BF, and their
+    lenient multilateral variants) for all cases, each period, each obligation type, and bilateral
+    vs multilateral alliances; --period shows it alone, within one era. The data is validated first.
 
-    Example: cstograph reliability reliability.ttl --format markdown
+    Example: cstograph reliability --by alliance,era --format markdown
+
+    Example: cstograph reliability -o reliability.svg
 
     Example: cstograph reliability reliability.ttl --period 1945-2003 -o post-1945.md
     """
     from cstograph.base.write import refuse_overwriting_inputs
     from cstograph.reading.rdf_files import expand_paths
-    from cstograph.rules.reliability import (
-        CITATION,
-        period_by_label,
-        reading_shares,
-        render_fulfilment,
-        render_reading_shares,
-    )
+    from cstograph.rules.reliability import CITATION, period_by_label, render_fulfilment
 
-    fmt = resolve_format(fmt, output=output)
+    figure = output is not None and output.suffix.lower() in (".svg", ".pdf", ".png")
+    if output is not None and fmt is None and not figure and output.suffix.lower() not in SUFFIX_FORMATS:
+        fail(f"{output}: cannot tell what to write from the suffix {output.suffix or '(none)'!r}",
+             hint="name it .svg, .pdf or .png for the figure, .md, .json, .csv or .txt for the tables, or give --format")
+    if figure and (fmt is not None or period is not None):
+        fail(f"{output}: a figure takes no {'--format' if fmt is not None else '--period'}",
+             hint="the figure draws the invocation record; write the tables to a .md, .json, .csv or .txt file")
+    if period is not None and (by or reading):
+        fail(f"--period shows the published fulfilment table alone; {'--by' if by else '--reading'} is for the "
+             "record of formal invocations: choose one")
+    fmt = resolve_format(fmt, output=output) if not figure else "svg"
     with user_errors():
         try:
             period is None or period_by_label(period)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--period") from None
+        dimensions = [d for item in by or ["alliance"] for d in item.split(",")]
         refuse_overwriting_inputs(output, expand_paths(paths) if paths else [])
         kg = open_checked(paths, engine, store, endpoint, force=force)
-        rows = kg.fulfilment(period, according_to, as_date(as_of))
-        requests = kg.verdicts(according_to, as_date(as_of), readings=True) if period is None else []
-        if not rows and not requests:
+        day = as_date(as_of)
+        cases = kg.invocations(according_to, day) if period is None else []
+        record = kg.invocation_record(invocations=cases, by=dimensions) if period is None else []
+        chosen = kg.reading(reading) if reading is not None else kg.readings()[0]
+        if figure:
+            from cstograph.base.write import write_atomic
+            from cstograph.pictures.invocation_figure import figure_format, render_figure
+
+            if not cases:
+                fail("the data holds no assistance request to draw")
+            write_atomic(output, render_figure(record, chosen.iri, chosen.label, figure_format(output.suffix)))
+            return
+        rows = kg.fulfilment(period, according_to, day)
+        if not rows and not cases:
             where = "" if period is None else f" in {period}"
             fail(
                 f"the data holds no alliance-war observations (cg:WarOccasion){where}",
@@ -110,19 +150,21 @@ def reliability(
             text += ("\n" if fmt == "markdown" else "") + CITATION + "\n"
             if not (paths or store or endpoint):
                 text += BUNDLED_NOTE + "\n"
-        if requests:  # the share met under each reading of the coding manual, beside the codings
-            shares = render_reading_shares(reading_shares(requests, kg.readings()), fmt, color=color,
-                                           width=terminal_width())
-            text = _two_tables(text, shares, fmt) if text else shares
+        if cases:  # the invocation record first, then the published table
+            from cstograph.output.invocation_tables import render_record
+
+            compared = kg.invocation_comparison(according_to, day, reading=reading, invocations=cases)
+            first = render_record(record, compared, chosen.iri, chosen.label, fmt, color=color, width=terminal_width())
+            text = _two_tables(first, text, fmt) if text else first
         emit_table(text, output)
 
 
 def _two_tables(first: str, second: str, fmt: str) -> str:
-    """The fulfilment table and the readings table as one output: JSON as {fulfilment, readings},
-    CSV and text one after the other."""
+    """The invocation record and the fulfilment table as one output: JSON as one object (the
+    record's keys and "fulfilment"), CSV and text one after the other."""
     if fmt == "json":
         import json
 
-        return json.dumps({"fulfilment": json.loads(first), "readings": json.loads(second)}, indent=2,
+        return json.dumps({**json.loads(first), "fulfilment": json.loads(second)}, indent=2,
                           ensure_ascii=False) + "\n"
     return first + "\n" + second

@@ -41,7 +41,7 @@ def report(
     according_to: AccordingToOption = None,
     as_of: AsOfOption = None,
     by_ally: Annotated[
-        bool, typer.Option("--by-ally", help="Instead of requests, list each obliged ally of each triggered request and a reliability table per alliance and per ally (csv: the allies only; json: both, as {allies, reliability}).")
+        bool, typer.Option("--by-ally", help="Instead of requests, list each obliged ally of each triggered request, a reliability table per alliance and per ally, and the formal invocations met per alliance and obligation type (csv: the allies only; json: all three, as {allies, reliability, byObligationType}).")
     ] = False,
     show_selectivity: Annotated[
         bool, typer.Option("--selectivity", help="Instead of requests, put help given without a treaty trigger beside triggered obligations left unmet, per guarantor.")
@@ -75,6 +75,8 @@ def report(
                 duties = kg.allies(according_to, day)
                 text = render_ally_report(duties, kg.ally_reliability(duties=duties), fmt, color=color, width=width,
                                           short_names=short_names)
+                text = _with_split_by_type(text, kg.invocation_record(according_to, day), kg.readings()[0].iri, fmt,
+                                           color=color, width=width)
             else:
                 text = render_selectivity(kg.selectivity(according_to, day), fmt, color=color, width=width,
                                           short_names=short_names, namespaces=kg.data.namespaces)
@@ -100,3 +102,18 @@ def report(
     )
     if fail_on_unmet and any(v.status == "unmet" for v in verdicts):
         raise typer.Exit(1)
+
+
+def _with_split_by_type(text: str, record, reading: str, fmt: str, *, color: bool, width: int) -> str:
+    """The by-ally report with the record of formal invocations split by obligation type after it
+    (JSON: the key byObligationType; CSV stays the allies only)."""
+    from cstograph.output.invocation_tables import by_type_json, render_by_type
+
+    if fmt == "csv":
+        return text
+    if fmt == "json":
+        import json
+
+        return json.dumps({**json.loads(text), "byObligationType": by_type_json(record, reading)}, indent=2,
+                          ensure_ascii=False) + "\n"
+    return text + "\n" + render_by_type(record, reading, fmt, color=color, width=width)

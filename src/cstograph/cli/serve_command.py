@@ -31,6 +31,14 @@ def serve(
         float, typer.Option("--request-deadline", help="Seconds a client has to send a whole request (line, headers, "
                             "body); past it the connection is closed.")
     ] = 10.0,
+    light_workers: Annotated[
+        int, typer.Option("--light-workers", help="Worker processes kept for quick queries: they run a query only "
+                          "while every other worker is busy, for --light-seconds at most (0: none).")
+    ] = 1,
+    light_seconds: Annotated[
+        float, typer.Option("--light-seconds", help="Seconds a query may run on a light worker before it waits "
+                            "for a general one.")
+    ] = 1.0,
     memory_limit: Annotated[
         str | None,
         typer.Option("--memory-limit", help="Bound on each worker's memory, such as 4G or 512M (0: none); a query "
@@ -48,8 +56,10 @@ def serve(
     """
     from cstograph.engines.serve import ServeSettings, make_server
 
-    if timeout <= 0 or limit < 1 or workers < 1 or max_connections < 1 or request_deadline <= 0:
+    if not (0 < timeout < 1e6 and 0 < request_deadline < 1e6) or limit < 1 or workers < 1 or max_connections < 1:
         fail("--timeout, --limit, --workers, --max-connections and --request-deadline must be positive")
+    if light_workers < 0 or light_workers > 64 or not 0 < light_seconds < 1e6:
+        fail("--light-workers must be 0-64 and --light-seconds positive")
     if not 0 <= port <= 65535:
         fail(f"--port {port} is not a port", hint="give 1-65535, or 0 for a free one")
     with user_errors():
@@ -65,7 +75,8 @@ def serve(
     if not is_loopback:
         error(f"listening on {host}: the endpoint is reachable from other machines")
     settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers,
-                             memory=memory, max_connections=max_connections, request_deadline=request_deadline)
+                             memory=memory, max_connections=max_connections, request_deadline=request_deadline,
+                             light_workers=light_workers, light_seconds=light_seconds)
     store_path = pin = None
     if store is not None:
         from cstograph.engines.store import pin_version, read_store_info

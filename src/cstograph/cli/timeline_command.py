@@ -38,7 +38,7 @@ def timeline(
         typer.Option("--alliance", help="Only this alliance's requests (its IRI, name or short name).", show_default=False),
     ] = None,
     cases: Annotated[
-        bool, typer.Option("--cases", help="Draw the requests even above 40 of them (where the summary is the default).")
+        bool, typer.Option("--cases", help="Draw the requests even above 120 of them (where the summary is the default).")
     ] = False,
     max_requests: Annotated[
         int, typer.Option("--max-requests", help="Show at most this many requests: contested and unmet first, then help without a trigger (0 = all).", min=0)

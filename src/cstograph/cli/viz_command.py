@@ -49,7 +49,7 @@ def viz(
         typer.Option("--alliance", help="Only this alliance's cases (its IRI, name or short name).", show_default=False),
     ] = None,
     cases: Annotated[
-        bool, typer.Option("--cases", help="Draw every case even above 40 requests (where the summary is the default).")
+        bool, typer.Option("--cases", help="Draw every case even above 120 requests (where the summary is the default).")
     ] = False,
     max_nodes: Annotated[
         int | None,

@@ -465,6 +465,8 @@ class RdflibEngine:
         from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.sparql import SPARQLError
 
+        from cstograph.engines.rdflib_regex import use_linear_regex
+
         kind = _query_kind(text)
         try:
             prepared = run_deep(prepareQuery, text)
@@ -472,6 +474,7 @@ class RdflibEngine:
             raise QueryError("the query nests too deeply to parse") from exc
         except Exception as exc:  # noqa: BLE001 - rdflib's parser raises plain Exception (unknown prefix) and pyparsing's
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
+        use_linear_regex(prepared)  # Python's re backtracks: '^(a+)+$' could run for hours
         try:
             result = self.dataset.query(prepared)
             if kind == "select":

@@ -6,6 +6,12 @@ Header keys (one per line, ``#+ key: value``):
 ``#+ param: NAME TYPE required|optional -- what it means`` with TYPE one of iri, date, string,
 integer, boolean. Parameters are bound by a VALUES block opening the WHERE group (see
 ``inline_values``), serialised as RDF terms, so a value can never change the query's shape.
+
+``include`` (may repeat) names a fragment of ``queries/fragments/`` that the query uses: a rule
+or idiom stated once there and written ``{{NAME ?arg ...}}`` where it applies; the catalogue
+expands it when it reads the file, so every engine, ``cstograph query`` and the tests see the
+expanded text. A fragment file has ``summary``, ``description`` and ``arguments`` (the
+variables it is written with, replaced in order by the ones a query gives).
 """
 
 from __future__ import annotations
@@ -22,10 +28,14 @@ from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
 from cstograph.engines.engine import Engine, QueryResult
+from cstograph.engines.sparql_text import tokenize
 from cstograph.errors import ParameterError, QueryError
 from cstograph.reading.resources import queries_dir
 
-HEADER_KEYS = {"summary", "description", "tags", "columns", "param"}
+HEADER_KEYS = {"summary", "description", "tags", "columns", "param", "include"}
+FRAGMENT_KEYS = {"summary", "description", "arguments"}
+FRAGMENTS = "fragments"  # the folder of queries/ that holds fragments, not queries
+_PLACEHOLDER = re.compile(r"\{\{\s*([\w-]+)((?:\s+\?\w+)*)\s*\}\}")
 PARAM_TYPES = {"iri", "date", "string", "integer", "boolean"}
 BOOLEAN_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 _PARAM_LINE = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)\s*(?:--\s*(.*))?$")
@@ -64,6 +74,8 @@ def parse_header(text: str, path: Path) -> dict:
                 f"{path}:{number}: unknown header line {line.strip()!r}",
                 hint="header keys are " + ", ".join(sorted(HEADER_KEYS)),
             )
+        if key == "include":
+            continue  # read by expand_includes
         if key == "summary":
             summary = value
         elif key == "description":
@@ -90,11 +102,69 @@ def parse_header(text: str, path: Path) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Fragment:
+    name: str
+    arguments: tuple[str, ...]
+    body: str
+
+
+@cache
+def fragment(name: str) -> Fragment:
+    """A fragment of ``queries/fragments/`` by name (the file stem)."""
+    path = queries_dir() / FRAGMENTS / f"{name}.rq"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise QueryError(f"no fragment {name!r} (queries/{FRAGMENTS}/{name}.rq)") from None
+    arguments: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#+"):
+            key, sep, value = line[2:].strip().partition(":")
+            if not sep or key.strip() not in FRAGMENT_KEYS:
+                raise QueryError(f"{path}:{number}: unknown fragment header line {line.strip()!r}",
+                                 hint="fragment header keys are " + ", ".join(sorted(FRAGMENT_KEYS)))
+            if key.strip() == "arguments":
+                arguments = tuple(word.lstrip("?") for word in value.split())
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip()
+    return Fragment(name, arguments, body)
+
+
+def expand_includes(text: str, path: Path) -> str:
+    """``text`` with each ``{{NAME ?arg ...}}`` replaced by the fragment NAME written with those
+    variables; every fragment used must be declared with ``#+ include: NAME``, and every one
+    declared must exist and be used."""
+    declared = {line[2:].partition(":")[2].strip() for line in text.splitlines()
+                if line.startswith("#+") and line[2:].partition(":")[0].strip() == "include"}
+    used: set[str] = set()
+
+    def expanded(match: re.Match) -> str:
+        name, given = match.group(1), match.group(2).split()
+        if name not in declared:
+            raise QueryError(f"{path}: uses the fragment {name!r} without '#+ include: {name}'")
+        found = fragment(name)
+        if len(given) != len(found.arguments):
+            raise QueryError(f"{path}: the fragment {name!r} takes {len(found.arguments)} variable(s) "
+                             f"({', '.join('?' + a for a in found.arguments)}), given {len(given)}")
+        used.add(name)
+        body = found.body
+        for argument, variable in zip(found.arguments, given, strict=True):
+            body = re.sub(rf"\?{re.escape(argument)}\b", lambda _, variable=variable: variable, body)
+        return body
+
+    result = _PLACEHOLDER.sub(expanded, text)
+    for name in sorted(declared - used):
+        fragment(name)  # an include that names no fragment is an error even when unused
+        raise QueryError(f"{path}: includes the fragment {name!r} but never uses it")
+    return result
+
+
 def read_query_file(path: Path, kind: str) -> QuerySpec:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"{path}: cannot read: {exc}") from exc
+    text = expand_includes(text, path)
     header = parse_header(text, path)
     return QuerySpec(name=path.stem, path=path, kind=kind, text=text, **header)
 
@@ -105,6 +175,8 @@ def bundled_queries() -> dict[str, QuerySpec]:
     catalogue: dict[str, QuerySpec] = {}
     root = queries_dir()
     for path in sorted(root.rglob("*.rq")):
+        if path.parent.relative_to(root).parts[:1] == (FRAGMENTS,):
+            continue
         spec = read_query_file(path, kind=path.parent.relative_to(root).as_posix())
         if not spec.summary:
             raise QueryError(f"{path}: the header has no '#+ summary:' line")
@@ -136,6 +208,7 @@ def resolve_query(name_or_file: str) -> QuerySpec:
 def query_from_text(text: str) -> QuerySpec:
     """SPARQL text given directly (the Python API), with its ``#+`` header if it has one."""
     path = Path("query.rq")
+    text = expand_includes(text, path)
     return QuerySpec(name="query", path=path, kind="text", text=text, **parse_header(text, path))
 
 
@@ -227,39 +300,22 @@ def bind_params(
 def _where_brace(text: str) -> int:
     """Offset of the '{' that opens the query's outermost WHERE group.
 
-    Skips comments, IRIs and strings; for CONSTRUCT the template's braces come first, so the
-    group is the first top-level '{' after the WHERE keyword.
+    Read from the tokens of ``sparql_text.tokenize`` (comments, IRIs and strings are tokens of
+    their own, so no brace inside them counts); for CONSTRUCT the template's braces come first,
+    so the group is the first top-level '{' after the WHERE keyword.
     """
-    i, n, depth, seen_where = 0, len(text), 0, False
-    bare = re.sub(r'<[^\s<>"{}|^`\\]*>|"[^"\n]*"|#[^\n]*', " ", text)  # no IRIs, strings, comments
-    is_construct = re.search(r"\bCONSTRUCT\b", bare, re.I) is not None
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            i = text.find("\n", i)
-            i = n if i < 0 else i
-            continue
-        if ch == "<":
-            close = re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:])
-            if close:
-                i += close.end()
-                continue
-        if ch in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
-            end = text.find(quote, i + len(quote))
-            while end > 0 and text[end - 1] == "\\":
-                end = text.find(quote, end + 1)
-            i = n if end < 0 else end + len(quote)
-            continue
-        if depth == 0 and text[i : i + 5].upper() == "WHERE" and not (text[i - 1 : i].isalnum()):
+    tokens = tokenize(text)
+    is_construct = any(t.kind == "word" and t.text.upper() == "CONSTRUCT" for t in tokens)
+    depth, seen_where = 0, False
+    for token in tokens:
+        if depth == 0 and token.kind == "word" and token.text.upper() == "WHERE":
             seen_where = True
-        if ch == "{":
+        elif token.kind == "punct" and token.text == "{":
             if depth == 0 and (seen_where or not is_construct):
-                return i
+                return token.start
             depth += 1
-        elif ch == "}":
+        elif token.kind == "punct" and token.text == "}":
             depth -= 1
-        i += 1
     raise QueryError("cannot find the query's WHERE group to bind parameters")
 
 
@@ -301,24 +357,25 @@ def inline_value_list(text: str, name: str, values: Sequence[Node]) -> str:
     return text
 
 
-_MASKED = re.compile(r'<[^\s<>"{}|^`\\]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
-_SUBSELECT = re.compile(r"\bSELECT\b(.*?)\bWHERE\s*\{", re.I | re.S)
-
-
 def _subselect_braces(text: str, name: str, outer: int) -> list[int]:
     """Offsets of the '{' opening the WHERE group of each sub-select (inside the outer WHERE
     group at ``outer``) whose projection lists ``?name`` itself (not inside an expression)."""
-    masked = _MASKED.sub(lambda m: " " * len(m.group(0)), text)
+    tokens = tokenize(text)
     found = []
-    for match in _SUBSELECT.finditer(masked, outer + 1):
-        projection, depth, plain = match.group(1), 0, []
-        for token in re.finditer(r"[()]|\?\w+", projection):
-            word = token.group(0)
-            depth += 1 if word == "(" else -1 if word == ")" else 0
-            if depth == 0 and word.startswith("?"):
-                plain.append(word[1:])
-        if name in plain:
-            found.append(match.end() - 1)
+    for number, token in enumerate(tokens):
+        if token.start <= outer or token.kind != "word" or token.text.upper() != "SELECT":
+            continue
+        depth, plain = 0, []
+        for after, following in enumerate(tokens[number + 1:], start=number + 1):
+            if following.kind == "word" and following.text.upper() == "WHERE":
+                brace = tokens[after + 1] if after + 1 < len(tokens) else None
+                if brace is not None and brace.kind == "punct" and brace.text == "{" and name in plain:
+                    found.append(brace.start)
+                break
+            if following.kind == "punct" and following.text in "()":
+                depth += 1 if following.text == "(" else -1
+            elif following.kind == "var" and depth == 0:
+                plain.append(following.text[1:])
     return found
 
 
@@ -331,6 +388,27 @@ def run_query(engine: Engine, spec: QuerySpec, bindings: Mapping[str, Node] | No
 
 def run_named(engine: Engine, name: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
     return run_query(engine, get_query(name), bindings)
+
+
+def text_rows_for_values(engine: Engine, name: str, variable: str, values: Sequence[Node] | None,
+                         bindings: Mapping[str, Node] | None = None) -> list[dict[str, str | None]]:
+    """A bundled SELECT query about several nodes at once, its rows as text (as ``run_named_text``):
+    ``?variable`` bound to each of ``values`` (one VALUES row each, ``inline_value_list``), or to
+    the one value with ``bindings`` beside it (``inline_values``); unbound when ``values`` is None
+    (every node: a bulk question)."""
+    from cstograph.engines.engine import text_records
+
+    spec = get_query(name)
+    if values is None:
+        text = spec.text
+    elif len(values) == 1:
+        text = inline_values(spec.text, {variable: values[0], **(bindings or {})})
+    else:
+        text = inline_value_list(spec.text, variable, values)
+    try:
+        return text_records(engine, text)
+    except QueryError as exc:
+        raise QueryError(f"{spec.path.name}: {exc.message}", hint=exc.hint) from exc
 
 
 def run_named_text(engine: Engine, name: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, str | None]]:

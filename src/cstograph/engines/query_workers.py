@@ -13,7 +13,6 @@ forks each worker, so a replacement can be made safely while the HTTP server's t
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import signal
 import threading
 import time
@@ -108,7 +107,8 @@ def worker_main(connection, store_path: str, views: dict, limit: int, allow_netw
     limit_memory(memory)  # past it, an allocation fails: MemoryError (answered 503) or the worker dies
 
     store = ox.Store.read_only(store_path)
-    connection.send("ready")
+    _answer(store, views, 1, allow_network, Request("ASK { ?s ?p ?o }", None, None, next(iter(views))))
+    connection.send("ready")  # warmed up: a light worker's first query pays no first-use costs
     while True:
         try:
             request = connection.recv()
@@ -154,70 +154,115 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes over the store folder at ``store_path``; ``ask`` runs one query
-    on an idle worker within ``timeout`` seconds (waiting for a worker counts), or returns None."""
+    """``size`` worker processes over the store folder at ``store_path``, and ``light`` more that
+    only answer quick queries; ``ask`` runs one query within ``timeout`` seconds (waiting for a
+    worker counts), or answers 503.
+
+    The light lane keeps light queries fast beside heavy ones. A query goes to an idle general
+    worker when there is one. When every general worker is busy it goes to an idle light worker,
+    where it may run ``light_seconds``: past that, the light worker is killed and replaced, and
+    the query, now known to be heavy, waits for a general worker with the rest of its time. So
+    however many heavy queries arrive, each holds a light worker for ``light_seconds`` at most,
+    and a trivial query waits for that, not for the timeout."""
 
     def __init__(self, store_path: Path, views: dict, *, size: int, limit: int, allow_network: bool,
-                 start_seconds: float = 60.0, memory: int | None = None) -> None:
+                 start_seconds: float = 60.0, memory: int | None = None, light: int = 1,
+                 light_seconds: float = 1.0) -> None:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["cstograph.engines.query_workers",
                                              "rdflib.plugins.sparql.parser"])
         self._args = (str(store_path), views, limit, allow_network, memory)
         self._memory = memory
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._light_seconds = light_seconds
+        self._ready = threading.Condition()
+        self._idle: dict[str, list[_Worker]] = {"general": [], "light": []}
         self._closed = False
         self._start_seconds = start_seconds
-        workers = [_Worker(self._context, *self._args) for _ in range(size)]
-        for worker in workers:
+        lanes = ["general"] * size + ["light"] * light
+        workers = [_Worker(self._context, *self._args) for _ in lanes]
+        for worker, lane in zip(workers, lanes):
             if not worker.wait_ready(start_seconds):
                 for other in workers:
                     other.stop()
                 raise RuntimeError(f"a query worker did not open the store {store_path} within {start_seconds:g} s")
-            self._idle.put(worker)
+            self._idle[lane].append(worker)
 
     def pids(self) -> list[int]:
-        return [w.process.pid for w in list(self._idle.queue)]
+        with self._ready:
+            return [w.process.pid for lane in self._idle.values() for w in lane]
 
     def ask(self, request: Request, timeout: float) -> Answer:
         """The worker's answer, or 503 when no worker became free or the query ran out of time
         (then its worker is killed and a fresh one started in its place)."""
         deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return Answer(503, b"every worker is busy; try again later\n", count="refused")
-        try:
-            worker.connection.send(request)
-            if worker.connection.poll(max(deadline - time.monotonic(), 0)):
-                answer = worker.connection.recv()
-                if answer.body == _out_of_memory(self._memory):
-                    self._replace(worker)  # its heap may be left fragmented: start afresh
-                else:
-                    self._idle.put(worker)
-                return answer
-        except (EOFError, OSError):  # the worker died: Oxigraph aborts when an allocation fails
-            self._replace(worker)
-            return Answer(503, _out_of_memory(self._memory), count="errors")
-        self._replace(worker)
-        return Answer(503, f"the query did not finish within {timeout:g} s\n".encode(), count="timeouts")
+        light_allowed = True
+        while True:
+            taken = self._take(deadline, light_allowed)
+            if taken is None:
+                if not light_allowed:  # it ran in the light lane: it is late, not turned away
+                    return Answer(503, f"the query did not finish within {timeout:g} s\n".encode(), count="timeouts")
+                return Answer(503, b"every worker is busy; try again later\n", count="refused")
+            worker, lane = taken
+            budget = max(deadline - time.monotonic(), 0)
+            if lane == "light":
+                budget = min(budget, self._light_seconds)
+            try:
+                worker.connection.send(request)
+                if worker.connection.poll(budget):
+                    answer = worker.connection.recv()
+                    if answer.body == _out_of_memory(self._memory):
+                        self._replace(worker, lane)  # its heap may be left fragmented: start afresh
+                    else:
+                        self._put(worker, lane)
+                    return answer
+            except (EOFError, OSError):  # the worker died: Oxigraph aborts when an allocation fails
+                self._replace(worker, lane)
+                return Answer(503, _out_of_memory(self._memory), count="errors")
+            self._replace(worker, lane)
+            if lane == "general" or time.monotonic() >= deadline:
+                return Answer(503, f"the query did not finish within {timeout:g} s\n".encode(), count="timeouts")
+            light_allowed = False  # heavy: the rest of its time on a general worker
 
-    def _replace(self, worker: _Worker) -> None:
+    def _take(self, deadline: float, light_allowed: bool) -> tuple[_Worker, str] | None:
+        """An idle worker and its lane (a general one first), waiting until ``deadline``."""
+        with self._ready:
+            while True:
+                if self._idle["general"]:
+                    return self._idle["general"].pop(), "general"
+                if light_allowed and self._idle["light"]:
+                    return self._idle["light"].pop(), "light"
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._closed:
+                    return None
+                self._ready.wait(remaining)
+
+    def _put(self, worker: _Worker, lane: str) -> None:
+        with self._ready:
+            if self._closed:
+                worker.stop()
+                return
+            self._idle[lane].append(worker)
+            self._ready.notify_all()
+
+    def _replace(self, worker: _Worker, lane: str) -> None:
         worker.stop()
-        threading.Thread(target=self._start_one, name="start-query-worker", daemon=True).start()
+        threading.Thread(target=self._start_one, args=(lane,), name="start-query-worker", daemon=True).start()
 
-    def _start_one(self) -> None:
+    def _start_one(self, lane: str) -> None:
         while not self._closed:
             worker = _Worker(self._context, *self._args)
             if worker.wait_ready(self._start_seconds):
-                self._idle.put(worker)
+                self._put(worker, lane)
                 return
             worker.stop()
             time.sleep(1.0)
 
     def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().stop()
-            except queue.Empty:
-                return
+        with self._ready:
+            self._closed = True
+            idle = [w for lane in self._idle.values() for w in lane]
+            for lane in self._idle.values():
+                lane.clear()
+            self._ready.notify_all()
+        for worker in idle:
+            worker.stop()

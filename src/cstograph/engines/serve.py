@@ -15,7 +15,10 @@ are refused (403), and so are SERVICE, FROM and FROM NAMED unless the server was
 Queries run on a pool of ``workers`` worker processes (``query_workers``), each with the store
 folder open read-only. A query that has not got an answer ``timeout`` seconds after it arrived
 (waiting for a free worker, parsing and evaluating all count) gets 503, and its worker is killed
-and replaced: no query, however heavy or long, holds the server past the timeout.
+and replaced: no query, however heavy or long, holds the server past the timeout. Beside them,
+``light_workers`` more run a query only while every other worker is busy, and for
+``light_seconds`` at most (then the query, heavy, waits for a general worker): a trivial query
+is answered quickly even when as many heavy queries as workers hold the rest.
 At most ``limit`` rows (or triples) are returned; a cut answer carries the header
 ``X-Cstograph-Truncated: true``.
 """
@@ -49,6 +52,8 @@ class ServeSettings:
     memory: int | None = DEFAULT_MEMORY  # address space of each worker; None: no bound
     request_deadline: float = 10.0  # seconds to send a request's line, headers and body, however slowly
     max_connections: int = 64  # open connections at once; more get 503 and are closed
+    light_workers: int = 1  # workers kept for quick queries while the others are busy (query_workers)
+    light_seconds: float = 1.0  # how long a query may run on a light worker
 
 
 # ---------------------------------------------------------------- the server
@@ -67,7 +72,8 @@ class SparqlService:
         self.views = views if views is not None else {"/sparql": {"use_default_graph_as_union": True}}
         self.accounts = accounts or {}
         self.pool = WorkerPool(store_path, self.views, size=settings.workers, limit=settings.limit,
-                               allow_network=settings.allow_network, memory=settings.memory)
+                               allow_network=settings.allow_network, memory=settings.memory,
+                               light=settings.light_workers, light_seconds=settings.light_seconds)
         self.counts = {"queries": 0, "refused": 0, "timeouts": 0, "errors": 0}
         self._lock = threading.Lock()
 

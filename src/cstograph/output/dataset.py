@@ -359,6 +359,15 @@ CHANGES = _facts(
     _ids("changed_by", CG + "changedBy", "The state whose participation changed (cg:changedBy).", CG + "State"),
     _ids("of_membership", CG + "ofMembership", "The membership concerned (cg:ofMembership).", CG + "Membership"),
     *_span())
+SUSPENSIONS = _facts(
+    "suspensions", "Suspension", "suspension", "suspension", "One row per suspension: a member's suspension of "
+    "its obligations toward another member of the same alliance (cg:Suspension).",
+    _ids("suspending_party", CG + "suspendingParty", "The state that suspends its obligations (cg:suspendingParty).",
+         CG + "State"),
+    _ids("suspended_toward", CG + "suspendedToward", "The state owed nothing while it lasts (cg:suspendedToward).",
+         CG + "State"),
+    _ids("suspended_in", CG + "suspendedIn", "The alliance concerned (cg:suspendedIn).", CG + "Alliance"),
+    *_span())
 EVENTS = _facts(
     "events", "Event", "event", "event", "One row per event (of the base data or of an account).",
     *_span(),
@@ -375,10 +384,10 @@ ACCOUNTS = _facts(
 #: Every table of facts: the tables an import reads (every row's id is known before any cell is resolved,
 #: so a row may name a node of any table) and whose rows the export takes from the data.
 FACT_TABLES: tuple[TableSpec, ...] = (SOURCES, STATES, ACCOUNTS, TREATIES, ALLIANCES, CLAUSES, MEMBERSHIPS, CHANGES,
-                                      EVENTS, REQUESTS, RESPONSES)
+                                      SUSPENSIONS, EVENTS, REQUESTS, RESPONSES)
 
 TABLES: tuple[TableSpec, ...] = (REQUESTS, RESPONSES, ALLIES, SOURCES, STATES, ALLIANCES, MEMBERSHIPS, TREATIES,
-                                 CLAUSES, EVENTS, CHANGES, ACCOUNTS, CONCORDANCE)
+                                 CLAUSES, EVENTS, CHANGES, SUSPENSIONS, ACCOUNTS, CONCORDANCE)
 
 
 @dataclass(frozen=True)

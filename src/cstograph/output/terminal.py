@@ -142,6 +142,13 @@ def render_verdicts_terminal(
         for v in verdicts
     ]
     widths = column_widths(main, rows, width)
+    # names stay whole on their row: when they would have to wrap, the first reply goes below the row
+    reply_below = widths != column_widths(main, rows, 10 ** 6)
+    if reply_below:
+        main.pop()
+        for row in rows:
+            row.pop()
+        widths = column_widths(main, rows, width)
     fixed = sum(widths) + GAP * len(widths)
     columns = list(main)
     with_obligation = width - fixed >= OBLIGATION_MIN
@@ -159,6 +166,8 @@ def render_verdicts_terminal(
     below = []
     for v in verdicts:
         lines: list[str] = []
+        if reply_below:
+            lines += hanging("first reply: ", first_reply_text(v), width, indent)
         if not with_obligation:
             lines += hanging("", v.obligation_label, width, indent)
         if differing_accounts(v):

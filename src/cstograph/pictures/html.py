@@ -59,7 +59,7 @@ def page_data(graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]],
         x, y = positions.get(node, (0.0, 0.0))
         nodes.append({
             "iri": d["iri"], "label": d["label"], "kind": d["kind"], "kindName": KIND_NAMES.get(d["kind"], d["kind"]),
-            "caption": [] if large else caption_lines(graph, node), "x": round(x, 1), "y": round(y, 1),
+            "caption": caption_lines(graph, node), "x": round(x, 1), "y": round(y, 1),
             "fill": fill, "text": text, "status": d["status"],
             "statusWords": STATUS_WORDS.get(d["status"], "") if d["kind"] == "request" else "",
             "reason": d["reason"], "answer": d["answer"], "date": d["date"], "start": d["start"], "end": d["end"],

@@ -207,9 +207,16 @@ COMPACT_HIDDEN_KINDS = {"state", "treaty"}
 MEMBERS_NAMED = 8
 
 
+def _named_elsewhere(graph: nx.MultiDiGraph, state: str) -> bool:
+    """Does the figure draw the state other than as a member (a requester, responder, attacker...)?"""
+    return any(d.get("relation") != "memberOf" for _, _, d in graph.out_edges(state, data=True)) or \
+        any(d.get("relation") != "memberOf" for _, _, d in graph.in_edges(state, data=True))
+
+
 def _members_line(graph: nx.MultiDiGraph, alliance: str) -> str:
     """The alliance's members on the date of the requests drawn with it, when they share one date
-    and ``name_members`` recorded them; otherwise the member states this figure draws, said so."""
+    and ``name_members`` recorded them; otherwise the member states this figure draws, said so,
+    and as former members those who were not members on every request's date."""
     days = {graph.nodes[n]["date"][:10] for n, d in graph.nodes(data=True)
             if d["kind"] == "request" and d.get("date") and alliance in d.get("alliances", "").split(";")}
     known = graph.graph.get("members_on", {})
@@ -219,12 +226,20 @@ def _members_line(graph: nx.MultiDiGraph, alliance: str) -> str:
         if len(names) > MEMBERS_NAMED:  # a long list would be cut short in the box: the count is whole
             return f"{len(names)} members on {short_date(day)}"
         return f"members on {short_date(day)}: " + (", ".join(names) if names else "none recorded")
+    # "former" is said of the requests' dates, not of today: a state whose membership covered
+    # every request drawn with the alliance was a member then, whenever its membership ended
     current, former = [], []
     for source, _, data in graph.in_edges(alliance, data=True):
         if data.get("relation") == "memberOf":
+            if not _named_elsewhere(graph, source):  # a page of leftover boxes need not draw the state
+                continue
             name = graph.nodes[source]["label"]
-            (former if data.get("end") else current).append(
-                f"{name} to {data['end'][:4]}" if data.get("end") else name)
+            start, end = (data.get("start") or "")[:10], (data.get("end") or "")[:10]
+            member_then = bool(days) and all((not start or start <= day) and (not end or day < end) for day in days)
+            if member_then or not end:
+                current.append(name)
+            else:
+                former.append(f"{name} to {end[:4]}")
     text = ""
     if current:
         text += "members drawn here: " + ", ".join(sorted(set(current)))

@@ -17,7 +17,7 @@ from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named
 from cstograph.pictures.style import STATUS_FILL, natural_key
 
-SUMMARY_ABOVE = 40  # requests: above this many, viz and timeline draw the summary by default
+SUMMARY_ABOVE = 120  # requests: above this many, viz and timeline draw the summary by default
 STATUSES = ("unmet", "met", "not-triggered")
 NO_ALLIANCE = "no alliance"
 STATUS_NAMES = {"unmet": "unmet", "met": "met", "not-triggered": "not triggered"}

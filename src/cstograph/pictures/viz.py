@@ -55,7 +55,7 @@ def format_for_suffix(suffix: str) -> str:
 
 def default_max_nodes(fmt: str, pages: bool = False) -> int:
     """The node count above which a view is reduced: a figure split into pages shows a few
-    dozen cases whole (above 40 requests the summary is drawn instead); one figure, 120 nodes."""
+    dozen cases whole (above SUMMARY_ABOVE requests the summary is drawn instead); one figure, 120 nodes."""
     if fmt == "html":
         return HTML_MAX_NODES
     if fmt in STATIC_FORMATS:

@@ -173,6 +173,13 @@ def sources_by_node(engine: Engine, node: URIRef | None = None) -> dict[str, lis
     return _sources(run_named_text(engine, "node-sources", {"node": node}), "node")
 
 
+def sources_of_nodes(engine: Engine, nodes: list[URIRef]) -> dict[str, list[SourceRecord]]:
+    """The sources of several fact nodes in one query (node-sources bound to each of them)."""
+    from cstograph.engines.queries import text_rows_for_values
+
+    return _sources(text_rows_for_values(engine, "node-sources", "node", nodes), "node")
+
+
 def sources_by_request(engine: Engine, request: URIRef | None = None,
                        wanted: Container[str] | None = None) -> dict[str, list[SourceRecord]]:
     """The sources of the requests only (of ``request``, when given; of the ``wanted`` requests
@@ -200,12 +207,15 @@ def _sources(rows: list[dict[str, str | None]], key: str,
 
 
 def classify_requests(engine: Engine, request: URIRef | None = None,
-                      statuses: Collection[str] | None = None, as_of: dt.date | None = None) -> list[Verdict]:
+                      statuses: Collection[str] | None = None, as_of: dt.date | None = None,
+                      bindings: dict | None = None) -> list[Verdict]:
     """One verdict per assistance request, ordered by date, with its responses and sources;
     ``statuses``: only the requests with one of these statuses (whose responses and sources
     alone are then read into records: the default report shows the unmet third of them);
-    ``as_of``: the day for the pending window (today when None)."""
-    rows = _with_pending(run_named_text(engine, "request-status", request_bindings(engine, request)), as_of)
+    ``as_of``: the day for the pending window (today when None); ``bindings``: what
+    ``request_bindings`` gave for ``request`` when the caller already asked."""
+    bindings = bindings if bindings is not None or request is None else request_bindings(engine, request)
+    rows = _with_pending(run_named_text(engine, "request-status", bindings), as_of)
     if statuses is not None:
         unknown = set(statuses) - set(STATUSES)
         if unknown:
@@ -237,9 +247,12 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
     return verdicts
 
 
-def request_statuses(engine: Engine, request: URIRef | None = None, as_of: dt.date | None = None) -> dict[str, str]:
-    """Request IRI -> status, without the responses and sources (for comparing viewpoints)."""
-    rows = _with_pending(run_named_text(engine, "request-status", request_bindings(engine, request)), as_of)
+def request_statuses(engine: Engine, request: URIRef | None = None, as_of: dt.date | None = None,
+                     bindings: dict | None = None) -> dict[str, str]:
+    """Request IRI -> status, without the responses and sources (for comparing viewpoints);
+    ``bindings``: what ``request_bindings`` gave for ``request`` when the caller already asked."""
+    bindings = bindings if bindings is not None or request is None else request_bindings(engine, request)
+    rows = _with_pending(run_named_text(engine, "request-status", bindings), as_of)
     return {row["request"]: row["status"] or "" for row in rows}
 
 

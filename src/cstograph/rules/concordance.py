@@ -70,16 +70,18 @@ def _agrees(status: str, published: str) -> bool | None:
     return PUBLISHED_EQUIVALENT[status] == published
 
 
-def concordance(data: Data, viewpoint: Viewpoint = Viewpoint()) -> list[ConcordanceRow]:
-    """One row per request and matching observation, by date, request, ATOP id and war."""
-    from cstograph.rules.verdicts import verdicts
+def concordance(data: Data, viewpoint: Viewpoint = Viewpoint(), verdicts=None) -> list[ConcordanceRow]:
+    """One row per request and matching observation, by date, request, ATOP id and war;
+    ``verdicts``: the viewpoint's verdicts with their readings when the caller holds them."""
+    from cstograph.rules.verdicts import verdicts as classified
 
     engine = data.view(viewpoint)
     matches = run_named_text(engine, "concordance")
     if not matches:
         return []
     wanted = {m["request"] for m in matches}
-    by_request = {v.request: v for v in verdicts(data, viewpoint, with_readings=True) if v.request in wanted}
+    held = verdicts if verdicts is not None else classified(data, viewpoint, with_readings=True)
+    by_request = {v.request: v for v in held if v.request in wanted}
     rows = []
     for m in matches:
         verdict = by_request.get(m["request"])

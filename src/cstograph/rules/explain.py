@@ -6,22 +6,23 @@ classification the report uses; this module only assembles them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import expand_iri, run_named, run_named_text
+from cstograph.engines.queries import expand_iri, run_named, run_named_text, text_rows_for_values
 from cstograph.errors import CstographError
 from cstograph.namespaces import CG
 from cstograph.output.text_layout import days_text
-from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, request_bindings, sources_by_node
+from cstograph.rules.classify import SourceRecord, Verdict, classify_requests, sources_by_node, sources_of_nodes
 
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # obligation, membership, event, response
+    kind: str  # obligation, membership, suspension, event, response
     node: str
     text: str
     holds: bool | None  # does this step support the obligation's being triggered/fulfilled?
@@ -104,45 +105,126 @@ def _s(value) -> str:
     return "" if value is None else str(value)
 
 
-def _yes(value) -> bool:
-    return value is not None and value.toPython() is True
+def _yes(value: str | None) -> bool:
+    """An xsd:boolean cell as text: "true", or "1" as some servers write it."""
+    return value in ("true", "1")
 
 
-def _conditions_note(engine: Engine, request: URIRef) -> str:
-    """Conditions coded on the obligation (e.g. by ATOP): named, since the verdict does not test them."""
-    names = [_s(c["conditionLabel"]) or _s(c["condition"])
-             for c in run_named(engine, "explain-conditions", {"request": request}).records()]
-    if not names:
-        return ""
-    return f" It is conditional ({', '.join(names)}); the classification does not check conditions."
+BULK = 100  # above this many requests, the explain queries run unbound (every request) and are filtered here
 
 
-def explain_request(engine: Engine, request: str, as_of=None) -> Explanation:
-    iri = URIRef(request)
-    (verdict,) = classify_requests(engine, iri, as_of=as_of)
-    (o,) = run_named(engine, "explain-obligation", request_bindings(engine, iri)).records()
-    cited: dict[str, tuple[SourceRecord, ...]] = {}
+def one_verdict(request: str, found: Sequence[Verdict]) -> Verdict:
+    """The one verdict of ``request``; a clear error when the classification gives none (the
+    request lacks a date, requester, addressee or obligation) or several (it has several)."""
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CstographError(f"{request}: the request has no verdict: it lacks a cg:date, cg:requester, "
+                             "cg:addressee or cg:invokes", hint="run 'cstograph validate' on the data")
+    dates = ", ".join(sorted({v.date for v in found}))
+    raise CstographError(f"{request}: the request has {len(found)} verdicts (dates {dates}): "
+                         "explain needs one date, requester, addressee and obligation per request",
+                         hint="run 'cstograph validate' on the data")
+
+
+def explain_request(engine: Engine, request: str, as_of=None, verdict: Verdict | None = None) -> Explanation:
+    """The explanation of one request: of ``verdict`` when the caller holds it (nothing is
+    classified again), else of the request's verdict, classified here once."""
+    if verdict is None:
+        verdict = one_verdict(request, classify_requests(engine, URIRef(request), as_of=as_of))
+    return explain_verdicts(engine, [verdict])[0]
+
+
+def explain_verdicts(engine: Engine, verdicts: Sequence[Verdict]) -> list[Explanation]:
+    """One explanation per verdict, from the verdicts the caller holds: each explain query runs
+    once for all of them (bound to their requests, or unbound above ``BULK`` requests), the
+    sources of every cited node in one query and the texts of every request and response in
+    another, so a site of N requests runs the same handful of queries as one explanation."""
+    requests = list(dict.fromkeys(v.request for v in verdicts))
+    if not requests:
+        return []
+    values = None if len(requests) > BULK else [URIRef(r) for r in requests]
+    parties = _parties(verdicts[0]) if len(requests) == 1 else None
+    obligations = _by_request(text_rows_for_values(engine, "explain-obligation", "request", values, parties), requests)
+    conditions = _by_request(text_rows_for_values(engine, "explain-conditions", "request", values), requests)
+    memberships = _by_request(text_rows_for_values(engine, "explain-memberships", "request", values), requests)
+    events = _by_request(text_rows_for_values(engine, "explain-events", "request", values), requests)
+    suspensions = _by_request(text_rows_for_values(engine, "explain-suspensions", "request", values), requests)
+
+    chains = []
+    for verdict in verdicts:
+        rows = obligations.get(verdict.request, [])
+        # a request with several dates (only with --force) has a row per date: the verdict's own
+        o = next((r for r in rows if _s(r["date"]) == verdict.date), rows[0] if rows else {})
+        chains.append((verdict, o))
+    nodes = {str(node) for _, o in chains for node in (o.get("obligation"), o.get("treaty")) if node is not None}
+    nodes.update(str(m["membership"]) for rows in memberships.values() for m in rows)
+    nodes.update(str(e["event"]) for rows in events.values() for e in rows)
+    nodes.update(str(s["suspension"]) for rows in suspensions.values() for s in rows)
+    nodes.update(r.response for v in verdicts for r in v.responses if r.response)
+    cited = _sources_of(engine, sorted(nodes), bulk=values is None)
+    texts = _case_texts_of(engine, requests + sorted({r.response for v in verdicts for r in v.responses if r.response}),
+                           bulk=values is None)
 
     def cite(node) -> tuple[SourceRecord, ...]:
-        """The sources of one node of the chain (a query bound to it, never the whole graph)."""
-        if node is None:
-            return ()
-        if str(node) not in cited:
-            cited[str(node)] = tuple(sources_by_node(engine, URIRef(str(node))).get(str(node), ()))
-        return cited[str(node)]
+        return () if node is None else tuple(cited.get(str(node), ()))
 
-    required = _s(o["requiredTypeLabel"]) or _s(o["requiredType"]) or "an event of an unknown type"
+    return [_explanation(verdict, o, conditions.get(verdict.request, []), memberships.get(verdict.request, []),
+                         events.get(verdict.request, []), suspensions.get(verdict.request, []), cite, texts)
+            for verdict, o in chains]
+
+
+def _parties(verdict: Verdict) -> dict[str, URIRef] | None:
+    """The request's requester, addressee and obligation, from its verdict: explain-obligation's
+    label sub-selects then read those nodes only (what ``request_bindings`` asks request-parties for)."""
+    named = (verdict.requester, verdict.addressee, verdict.obligation)
+    if not all(named):
+        return None
+    return dict(zip(("requester", "addressee", "obligation"), map(URIRef, named)))
+
+
+def _by_request(rows: list[dict], requests: Sequence[str]) -> dict[str, list[dict]]:
+    wanted = set(requests)
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        if row["request"] in wanted:
+            grouped.setdefault(row["request"], []).append(row)
+    return grouped
+
+
+def _sources_of(engine: Engine, nodes: Sequence[str], bulk: bool) -> dict[str, list[SourceRecord]]:
+    """The sources of ``nodes``: node-sources bound to them, or every node's (``bulk``)."""
+    if bulk:
+        return sources_by_node(engine)
+    if not nodes:
+        return {}
+    return sources_of_nodes(engine, [URIRef(n) for n in nodes])
+
+
+def _case_texts_of(engine: Engine, nodes: Sequence[str], bulk: bool) -> dict[str, tuple[str, str]]:
+    if bulk:
+        return all_case_texts(engine)
+    rows = text_rows_for_values(engine, "case-texts", "node", [URIRef(n) for n in nodes])
+    return {str(r["node"]): (_s(r["label"]), _s(r["description"])) for r in rows}
+
+
+def _explanation(verdict: Verdict, o: dict, conditions: list, memberships: list, events: list, suspensions: list,
+                 cite, texts: dict[str, tuple[str, str]]) -> Explanation:
+    request = verdict.request
+    names = [_s(c["conditionLabel"]) or _s(c["condition"]) for c in conditions]
+    conditional = (f" It is conditional ({', '.join(names)}); the classification does not check conditions."
+                   if names else "")
+    required = _s(o.get("requiredTypeLabel")) or _s(o.get("requiredType")) or "an event of an unknown type"
     steps = [
         Step(
-            "obligation", _s(o["obligation"]),
-            f"{verdict.requester_label} invoked {verdict.obligation_label}, in {_s(o['treatyLabel']) or _s(o['treaty'])}: "
-            f"{_s(o['obligationTypeLabel']) or _s(o['obligationType'])}, triggered by '{_s(o['triggerLabel']) or _s(o['trigger'])}' "
-            f"(an event of type '{required}' on the requester's territory)."
-            + _conditions_note(engine, iri),
-            None, tuple(dict.fromkeys(cite(o["obligation"]) + cite(o["treaty"]))),
+            "obligation", _s(o.get("obligation")) or verdict.obligation,
+            f"{verdict.requester_label} invoked {verdict.obligation_label}, in {_s(o.get('treatyLabel')) or _s(o.get('treaty'))}: "
+            f"{_s(o.get('obligationTypeLabel')) or _s(o.get('obligationType'))}, triggered by "
+            f"'{_s(o.get('triggerLabel')) or _s(o.get('trigger'))}' "
+            f"(an event of type '{required}' on the requester's territory)." + conditional,
+            None, tuple(dict.fromkeys(cite(o.get("obligation")) + cite(o.get("treaty")))),
         )
     ]
-    memberships = run_named(engine, "explain-memberships", {"request": iri}).records()
     for m in memberships:
         covers = _yes(m["coversDate"])
         period = f"from {_s(m['startDate'])}" + (f" to {_s(m['endDate'])}" if m["endDate"] is not None else " (no end date)")
@@ -154,7 +236,20 @@ def explain_request(engine: Engine, request: str, as_of=None) -> Explanation:
         ))
     if not memberships:
         steps.append(Step("membership", "", f"No membership of {verdict.requester_label} in an alliance founded on the invoked treaty is recorded.", False, ()))
-    for e in run_named(engine, "explain-events", {"request": iri}).records():
+    for s in suspensions:
+        in_force, with_addressee = _yes(s["inForce"]), _yes(s["withAddressee"])
+        period = f"from {_s(s['startDate'])}" + (f" to {_s(s['endDate'])}" if s["endDate"] is not None else " (no end date)")
+        other = s["suspendedLabel"] if str(s["suspendingParty"]) == verdict.requester else s["suspendingLabel"]
+        effect = (f"in force on {verdict.date}, so {_s(other)} and {verdict.requester_label} owed each other nothing under it"
+                  + (", and the request was addressed to it." if with_addressee else f"; {_s(other)} is not among the obliged allies.")
+                  if in_force else f"not in force on {verdict.date}.")
+        steps.append(Step(
+            "suspension", _s(s["suspension"]),
+            f"{_s(s['suspendingLabel'])} suspended its obligations toward {_s(s['suspendedLabel'])} under "
+            f"{_s(s['allianceLabel'])} {period}: {effect}",
+            False if in_force and with_addressee else None, cite(s["suspension"]),
+        ))
+    for e in events:
         place = f"on the territory of {_s(e['territoryLabel']) or _s(e['territory'])}" if e["territory"] is not None else "on no recorded territory"
         by = f", by {_sorted_items(e['attackerLabel'])}" if e["attackerLabel"] is not None else ""
         when = _s(e["startDate"]) + (f" to {_s(e['endDate'])}" if e["endDate"] is not None else "")
@@ -174,11 +269,11 @@ def explain_request(engine: Engine, request: str, as_of=None) -> Explanation:
             + _fulfilment_text(r)
             + (f" ({days_text(days)} after the request)." if days is not None and days != 0
                else " (the day of the request)." if days == 0 else "."),
-            r.fulfils, cite(r.response), *case_texts(engine, r.response),
+            r.fulfils, cite(r.response), *texts.get(r.response, ("", "")),
         ))
     if not verdict.responses:
         steps.append(Step("response", "", "No response to this request is recorded.", False, ()))
-    return Explanation(verdict, _s(o["requestLabel"]) or request, tuple(steps), case_texts(engine, request)[1])
+    return Explanation(verdict, _s(o.get("requestLabel")) or request, tuple(steps), texts.get(request, ("", ""))[1])
 
 
 def all_case_texts(engine: Engine) -> dict[str, tuple[str, str]]:

@@ -133,8 +133,10 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
         mentioned = {n for s, _, o in extra for n in (s, o) if isinstance(n, (URIRef, BNode))}
         referrers = {s for n in mentioned for s in data.subjects(None, n) if isinstance(s, (URIRef, BNode))}
         focus = mentioned | referrers
-        # pyshacl takes IRIs as focus nodes: an account that touches a blank node is validated whole
-        focus_nodes = None if any(isinstance(n, BNode) for n in focus) else sorted(focus)
+        # pyshacl takes focus nodes as IRIs of the schemes http, https, urn and file (any other,
+        # 'tag:' say, it reads as a prefixed name and fails): an account that touches a blank
+        # node or another IRI is validated whole
+        focus_nodes = None if any(not _pyshacl_focus(n) for n in focus) else sorted(focus)
         for triple in extra:
             data.add(triple)
         try:
@@ -143,6 +145,13 @@ def validate_views(dataset: Dataset, shapes: Graph | None = None) -> ValidationR
             for triple in extra:
                 data.remove(triple)
     return merge_reports(reports)
+
+
+def _pyshacl_focus(node) -> bool:
+    """Whether pyshacl takes ``node`` as a focus node as it is (it expands anything else as a CURIE)."""
+    from rdflib import URIRef
+
+    return isinstance(node, URIRef) and str(node).lower().startswith(("http:", "https:", "urn:", "file:"))
 
 
 def merge_reports(reports, engine: str = "pyshacl") -> ValidationReport:

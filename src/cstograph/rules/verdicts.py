@@ -22,6 +22,7 @@ from cstograph.rules.classify import (
     ReadingVerdict,
     Verdict,
     classify_requests,
+    request_bindings,
     request_statuses,
     with_pending,
 )
@@ -66,13 +67,17 @@ def _verdicts(data: Data, viewpoint: Viewpoint, only: URIRef | None, statuses: C
     view = data.view(viewpoint)
     if reading is not None and reading.edits:
         view = reading_engine(view, reading, private=private_view(data, viewpoint))
-    base = classify_requests(view, only, statuses, viewpoint.as_of)
+    # the request's parties are asked once and bound in every view: an account adds facts to the
+    # undisputed data, and a valid request has one requester, addressee and obligation in each
+    # view (the shapes check every account's view)
+    bindings = request_bindings(view, only) if only is not None else None
+    base = classify_requests(view, only, statuses, viewpoint.as_of, bindings)
     if with_readings and reading is None:
         base = mark_readings(data, viewpoint, base)
     if viewpoint.account is not None or not data.accounts:
         return base
     per_account = {  # the statuses alone: an account's responses and sources are not shown
-        account: request_statuses(data.view(replace(viewpoint, account=account)), only, viewpoint.as_of)
+        account: request_statuses(data.view(replace(viewpoint, account=account)), only, viewpoint.as_of, bindings)
         for account in data.accounts
     }
     marked = []

@@ -14,8 +14,17 @@ from cstograph.output.site.figures import CaseFigures
 from cstograph.output.site.indexes import index_pages
 from cstograph.output.site.markup import STYLESHEET, STYLESHEET_NAME
 from cstograph.output.site.ontology_page import ontology_page
+from cstograph.output.site.reliability_page import PAGE as INVOCATIONS_PAGE
+from cstograph.output.site.reliability_page import gather_invocations, invocation_page
 from cstograph.output.site.request_page import request_page
 from cstograph.output.site.slugs import assign_slugs, year_of
+
+# A request page's figure costs a Graphviz run and a cut of the whole graph around the request:
+# above this many requests the pages carry none (a site of 3,000 requests would spend most of
+# an hour drawing), and say how to draw one.
+FIGURES_UP_TO = 200
+FIGURES_LEFT_OUT = ("The figure is left out: this site holds {count} requests, and pages carry figures up to "
+                    f"{FIGURES_UP_TO}; 'cstograph viz --focus REQUEST -o case.svg' draws this one.")
 
 
 @dataclass
@@ -31,6 +40,7 @@ class SiteData:
     viewpoint: str = ""
     slugs: dict = field(default_factory=dict)  # (kind, IRI) -> slug
     concordance: list = field(default_factory=list)  # rules.concordance.ConcordanceRow
+    invocation_record: object = None  # reliability_page.InvocationPageData
 
     def label(self, iri: str | None) -> str:
         if not iri:
@@ -62,21 +72,30 @@ class SiteData:
 def gather(kg, according_to=None, as_of=None) -> SiteData:
     """Ask the API every question the site answers (one viewpoint)."""
     verdicts = list(kg.verdicts(according_to, as_of, readings=True))  # robust, and the readings that flip it
-    explanations = {v.request: kg.explain(v.request, according_to, as_of) for v in verdicts}
+    explanations = kg.explanations(according_to, as_of, verdicts=verdicts)  # the verdicts above, explained as they are
     treaty_of, labels = {}, {}
     for row in kg.query("obligations", according_to, as_of).records():
         if row["obligation"] is not None and row["treaty"] is not None:
             treaty_of[str(row["obligation"])] = str(row["treaty"])
             labels[str(row["treaty"])] = str(row["treatyLabel"] or "")
-    graph = kg.graph("requests", according_to, as_of)
-    kinds = {node: data["kind"] for node, data in graph.nodes(data=True)}
-    labels.update({node: data["label"] for node, data in graph.nodes(data=True) if data.get("label")})
+    # what the pages name: every alliance (its label, and the kind that puts an addressee in the
+    # alliance lists); a requester or an addressee that is no alliance is a state (the shapes
+    # allow nothing else), labelled as its verdict labels it
+    alliances = {str(row["alliance"]): str(row["label"]) for row in kg.query("alliance-labels", according_to, as_of).records()}
+    labels.update(alliances)
+    kinds = dict.fromkeys(alliances, "alliance")
     for v in verdicts:
         labels.setdefault(v.requester, v.requester_label)
         labels.setdefault(v.addressee, v.addressee_label)
         kinds.setdefault(v.requester, "state")
-    drawn = CaseFigures(kg.engine(according_to, as_of), verdicts)
-    figures = {v.request: drawn.figure(v.request, explanations[v.request].label or v.request) for v in verdicts}
+        kinds.setdefault(v.addressee, "state")
+    count = len({v.request for v in verdicts})
+    if count <= FIGURES_UP_TO:
+        drawn = CaseFigures(kg.engine(according_to, as_of), verdicts)
+        figures = {v.request: drawn.figure(v.request, explanations[v.request].label or v.request) for v in verdicts}
+    else:
+        left_out = FIGURES_LEFT_OUT.format(count=count)
+        figures = {v.request: (None, left_out) for v in verdicts}
     viewpoint = ""
     if according_to:
         viewpoint = f"According to the account {according_to}."
@@ -85,8 +104,9 @@ def gather(kg, according_to=None, as_of=None) -> SiteData:
     data = SiteData(
         verdicts=verdicts, explanations=explanations, treaty_of=treaty_of, labels=labels, kinds=kinds,
         reliability=list(kg.ally_reliability(according_to, as_of)), selectivity=list(kg.selectivity(according_to, as_of)),
-        figures=figures, viewpoint=viewpoint, concordance=list(kg.concordance(according_to, as_of)),
+        figures=figures, viewpoint=viewpoint, concordance=list(kg.concordance(according_to, as_of, verdicts=verdicts)),
     )
+    data.invocation_record = gather_invocations(kg, according_to, as_of, verdicts)
     data.slugs = _slugs(data)
     return data
 
@@ -111,9 +131,11 @@ def _slugs(data: SiteData) -> dict:
 
 def render_site(data: SiteData, ontology_files) -> dict[str, bytes]:
     files: dict[str, bytes] = {STYLESHEET_NAME: STYLESHEET.encode("utf-8")}
-    for v in data.verdicts:
-        files[data.href("request", v.request, 0)] = request_page(data, v)
+    for v in data.verdicts:  # a request with several verdicts (several dates, only with --force): its first
+        files.setdefault(data.href("request", v.request, 0), request_page(data, v))
     files.update(index_pages(data))
     files["ontology.html"] = ontology_page(ontology_files, data.viewpoint)
     files["concordance.html"] = concordance_page(data)
+    if data.invocation_record is not None:
+        files[INVOCATIONS_PAGE] = invocation_page(data)
     return dict(sorted(files.items()))

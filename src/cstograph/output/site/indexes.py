@@ -65,6 +65,7 @@ def home_page(data) -> bytes:
         body.append(f"<li>{link(list_page, 'By ' + one.lower())} ({count})</li>")
     body += [
         f"<li>{link('reliability.html', 'Reliability per alliance and per ally')}</li>",
+        f"<li>{link('invocations.html', 'Reliability of formal invocations, per alliance, obligation type and era')}</li>",
         f"<li>{link('selectivity.html', 'Selectivity: help without a trigger, triggered requests left unmet')}</li>",
         f"<li>{link('concordance.html', 'Concordance: the verdicts beside the published codings (LLM, BF)')}</li>",
         f"<li>{link('ontology.html', 'The vocabulary (ontology reference)')}</li>",

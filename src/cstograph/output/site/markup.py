@@ -3,11 +3,20 @@
 Every piece of text from the data goes through ``esc``; only ``http`` and ``https`` URLs become
 external links, and every internal link is relative, so the site works from any folder, any
 static host or file://.
+
+No data string can reorder the page around it: ``esc`` writes the bidirectional controls (an
+unterminated U+202E in a label reversed the rest of the sentence the site wrote around it) and
+the other control characters as visible ``\\u202e`` / ``\\x1b`` escapes, as the text outputs do
+(``base/neutral.py``), and the text of every link (the labels of requests, states, alliances)
+sits in its own ``<bdi>``, so right-to-left labels keep their order without moving their
+neighbours.
 """
 
 from __future__ import annotations
 
 from html import escape
+
+from cstograph.base.neutral import visible
 
 STYLESHEET_NAME = "style.css"
 
@@ -27,8 +36,19 @@ NAVIGATION = (
 
 
 def esc(text) -> str:
-    """Text as HTML (both quote characters escaped, so it is safe in attributes too)."""
-    return escape("" if text is None else str(text), quote=True)
+    """Text as HTML (both quote characters escaped, so it is safe in attributes too), its
+    control and bidirectional control characters written as visible escapes."""
+    return escape(visible("" if text is None else str(text)), quote=True)
+
+
+def _attribute(value: str) -> str:
+    """A URL in an attribute: escaped, not rewritten (a control character there is no text)."""
+    return escape(value, quote=True)
+
+
+def isolated(text) -> str:
+    """Data text in an isolate of its own: its direction never spills onto the page's words."""
+    return f"<bdi>{esc(text)}</bdi>"
 
 
 def is_web_url(url: str) -> bool:
@@ -37,14 +57,15 @@ def is_web_url(url: str) -> bool:
 
 def link(href: str, text: str) -> str:
     """An internal link (``href`` is a relative path built by the site, never data)."""
-    return f'<a href="{esc(href)}">{esc(text)}</a>'
+    return f'<a href="{_attribute(href)}">{isolated(text)}</a>'
 
 
 def external(url: str, text: str | None = None) -> str:
     """An http(s) URL as a link; any other scheme (file:, javascript:, ...) as plain text."""
     if url and is_web_url(url):
-        return f'<a class="external" href="{esc(url)}" rel="noopener noreferrer">{esc(text or url)}</a>'
-    return esc(text or url) + (f" <code>{esc(url)}</code>" if text and url else "")
+        return (f'<a class="external" href="{_attribute(url)}" rel="noopener noreferrer">'
+                f"{isolated(text or url)}</a>")
+    return isolated(text or url) + (f" <code>{esc(url)}</code>" if text and url else "")
 
 
 def status_badge(status: str) -> str:
@@ -99,7 +120,7 @@ table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border: 1px solid #cccccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f0eef5; }
 table.facts th { background: #f7f6fa; font-weight: normal; }
-code { font-size: 0.85em; word-break: break-all; }
+code { font-size: 0.85em; word-break: break-all; unicode-bidi: isolate; }
 .status { display: inline-block; padding: 0 0.4em; border-radius: 0.2em; font-weight: bold; }
 .status-unmet { background: #c0262d; color: #ffffff; }
 .status-met { background: #1b7f3b; color: #ffffff; }

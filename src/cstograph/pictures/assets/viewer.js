@@ -140,6 +140,7 @@
       x0 = Math.min(x0, n.x - n.w / 2); x1 = Math.max(x1, n.x + n.w / 2);
       y0 = Math.min(y0, n.y - n.h / 2); y1 = Math.max(y1, n.y + n.h / 2);
     });
+    var boxesOnly = [x0, y0, x1, y1];
     if (!large) edges.forEach(function (e, i) {  // routes that swing out past the boxes
       if (!visibleEdge[i] || !e.box) return;
       x0 = Math.min(x0, e.box[0]); y0 = Math.min(y0, e.box[1]); x1 = Math.max(x1, e.box[2]); y1 = Math.max(y1, e.box[3]);
@@ -154,6 +155,8 @@
       var a = unmetBox(false);
       // more unmet cases than a readable screen holds: the newest of them and its neighbours
       if (a && ((a[2] - a[0]) * k > rect.width - 2 * pad || (a[3] - a[1]) * k > rect.height - 2 * pad)) a = unmetBox(true);
+      // no unmet case: the top left of the boxes, not of routes that swing out into empty space
+      if (!a && boxesOnly[0] !== Infinity) a = boxesOnly;
       if (a) { x0 = a[0]; y0 = a[1]; w = Math.max(a[2] - a[0], 1); h = Math.max(a[3] - a[1], 1); }
     }
     view.scale = k;
@@ -507,8 +510,9 @@
   var find = document.getElementById("find"), datalist = document.getElementById("labels");
   nodes.slice(0, 3000).forEach(function (n) { var o = document.createElement("option"); o.value = n.label; datalist.appendChild(o); });
   var findStatus = document.getElementById("find-status");
-  // Find matches labels, IRIs and the captions drawn on the canvas ("Armenia → CSTO"); Enter
-  // steps to the next match, the status line says which one is shown
+  // Find matches labels, IRIs and the captions of the boxes ("Armenia → CSTO"), also on a large
+  // page that draws dots and names instead; Enter steps to the next match, the status line says
+  // which one is shown
   var found = { q: null, matches: [], at: 0 };
   function searchText(n) { return (n.label + "\n" + n.iri + "\n" + (n.caption || []).join(" ")).toLowerCase(); }
   function runFind(advance) {

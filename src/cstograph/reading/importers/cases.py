@@ -193,6 +193,7 @@ class _Row:
     node: str = ""
     account: str | None = None
     skip: bool = False
+    types: set[str] = field(default_factory=set)  # the classes named in the types cell
 
 
 class _Import:
@@ -205,6 +206,7 @@ class _Import:
         self.writer = t.TurtleWriter()
         self.counts: dict[str, int] = {}
         self.skipped = 0
+        self.typed: set[str] = set()
 
     # ------------------------------------------------------------ naming nodes
 
@@ -379,6 +381,10 @@ class _Import:
                 self.register(r, kind, key, taken)
         for r, kind, key in late:
             self.register(r, kind, key, taken)
+        # nodes whose class some row or the reference data states; a row of an account without types
+        # about any other node introduces it, and is typed with its table's class in the account's graph
+        self.typed = set(self.reference.classes) | {
+            r.node for r, _, _ in rows if r.account is None or r.cells.get("types")}
         for r, kind, key in rows:
             self.write(r, kind, key)
 
@@ -398,6 +404,7 @@ class _Import:
         if r.cells.get("types"):
             types = {self.node(r.sheet, r.number, "types", v, (OWL + "Class", RDFS + "Class"))
                      for v in split_cell(r.cells["types"], _TYPES)}
+            r.types = types
             if r.account is None and kind not in self.reference.closure(types):
                 r.sheet.fail(r.number, "types", f"{r.cells['types']!r}: a row of the {r.sheet.spec.name} table is "
                              f"{_a(kind)} (give {kind} or a subclass of it)")
@@ -419,7 +426,11 @@ class _Import:
         noun = _word(kind)
         w = self.writer.graph(t.iri(r.account) if r.account else None)
         subject = t.iri(r.node)
-        if not r.cells.get("types") and r.account is None:
+        if not r.cells.get("types") and (r.account is None or r.node not in self.typed):
+            w.add(subject, "a", t.iri(kind))
+        elif kind == CG + "AssistanceRequest" and kind not in r.types and kind in self.reference.closure(r.types):
+            # a row of the requests table is a request: typed cg:CollectiveInvocation alone it would be
+            # missed by the rules, which match cg:AssistanceRequest without reasoning over subclasses
             w.add(subject, "a", t.iri(kind))
         for f in spec.fields:
             if f.fact is None:

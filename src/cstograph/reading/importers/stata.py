@@ -145,10 +145,13 @@ def read_dta(path: Path) -> StataTable:
         strls = _read_strls(data, offsets[10], bo, release, Path(path))
 
     rows: list[dict[str, object]] = []
-    for values in row_struct.iter_unpack(block):
+    for number, values in enumerate(row_struct.iter_unpack(block), start=1):
         row: dict[str, object] = {}
         for (name, kind, limit), value in zip(columns, values):
             if kind == "num":
+                if value != value:  # Stata writes its missing values, never a NaN: the file is damaged
+                    raise StataError(f"{path}: row {number}, variable {name!r} holds NaN, which Stata never writes "
+                                     "(the file is damaged)")
                 row[name] = None if value >= limit else value
             elif kind == "str":
                 row[name] = _cstring(value)
