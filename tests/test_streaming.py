@@ -198,29 +198,3 @@ def test_a_streamed_store_validates_as_pyshacl_and_the_in_memory_path(tmp_path):
     assert {"MinCountConstraintComponent", "MaxCountConstraintComponent", "ClassConstraintComponent",
             "DatatypeConstraintComponent", "NodeKindConstraintComponent", "NodeConstraintComponent",
             "LessThanOrEqualsConstraintComponent"} <= components  # sh:pattern: test_shacl_scan's corners
-
-
-@pytest.mark.parametrize("size", [1, 7, 1000])
-@pytest.mark.parametrize("second_date", [False, True])
-def test_kept_answers_computed_in_batches_are_the_unbound_answers(tmp_path, synth_small, size, second_date):
-    """A streamed load answers the report's queries a batch of requests at a time; the batches'
-    rows, appended, are the rows of the unbound query in its order, also when a request has two
-    dates (its rows then come once under each, as unbound)."""
-    import pyoxigraph as ox
-
-    from cstograph.engines.engine import OxigraphEngine
-    from cstograph.engines.queries import get_query
-
-    store = ox.Store()
-    store_module.load_files([synth_small[0], MINI], store)
-    if second_date:
-        store.update("PREFIX cg: <https://w3id.org/cstograph/ns#> INSERT { ?r cg:date \"1999-01-02\"^^"
-                     "<http://www.w3.org/2001/XMLSchema#date> } WHERE { ?r a cg:AssistanceRequest } ")
-    engine = OxigraphEngine(store)
-    for name in store_module.MATERIALISED_QUERIES:
-        unbound, batched = tmp_path / f"{name}.tsv", tmp_path / f"{name}-batched.tsv"
-        engine.raw_query(get_query(name).text).serialize(str(unbound), format=ox.QueryResultsFormat.TSV)
-        store_module._write_in_batches(engine, name, batched, size)
-        rows = unbound.read_text(encoding="utf-8").splitlines()
-        assert len(rows) > 20, name
-        assert batched.read_text(encoding="utf-8").splitlines() == rows, name

@@ -297,7 +297,7 @@ def bind_params(
     return bound
 
 
-def where_brace(text: str) -> int:
+def _where_brace(text: str) -> int:
     """Offset of the '{' that opens the query's outermost WHERE group.
 
     Read from the tokens of ``sparql_text.tokenize`` (comments, IRIs and strings are tokens of
@@ -331,7 +331,7 @@ def inline_values(text: str, bindings: Mapping[str, Node] | None) -> str:
     names = list(bindings)
     values = " ".join(bindings[name].n3() for name in names)
     block = " VALUES (" + " ".join("?" + name for name in names) + ") { (" + values + ") } "
-    at = where_brace(text) + 1
+    at = _where_brace(text) + 1
     inserts = {at: block}
     # A sub-select does not see the outer VALUES: one that projects a parameter gets the value
     # too, so that a query about one request does the work of one request, not of all of them.
@@ -350,7 +350,7 @@ def inline_value_list(text: str, name: str, values: Sequence[Node]) -> str:
     and of each sub-select that projects it, as ``inline_values`` does for one value: a query
     about a few hundred requests then does the work of those requests only."""
     block = f" VALUES ?{name} {{ {' '.join(value.n3() for value in values)} }} "
-    at = where_brace(text) + 1
+    at = _where_brace(text) + 1
     positions = [at, *(brace + 1 for brace in _subselect_braces(text, name, outer=at - 1))]
     for position in sorted(positions, reverse=True):
         text = text[:position] + block + text[position:]

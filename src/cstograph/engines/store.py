@@ -419,7 +419,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate):
         from cstograph.rules.readings import add_reading_graphs, readings_in
 
         add_reading_graphs(loaded.store, readings_in(OxigraphEngine(loaded.store)))
-        materialised = _materialise(loaded.store, folder / RESULTS_DIR, batched=streaming)
+        materialised = _materialise(loaded.store, folder / RESULTS_DIR)
         if streaming:
             with phase("counting triples"):
                 triples = len(disk)
@@ -591,12 +591,11 @@ def _abandoned(path: Path) -> bool:
     return False
 
 
-def _materialise(store, folder: Path, *, batched: bool = False) -> dict[str, str]:
+def _materialise(store, folder: Path) -> dict[str, str]:
     """Answer the report's queries now and keep the answers as TSV files, with the index of
     the requests' names (engines/names.py). Oxigraph writes each answer straight to its file and
-    the names go to the index row by row, so no answer is held in Python. ``batched`` (a store
-    streamed to disk): the report's queries are answered a batch of requests at a time
-    (``_write_in_batches``). Progress: the queries answered, with a rate."""
+    the names go to the index row by row, so no answer is held in Python. Progress: the queries
+    answered, with a rate."""
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
@@ -612,10 +611,7 @@ def _materialise(store, folder: Path, *, batched: bool = False) -> dict[str, str
     with phase("computing answers", total=total, unit="queries") as advance:
         for done, name in enumerate(MATERIALISED_QUERIES, start=1):
             text = get_query(name).text
-            if batched:
-                _write_in_batches(undisputed, name, folder / f"{name}.tsv")
-            else:
-                undisputed.raw_query(text).serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
+            undisputed.raw_query(text).serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
             written[query_key(text)] = f"{name}.tsv"
             advance(done)
         NameIndex.build(_request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
@@ -627,80 +623,6 @@ def _materialise(store, folder: Path, *, batched: bool = False) -> dict[str, str
             written[query_key(text, reading)] = f"reading-{number}.tsv"
             advance(len(MATERIALISED_QUERIES) + 2 + number)
     return written
-
-
-# Requests per batch of a kept answer computed in batches. Oxigraph answers request-status bound
-# to 1,000 requests of a 1M-triple store in 0.66 s, to 1,500 in 4.7 s (it changes its plan past
-# about a thousand VALUES rows), and over all 33,000 at once in 25 s CPU and 334 MB.
-ANSWER_BATCH = 1000
-_CG = "https://w3id.org/cstograph/ns#"
-# The requests each kept answer is about, in the order of its ORDER BY: batches of consecutive
-# keys give rows that, appended, are the answer of the unbound query in the same order.
-_BATCH_KEYS = {
-    "request-status": f"SELECT DISTINCT ?date ?request WHERE {{ ?request a <{_CG}AssistanceRequest> ; "
-                      f"<{_CG}date> ?date }} ORDER BY ?date ?request",
-    "unmet-obligations": f"SELECT DISTINCT ?date ?request WHERE {{ ?request a <{_CG}AssistanceRequest> ; "
-                         f"<{_CG}date> ?date }} ORDER BY ?date ?request",
-    "responses": f"SELECT DISTINCT ?request WHERE {{ ?response <{_CG}respondsTo> ?request }} ORDER BY ?request",
-    "request-sources": f"SELECT DISTINCT ?request WHERE {{ ?request a <{_CG}AssistanceRequest> }} ORDER BY ?request",
-}
-
-_TWO_DATES = (f"ASK {{ ?request a <{_CG}AssistanceRequest> ; <{_CG}date> ?date, ?other "
-              f"FILTER (!sameTerm(?date, ?other)) }}")
-
-
-class _Term(str):
-    """A pyoxigraph term's N-Triples text where ``inline_value_list`` wants an rdflib term."""
-
-    def n3(self) -> str:
-        return str(self)
-
-
-def _write_in_batches(engine, name: str, path: Path, size: int | None = None) -> None:
-    """Write ``name``'s answer to ``path`` as SPARQL TSV, computed ``size`` requests at a time.
-
-    Oxigraph holds a query's joins, groups and order in memory: request-status over a 10M-triple
-    store grew the process by 2.4 GB. Bound with VALUES to a batch of requests (and to each
-    request's date, for the answers ordered by date), each query holds that batch only; the
-    requests come in the unbound query's order, so the batches' rows, appended, are its rows."""
-    import io
-
-    import pyoxigraph as ox
-
-    from cstograph.engines.queries import get_query, inline_value_list, where_brace
-
-    text = get_query(name).text
-    size = size or ANSWER_BATCH
-    # the answers ordered by date: bound to (date, request) pairs only when some request has two
-    # dates (data loaded with --force), as the pairs cost Oxigraph a fifth more time
-    by_pairs = "?date" in _BATCH_KEYS[name] and engine.raw_query(_TWO_DATES)
-    with open(path, "wb") as out:
-        header = True
-
-        def answer(keys: list[tuple]) -> None:
-            nonlocal header
-            requests = list(dict.fromkeys(_Term(key[-1]) for key in keys))
-            bound = inline_value_list(text, "request", requests)
-            if by_pairs:  # a request with two dates is in the batch of each, bound to that date there
-                pairs = " ".join(f"({date} {request})" for date, request in keys)
-                at = where_brace(bound) + 1
-                bound = bound[:at] + f" VALUES (?date ?request) {{ {pairs} }} " + bound[at:]
-            buffer = io.BytesIO()
-            engine.raw_query(bound).serialize(buffer, format=ox.QueryResultsFormat.TSV)
-            data = buffer.getvalue()
-            out.write(data if header else data.split(b"\n", 1)[1] if b"\n" in data else b"")
-            header = False
-
-        batch: list[tuple] = []
-        for solution in engine.raw_query(_BATCH_KEYS[name]):
-            batch.append(tuple(str(term) for term in solution))
-            if len(batch) >= size:
-                answer(batch)
-                batch = []
-        if batch:
-            answer(batch)
-        if header:  # no request: the unbound query's (empty) answer, for its header
-            engine.raw_query(text).serialize(out, format=ox.QueryResultsFormat.TSV)
 
 
 def _request_names(engine) -> Iterator[tuple[str, str, str]]:
