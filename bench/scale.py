@@ -86,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             ("explain --store (a request)", [*cli(), "explain", "sy:req17", "--format", "json", "--store", str(store)],
              False),
             ("explain --store (an unknown name)", [*cli(), "explain", "Reqest 17 Stat", "--store", str(store)], True),
-            ("validate --store", [*cli(), "validate", "--store", str(store), "-q"], False),
             ("report FILE", [*cli(), "report", "--format", "json", str(data)], False),
+            ("validate --store", [*cli(), "validate", "--store", str(store), "-q"], False),
         ]
         rows = []
         floors = []

@@ -93,3 +93,18 @@ def test_counts_carry_a_rate_once_the_phase_has_run_a_while():
     assert count_text(1200, 5000, "requests", 4.0) == "1,200/5,000 requests, 300 requests/s"
     assert count_text(1200, None, None, 2.0) == "1,200, 600/s"
     assert count_text(3, 10, None, 0.1) == "3/10"
+
+
+def test_a_streamed_load_counts_the_nodes_checked_and_the_answers_computed(synth_file, monkeypatch):
+    """Past the memory budget (0 here: every input streams) the load validates and answers on
+    disk; both phases show a count, and validate --store shows the nodes it checked."""
+    import re
+
+    monkeypatch.setenv("CSTOGRAPH_MEMORY_BUDGET", "0")
+    code, stdout, stderr = run(["load", "g.ttl", "--store", "streamed"], stderr_on_terminal=True, cwd=synth_file)
+    assert code == 0, stderr[-500:]
+    assert b"checking shapes" in stderr and b"computing answers" in stderr
+    assert re.search(rb"[1-9][0-9,]* nodes", stderr), stderr[-800:]  # focus nodes checked
+    assert re.search(rb"[1-9][0-9]*/[1-9][0-9]* queries", stderr), stderr[-800:]  # answers kept, of how many
+    code, _, stderr = run(["validate", "--store", "streamed"], stderr_on_terminal=True, cwd=synth_file)
+    assert code == 0 and re.search(rb"[1-9][0-9,]* nodes", stderr), stderr[-800:]

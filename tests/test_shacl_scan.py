@@ -270,3 +270,23 @@ def test_counts_written_as_decimals_are_counts():
 def test_an_unknown_method_is_refused():
     with pytest.raises(ValueError, match="unknown validation method 'fast'"):
         validate_with_engine(open_data([FIXTURES / "mini.trig"]).engine, load_shapes(), method="fast")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_scans_bounded_caches_and_chunks_change_no_row(monkeypatch, seed):
+    """The scan's look-up caches emptied after every two entries, and its VALUES checks sent three
+    candidates at a time, give the rows of the default sizes on damaged graphs."""
+    import pyoxigraph as ox
+
+    from cstograph.rules import shacl_scan
+
+    rng = random.Random(300 + seed)
+    damaged = damage(Graph().parse(data=synthesize(40, seed=seed).turtle, format="turtle"), rng, share=0.08)
+    engine = store_engine(damaged.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
+    shapes = load_shapes()
+    default = validate_with_engine(engine, shapes, method="scan")
+    monkeypatch.setattr(shacl_scan, "CACHE_LIMIT", 2)
+    monkeypatch.setattr(shacl_scan, "CHUNK", 3)
+    small = validate_with_engine(engine, shapes, method="scan")
+    assert sorted(map(key, small.issues)) == sorted(map(key, default.issues))
+    assert len({issue.component for issue in default.issues}) >= 5

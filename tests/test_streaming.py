@@ -15,7 +15,8 @@ import pytest
 
 from cgtest import FIXTURES
 from cstograph.engines import store as store_module
-from cstograph.errors import GraphLoadError
+from cstograph.engines.data import open_data
+from cstograph.errors import GraphLoadError, UsageError
 
 MINI = FIXTURES / "mini.trig"
 
@@ -160,3 +161,40 @@ def test_load_endpoint_past_the_budget_uploads_what_an_in_memory_load_uploads(tm
             reports.append(cstograph("report", "--all", "--format", "json", "--endpoint", base + "/query", budget=None))
     assert reports[0].returncode == 0 and reports[0].stdout == reports[1].stdout
     assert len(json.loads(reports[0].stdout)) > 10
+
+
+def test_the_endpoint_timeout_is_read_from_the_environment(monkeypatch):
+    """CSTOGRAPH_ENDPOINT_TIMEOUT sets how long a query on a server may take; a bad value is a
+    one-line usage error."""
+    from cstograph.engines.endpoint import DEFAULT_TIMEOUT
+
+    url = "http://127.0.0.1:9/sparql"  # nothing is asked of it: opening sends no request
+    monkeypatch.delenv("CSTOGRAPH_ENDPOINT_TIMEOUT", raising=False)
+    assert open_data(endpoint=url).engine.timeout == DEFAULT_TIMEOUT
+    monkeypatch.setenv("CSTOGRAPH_ENDPOINT_TIMEOUT", "7200")
+    assert open_data(endpoint=url).engine.timeout == 7200
+    for bad in ("soon", "0", "-5"):
+        monkeypatch.setenv("CSTOGRAPH_ENDPOINT_TIMEOUT", bad)
+        with pytest.raises(UsageError, match="CSTOGRAPH_ENDPOINT_TIMEOUT"):
+            open_data(endpoint=url)
+
+
+def test_a_streamed_store_validates_as_pyshacl_and_the_in_memory_path(tmp_path):
+    """A fixture that breaches every constraint component, loaded past the budget into a store on
+    disk: validate --store reports what pyshacl and the in-memory path report on the file."""
+    defects = FIXTURES / "defects.ttl"
+    store = tmp_path / "streamed"
+    assert cstograph("load", defects, "--store", store, "--force").returncode == 0
+    on_disk = cstograph("validate", "--store", store, "--format", "json", budget=None)
+    in_memory = cstograph("validate", defects, "--format", "json", budget=None)
+    reference = cstograph("validate", defects, "--validator", "pyshacl", "--format", "json", budget=None)
+
+    def results(done):
+        assert done.returncode == 1, done.stderr  # violations
+        return sorted(json.dumps(r, sort_keys=True) for r in json.loads(done.stdout)["results"])
+
+    assert results(on_disk) == results(in_memory) == results(reference)
+    components = {json.loads(r)["component"].rsplit("#", 1)[1] for r in results(on_disk)}
+    assert {"MinCountConstraintComponent", "MaxCountConstraintComponent", "ClassConstraintComponent",
+            "DatatypeConstraintComponent", "NodeKindConstraintComponent", "NodeConstraintComponent",
+            "LessThanOrEqualsConstraintComponent"} <= components  # sh:pattern: test_shacl_scan's corners

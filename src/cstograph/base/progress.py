@@ -83,6 +83,7 @@ def phase(name: str, total: int | None = None, unit: str | None = None) -> Itera
     try:
         yield advance
     finally:
+        display.refresh()  # the last count is drawn once even when the phase ends between two refreshes
         display.remove_task(task)
 
 

@@ -19,6 +19,7 @@ How each kind of engine makes a view:
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -165,6 +166,25 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
     return OxigraphEngine(target, excluded=frozenset())
 
 
+ENDPOINT_TIMEOUT_VARIABLE = "CSTOGRAPH_ENDPOINT_TIMEOUT"
+
+
+def endpoint_timeout(default: float) -> float:
+    """Seconds to wait for a server's answer to one query: ``CSTOGRAPH_ENDPOINT_TIMEOUT``, else
+    ``default``. A graph of tens of millions of triples on a busy server may need more."""
+    text = os.environ.get(ENDPOINT_TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise UsageError(f"{ENDPOINT_TIMEOUT_VARIABLE}={text!r} is not a number of seconds",
+                         hint="write it like 3600 (seconds, more than 0)")
+    return seconds
+
+
 def open_data(
     paths: Sequence[Path] | None = None,
     *,
@@ -190,7 +210,7 @@ def open_data(
         # deferred to the first call: keeps cstograph.engines.endpoint out of `import cstograph`
         from cstograph.engines.endpoint import DEFAULT_TIMEOUT, EndpointEngine
 
-        remote = EndpointEngine(endpoint, timeout=timeout or DEFAULT_TIMEOUT, default_graph=default_graph)
+        remote = EndpointEngine(endpoint, timeout=timeout or endpoint_timeout(DEFAULT_TIMEOUT), default_graph=default_graph)
         return Data(remote, namespace_manager({}), f"the endpoint {endpoint}", "endpoint")
 
     if store:

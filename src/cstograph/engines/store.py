@@ -24,7 +24,7 @@ import secrets
 import shutil
 import tempfile
 import xml.sax
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -423,8 +423,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate, prepare):
         loaded = load_files(files, disk, bulk=streaming)
         report = validate(loaded.store) if validate is not None else None
         kept = prepare(loaded.store) if prepare is not None else []
-        with phase("computing answers"):
-            materialised = _materialise(loaded.store, folder / RESULTS_DIR, kept)
+        materialised = _materialise(loaded.store, folder / RESULTS_DIR, kept)
         if streaming:
             with phase("counting triples"):
                 triples = len(disk)
@@ -596,29 +595,44 @@ def _abandoned(path: Path) -> bool:
 def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = ()) -> dict[str, str]:
     """Answer the report's queries now and keep the answers as TSV files, with the index of
     the requests' names (engines/names.py) and the answers to ``kept`` (graph IRI or None, query
-    text) from ``create_store``'s caller."""
-    # deferred to the first call: keeps pyoxigraph, cstograph.engines.engine, cstograph.engines.queries
-    # out of importing cstograph.engines.store
+    text) from ``create_store``'s caller. Oxigraph writes each answer straight to its file and the
+    names go to the index row by row, so no answer is held in Python. Progress: the queries
+    answered, with a rate."""
+    # deferred to the first call: keeps pyoxigraph, cstograph.engines.engine, cstograph.engines.names
+    # and cstograph.engines.queries out of importing cstograph.engines.store
     import pyoxigraph as ox
 
     from cstograph.engines.engine import OxigraphEngine, query_key
+    from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex
     from cstograph.engines.queries import get_query
 
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
     undisputed = OxigraphEngine(store)  # the default graph the store's readers get
-    for name in MATERIALISED_QUERIES:
-        text = get_query(name).text
-        result = undisputed.raw_query(text)
-        result.serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
-        written[query_key(text)] = f"{name}.tsv"
-    # deferred to the first call: keeps cstograph.engines.names out of importing cstograph.engines.store
-    from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex, request_names
-
-    NameIndex.build(request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
-    written[NAME_INDEX_KEY] = NAME_INDEX_FILE
-    for number, (reading, text) in enumerate(kept):  # the report's readings
-        engine = undisputed if reading is None else undisputed.reading_view(reading)
-        engine.raw_query(text).serialize(str(folder / f"reading-{number}.tsv"), format=ox.QueryResultsFormat.TSV)
-        written[query_key(text, reading)] = f"reading-{number}.tsv"
+    total = len(MATERIALISED_QUERIES) + 1 + len(kept)
+    with phase("computing answers", total=total, unit="queries") as advance:
+        for done, name in enumerate(MATERIALISED_QUERIES, start=1):
+            text = get_query(name).text
+            undisputed.raw_query(text).serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
+            written[query_key(text)] = f"{name}.tsv"
+            advance(done)
+        NameIndex.build(_request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
+        written[NAME_INDEX_KEY] = NAME_INDEX_FILE
+        advance(len(MATERIALISED_QUERIES) + 1)
+        for number, (reading, text) in enumerate(kept):  # the report's readings
+            engine = undisputed if reading is None else undisputed.reading_view(reading)
+            engine.raw_query(text).serialize(str(folder / f"reading-{number}.tsv"), format=ox.QueryResultsFormat.TSV)
+            written[query_key(text, reading)] = f"reading-{number}.tsv"
+            advance(len(MATERIALISED_QUERIES) + 2 + number)
     return written
+
+
+def _request_names(engine) -> Iterator[tuple[str, str, str]]:
+    """(IRI, label, date) of every request, as ``names.request_names`` gives them, one solution
+    at a time."""
+    # deferred to the first call: keeps cstograph.engines.queries out of importing cstograph.engines.store
+    from cstograph.engines.queries import get_query
+
+    for solution in engine.raw_query(get_query("request-labels").text):
+        request, label, day = solution["request"], solution["label"], solution["date"]
+        yield request.value, "" if label is None else label.value, "" if day is None else day.value
