@@ -10,6 +10,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from cstograph.base.cells import cell_text, sorted_list
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named
 from cstograph.rules.infer import materialise
@@ -64,26 +65,18 @@ class SelectivityCase:
     guarantor_iri: str = ""
 
 
-def _s(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _sorted_list(value) -> str:
-    """A GROUP_CONCAT list in a fixed order (SPARQL leaves the order to the engine)."""
-    return ", ".join(sorted(_s(value).split(", "))) if value is not None else ""
-
 
 def ally_duties(engine: Engine) -> list[AllyDuty]:
     """Materialise the verdicts in ``engine`` (if not done yet) and list each obliged ally."""
     materialise(engine, with_reasons=False, with_graph=False, prove=False)
     return [
         AllyDuty(
-            request=_s(r["request"]), request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"] or r["requester"]),
-            alliance=_s(r["allianceLabel"] or r["alliance"]), ally=_s(r["allyLabel"] or r["ally"]), status=_s(r["status"]),
-            own_responses=_sorted_list(r["ownResponses"]),
+            request=cell_text(r["request"]), request_date=cell_text(r["requestDate"]), requester=cell_text(r["requesterLabel"] or r["requester"]),
+            alliance=cell_text(r["allianceLabel"] or r["alliance"]), ally=cell_text(r["allyLabel"] or r["ally"]), status=cell_text(r["status"]),
+            own_responses=sorted_list(r["ownResponses"]),
             direct_fulfilment=None if r["directFulfilment"] is None else str(r["directFulfilment"]),
             alliance_fulfilment=None if r["allianceFulfilment"] is None else str(r["allianceFulfilment"]),
-            alliance_iri=_s(r["alliance"]),
+            alliance_iri=cell_text(r["alliance"]),
         )
         for r in run_named(engine, "ally-responses").records()
     ]
@@ -116,9 +109,9 @@ def selectivity(engine: Engine) -> list[SelectivityCase]:
     materialise(engine, with_reasons=False, with_graph=False, prove=False)
     return [
         SelectivityCase(
-            guarantor=_s(r["guarantorLabel"] or r["guarantor"]), case=_s(r["case"]), request=_s(r["request"]),
-            request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"]), support=_sorted_list(r["supportTypes"]),
-            guarantor_iri=_s(r["guarantor"]),
+            guarantor=cell_text(r["guarantorLabel"] or r["guarantor"]), case=cell_text(r["case"]), request=cell_text(r["request"]),
+            request_date=cell_text(r["requestDate"]), requester=cell_text(r["requesterLabel"]), support=sorted_list(r["supportTypes"]),
+            guarantor_iri=cell_text(r["guarantor"]),
         )
         for r in run_named(engine, "selectivity").records()
     ]
