@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cstograph.base.cells import cell_text, sorted_list
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import run_named
+from cstograph.engines.queries import run_named_text
 from cstograph.rules.infer import materialise
 
 
@@ -78,7 +78,7 @@ def ally_duties(engine: Engine) -> list[AllyDuty]:
             alliance_fulfilment=None if r["allianceFulfilment"] is None else str(r["allianceFulfilment"]),
             alliance_iri=cell_text(r["alliance"]),
         )
-        for r in run_named(engine, "ally-responses").records()
+        for r in run_named_text(engine, "ally-responses")  # text: no rdflib terms built
     ]
 
 
@@ -105,13 +105,16 @@ def reliability(duties: list[AllyDuty]) -> list[ReliabilityRow]:
     return rows
 
 
-def selectivity(engine: Engine) -> list[SelectivityCase]:
-    materialise(engine, with_reasons=False, with_graph=False, prove=False)
+def selectivity(engine: Engine, *, inferred: bool = False) -> list[SelectivityCase]:
+    """Help without a trigger beside triggered requests left unmet; ``inferred``: the rules have
+    run in ``engine`` already (``ally_duties`` on the same copy), so they are not run again."""
+    if not inferred:
+        materialise(engine, with_reasons=False, with_graph=False, prove=False)
     return [
         SelectivityCase(
             guarantor=cell_text(r["guarantorLabel"] or r["guarantor"]), case=cell_text(r["case"]), request=cell_text(r["request"]),
             request_date=cell_text(r["requestDate"]), requester=cell_text(r["requesterLabel"]), support=sorted_list(r["supportTypes"]),
             guarantor_iri=cell_text(r["guarantor"]),
         )
-        for r in run_named(engine, "selectivity").records()
+        for r in run_named_text(engine, "selectivity")
     ]
