@@ -142,17 +142,38 @@ def test_bundled_graphs_tell_the_founding_story(engine_name):
 
 def test_the_lists_in_a_reason_come_in_one_order_whatever_the_engines_group_concat_gave():
     """GROUP_CONCAT's order is the engine's: two Oxigraph stores with the same triples gave
-    'diplomatic statement, fact-finding mission' and 'fact-finding mission, diplomatic statement'."""
+    'diplomatic statement, fact-finding mission' and 'fact-finding mission, diplomatic statement'.
+    The lists are sorted from the columns request-status returns beside the reason, whatever
+    words the sentence puts around them."""
     from cstograph.rules.classify import canonical_reason
 
     unmet = "Triggered (A was a member of X and 'armed attack' holds), but no response fulfils collective defence (responses received: {})."
     met = "Triggered (A was a member of X and 'armed attack' holds); fulfilled by {}, which honours collective defence."
     untriggered = "Not triggered: A was not a member; and the trigger condition 'armed attack' does not hold for A (the request concerns: {})."
-    for template, items, separator in ((unmet, ["refusal", "diplomatic statement", "assistance offer"], ", "),
-                                       (met, ["troop deployment", "arms delivery"], ", "),
-                                       (untriggered, ["internal unrest on the territory of B (2010)", "border clash"], "; ")):
-        orders = {canonical_reason(template.format(separator.join(order))) for order in (items, items[::-1])}
+    reworded = "Whatever the words, {} stays one list."
+    for template, column, items, separator in (
+            (unmet, "received", ["refusal", "diplomatic statement", "assistance offer"], ", "),
+            (met, "fulfilling", ["troop deployment", "arms delivery"], ", "),
+            (untriggered, "events", ["internal unrest on the territory of B (2010)", "border clash"], "; "),
+            (reworded, "adversaries", ["Zeta", "Alpha"], ", ")):
+        orders = {canonical_reason(template.format(separator.join(order)), {column: separator.join(order)})
+                  for order in (items, items[::-1])}
         assert orders == {template.format(separator.join(sorted(items)))}
+
+
+def test_the_reason_of_a_verdict_quotes_its_lists_sorted():
+    """On the bundled graphs, every list a reason quotes is in sorted order (the response types
+    of the Armenian appeal of 2022 to the CSTO are several)."""
+    import cstograph
+
+    engine = cstograph.open().engine()
+    lists = 0
+    for verdict in classify_requests(engine):
+        for quoted in re.findall(r"\(responses received: (.*)\)\.$", verdict.reason):
+            items = quoted.split(", ")
+            lists += len(items) > 1
+            assert items == sorted(items), verdict.reason
+    assert lists >= 1
 
 
 @pytest.mark.parametrize("seed", [1, 4])

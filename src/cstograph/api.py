@@ -223,6 +223,14 @@ class KnowledgeGraph:
 
         return Table(selectivity(self.data.copy(self.viewpoint(according_to, as_of))))
 
+    def ally_tables(self, according_to: str | Account | None = None, as_of: DateLike = None) -> tuple[Table, Table]:
+        """``allies()`` and ``selectivity()`` at once: both read the verdicts the inference rules
+        derive, here on one copy of the view, inferred once (what the site shows both of)."""
+        from cstograph.rules.allies import ally_duties, selectivity
+
+        inferred = self.data.copy(self.viewpoint(according_to, as_of))
+        return Table(ally_duties(inferred)), Table(selectivity(inferred, inferred=True))
+
     def infer(self, according_to: str | Account | None = None, as_of: DateLike = None):
         """The verdicts as RDF (an ``Inference``: the derived triples, passes, counts per rule)."""
         from cstograph.rules.infer import materialise

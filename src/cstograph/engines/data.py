@@ -32,6 +32,7 @@ from cstograph.engines.accounts import Account, accounts_in, resolve_account
 from cstograph.engines.engine import ENGINE_NAMES, Engine, OxigraphEngine, RdflibEngine
 from cstograph.engines.queries import get_query, inline_values
 from cstograph.errors import UsageError
+from cstograph.namespaces import DERIVED_PREDICATES
 from cstograph.reading.resources import graphs_dir, ontology_path
 
 
@@ -128,15 +129,13 @@ def _date_literal(day: dt.date):
 
 # Every triple of a view but the verdicts derived earlier (a file written by `infer --with-data`):
 # the copy is made for the inference rules, which derive them again for this view.
-_DERIVED = ("status", "statusReason", "partyVia", "triggeringEvent", "triggeredObligation", "fulfilledBy", "obligedAlly")
-_COPY_FACTS = f"""PREFIX cg: <https://w3id.org/cstograph/ns#>
-CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+_DERIVED = sorted(str(p) for p in DERIVED_PREDICATES)
+_COPY_FACTS = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   ?s ?p ?o
-  FILTER (?p NOT IN ({", ".join("cg:" + name for name in _DERIVED)}))
+  FILTER (?p NOT IN ({", ".join(f"<{iri}>" for iri in _DERIVED)}))
 }}"""
 # the same on a copy made of every triple: one DELETE per predicate reads that predicate's index only
-_DROP_DERIVED = "PREFIX cg: <https://w3id.org/cstograph/ns#>\n" + ";\n".join(
-    f"DELETE WHERE {{ ?s cg:{name} ?o }}" for name in _DERIVED)
+_DROP_DERIVED = ";\n".join(f"DELETE WHERE {{ ?s <{iri}> ?o }}" for iri in _DERIVED)
 
 
 def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None) -> Engine:

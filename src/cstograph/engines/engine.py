@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -301,27 +301,17 @@ class OxigraphEngine:
         if stored is not None:
             return read_tsv_texts(stored)
         result = self.raw_query(text)
-        names = [v.value for v in result.variables]
-        ox = self._ox
-        cache: dict = {}
-
-        def cell(term) -> str | None:
-            if term is None:
-                return None
-            if isinstance(term, ox.NamedNode):
-                return term.value
-            if isinstance(term, ox.Literal) and (term.language or term.datatype.value == XSD_STRING
-                                                 or canonical_as_is(term.value, term.datatype.value)):
-                return term.value
-            found = cache.get(term)
-            if found is None:
-                found = cache[term] = str(ox_to_rdflib(term))
-            return found
-
         try:
-            return [dict(zip(names, (cell(term) for term in solution))) for solution in result]
+            # serialised as SPARQL TSV by Oxigraph and read as a stored result is: the cells are
+            # read as text without a Python call per cell (a third of the time of the site's
+            # explanations went into reading cells one by one)
+            tsv = result.serialize(format=self._ox.QueryResultsFormat.TSV)
         except (OSError, RuntimeError) as exc:  # lazy: errors surface here (RuntimeError: an unreadable SERVICE answer)
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
+        lines = tsv.decode("utf-8").split("\n")
+        if lines[-1] == "":
+            lines.pop()  # the end of the last row (a row of one unbound cell is an empty line before it)
+        return tsv_rows(lines)
 
 
 def text_records(engine: Engine, text: str) -> list[dict[str, str | None]]:
@@ -426,18 +416,25 @@ def canonical_as_is(lexical: str, datatype: str) -> bool:
 def read_tsv_texts(path: str) -> list[dict[str, str | None]]:
     """SELECT results saved as SPARQL TSV as rows of text (see ``OxigraphEngine.text_records``)."""
     with open(path, encoding="utf-8") as handle:
-        header = handle.readline().rstrip("\n")
-        variables = [v[1:] for v in header.split("\t")] if header else []
-        cache: dict[str, str | None] = {"": None}
-        rows = []
-        for line in handle:
-            row = []
-            for token in line.rstrip("\n").split("\t"):
-                text = cache.get(token, cache)
-                if text is cache:
-                    text = cache[token] = tsv_text(token)
-                row.append(text)
-            rows.append(dict(zip(variables, row)))
+        return tsv_rows(handle)
+
+
+def tsv_rows(lines: Iterable[str]) -> list[dict[str, str | None]]:
+    """The lines of SPARQL TSV results as rows of text: each cell ``str()`` of its rdflib term,
+    None when unbound."""
+    lines = iter(lines)
+    header = next(lines, "").rstrip("\n")
+    variables = [v[1:] for v in header.split("\t")] if header else []
+    cache: dict[str, str | None] = {"": None}
+    rows = []
+    for line in lines:
+        row = []
+        for token in line.rstrip("\n").split("\t"):
+            text = cache.get(token, cache)
+            if text is cache:
+                text = cache[token] = tsv_text(token)
+            row.append(text)
+        rows.append(dict(zip(variables, row)))
     return rows
 
 

@@ -108,6 +108,16 @@ class Fragment:
     arguments: tuple[str, ...]
     body: str
 
+    @property
+    def internal(self) -> frozenset[str]:
+        """The variables the fragment keeps to itself: those of its body that are not arguments."""
+        return frozenset(re.findall(r"\?(\w+)", self.body)) - set(self.arguments)
+
+
+@cache
+def _fragment_names() -> frozenset[str]:
+    return frozenset(path.stem for path in (queries_dir() / FRAGMENTS).glob("*.rq"))
+
 
 @cache
 def fragment(name: str) -> Fragment:
@@ -147,11 +157,27 @@ def expand_includes(text: str, path: Path) -> str:
             raise QueryError(f"{path}: the fragment {name!r} takes {len(found.arguments)} variable(s) "
                              f"({', '.join('?' + a for a in found.arguments)}), given {len(given)}")
         used.add(name)
+        for variable in given:
+            if variable[1:] in found.internal:
+                raise QueryError(f"{path}: the fragment {name!r} is given {variable}, a variable it uses itself")
         body = found.body
-        for argument, variable in zip(found.arguments, given, strict=True):
-            body = re.sub(rf"\?{re.escape(argument)}\b", lambda _, variable=variable: variable, body)
-        return body
+        if found.arguments:
+            renamed = dict(zip(found.arguments, given, strict=True))
+            # every argument replaced in one pass, so that a variable given for one argument is
+            # never taken for another
+            body = re.sub(r"\?(" + "|".join(map(re.escape, found.arguments)) + r")\b",
+                          lambda match: renamed[match.group(1)], body)
+        line_start = match.string.rfind("\n", 0, match.start()) + 1
+        indent = re.match(r"[ \t]*", match.string[line_start:]).group(0)
+        return body.replace("\n", "\n" + indent)  # a fragment of several lines, indented as its placeholder
 
+    outside = _PLACEHOLDER.sub(" ", text)
+    for name in sorted(declared):
+        if name in _fragment_names():
+            clash = sorted(v for v in fragment(name).internal if re.search(rf"\?{re.escape(v)}\b", outside))
+            if clash:
+                raise QueryError(f"{path}: uses ?{clash[0]}, a variable of the fragment {name!r} "
+                                 "(a query must not use the variables a fragment keeps to itself)")
     result = _PLACEHOLDER.sub(expanded, text)
     for name in sorted(declared - used):
         fragment(name)  # an include that names no fragment is an error even when unused

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from cstograph.base.cells import cell_text_or_none, sorted_list
 from cstograph.base.table_schema import IN_ACCOUNT, LIST_SEPARATOR, TABLES, TableSpec
 from cstograph.base.version import BUNDLED_DATA_VERSION, __version__
 from cstograph.errors import CstographError
@@ -49,9 +50,6 @@ class Dataset:
 
 # ---------------------------------------------------------------- building the tables
 
-
-def _s(value) -> str | None:
-    return None if value is None else str(value)
 
 
 def _int(value) -> int | None:
@@ -103,16 +101,16 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
 
     def ident(prefix: str, iri: str | None, label: str | None = None, atop=False, cow=False) -> dict:
         row = ids.get(iri or "", {})
-        cells = {prefix: iri or None, f"{prefix}_label": label or _s(row.get("label")) or None}
+        cells = {prefix: iri or None, f"{prefix}_label": label or cell_text_or_none(row.get("label")) or None}
         if atop:
             cells[f"{prefix}_atop"] = _int(row.get("atopId"))
         if cow:
             cells[f"{prefix}_cow"] = _int(row.get("cowCode"))
-        cells[f"{prefix}_wikidata"] = _s(row.get("wikidata"))
+        cells[f"{prefix}_wikidata"] = cell_text_or_none(row.get("wikidata"))
         return cells
 
     def text(iri: str, key: str) -> str | None:
-        return _s(texts.get(iri, {}).get(key))
+        return cell_text_or_none(texts.get(iri, {}).get(key))
 
     def source_ids(iri: str) -> str | None:
         return LIST_SEPARATOR.join(sorted({s.source for s in node_sources.get(iri, ())})) or None
@@ -161,12 +159,12 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
         duty = AllyDuty(
             request=str(r["request"]), request_date=str(r["requestDate"]), requester=str(r["requester"]),
             alliance=str(r["alliance"]), ally=str(r["ally"]), status=str(r["status"]),
-            own_responses=", ".join(sorted(_s(r["ownResponses"]).split(", "))) if r["ownResponses"] is not None else "",
-            direct_fulfilment=_s(r["directFulfilment"]), alliance_fulfilment=_s(r["allianceFulfilment"]))
+            own_responses=sorted_list(r["ownResponses"]),
+            direct_fulfilment=cell_text_or_none(r["directFulfilment"]), alliance_fulfilment=cell_text_or_none(r["allianceFulfilment"]))
         allies.append({
             "request": duty.request, "request_date": _date(duty.request_date), "requester": duty.requester,
-            "requester_label": _s(r["requesterLabel"]), "alliance": duty.alliance, "alliance_label": _s(r["allianceLabel"]),
-            **ident("ally", duty.ally, _s(r["allyLabel"]), cow=True),
+            "requester_label": cell_text_or_none(r["requesterLabel"]), "alliance": duty.alliance, "alliance_label": cell_text_or_none(r["allianceLabel"]),
+            **ident("ally", duty.ally, cell_text_or_none(r["allyLabel"]), cow=True),
             "status": duty.status, "own_responses": duty.own_responses or None,
             "direct_fulfilment": _date(duty.direct_fulfilment), "alliance_fulfilment": _date(duty.alliance_fulfilment),
             "honoured": duty.honoured, "days_to_fulfilment": duty.days_to_fulfilment,

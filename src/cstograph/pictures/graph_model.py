@@ -28,6 +28,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
+from cstograph.base.cells import cell_text
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import expand_iri, get_query, run_named
 from cstograph.errors import CstographError, ViewError
@@ -77,9 +78,6 @@ def node_id(term) -> str:
     return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
-def _s(value) -> str:
-    return "" if value is None else str(value)
-
 
 def _tail(iri: str) -> str:
     for sep in ("#", "/"):
@@ -122,12 +120,12 @@ def build_graph(
     for row in _view_rows(engine, "view-nodes", "node", only):
         kind = str(row["kind"])
         if view == "requests" and kind == "membership":
-            membership_sources[node_id(row["node"])] = _s(row["sources"])
+            membership_sources[node_id(row["node"])] = cell_text(row["sources"])
             continue
         _add_node(
-            graph, node_id(row["node"]), kind=kind, label=_s(row["label"]), shortLabel=_short(row), date=_s(row["date"]),
-            start=_s(row["startDate"]), end=_s(row["endDate"]), detail=_s(row["detail"]),
-            description=_s(row["description"]), sources=_s(row["sources"]),
+            graph, node_id(row["node"]), kind=kind, label=cell_text(row["label"]), shortLabel=_short(row), date=cell_text(row["date"]),
+            start=cell_text(row["startDate"]), end=cell_text(row["endDate"]), detail=cell_text(row["detail"]),
+            description=cell_text(row["description"]), sources=cell_text(row["sources"]),
         )
     if view == "requests":
         _add_story_edges(graph, engine, membership_sources, only, edge_rows)
@@ -139,7 +137,7 @@ def build_graph(
 
 
 def _short(row) -> str:
-    label, alt = _s(row["label"]), _s(row["altLabel"])
+    label, alt = cell_text(row["label"]), cell_text(row["altLabel"])
     return alt if alt and len(alt) < len(label) else label
 
 
@@ -173,7 +171,7 @@ def focus_nodes(engine: Engine, query: str, hops: int = 2) -> set[str] | None:
     names = nx.MultiDiGraph()
     cases: dict[str, str] = {}
     for row in run_named(engine, "node-names").records():
-        _add_node(names, node_id(row["node"]), label=_s(row["label"]), shortLabel=_short(row))
+        _add_node(names, node_id(row["node"]), label=cell_text(row["label"]), shortLabel=_short(row))
         if row["request"] is not None:
             cases[node_id(row["node"])] = node_id(row["request"])
     matches = find_nodes(names, query)
@@ -202,7 +200,7 @@ def alliance_nodes(engine: Engine, query: str) -> tuple[str, set[str]] | None:
     alliance matches (building the whole network then gives the error listing them)."""
     text = query.strip().strip("<>")
     folded = text.casefold()
-    rows = [(node_id(r["alliance"]), _s(r["label"]), _short(r)) for r in run_named(engine, "alliance-labels").records()]
+    rows = [(node_id(r["alliance"]), cell_text(r["label"]), _short(r)) for r in run_named(engine, "alliance-labels").records()]
     matches = [n for n, label, short in rows if n == text or folded in (label.casefold(), short.casefold())]
     if not matches:
         matches = [n for n, label, _ in rows if folded in label.casefold()]
@@ -225,10 +223,10 @@ def _add_story_edges(graph: nx.MultiDiGraph, engine: Engine, membership_sources:
                 _add_node(graph, key, kind=kinds.get(relation, "other"))
         via = row["via"]
         _add_edge(
-            graph, source, target, relation=relation, label=_s(row["relationLabel"]),
+            graph, source, target, relation=relation, label=cell_text(row["relationLabel"]),
             # a collapsed membership names the membership node and keeps its sources
             predicate=node_id(via) if via is not None else str(CG[relation]),
-            start=_s(row["startDate"]), end=_s(row["endDate"]),
+            start=cell_text(row["startDate"]), end=cell_text(row["endDate"]),
             sources=membership_sources.get(node_id(via), "") if via is not None else "",
         )
 
@@ -402,7 +400,7 @@ def name_members(graph: nx.MultiDiGraph, engine: Engine) -> None:
                 continue
             rows = run_named(engine, "members-on-date", {"onDate": Literal(day, datatype=XSD.date),
                                                          "alliance": URIRef(alliance)}).records()
-            found[(alliance, day)] = sorted({_s(r["memberLabel"]) for r in rows}, key=natural_key)
+            found[(alliance, day)] = sorted({cell_text(r["memberLabel"]) for r in rows}, key=natural_key)
     graph.graph["members_on"] = found
 
 

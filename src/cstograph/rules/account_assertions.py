@@ -11,7 +11,7 @@ from rdflib import URIRef
 
 from cstograph.engines.data import Viewpoint
 from cstograph.engines.queries import run_named_text
-from cstograph.rules.classify import sources_by_node
+from cstograph.rules.classify import sources_of_nodes
 
 # The properties whose assertions read as their own sentence; any other reads 'gives SUBJECT PROPERTY VALUE'.
 _TERRITORY = "https://w3id.org/cstograph/ns#onTerritoryOf"
@@ -111,18 +111,27 @@ def assertions_by_request(data, request: str | None = None) -> dict[str, dict[st
     if not rows:
         return {}
     accounts = {a.iri: a for a in data.accounts}
-    account_sources = {iri: tuple(sources_by_node(data.engine, URIRef(iri)).get(iri, ())) for iri in
-                       {r["account"] for r in rows}}
+    # the sources in one query per view, not one per node: the accounts' own in the undisputed
+    # data, each subject's in the view of the account that asserts something of it
+    account_iris = sorted({r["account"] for r in rows})
+    known = sources_of_nodes(data.engine, [URIRef(iri) for iri in account_iris])
+    account_sources = {iri: tuple(known.get(iri, ())) for iri in account_iris}
+    subjects_by_account: dict[str, set[str]] = {}
+    for r in rows:
+        subjects_by_account.setdefault(r["account"], set()).add(r["subject"])
     subject_sources: dict[tuple[str, str], tuple] = {}
+    for account, subjects in subjects_by_account.items():
+        view = data.view(Viewpoint(accounts[account])) if account in accounts else data.engine
+        own_by_subject = sources_of_nodes(view, [URIRef(s) for s in sorted(subjects)])
+        for subject in subjects:
+            own = tuple(own_by_subject.get(subject, ()))
+            subject_sources[(account, subject)] = (own, account_sources[account])
     found: dict[str, dict[str, list[Assertion]]] = {}
     for r in rows:
         account, subject = r["account"], r["subject"]
-        if (account, subject) not in subject_sources:
-            view = data.view(Viewpoint(accounts[account])) if account in accounts else data.engine
-            own = tuple(sources_by_node(view, URIRef(subject)).get(subject, ()))
-            new = r["subjectIsNew"] == "true"
-            shared = tuple(s for s in account_sources[account] if s in own)
-            subject_sources[(account, subject)] = own if new else (shared or account_sources[account])
+        own, of_account = subject_sources[(account, subject)]
+        shared = tuple(s for s in of_account if s in own)
+        sources = own if r["subjectIsNew"] == "true" else (shared or of_account)
         assertion = Assertion(
             request=r["request"], account=account, role=r["role"] or "", subject=subject,
             subject_label=r["subjectLabel"] or subject, property=r["property"], value=r["value"],
@@ -132,7 +141,7 @@ def assertions_by_request(data, request: str | None = None) -> dict[str, dict[st
             subject_is_new=r["subjectIsNew"] == "true",
         )
         found.setdefault(r["request"], {}).setdefault(account, []).append(
-            replace(assertion, sources=subject_sources[(account, subject)]))
+            replace(assertion, sources=sources))
     return {req: {acc: _merged_new_subjects(items) for acc, items in by_account.items()}
             for req, by_account in found.items()}
 

@@ -10,8 +10,9 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from cstograph.base.cells import cell_text, sorted_list
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import run_named
+from cstograph.engines.queries import run_named_text
 from cstograph.rules.infer import materialise
 from cstograph.rules.invocation_record import TYPE_ORDER, kind_of
 
@@ -67,22 +68,13 @@ class SelectivityCase:
     guarantor_iri: str = ""
 
 
-def _s(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _sorted_list(value) -> str:
-    """A GROUP_CONCAT list in a fixed order (SPARQL leaves the order to the engine)."""
-    return ", ".join(sorted(_s(value).split(", "))) if value is not None else ""
-
 
 def obligation_kinds(engine: Engine) -> dict[str, str]:
     """Request IRI -> the obligation type of the clause it invokes, as the record of formal
     invocations names it (``invocation_record.kind_of``)."""
     return {
-        str(r["request"]): kind_of(None if r["obligationType"] is None else str(r["obligationType"]),
-                                   str(r["broaderTypes"] or "").split())
-        for r in run_named(engine, "invocation-record").records()
+        cell_text(r["request"]): kind_of(cell_text(r["obligationType"]) or None, cell_text(r["broaderTypes"]).split())
+        for r in run_named_text(engine, "invocation-record")
     }
 
 
@@ -92,14 +84,14 @@ def ally_duties(engine: Engine) -> list[AllyDuty]:
     kinds = obligation_kinds(engine)
     return [
         AllyDuty(
-            request=_s(r["request"]), request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"] or r["requester"]),
-            alliance=_s(r["allianceLabel"] or r["alliance"]), ally=_s(r["allyLabel"] or r["ally"]), status=_s(r["status"]),
-            own_responses=_sorted_list(r["ownResponses"]),
+            request=cell_text(r["request"]), request_date=cell_text(r["requestDate"]), requester=cell_text(r["requesterLabel"] or r["requester"]),
+            alliance=cell_text(r["allianceLabel"] or r["alliance"]), ally=cell_text(r["allyLabel"] or r["ally"]), status=cell_text(r["status"]),
+            own_responses=sorted_list(r["ownResponses"]),
             direct_fulfilment=None if r["directFulfilment"] is None else str(r["directFulfilment"]),
             alliance_fulfilment=None if r["allianceFulfilment"] is None else str(r["allianceFulfilment"]),
-            alliance_iri=_s(r["alliance"]), obligation=kinds.get(_s(r["request"]), kind_of(None)),
+            alliance_iri=cell_text(r["alliance"]), obligation=kinds.get(cell_text(r["request"]), kind_of(None)),
         )
-        for r in run_named(engine, "ally-responses").records()
+        for r in run_named_text(engine, "ally-responses")  # text: no rdflib terms built
     ]
 
 
@@ -133,13 +125,16 @@ def reliability(duties: list[AllyDuty]) -> list[ReliabilityRow]:
     return rows
 
 
-def selectivity(engine: Engine) -> list[SelectivityCase]:
-    materialise(engine, with_reasons=False, with_graph=False, prove=False)
+def selectivity(engine: Engine, *, inferred: bool = False) -> list[SelectivityCase]:
+    """Help without a trigger beside triggered requests left unmet; ``inferred``: the rules have
+    run in ``engine`` already (``ally_duties`` on the same copy), so they are not run again."""
+    if not inferred:
+        materialise(engine, with_reasons=False, with_graph=False, prove=False)
     return [
         SelectivityCase(
-            guarantor=_s(r["guarantorLabel"] or r["guarantor"]), case=_s(r["case"]), request=_s(r["request"]),
-            request_date=_s(r["requestDate"]), requester=_s(r["requesterLabel"]), support=_sorted_list(r["supportTypes"]),
-            guarantor_iri=_s(r["guarantor"]),
+            guarantor=cell_text(r["guarantorLabel"] or r["guarantor"]), case=cell_text(r["case"]), request=cell_text(r["request"]),
+            request_date=cell_text(r["requestDate"]), requester=cell_text(r["requesterLabel"]), support=sorted_list(r["supportTypes"]),
+            guarantor_iri=cell_text(r["guarantor"]),
         )
-        for r in run_named(engine, "selectivity").records()
+        for r in run_named_text(engine, "selectivity")
     ]

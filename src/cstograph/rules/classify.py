@@ -7,12 +7,13 @@ The rules live in ``queries/obligations/request-status.rq``; this module only ru
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Container
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from cstograph.base.cells import sorted_list
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named, run_named_text, text_rows_for_values
 
@@ -234,7 +235,7 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
                 obligation_label=row["obligationLabel"] or "",
                 date=row["date"] or "",
                 status=row["status"] or "",
-                reason=canonical_reason(row["reason"] or ""),
+                reason=canonical_reason(row["reason"] or "", row),
                 alliance=row["alliance"],
                 responses=tuple(responses.get(iri, ())),
                 sources=tuple(sources.get(iri, ())),
@@ -278,39 +279,17 @@ def request_bindings(engine: Engine, request: URIRef | None) -> dict[str, URIRef
     return {"request": request, "requester": requester, "addressee": addressee, "obligation": obligation}
 
 
-# The lists that request-status.rq builds with GROUP_CONCAT, whose order SPARQL leaves to the
-# engine (two Oxigraph stores holding the same triples gave two orders): sorted here, so the same
-# data gives the same sentence on every engine, store and server. (String methods, not regular
-# expressions: this runs once per request of the report.)
-_REASON_LISTS = (
-    ("' against ", " holds)", ", "),
-    ("' against ", " does not hold", ", "),
-    ("; fulfilled by ", ", which honours ", ", "),
-    ("(responses received: ", ").", ", "),
-    ("(the request concerns: ", ").", "; "),
-)
+# The lists that request-status.rq quotes in its reason, built with GROUP_CONCAT, whose order
+# SPARQL leaves to the engine (two Oxigraph stores holding the same triples gave two orders): the
+# query returns each list as a column too, and each is sorted where the reason quotes it, so the
+# same data gives the same sentence on every engine, store and server.
+REASON_LISTS = (("events", "; "), ("adversaries", ", "), ("fulfilling", ", "), ("received", ", "))
 
 
-_NOT_ASKED = " The clause was invoked for "  # request-status.rq's note on cg:beneficiaryAskedForHelp false
-
-
-def canonical_reason(reason: str) -> str:
-    """``reason`` with the items of each list it quotes in sorted order."""
-    sentence, note, rest = reason.partition(_NOT_ASKED)  # a closing note after the sentence
-    if note:
-        return canonical_reason(sentence) + note + rest
-    for opening, closing, separator in _REASON_LISTS:
-        start = reason.find(opening)
-        if start < 0:
-            continue
-        start += len(opening)
-        if closing == ").":  # the sentence's last parenthesis
-            end = len(reason) - 2 if reason.endswith(closing) else -1
-        else:
-            end = reason.find(closing, start)
-        if end < start:
-            continue
-        items = reason[start:end]
-        if separator in items:
-            reason = reason[:start] + separator.join(sorted(items.split(separator))) + reason[end:]
+def canonical_reason(reason: str, row: Mapping[str, str | None]) -> str:
+    """``reason`` with the items of each list of ``row`` it quotes (``REASON_LISTS``) in sorted order."""
+    for column, separator in REASON_LISTS:
+        items = row.get(column)
+        if items and separator in items:
+            reason = reason.replace(items, sorted_list(items, separator))
     return reason

