@@ -428,9 +428,9 @@ def test_cli_report_variants(runner):
     bad_date = runner.invoke(app, ["report", "--as-of", "yesterday", str(SMALL)])
     assert bad_date.exit_code == 2
     allies = runner.invoke(app, ["report", "--by-ally", "-f", "markdown", str(ALLIES)])
-    assert "| League | 3 | 2 | 67% | 7.5 |" in allies.stdout
+    assert "| League | defence | 3 | 2 | 67% | 7.5 |" in allies.stdout
     as_json = json.loads(runner.invoke(app, ["report", "--by-ally", "-f", "json", str(ALLIES)]).stdout)
-    assert len(as_json["allies"]) == 8 and {"level": "alliance", "name": "League", "triggered": 3, "honoured": 2,
+    assert len(as_json["allies"]) == 8 and {"level": "alliance", "name": "League", "obligation": "defence", "triggered": 3, "honoured": 2,
                                             "share honoured": 0.667, "median days to help": 7.5} in as_json["reliability"]
     both = runner.invoke(app, ["report", "--by-ally", "--selectivity", str(ALLIES)])
     assert both.exit_code == 2 and "choose one" in both.stderr
