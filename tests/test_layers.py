@@ -195,3 +195,41 @@ def test_the_walker_sees_imports_inside_functions(tmp_path, monkeypatch):
     [(target, line, inside)] = imports_of(package / "sample.py")
     assert (target, line, inside) == ("cstograph.cli", 2, True)
     assert stage_of(target) > stage_of(module_name(package / "sample.py"))
+
+
+def _uncommented_deferred_imports(root: Path) -> list[str]:
+    """Imports inside functions with no comment saying why: neither on the statement's own line
+    nor on the line above it (or above the run of imports it belongs to)."""
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for sub in ast.walk(node):
+                if not isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    continue
+                if any("#" in lines[i] for i in range(sub.lineno - 1, sub.end_lineno)):
+                    continue
+                above = sub.lineno - 2
+                while above >= 0 and "#" not in lines[above] and (
+                        not lines[above].strip() or lines[above].strip().startswith(("from ", "import ", ")"))
+                        or lines[above].startswith(" " * (sub.col_offset + 4))):
+                    above -= 1
+                if above < 0 or "#" not in lines[above]:
+                    missing.append(f"{path.relative_to(root.parent)}:{sub.lineno}")
+    return missing
+
+
+def test_every_import_inside_a_function_says_why():
+    """Imports inside functions remain only to keep start-up fast, each with a comment (issue of the
+    layers: they also hide calls from anyone reading the imports at the top)."""
+    assert _uncommented_deferred_imports(SRC / "cstograph") == []
+
+
+def test_the_comment_check_finds_an_uncommented_deferred_import(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "a.py").write_text("def f():\n    # deferred: keeps json out of start-up\n    import json\n\n"
+                                  "def g():\n    import csv\n    return csv\n", encoding="utf-8")
+    assert _uncommented_deferred_imports(package) == ["pkg/a.py:6"]

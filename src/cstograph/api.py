@@ -17,9 +17,13 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from rdflib import Dataset, Graph
+
+from cstograph.engines import sandbox
 from cstograph.engines.accounts import Account
 from cstograph.engines.data import Data, Viewpoint, open_data
 from cstograph.engines.engine import ENGINE_NAMES
+from cstograph.engines.queries import bundled_queries, parse_param_options, resolve_query, run_named
 from cstograph.errors import CstographError, UsageError
 
 DateLike = dt.date | str | None
@@ -37,6 +41,7 @@ class Table(list):
         back before 1677; a missing date is NaT), and a record's lists stay lists: ``responses`` is
         a list of dicts, ``contested`` a list (empty when no account differs)."""
         try:
+            # deferred to the call: keeps pandas out of `import cstograph`
             import pandas
         except ImportError:
             raise CstographError("to_pandas() needs pandas", hint="pip install pandas") from None
@@ -48,6 +53,7 @@ class Table(list):
 
 
 def _datetimes(pandas, column):
+    # deferred to the call: keeps numpy out of `import cstograph`
     import numpy
 
     days = [value[:10] if isinstance(value, str) and len(value) >= 10 else "NaT" for value in column]
@@ -124,6 +130,7 @@ class KnowledgeGraph:
     def validate(self, validator: str = "auto", *, use_recorded: bool = True):
         """SHACL validation (see ``rules.validate_data``): a ``ValidationReport``, or None when the
         data cannot be validated where it is."""
+        # deferred to the call: keeps cstograph.rules.validate_data out of `import cstograph`
         from cstograph.rules.validate_data import validate_data
 
         return validate_data(self.data, validator, use_recorded=use_recorded)
@@ -137,6 +144,7 @@ class KnowledgeGraph:
         sources alone are then read (ValueError for another status). ``readings=True`` also
         computes the readings (``robust`` is None without them); ``reading``: the verdicts under that reading
         (IRI, prefixed or local name, or label; see ``readings()``) instead of the manual."""
+        # deferred to the call: keeps cstograph.rules.verdicts out of `import cstograph`
         from cstograph.rules.verdicts import verdicts
 
         statuses = (status,) if isinstance(status, str) else status
@@ -147,12 +155,14 @@ class KnowledgeGraph:
     def readings(self) -> list:
         """The readings of the coding manual in the data (``Reading``: IRI, label, definition and
         the vocabulary triples each adds and removes), the manual's own first."""
+        # deferred to the call: keeps cstograph.rules.readings out of `import cstograph`
         from cstograph.rules.readings import readings_in
 
         return readings_in(self.data.engine)
 
     def reading(self, name: str):
         """One reading by IRI, prefixed or local name (``ReadingWarEntryCounts``) or label."""
+        # deferred to the call: keeps cstograph.rules.readings out of `import cstograph`
         from cstograph.rules.readings import find_reading
 
         return find_reading(self.readings(), name, self.data.namespaces)
@@ -160,19 +170,20 @@ class KnowledgeGraph:
     def short_names(self) -> dict[str, str]:
         """IRI -> short name (``cg:shortName``, e.g. "CSTO") of every node that has one, for tables
         where the full label would not fit."""
-        from cstograph.engines.queries import run_named
 
         return {str(r["node"]): str(r["shortName"]) for r in run_named(self.data.engine, "short-names").records()
                 if r["shortName"] is not None}
 
     def case_texts(self, according_to: str | Account | None = None, as_of: DateLike = None) -> dict[str, tuple[str, str]]:
         """IRI -> (label, description) of every request and response (for tables that print them)."""
+        # deferred to the call: keeps cstograph.rules.explain out of `import cstograph`
         from cstograph.rules.explain import all_case_texts
 
         return all_case_texts(self.engine(according_to, as_of))
 
     def find_request(self, wanted: str) -> str:
         """A request's IRI from an IRI, a prefixed name or a word of its label."""
+        # deferred to the call: keeps cstograph.rules.explain out of `import cstograph`
         from cstograph.rules.explain import find_request
 
         return find_request(self.data.engine, wanted, self.data.namespaces)
@@ -181,6 +192,7 @@ class KnowledgeGraph:
         """The chain of facts behind one request's verdict (an ``Explanation``); from the
         undisputed data it also names what each account makes of a contested request. The
         request is classified once: its marked verdict is the one the explanation reads."""
+        # deferred to the call: keeps cstograph.rules.explain, cstograph.rules.verdicts out of `import cstograph`
         from cstograph.rules.explain import explain_request, find_request, one_verdict
         from cstograph.rules.verdicts import verdicts
 
@@ -196,6 +208,7 @@ class KnowledgeGraph:
         result of ``verdicts()`` for the same viewpoint when the caller holds it, is explained as
         it is (nothing is classified again); a request with several verdicts (several dates, only
         with ``force``) is explained by its first."""
+        # deferred to the call: keeps cstograph.rules.explain out of `import cstograph`
         from cstograph.rules.explain import explain_verdicts
 
         held = list(verdicts) if verdicts is not None else self.verdicts(according_to, as_of, readings=True)
@@ -205,6 +218,7 @@ class KnowledgeGraph:
 
     def allies(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
         """Each obliged ally of each triggered request and what it did (``AllyDuty``)."""
+        # deferred to the call: keeps cstograph.rules.allies out of `import cstograph`
         from cstograph.rules.allies import ally_duties
 
         return Table(ally_duties(self.data.copy(self.viewpoint(according_to, as_of))))
@@ -213,12 +227,14 @@ class KnowledgeGraph:
                          *, duties: Sequence | None = None) -> Table:
         """Per alliance and per ally: requests triggered, honoured, median days (``ReliabilityRow``);
         ``duties``: the result of ``allies()`` when already computed."""
+        # deferred to the call: keeps cstograph.rules.allies out of `import cstograph`
         from cstograph.rules.allies import reliability
 
         return Table(reliability(list(duties) if duties is not None else self.allies(according_to, as_of)))
 
     def selectivity(self, according_to: str | Account | None = None, as_of: DateLike = None) -> Table:
         """Help given without a treaty trigger beside triggered requests left unmet (``SelectivityCase``)."""
+        # deferred to the call: keeps cstograph.rules.allies out of `import cstograph`
         from cstograph.rules.allies import selectivity
 
         return Table(selectivity(self.data.copy(self.viewpoint(according_to, as_of))))
@@ -226,6 +242,7 @@ class KnowledgeGraph:
     def ally_tables(self, according_to: str | Account | None = None, as_of: DateLike = None) -> tuple[Table, Table]:
         """``allies()`` and ``selectivity()`` at once: both read the verdicts the inference rules
         derive, here on one copy of the view, inferred once (what the site shows both of)."""
+        # deferred to the call: keeps cstograph.rules.allies out of `import cstograph`
         from cstograph.rules.allies import ally_duties, selectivity
 
         inferred = self.data.copy(self.viewpoint(according_to, as_of))
@@ -233,6 +250,7 @@ class KnowledgeGraph:
 
     def infer(self, according_to: str | Account | None = None, as_of: DateLike = None):
         """The verdicts as RDF (an ``Inference``: the derived triples, passes, counts per rule)."""
+        # deferred to the call: keeps cstograph.rules.infer out of `import cstograph`
         from cstograph.rules.infer import materialise
 
         return materialise(self.data.copy(self.viewpoint(according_to, as_of)))
@@ -241,6 +259,7 @@ class KnowledgeGraph:
                    as_of: DateLike = None) -> Table:
         """The fulfilment table of the alliance-reliability studies (``FulfilmentRow``);
         ``period``: '1816-1944' or '1945-2003'."""
+        # deferred to the call: keeps cstograph.rules.reliability out of `import cstograph`
         from cstograph.rules.reliability import ALL, fulfilment_table
 
         period_iri = ALL if period is None else fulfilment_period(period)
@@ -251,6 +270,7 @@ class KnowledgeGraph:
         """Every request with its alliance, obligation type, responses on record and status under
         each reading of the coding manual (``Invocation``), for the record of formal invocations;
         ``verdicts``: those of ``verdicts(..., readings=True)`` when the caller already holds them."""
+        # deferred to the call: keeps cstograph.rules.invocation_record out of `import cstograph`
         from cstograph.rules.invocation_record import invocations
 
         if verdicts is None:
@@ -262,6 +282,7 @@ class KnowledgeGraph:
         """How often formal invocations were met, per obligation type and per alliance and/or era
         (``by``), under every reading (``RecordRow``: met, did not help, no response on record,
         pending, not triggered); ``invocations``: the result of ``invocations()`` when already computed."""
+        # deferred to the call: keeps cstograph.rules.invocation_record out of `import cstograph`
         from cstograph.rules.invocation_record import record_table
 
         cases = list(invocations) if invocations is not None else self.invocations(according_to, as_of)
@@ -274,6 +295,7 @@ class KnowledgeGraph:
                               reading: str | None = None, invocations: Sequence | None = None) -> Table:
         """Formal invocations 1945-2003 per obligation type beside the Berkemeier-Fuhrmann rates of
         the war observations in the data (``ComparisonRow``), under the manual or ``reading``."""
+        # deferred to the call: keeps cstograph.rules.invocation_record out of `import cstograph`
         from cstograph.rules.invocation_record import comparison
 
         cases = list(invocations) if invocations is not None else self.invocations(according_to, as_of)
@@ -285,6 +307,7 @@ class KnowledgeGraph:
         """Each request beside the published codings of the same alliance and war (``ConcordanceRow``:
         this project's status, the LLM and BF verdicts and their lenient variants); ``verdicts``: the
         result of ``verdicts(readings=True)`` for the same viewpoint when already computed."""
+        # deferred to the call: keeps cstograph.rules.concordance out of `import cstograph`
         from cstograph.rules.concordance import concordance
 
         return Table(concordance(self.data, self.viewpoint(according_to, as_of), verdicts=verdicts))
@@ -293,6 +316,7 @@ class KnowledgeGraph:
               *, allow_network: bool = False, **params):
         """Run a bundled query by name, a ``.rq`` file, or SPARQL text; ``params`` bind the
         query's parameters (strings as on the command line, or RDF terms). Returns a ``QueryResult``."""
+        # deferred to the call: keeps cstograph.engines.guard, cstograph.engines.queries out of `import cstograph`
         from cstograph.engines.guard import check_query_is_safe
         from cstograph.engines.queries import bind_params, inline_values, query_from_text, resolve_query, run_query
 
@@ -321,7 +345,6 @@ class KnowledgeGraph:
 
     def triples(self, according_to: str | Account | None = None, as_of: DateLike = None):
         """The triples of one viewpoint's default graph as an rdflib Dataset (for the 'full' picture)."""
-        from rdflib import Dataset
 
         dataset = Dataset()
         dataset.default_graph += self.engine(according_to, as_of).query(
@@ -332,6 +355,7 @@ class KnowledgeGraph:
         """The verdicts as flat tables for R, Stata and pandas (a ``cstograph.output.dataset.Dataset``):
         ``tables['requests']``, ``['responses']``, ``['allies']``, ``['sources']``, one dict per row
         keyed by the columns of docs/codebook.md; ``to_pandas()`` gives one DataFrame per table."""
+        # deferred to the call: keeps cstograph.output.dataset out of `import cstograph`
         from cstograph.output.dataset import build_dataset
 
         return build_dataset(self, according_to, _day(as_of), bundled=self.bundled)
@@ -345,6 +369,7 @@ class KnowledgeGraph:
         /accounts/NAME/sparql. Queries run in ``workers`` processes, each within ``memory`` bytes (0:
         no bound; None: $CSTOGRAPH_QUERY_MEMORY, else 4 GiB), for ``timeout`` seconds and ``limit``
         rows; port 0 picks a free port. An ``OSError`` when the address cannot be bound."""
+        # deferred to the call: keeps cstograph.engines.serve out of `import cstograph`
         from cstograph.engines.serve import ServeSettings, make_server
 
         settings = ServeSettings(timeout=timeout, limit=limit, allow_network=allow_network, workers=workers,
@@ -357,6 +382,7 @@ class KnowledgeGraph:
         accounts = self.accounts
         store_path = pin = None
         if self._store_folder is not None:  # the version served stays on disk (workers reopen it)
+            # deferred to the call: keeps cstograph.engines.store out of `import cstograph`
             from cstograph.engines.store import pin_version, read_store_info
 
             version, pin = pin_version(self._store_folder)
@@ -379,6 +405,7 @@ class KnowledgeGraph:
         ``view`` 'requests' or 'full'; ``focus`` a node (IRI, prefixed name or part of a label) and
         ``hops`` around it; ``alliance`` one alliance's cases; above 120 requests a figure is the
         summary unless ``cases``; ``max_nodes`` the bound past which a reduced view is drawn."""
+        # deferred to the call: keeps cstograph.pictures.graph_model, cstograph.pictures.viz out of `import cstograph`
         from cstograph.pictures.graph_model import expand_prefixed
         from cstograph.pictures.viz import render_viz
 
@@ -396,6 +423,7 @@ class KnowledgeGraph:
         (svg, png, pdf or html; see ``timeline_format``). Above 120 requests, with no ``focus``,
         ``alliance`` or ``cases``, the summary (alliance by period) is drawn instead. ``max_requests``:
         at most this many requests, contested and unmet first (0: all)."""
+        # deferred to the call: keeps cstograph.pictures.graph_model, cstograph.pictures.summary and the rest out of `import cstograph`
         from cstograph.pictures.graph_model import alliance_graph, build_graph, expand_prefixed, focus_graph
         from cstograph.pictures.summary import SUMMARY_ABOVE, render_summary
         from cstograph.pictures.timeline import render_timeline
@@ -425,6 +453,7 @@ class KnowledgeGraph:
         the format its suffix names (``rdf_format``), byte for byte the same on every run;
         ``with_data``: the data's own triples too, its named graphs kept apart in .trig and .nq
         (a one-graph format is refused when the data holds accounts: it would merge them)."""
+        # deferred to the call: keeps rdflib, cstograph.base.write and the rest out of `import cstograph`
         from rdflib import Dataset
 
         from cstograph.base.write import write_atomic
@@ -466,6 +495,7 @@ class KnowledgeGraph:
         """The graph as networkx (``view``: 'requests' or 'full'), request nodes carrying their
         verdicts (contested ones naming each account's status); ``verdicts``: the result of
         ``verdicts()`` for the same viewpoint when already computed."""
+        # deferred to the call: keeps cstograph.pictures.graph_model out of `import cstograph`
         from cstograph.pictures.graph_model import build_graph
 
         dataset = self.triples(according_to, as_of) if view == "full" else None
@@ -491,6 +521,7 @@ class Timeline:
 
 def figure_formats() -> tuple[str, ...]:
     """The formats ``KnowledgeGraph.figure`` draws or exports: html, svg, png, pdf, graphml, gexf, json, cyjs."""
+    # deferred to the call: keeps cstograph.pictures.viz out of `import cstograph`
     from cstograph.pictures.viz import VIZ_FORMATS
 
     return VIZ_FORMATS
@@ -498,6 +529,7 @@ def figure_formats() -> tuple[str, ...]:
 
 def figure_format(suffix: str) -> str:
     """The figure format a file suffix names (.htm as html); a ``ViewError`` for another suffix."""
+    # deferred to the call: keeps cstograph.pictures.viz out of `import cstograph`
     from cstograph.pictures.viz import format_for_suffix
 
     return format_for_suffix(suffix)
@@ -506,6 +538,7 @@ def figure_format(suffix: str) -> str:
 def timeline_format(path: str | Path) -> str:
     """The timeline format a file's suffix names (svg, png, pdf, html; .htm as html); a
     ``ViewError`` for another suffix."""
+    # deferred to the call: keeps cstograph.errors, cstograph.pictures.timeline out of `import cstograph`
     from cstograph.errors import ViewError
     from cstograph.pictures.timeline import TIMELINE_FORMATS
 
@@ -523,6 +556,7 @@ def timeline_format(path: str | Path) -> str:
 def fulfilment_period(label: str) -> str:
     """The IRI of a period of the fulfilment table named as in the table ('1816-1944',
     '1945-2003'); a ``CstographError`` naming the periods for another label."""
+    # deferred to the call: keeps cstograph.rules.reliability out of `import cstograph`
     from cstograph.rules.reliability import period_by_label
 
     try:
@@ -533,6 +567,7 @@ def fulfilment_period(label: str) -> str:
 
 def fulfilment_text(rows: Sequence, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     """The rows of ``fulfilment()`` as text: fmt 'table', 'markdown', 'csv' or 'json'."""
+    # deferred to the call: keeps cstograph.output.reliability_tables out of `import cstograph`
     from cstograph.output.reliability_tables import render_fulfilment
 
     return render_fulfilment(rows, fmt, color=color, width=width)
@@ -540,6 +575,7 @@ def fulfilment_text(rows: Sequence, fmt: str, *, color: bool = False, width: int
 
 def concordance_text(rows: Sequence, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     """The rows of ``concordance()`` as text (fmt as for ``fulfilment_text``), differing codings starred."""
+    # deferred to the call: keeps cstograph.output.concordance_table out of `import cstograph`
     from cstograph.output.concordance_table import render_concordance
 
     return render_concordance(rows, fmt, color=color, width=width)
@@ -547,6 +583,7 @@ def concordance_text(rows: Sequence, fmt: str, *, color: bool = False, width: in
 
 def concordance_summary(rows: Sequence) -> str:
     """One sentence: in how many of the rows of ``concordance()`` this project agrees with each coding."""
+    # deferred to the call: keeps cstograph.rules.concordance out of `import cstograph`
     from cstograph.rules.concordance import summary_text
 
     return summary_text(rows)
@@ -555,8 +592,10 @@ def concordance_summary(rows: Sequence) -> str:
 def citation(table: str) -> str:
     """The data citation printed under a table: 'fulfilment' or 'concordance'."""
     if table == "fulfilment":
+        # deferred to the call: keeps cstograph.rules.reliability out of `import cstograph`
         from cstograph.rules.reliability import CITATION
     elif table == "concordance":
+        # deferred to the call: keeps cstograph.rules.concordance out of `import cstograph`
         from cstograph.rules.concordance import CITATION
     else:
         raise UsageError(f"no citation for {table!r}", hint="choose fulfilment or concordance")
@@ -567,6 +606,7 @@ def invocation_figure(record: Sequence, reading, suffix: str) -> bytes:
     """The figure of the invocation record (the rows of ``invocation_record()``) under ``reading``
     (a ``Reading``: its IRI and label), as the bytes of a .svg, .pdf or .png file (``suffix``);
     a ``ViewError`` for another suffix."""
+    # deferred to the call: keeps cstograph.pictures.invocation_figure out of `import cstograph`
     from cstograph.pictures.invocation_figure import figure_format, render_figure
 
     return render_figure(record, reading.iri, reading.label, figure_format(suffix))
@@ -585,6 +625,7 @@ class WrittenInference:
 def rdf_format(path: str | Path) -> str:
     """The RDF format (rdflib's name: "turtle", "trig", "nquads", ...) a file's suffix names; a
     ``CstographError`` naming the file for a suffix that names none."""
+    # deferred to the call: keeps cstograph.reading.rdf_files out of `import cstograph`
     from cstograph.reading.rdf_files import FORMATS_BY_SUFFIX
 
     fmt = FORMATS_BY_SUFFIX.get(Path(path).suffix.lower())
@@ -599,6 +640,7 @@ def rdf_format(path: str | Path) -> str:
 def input_files(paths: Sequence[str | Path] | None) -> list[Path]:
     """The RDF files that ``open(paths)`` reads (folders expanded; none for the bundled graphs), so
     that a command can refuse to write over one of them."""
+    # deferred to the call: keeps cstograph.reading.rdf_files out of `import cstograph`
     from cstograph.reading.rdf_files import expand_paths
 
     return expand_paths([Path(p) for p in paths]) if paths else []
@@ -607,7 +649,6 @@ def input_files(paths: Sequence[str | Path] | None) -> list[Path]:
 def _serialize_sorted(written, fmt: str) -> bytes:
     """RDF bytes that do not depend on the order rdflib keeps graphs in (the hash seed):
     N-Quads sorted by line, TriG as the default graph then each named graph by name."""
-    from rdflib import Graph
 
     if fmt == "nquads":
         lines = sorted(set(written.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)))
@@ -676,7 +717,6 @@ def _check_type(name: str, value, kinds: tuple[type, ...]) -> None:
 def queries() -> dict:
     """Every bundled query by name (a ``QuerySpec``: name, kind, summary, params), as
     ``cstograph queries`` lists them."""
-    from cstograph.engines.queries import bundled_queries
 
     return bundled_queries()
 
@@ -684,14 +724,12 @@ def queries() -> dict:
 def find_query(name_or_file: str):
     """A bundled query by name, or a ``.rq`` file (a ``QuerySpec``); an unknown name or a missing
     file is a ``QueryError`` that names it, before any data is read."""
-    from cstograph.engines.queries import resolve_query
 
     return resolve_query(name_or_file)
 
 
 def query_params(options: Sequence[str]) -> dict[str, str]:
     """Parameters written ``NAME=VALUE`` (as ``--param`` takes them) -> the keywords of ``query()``."""
-    from cstograph.engines.queries import parse_param_options
 
     return parse_param_options(options)
 
@@ -699,6 +737,7 @@ def query_params(options: Sequence[str]) -> dict[str, str]:
 def memory_limit(size: str | int | None) -> int | None:
     """Bytes from a size such as "4G" or "512M" (a number alone is MiB; 0 or "none": no bound, None);
     None reads $CSTOGRAPH_QUERY_MEMORY, else 4 GiB. A ``UsageError`` for anything else."""
+    # deferred to the call: keeps cstograph.engines.sandbox out of `import cstograph`
     from cstograph.engines.sandbox import parse_memory
 
     return parse_memory(size)
@@ -709,7 +748,6 @@ def run_bounded(body, *, memory: int | None, network: bool) -> int:
     within ``memory`` bytes and, unless ``network``, cut off from the network; its exit code. Where
     no child can be forked (another program's threads, no real stdout: tests, notebooks) ``body``
     runs here, unbounded, and the code is 0."""
-    from cstograph.engines import sandbox
 
     if not sandbox.can_fork_here():
         body()
@@ -723,6 +761,7 @@ def synthesize(requests: int, seed: int = 1, *, defects: float = 0.0):
     """A synthetic alliance graph whose verdicts are known (a ``SynthGraph``: ``turtle`` text,
     ``expected`` status per request, ``counts`` per status, ``defects``), for tests and benchmarks;
     ``defects``: the share of requests given a deliberate violation. The same seed, the same graph."""
+    # deferred to the call: keeps cstograph.reading.synth out of `import cstograph`
     from cstograph.reading.synth import synthesize as synthesize_graph
 
     return synthesize_graph(requests, seed, defects=defects)
@@ -732,6 +771,7 @@ def import_atop(alliance_csv: str | Path, member_csv: str | Path, *, on_progress
     """ATOP's alliance-level and member-level CSV files as a graph (an ``ImportResult``: Turtle
     ``text``, ``counts`` per kind of node, ``triples``); ``on_progress(done, total)`` is called as
     rows are read."""
+    # deferred to the call: keeps cstograph.reading.importers.atop out of `import cstograph`
     from cstograph.reading.importers.atop import import_atop as read_atop
 
     return read_atop(Path(alliance_csv), Path(member_csv), on_progress=on_progress)
@@ -742,6 +782,7 @@ def import_reliability(dta_file: str | Path, *, atop: str | Path | None = None,
     """The alliance-war observations of Berkemeier and Fuhrmann (2018) from their Stata file, with
     both codings (an ``ImportResult``); ``atop``: ATOP's alliance-level CSV, to link only to the
     alliances it holds; ``only_atop``: only the observations of these atopids."""
+    # deferred to the call: keeps cstograph.reading.importers.reliability out of `import cstograph`
     from cstograph.reading.importers.reliability import import_reliability as read_reliability
 
     return read_reliability(Path(dta_file), atop_alliance_csv=Path(atop) if atop else None,
@@ -753,6 +794,7 @@ def case_tables(requests: str | Path, *, responses: str | Path | None = None,
     """The tables of a case import, by name: ``requests`` (a CSV file, or a data package's folder
     or ``datapackage.json``) and each ``STEM-TABLE.csv`` beside it; ``responses`` and ``sources``
     name those two tables elsewhere."""
+    # deferred to the call: keeps cstograph.reading.importers.cases out of `import cstograph`
     from cstograph.reading.importers.cases import table_paths
 
     requests = Path(requests)
@@ -772,6 +814,7 @@ def import_cases(tables: dict[str, Path], *, data: Sequence[str | Path] | None =
     rows of accounts need named graphs). Names in the cells are looked up in ``data`` (RDF files
     or folders; the bundled graphs when None), or with ``ontology_only`` in the ontology and the
     tables alone."""
+    # deferred to the call: keeps cstograph.engines.import_reference, cstograph.reading.importers.cases and the rest out of `import cstograph`
     from cstograph.engines.import_reference import ontology_reference, reference_from
     from cstograph.reading.importers.cases import import_tables
 
@@ -840,9 +883,11 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, *, store: str |
         paths = [paths]
     files = [Path(p) for p in paths] if paths else None
     check = check or _refuse_violations
+    # deferred to the call: keeps cstograph.rules.validate_data out of `import cstograph`
     from cstograph.rules.validate_data import validate_oxigraph_store
 
     if store is not None:
+        # deferred to the call: keeps cstograph.rules.readings out of `import cstograph`
         from cstograph.rules.readings import create_store_with_readings as create_store
 
         def validate_then_check(oxstore):
@@ -852,6 +897,7 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, *, store: str |
 
         info, _ = create_store(Path(store), files, replace=replace, validate=validate_then_check)
         return Loaded(info.triples, len(info.files), info.violations)
+    # deferred to the call: keeps cstograph.engines.endpoint, cstograph.engines.store and the rest out of `import cstograph`
     from cstograph.engines.endpoint import upload
     from cstograph.engines.store import fits_in_memory, load_files, temporary_store
     from cstograph.reading.rdf_files import expand_paths

@@ -11,10 +11,11 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import traceback
 
 import typer
 
-from cstograph.base.version import __version__
+from cstograph.base.version import BUNDLED_DATA_VERSION, __version__
 from cstograph.cli import (
     concordance_command,
     explain_command,
@@ -65,8 +66,6 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from cstograph.base.version import BUNDLED_DATA_VERSION
-
         typer.echo(f"cstograph {__version__} (dataset {BUNDLED_DATA_VERSION})")
         raise typer.Exit()
 
@@ -113,8 +112,6 @@ def main() -> None:
         raise
     except Exception as exc:  # a bug in cstograph, not bad input
         if os.environ.get("CSTOGRAPH_DEBUG"):
-            import traceback
-
             traceback.print_exc()  # the traceback, and still the exit code of a bug
             raise SystemExit(4) from None
         sys.stderr.write(

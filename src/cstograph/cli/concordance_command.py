@@ -8,6 +8,7 @@ should not change.
 from __future__ import annotations
 
 from cstograph.api import citation, concordance_summary, concordance_text, input_files
+from cstograph.base.write import refuse_overwriting_inputs
 from cstograph.cli.common import (
     AccordingToOption,
     AsOfOption,
@@ -50,7 +51,6 @@ def concordance(
 
     Example: cstograph concordance --format markdown
     """
-    from cstograph.base.write import refuse_overwriting_inputs
 
     fmt = resolve_format(fmt, output=output)
     with user_errors():

@@ -43,6 +43,7 @@ def export(
 
     Example: cstograph export -o cases.csv
     """
+    # deferred to the call: keeps cstograph.base.write, cstograph.output.dataset_files and the rest out of `cstograph --help`'s start-up
     from cstograph.base.write import refuse_overwriting_inputs
     from cstograph.output.dataset_files import export_format, export_paths, write_dataset
 

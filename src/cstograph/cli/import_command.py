@@ -11,8 +11,10 @@ from typing import Annotated
 import typer
 
 from cstograph.api import case_tables, import_atop, import_cases, import_reliability
-from cstograph.base.write import refuse_overwriting_inputs
+from cstograph.base.progress import phase, show_progress
+from cstograph.base.write import refuse_overwriting_inputs, write_atomic
 from cstograph.cli.common import user_errors
+from cstograph.errors import UsageError
 
 EPILOG = (
     "Exit codes: 0 ok; 2 unreadable or malformed input (the message names the file and the line or row; "
@@ -38,7 +40,6 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print no summa
 @contextmanager
 def _progress(description: str, quiet: bool):
     """A progress bar on stderr when it is a terminal (see ``base/progress.py``)."""
-    from cstograph.base.progress import phase, show_progress
 
     with show_progress(quiet), phase(description) as advance:
         yield advance
@@ -48,8 +49,6 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        from cstograph.base.write import write_atomic
-
         write_atomic(output, text)
 
 
@@ -154,7 +153,6 @@ def cases(
 
     Example: cstograph import cases cases.csv -o cases.ttl
     """
-    from cstograph.errors import UsageError
 
     started = time.perf_counter()
     with user_errors():

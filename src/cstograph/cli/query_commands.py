@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -22,7 +23,7 @@ from cstograph.cli.common import (
     terminal_width,
     user_errors,
 )
-from cstograph.output.render import render_result, render_table
+from cstograph.output.render import render_csv, render_markdown, render_result, render_table
 
 
 def query(
@@ -95,16 +96,10 @@ def list_queries(fmt: FormatOption = None) -> None:
         for spec in catalogue.values()
     ]
     if fmt == "json":
-        import json
-
         typer.echo(json.dumps([dict(zip(columns, row)) for row in rows], indent=2))
     elif fmt == "csv":
-        from cstograph.output.render import render_csv
-
         typer.echo(render_csv(columns, rows), nl=False)
     elif fmt == "markdown":
-        from cstograph.output.render import render_markdown
-
         typer.echo(render_markdown(columns, rows), nl=False)
     else:
         typer.echo(render_table(columns, rows, color=stdout_is_terminal(), width=terminal_width()), nl=False)

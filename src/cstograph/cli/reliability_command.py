@@ -3,12 +3,14 @@ alliance-reliability studies."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cstograph.api import citation, fulfilment_period, fulfilment_text, input_files, invocation_figure
+from cstograph.base.write import refuse_overwriting_inputs, write_atomic
 from cstograph.cli.common import (
     SUFFIX_FORMATS,
     AccordingToOption,
@@ -41,8 +43,6 @@ def emit_table(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
     else:
-        from cstograph.base.write import write_atomic
-
         write_atomic(output, text)
 
 
@@ -104,7 +104,6 @@ def reliability(
 
     Example: cstograph reliability reliability.ttl --period 1945-2003 -o post-1945.md
     """
-    from cstograph.base.write import refuse_overwriting_inputs
 
     figure = output is not None and output.suffix.lower() in (".svg", ".pdf", ".png")
     if output is not None and fmt is None and not figure and output.suffix.lower() not in SUFFIX_FORMATS:
@@ -130,8 +129,6 @@ def reliability(
         record = kg.invocation_record(invocations=cases, by=dimensions) if period is None else []
         chosen = kg.reading(reading) if reading is not None else kg.readings()[0]
         if figure:
-            from cstograph.base.write import write_atomic
-
             if not cases:
                 fail("the data holds no assistance request to draw")
             write_atomic(output, invocation_figure(record, chosen, output.suffix))
@@ -150,6 +147,7 @@ def reliability(
             if not (paths or store or endpoint):
                 text += BUNDLED_NOTE + "\n"
         if cases:  # the invocation record first, then the published table
+            # deferred to the call: keeps cstograph.output.invocation_tables out of `cstograph --help`'s start-up
             from cstograph.output.invocation_tables import render_record
 
             compared = kg.invocation_comparison(according_to, day, reading=reading, invocations=cases)
@@ -162,8 +160,6 @@ def _two_tables(first: str, second: str, fmt: str) -> str:
     """The invocation record and the fulfilment table as one output: JSON as one object (the
     record's keys and "fulfilment"), CSV and text one after the other."""
     if fmt == "json":
-        import json
-
         return json.dumps({**json.loads(first), "fulfilment": json.loads(second)}, indent=2,
                           ensure_ascii=False) + "\n"
     return first + "\n" + second

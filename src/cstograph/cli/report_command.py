@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -106,13 +107,12 @@ def report(
 def _with_split_by_type(text: str, record, reading: str, fmt: str, *, color: bool, width: int) -> str:
     """The by-ally report with the record of formal invocations split by obligation type after it
     (JSON: the key byObligationType; CSV stays the allies only)."""
+    # deferred to the call: keeps cstograph.output.invocation_tables out of `cstograph --help`'s start-up
     from cstograph.output.invocation_tables import by_type_json, render_by_type
 
     if fmt == "csv":
         return text
     if fmt == "json":
-        import json
-
         return json.dumps({**json.loads(text), "byObligationType": by_type_json(record, reading)}, indent=2,
                           ensure_ascii=False) + "\n"
     return text + "\n" + render_by_type(record, reading, fmt, color=color, width=width)

@@ -40,6 +40,7 @@ def site(
 
     Example: cstograph site -o site/
     """
+    # deferred to the call: keeps cstograph.output.site out of `cstograph --help`'s start-up
     from cstograph.output.site import build_site, check_target
 
     with user_errors():

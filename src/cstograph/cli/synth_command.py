@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cstograph.cli.common import fail
+from cstograph.api import synthesize
+from cstograph.base.progress import phase, show_progress
+from cstograph.base.write import write_atomic
+from cstograph.cli.common import fail, user_errors
+from cstograph.errors import OutputError
 
 
 def synth(
@@ -25,14 +30,6 @@ def synth(
 
     Example: cstograph synth --requests 3300 --seed 1 -o synth-100k.ttl
     """
-    import json
-
-    from cstograph.api import synthesize
-    from cstograph.base.progress import phase, show_progress
-    from cstograph.base.write import write_atomic
-    from cstograph.cli.common import user_errors
-    from cstograph.errors import OutputError
-
     if not 1 <= requests <= 10_000_000:  # ten million requests: about 300 million triples
         fail(f"--requests must be between 1 and 10000000, not {requests}")
     if not 0.0 <= defects <= 1.0:

@@ -19,6 +19,7 @@ from cstograph.cli.common import (
     open_checked,
     user_errors,
 )
+from cstograph.cli.viz_command import page_path, splittable
 
 
 def timeline(
@@ -62,7 +63,6 @@ def timeline(
 
     Example: cstograph timeline -o timeline.svg
     """
-    from cstograph.cli.viz_command import page_path, splittable
 
     with user_errors():
         refuse_overwriting_inputs(output, input_files(paths))

@@ -19,6 +19,7 @@ from cstograph.cli.common import (
     open_checked,
     user_errors,
 )
+from cstograph.errors import ViewError
 
 OutputOption = Annotated[
     Path,
@@ -79,7 +80,6 @@ def viz(
 
     Example: cstograph viz -o requests.html
     """
-    from cstograph.errors import ViewError
 
     with user_errors():
         formats = figure_formats()

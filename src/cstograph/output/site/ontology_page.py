@@ -10,6 +10,8 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from cstograph.engines.data import open_data
+from cstograph.engines.engine import ox_to_rdflib
 from cstograph.output.site.markup import esc, page
 from cstograph.reading.rdf_files import parse_file, union_graph
 
@@ -42,11 +44,10 @@ class BundledExamples:
     of a site of 3,000 requests; the page is the same whatever data the site shows.)"""
 
     def __init__(self) -> None:
-        from cstograph.engines.data import open_data
-
         self.store = open_data(None).engine.store
 
     def _triples(self, subject=None, predicate=None, obj=None) -> list:
+        # deferred to the call: keeps pyoxigraph out of importing the site's modules
         import pyoxigraph as ox
 
         pattern = [None if t is None else ox.BlankNode(str(t)) if isinstance(t, BNode) else ox.NamedNode(str(t))
@@ -55,8 +56,6 @@ class BundledExamples:
 
     @staticmethod
     def _first(rows: list, key) -> tuple[list, int]:
-        from cstograph.engines.engine import ox_to_rdflib
-
         rows.sort(key=key)
         return [tuple(ox_to_rdflib(term) for term in row) for row in rows[:EXAMPLES]], len(rows)
 
@@ -75,8 +74,6 @@ class BundledExamples:
                            lambda sp: (sp[0].value, sp[1].value))
 
     def objects(self, subject, predicate):
-        from cstograph.engines.engine import ox_to_rdflib
-
         return [ox_to_rdflib(o) for _, _, o in self._triples(subject, predicate)]
 
 
