@@ -31,8 +31,9 @@ def engine_for(engine_name):
     return build
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def runner() -> CliRunner:
+    """The one CLI runner of every test that runs a command (it keeps no state between runs)."""
     return CliRunner()
 
 

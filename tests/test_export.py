@@ -40,11 +40,8 @@ def invoke(runner, *args: str, code: int = 0):
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(runner, tmp_path_factory):
     """The bundled graphs exported in every format, and the report they must agree with."""
-    from typer.testing import CliRunner
-
-    runner = CliRunner()
     folder = tmp_path_factory.mktemp("export")
     for name in ("cases.csv", "cases.dta", "cases.json", "package"):
         invoke(runner, "export", "-o", str(folder / name))

@@ -37,10 +37,8 @@ def quads(*paths) -> set:
 
 
 @pytest.fixture(scope="module")
-def round_trip(tmp_path_factory):
-    from typer.testing import CliRunner
+def round_trip(runner, tmp_path_factory):
 
-    runner = CliRunner()
     folder = tmp_path_factory.mktemp("tables")
     exported = folder / "cases.csv"
     result = runner.invoke(app, ["export", "-q", "-o", str(exported)])
@@ -51,7 +49,7 @@ def round_trip(tmp_path_factory):
     return runner, folder, imported
 
 
-def test_the_tables_carry_the_whole_report(round_trip):
+def test_the_tables_carry_the_whole_report(runner, round_trip):
     runner, _, imported = round_trip
     original = runner.invoke(app, ["report", "--all", "--format", "json"]).stdout
     again = runner.invoke(app, ["report", "--all", "--format", "json", str(imported)]).stdout
