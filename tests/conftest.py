@@ -57,6 +57,17 @@ def bundled_graphs() -> Path:
 
 
 @pytest.fixture(scope="session")
+def bundled_report(runner, bundled_graphs) -> str:
+    """What `cstograph report --all --format json` prints for the bundled graphs, run once for the
+    tests that compare another output with it (each parses its own copy)."""
+    from cstograph.cli import app
+
+    result = runner.invoke(app, ["report", "--all", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
 def synth_small(tmp_path_factory):
     """A 60-request synthetic graph (about 2k triples) and its expected verdicts."""
     graph = synthesize(60, seed=11)

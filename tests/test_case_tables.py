@@ -11,6 +11,7 @@ Regenerate after editing a table:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -36,8 +37,10 @@ def family_files(family: str) -> set[str]:
     return {f"{family}.ttl", f"{family}.trig"}
 
 
+@functools.cache
 def read(path: Path) -> Dataset:
-    """Every quad of a bundled graph (TriG or Turtle) in one dataset."""
+    """Every quad of a bundled graph (TriG or Turtle) in one dataset, parsed once per run: the
+    source checks of each family read every other graph, and no test changes one."""
     dataset = Dataset(default_union=True)
     dataset.parse(path, format="trig" if path.suffix == ".trig" else "turtle")
     return dataset

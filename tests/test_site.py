@@ -87,8 +87,8 @@ def test_every_request_has_a_page_with_the_reports_verdict_and_accounts(runner, 
     assert any(row["contested"] for row in rows)  # the accounts are exercised in both data sets
 
 
-def test_the_home_page_counts_what_the_report_counts(runner, bundled_site):
-    rows = report(runner)
+def test_the_home_page_counts_what_the_report_counts(bundled_site, bundled_report):
+    rows = json.loads(bundled_report)
     counted = Counter(r["status"] for r in rows)
     home = (bundled_site / "index.html").read_text(encoding="utf-8")
     for status in ("unmet", "met", "not-triggered"):
@@ -315,14 +315,10 @@ def test_every_page_loads_offline_and_the_home_page_reaches_every_request(which,
     assert any(url.endswith("/style.css") for url in requested)
 
 
-def test_request_pages_say_which_readings_flip_a_verdict(runner, bundled_site):
+def test_request_pages_say_which_readings_flip_a_verdict(bundled_site, bundled_report):
     """Each request page says whether its verdict is robust, and names the readings that flip it,
     exactly as report --all --format json computes them."""
-    import json
-
-    from cstograph.cli import app
-
-    report = json.loads(runner.invoke(app, ["report", "--all", "--format", "json"]).stdout)
+    report = json.loads(bundled_report)
     pages = {path.read_text(encoding="utf-8") for path in (bundled_site / "request").glob("*.html")}
     flipped = [r for r in report if not r["robust"]]
     assert flipped, "the bundled verdicts include some that a reading flips"
