@@ -31,8 +31,9 @@ def engine_for(engine_name):
     return build
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def runner() -> CliRunner:
+    """The one CLI runner of every test that runs a command (it keeps no state between runs)."""
     return CliRunner()
 
 
@@ -53,6 +54,17 @@ def bundled_graphs() -> Path:
     if not folder.is_dir() or not any(folder.glob("*.ttl")):
         pytest.skip("the bundled graphs/ folder is absent from this checkout")
     return folder
+
+
+@pytest.fixture(scope="session")
+def bundled_report(runner, bundled_graphs) -> str:
+    """What `cstograph report --all --format json` prints for the bundled graphs, run once for the
+    tests that compare another output with it (each parses its own copy)."""
+    from cstograph.cli import app
+
+    result = runner.invoke(app, ["report", "--all", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 import cstograph
 from cgtest import CASES
@@ -61,8 +60,7 @@ def test_only_the_accounts_that_assert_something_are_listed(kg):
     assert "adds the League declines (refusal, 2021-05-20); the undisputed data does not" in [d.text for d in v.disputes]
 
 
-def test_report_and_explain_name_the_disputed_fact():
-    runner = CliRunner()
+def test_report_and_explain_name_the_disputed_fact(runner):
     rows = json.loads(runner.invoke(app, ["report", "--all", "-f", "json", "--force", str(FIXTURE)]).stdout)
     r1 = next(r for r in rows if r["request"] == EX + "r1")
     x = next(c for c in r1["contested"] if c["account"] == EX + "accountX")

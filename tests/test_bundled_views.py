@@ -107,13 +107,11 @@ def test_bundled_pictures_name_each_accounts_verdict(bundled, verdicts):
     assert timeline.count(">CONTESTED</tspan>") == min(len(expected), 60)  # the timeline shows 60 requests at most
 
 
-def test_bundled_cli_pictures_show_contested(bundled, verdicts, tmp_path):
-    from typer.testing import CliRunner
+def test_bundled_cli_pictures_show_contested(runner, bundled, verdicts, tmp_path):
 
     from cstograph.cli import app
 
     expected = contested_of(verdicts)
-    runner = CliRunner()
     page, timeline = tmp_path / "view.html", tmp_path / "timeline.svg"
     assert runner.invoke(app, ["viz", "-o", str(page)]).exit_code == 0
     assert runner.invoke(app, ["timeline", "-o", str(timeline), "--max-requests", "0", "--no-split"]).exit_code == 0

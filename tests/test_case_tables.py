@@ -11,6 +11,7 @@ Regenerate after editing a table:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -19,7 +20,6 @@ import pytest
 from rdflib import RDF, Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 from cstograph.namespaces import CG
@@ -37,8 +37,10 @@ def family_files(family: str) -> set[str]:
     return {f"{family}.ttl", f"{family}.trig"}
 
 
+@functools.cache
 def read(path: Path) -> Dataset:
-    """Every quad of a bundled graph (TriG or Turtle) in one dataset."""
+    """Every quad of a bundled graph (TriG or Turtle) in one dataset, parsed once per run: the
+    source checks of each family read every other graph, and no test changes one."""
     dataset = Dataset(default_union=True)
     dataset.parse(path, format="trig" if path.suffix == ".trig" else "turtle")
     return dataset
@@ -50,13 +52,13 @@ def has_named_graphs(path: Path) -> bool:
     return any(g != DATASET_DEFAULT_GRAPH_ID for _, _, _, g in dataset.quads())
 
 
-def generated(family: str, tmp_path: Path) -> tuple[str, str]:
+def generated(runner, family: str, tmp_path: Path) -> tuple[str, str]:
     """The file name (FAMILY.ttl, or FAMILY.trig when the import has named graphs) and its text:
     the header and the import of the family's tables, with every other graph as reference."""
     others = sorted(p for p in GRAPHS.iterdir() if p.suffix in (".ttl", ".trig") and p.name not in family_files(family))
     data = [arg for p in others for arg in ("--data", str(p))]
     out = tmp_path / f"{family}.trig"  # TriG holds Turtle too: the suffix is chosen from what was written
-    result = CliRunner().invoke(
+    result = runner.invoke(
         app, ["import", "cases", str(TABLES / family / "requests.csv"), *data, "-q", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
@@ -77,8 +79,8 @@ def test_there_are_families_of_tables():
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-def test_the_file_is_the_import_of_the_tables(family, tmp_path):
-    name, text = generated(family, tmp_path)
+def test_the_file_is_the_import_of_the_tables(runner, family, tmp_path):
+    name, text = generated(runner, family, tmp_path)
     path = GRAPHS / name
     other = GRAPHS / (family_files(family) - {name}).pop()
     command = "CSTOGRAPH_REGENERATE=1 pytest -q tests/test_case_tables.py"

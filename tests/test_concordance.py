@@ -10,7 +10,6 @@ import json
 
 import pytest
 from rdflib import RDF, Graph, Namespace
-from typer.testing import CliRunner
 
 import cstograph
 from cgtest import FIXTURES, REPO
@@ -69,8 +68,7 @@ def _has_pandas() -> bool:
     return True
 
 
-def test_command_prints_every_format():
-    runner = CliRunner()
+def test_command_prints_every_format(runner):
     result = runner.invoke(app, ["concordance", str(FIXTURE), "-f", "markdown"])
     assert result.exit_code == 0, result.output
     assert ("| 1939-09-01 | Aurelia → Borduria | 9001 | Falken War 1939-45 (COW 501) | unmet "
@@ -89,14 +87,15 @@ def test_command_prints_every_format():
     # the declaration of war fulfils the pact under the published rule's reading: LLM's verdict, not BF's
     assert document["rows"][0]["readingsGivingLLM"] == ["entering the war honours a defence pact (the LLM and B-F rule)"]
     assert document["rows"][0]["readingsGivingBF"] == [] and document["rows"][1]["readingsGivingLLM"] == []
-    table = runner.invoke(app, ["concordance", str(FIXTURE), "-f", "table"]).stdout
+    # a wide table, whatever terminal (or none) the test runs under: the words must not wrap
+    table = runner.invoke(app, ["concordance", str(FIXTURE), "-f", "table"], env={"COLUMNS": "200"}).stdout
     assert "published codings" in table and "Falken War" in table and " *" in table
 
 
-def test_command_without_matches_says_what_is_missing(tmp_path):
+def test_command_without_matches_says_what_is_missing(runner, tmp_path):
     lone = tmp_path / "lone.ttl"
     lone.write_text(FIXTURE.read_text(encoding="utf-8").replace("cg:cowWarNumber 501 ;", ""), encoding="utf-8")
-    result = CliRunner().invoke(app, ["concordance", str(lone)])
+    result = runner.invoke(app, ["concordance", str(lone)])
     assert result.exit_code == 2
     assert "no request matches" in result.stderr and "cg:cowWarNumber" in result.stderr
     assert "Traceback" not in result.output
@@ -187,8 +186,7 @@ def test_explained_rows_name_bundled_requests_and_published_observations():
         assert f'cg:atopId "{atop}"^^xsd:integer' in published, atop
 
 
-def test_reliability_on_the_bundled_graphs_says_they_hold_only_the_bundled_alliances():
-    runner = CliRunner()
+def test_reliability_on_the_bundled_graphs_says_they_hold_only_the_bundled_alliances(runner):
     bundled = runner.invoke(app, ["reliability", "-f", "markdown"])
     observations = len(set(Graph().parse(graphs_dir() / "published-codings.ttl").subjects(RDF.type, CG_NS.WarOccasion)))
     assert observations > 0

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from typer.testing import CliRunner
 
 import cstograph
 from cstograph.cli import app
@@ -27,7 +26,6 @@ ACCOUNT_LINES = ("Arland's account: unmet", "Borduria's account: not-triggered")
 # figures name the accounts whose verdict differs and count those that agree with the undisputed one
 FIGURE_LINES = ("Arland's account: unmet", "1 other account: not-triggered")
 needs_graphviz = pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
-runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +51,7 @@ def test_without_verdicts_nothing_is_contested():
     assert all(d["contested"] == "" and d["contestedBy"] == "" for _, d in plain.nodes(data=True))
 
 
-def viz(tmp_path, name, *args):
+def viz(runner, tmp_path, name, *args):
     out = tmp_path / name
     result = runner.invoke(app, ["viz", str(CONTESTED), "-o", str(out), *args])
     assert result.exit_code == 0, result.output
@@ -61,8 +59,8 @@ def viz(tmp_path, name, *args):
 
 
 @needs_graphviz
-def test_graphviz_figure_marks_the_contested_request(tmp_path):
-    svg = viz(tmp_path, "figure.svg").read_text()
+def test_graphviz_figure_marks_the_contested_request(runner, tmp_path):
+    svg = viz(runner, tmp_path, "figure.svg").read_text()
     xml.dom.minidom.parseString(svg)
     svg = html.unescape(svg)  # Graphviz writes ' as &#39;
     assert svg.count("CONTESTED") == 1  # r1's box, and no other
@@ -72,8 +70,8 @@ def test_graphviz_figure_marks_the_contested_request(tmp_path):
     assert "contested request (double border)" in svg
 
 
-def test_fallback_figure_marks_the_contested_request(tmp_path):
-    svg = viz(tmp_path, "figure.svg", "--layout", "columns").read_text()
+def test_fallback_figure_marks_the_contested_request(runner, tmp_path):
+    svg = viz(runner, tmp_path, "figure.svg", "--layout", "columns").read_text()
     xml.dom.minidom.parseString(svg)
     assert svg.count(">CONTESTED<") == 1
     assert "contested request: each account says" in svg
@@ -82,8 +80,8 @@ def test_fallback_figure_marks_the_contested_request(tmp_path):
     assert svg.count('rx="11" fill="none" stroke="#5b2a86"') == 1  # the second border, on r1 only
 
 
-def test_page_data_lists_each_account_for_the_contested_request_only(tmp_path):
-    page = viz(tmp_path, "view.html").read_text()
+def test_page_data_lists_each_account_for_the_contested_request_only(runner, tmp_path):
+    page = viz(runner, tmp_path, "view.html").read_text()
     data = json.loads(page.split('id="graph-data">', 1)[1].split("</script>", 1)[0])
     nodes = {n["iri"]: n for n in data["nodes"]}
     assert nodes[ACC + "r1"]["contested"] == R1_TEXT
@@ -101,7 +99,7 @@ def test_page_legend_has_no_contested_entry_when_nothing_is(graph):
     assert not any(entry.get("double") for entry in page_data(plain, {}, "t")["legend"])
 
 
-def test_timeline_row_of_the_contested_request(graph, tmp_path):
+def test_timeline_row_of_the_contested_request(runner, graph, tmp_path):
     (lane,) = timeline_lanes(graph)
     assert {row.node: row.contested for row in lane.rows} == {
         ACC + "r1": (("Arland's account", "unmet"), ("Borduria's account", "not-triggered")),
@@ -130,8 +128,8 @@ def read_back(path: Path) -> nx.MultiDiGraph:
 
 
 @pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".json"])
-def test_exports_carry_the_contested_attributes(tmp_path, suffix):
-    back = read_back(viz(tmp_path, "graph" + suffix))
+def test_exports_carry_the_contested_attributes(runner, tmp_path, suffix):
+    back = read_back(viz(runner, tmp_path, "graph" + suffix))
     assert back.nodes[ACC + "r1"]["contested"] == R1_TEXT
     assert back.nodes[ACC + "r1"]["contestedBy"] == ACC + "accountX"
     for request in ("r2", "r3"):

@@ -10,51 +10,49 @@ import json
 import urllib.parse
 
 import pytest
-from typer.testing import CliRunner
 
 from cgtest import CASES
 from cstograph.cli import app
 from test_serve import cstograph_serve, http
 
 CONTESTED = CASES / "accounts" / "contested.trig"
-runner = CliRunner()
 VIEWPOINTS = [[], ["--according-to", "Arland"], ["--according-to", "Borduria"], ["--as-of", "2022-12-31"],
               ["--according-to", "Arland", "--as-of", "2022-09-13"]]
 
 
-def statuses_from_report(*args) -> dict[str, str]:
+def statuses_from_report(runner, *args) -> dict[str, str]:
     result = runner.invoke(app, ["report", "--all", "-f", "json", *args])
     assert result.exit_code == 0, result.output
     return {r["request"]: r["status"] for r in json.loads(result.stdout)}
 
 
-def statuses_from_query(*args) -> dict[str, str]:
+def statuses_from_query(runner, *args) -> dict[str, str]:
     result = runner.invoke(app, ["query", "request-status", "-f", "csv", *args])
     assert result.exit_code == 0, result.output
     return {row["request"]: row["status"] for row in csv.DictReader(io.StringIO(result.stdout))}
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def store(runner, tmp_path_factory):
     folder = tmp_path_factory.mktemp("store") / "s"
     assert runner.invoke(app, ["load", str(CONTESTED), "--store", str(folder)]).exit_code == 0
     return folder
 
 
 @pytest.mark.parametrize("viewpoint", VIEWPOINTS, ids=lambda v: " ".join(v) or "undisputed")
-def test_query_and_report_agree_on_every_path(viewpoint, store):
-    expected = statuses_from_report(*viewpoint, str(CONTESTED))
+def test_query_and_report_agree_on_every_path(runner, viewpoint, store):
+    expected = statuses_from_report(runner, *viewpoint, str(CONTESTED))
     assert expected
     sources = {"files": [str(CONTESTED)], "rdflib": ["--engine", "rdflib", str(CONTESTED)], "store": ["--store", str(store)]}
     for name, source in sources.items():
-        assert statuses_from_report(*viewpoint, *source) == expected, name
-        assert statuses_from_query(*viewpoint, *source) == expected, name
+        assert statuses_from_report(runner, *viewpoint, *source) == expected, name
+        assert statuses_from_query(runner, *viewpoint, *source) == expected, name
         unmet = runner.invoke(app, ["query", "unmet-obligations", "-f", "csv", *viewpoint, *source])
         rows = list(csv.DictReader(io.StringIO(unmet.stdout)))
         assert {r["request"] for r in rows} == {r for r, s in expected.items() if s == "unmet"}, name
 
 
-def test_the_default_graph_is_the_undisputed_data_and_accounts_stay_reachable(tmp_path, store):
+def test_the_default_graph_is_the_undisputed_data_and_accounts_stay_reachable(runner, tmp_path, store):
     """Arland's claim (e1 on its territory) is reachable in its graph, never in the default graph."""
     claim = ("<http://example.org/acc/e1> <https://w3id.org/cstograph/ns#onTerritoryOf> "
              "<http://example.org/acc/A>")
@@ -74,8 +72,8 @@ def test_the_default_graph_is_the_undisputed_data_and_accounts_stay_reachable(tm
     assert result.stdout.strip().lower() == "yes"
 
 
-def test_serve_offers_the_undisputed_data_and_one_endpoint_per_account():
-    expected = {viewpoint: statuses_from_report(*viewpoint, str(CONTESTED))
+def test_serve_offers_the_undisputed_data_and_one_endpoint_per_account(runner):
+    expected = {viewpoint: statuses_from_report(runner, *viewpoint, str(CONTESTED))
                 for viewpoint in ((), ("--according-to", "Arland"), ("--according-to", "Borduria"))}
     from cstograph.engines.queries import get_query
 

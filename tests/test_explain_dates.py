@@ -8,8 +8,6 @@ explained by its first verdict, and appears in the lists under each of its dates
 
 from __future__ import annotations
 
-from typer.testing import CliRunner
-
 from cgtest import FIXTURES
 from cstograph.cli import app
 
@@ -36,8 +34,8 @@ def two_dates(tmp_path):
     return [str(MINI), str(extra)]
 
 
-def run(*args):
-    return CliRunner().invoke(app, [str(a) for a in args])
+def run(runner, *args):
+    return runner.invoke(app, [str(a) for a in args])
 
 
 def assert_one_line(result, *words):
@@ -47,30 +45,30 @@ def assert_one_line(result, *words):
     assert "Internal error" not in result.output and "Traceback" not in result.output
 
 
-def test_explain_a_request_without_a_date(tmp_path):
-    assert_one_line(run("explain", "mx:r2", *no_date(tmp_path), "--force"), "mini/r2", "no verdict", "cg:date")
+def test_explain_a_request_without_a_date(runner, tmp_path):
+    assert_one_line(run(runner, "explain", "mx:r2", *no_date(tmp_path), "--force"), "mini/r2", "no verdict", "cg:date")
 
 
-def test_explain_a_request_with_two_dates(tmp_path):
-    assert_one_line(run("explain", "mx:r1", *two_dates(tmp_path), "--force"),
+def test_explain_a_request_with_two_dates(runner, tmp_path):
+    assert_one_line(run(runner, "explain", "mx:r1", *two_dates(tmp_path), "--force"),
                     "mini/r1", "2 verdicts", "2005-05-06, 2005-05-07")
 
 
-def test_explain_still_explains_the_other_requests(tmp_path):
-    result = run("explain", "mx:r3", *two_dates(tmp_path), "--force", "--format", "json")
+def test_explain_still_explains_the_other_requests(runner, tmp_path):
+    result = run(runner, "explain", "mx:r3", *two_dates(tmp_path), "--force", "--format", "json")
     assert result.exit_code == 0, result.output
     assert '"request": "http://example.org/mini/r3"' in result.output
 
 
-def test_site_without_a_date(tmp_path):
-    result = run("site", *no_date(tmp_path), "--force", "-o", tmp_path / "site")
+def test_site_without_a_date(runner, tmp_path):
+    result = run(runner, "site", *no_date(tmp_path), "--force", "-o", tmp_path / "site")
     assert result.exit_code == 0, result.output
     pages = sorted(p.name for p in (tmp_path / "site" / "request").glob("*.html"))
     assert len(pages) == 2 and not any("r2" in p for p in pages), pages  # r2 has no verdict, as in report
 
 
-def test_site_with_two_dates(tmp_path):
-    result = run("site", *two_dates(tmp_path), "--force", "-o", tmp_path / "site")
+def test_site_with_two_dates(runner, tmp_path):
+    result = run(runner, "site", *two_dates(tmp_path), "--force", "-o", tmp_path / "site")
     assert result.exit_code == 0, result.output
     pages = list((tmp_path / "site" / "request").glob("*.html"))
     assert len(pages) == 3, pages

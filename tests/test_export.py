@@ -42,16 +42,12 @@ def invoke(runner, *args: str, code: int = 0):
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(runner, tmp_path_factory, bundled_report):
     """The bundled graphs exported in every format, and the report they must agree with."""
-    from typer.testing import CliRunner
-
-    runner = CliRunner()
     folder = tmp_path_factory.mktemp("export")
     for name in ("cases.csv", "cases.dta", "cases.json", "package"):
         invoke(runner, "export", "-o", str(folder / name))
-    report = json.loads(invoke(runner, "report", "--all", "--format", "json").stdout)
-    return folder, report
+    return folder, json.loads(bundled_report)
 
 
 def _s(value) -> str:

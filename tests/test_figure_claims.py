@@ -11,7 +11,6 @@ from html import unescape
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 from cstograph.engines.queries import run_named
@@ -19,7 +18,6 @@ from cstograph.pictures.layout import graphviz_available
 from helpers import open_engine
 
 pytestmark = pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
-runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 
@@ -96,7 +94,7 @@ def check(engine, svg: str) -> int:
     return checked
 
 
-def test_every_page_of_the_bundled_cases_figure(tmp_path, engine):
+def test_every_page_of_the_bundled_cases_figure(runner, tmp_path, engine):
     result = runner.invoke(app, ["viz", "-o", str(tmp_path / "cases.svg")])
     assert result.exit_code == 0, result.output
     pages = sorted(tmp_path.glob("cases-*.svg"))
@@ -104,7 +102,7 @@ def test_every_page_of_the_bundled_cases_figure(tmp_path, engine):
     assert sum(check(engine, p.read_text()) for p in pages) >= 8
 
 
-def test_the_armenia_2022_case_names_the_six_members_of_that_day(tmp_path, engine):
+def test_the_armenia_2022_case_names_the_six_members_of_that_day(runner, tmp_path, engine):
     out = tmp_path / "case.svg"
     iri = "https://w3id.org/cstograph/data/request-2022-09-13-Armenia-CSTO"
     assert runner.invoke(app, ["viz", "--focus", iri, "-o", str(out)]).exit_code == 0
@@ -115,7 +113,7 @@ def test_the_armenia_2022_case_names_the_six_members_of_that_day(tmp_path, engin
 
 
 @pytest.mark.slow
-def test_every_request_page_of_the_site(tmp_path, engine):
+def test_every_request_page_of_the_site(runner, tmp_path, engine):
     site = tmp_path / "site"
     result = runner.invoke(app, ["site", "-o", str(site)])
     assert result.exit_code == 0, result.output

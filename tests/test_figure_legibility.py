@@ -5,14 +5,12 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 from cstograph.pictures.layout import graphviz_available
 from views_support import THREE, placed_font_sizes
 
 pytestmark = pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
-runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
 CSTO_FILES = ["graphs/csto.ttl", "graphs/csto-kyrgyzstan.ttl", "graphs/armenia-azerbaijan.ttl",
               "graphs/russia-armenia-1997.ttl", "graphs/kazakhstan-2022.ttl", "graphs/sources.ttl",
@@ -20,7 +18,7 @@ CSTO_FILES = ["graphs/csto.ttl", "graphs/csto-kyrgyzstan.ttl", "graphs/armenia-a
 ROOT = THREE.parents[3]
 
 
-def figure(tmp_path, *args) -> str:
+def figure(runner, tmp_path, *args) -> str:
     """The single figure (--no-split: one tall figure when it does not fit a page)."""
     out = tmp_path / "single.svg"
     result = runner.invoke(app, ["viz", *map(str, args), "--no-split", "-o", str(out)])
@@ -38,8 +36,8 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_no_text_under_7_pt_at_a4_text_width(tmp_path, case):
-    sizes = placed_font_sizes(figure(tmp_path, *CASES[case]))
+def test_no_text_under_7_pt_at_a4_text_width(runner, tmp_path, case):
+    sizes = placed_font_sizes(figure(runner, tmp_path, *CASES[case]))
     assert len(sizes) > 10
     small = sorted((round(size, 2), text) for size, text in sizes if size < 7.0)
     assert not small, small[:5]
@@ -60,8 +58,8 @@ def _x_range(shape) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("case", ["three requests", "the CSTO and Russia cases"])
-def test_captions_fit_inside_their_boxes(tmp_path, case):
-    root = ET.fromstring(figure(tmp_path, *CASES[case]))
+def test_captions_fit_inside_their_boxes(runner, tmp_path, case):
+    root = ET.fromstring(figure(runner, tmp_path, *CASES[case]))
     checked = 0
     for node in root.iter(SVG + "g"):
         if "node" not in (node.get("class") or "").split():
@@ -86,7 +84,7 @@ A4_TEXT_HEIGHT_PT = 680.0
 
 
 @pytest.fixture(scope="module")
-def synth_graph(tmp_path_factory):
+def synth_graph(runner, tmp_path_factory):
     path = tmp_path_factory.mktemp("synth") / "synth.ttl"
     result = runner.invoke(app, ["synth", "--requests", "30", "--seed", "3", "-o", str(path)])
     assert result.exit_code == 0, result.output
@@ -101,7 +99,7 @@ PAGED = {
 }
 
 
-def pages(tmp_path, *args) -> list:
+def pages(runner, tmp_path, *args) -> list:
     """The files one figure was written to: figure.svg, or figure-1.svg, figure-2.svg, ..."""
     out = tmp_path / "figure.svg"
     result = runner.invoke(app, ["viz", *map(str, args), "-o", str(out)])
@@ -119,8 +117,8 @@ def placed_height(svg_text: str, width_pt: float = 453.0) -> float:
 
 
 @pytest.mark.parametrize("case", PAGED)
-def test_every_figure_fits_an_a4_text_block_at_7_pt(tmp_path, case, synth_graph):
-    written = pages(tmp_path, *PAGED[case](synth_graph))
+def test_every_figure_fits_an_a4_text_block_at_7_pt(runner, tmp_path, case, synth_graph):
+    written = pages(runner, tmp_path, *PAGED[case](synth_graph))
     for path in written:
         text = path.read_text()
         assert placed_height(text) <= A4_TEXT_HEIGHT_PT + 0.5, (path.name, placed_height(text))
@@ -141,24 +139,24 @@ def request_iris(svg_text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", ["every bundled graph", "the CSTO and Russia cases", "30 synthetic requests"])
-def test_the_pages_show_every_request_exactly_once(tmp_path, case, synth_graph):
+def test_the_pages_show_every_request_exactly_once(runner, tmp_path, case, synth_graph):
     """Pages are not reduced like one figure (120 nodes): together they show every request of
     the report once (a few dozen at most; above 40 requests the summary is drawn instead)."""
     import json
 
     args = PAGED[case](synth_graph)
-    written = pages(tmp_path, *args)
+    written = pages(runner, tmp_path, *args)
     assert len(written) > 1  # these figures are taller than a page
     shown = [iri for path in written for iri in request_iris(path.read_text())]
     report = runner.invoke(app, ["report", "--all", "--format", "json", *map(str, args)])
     assert report.exit_code == 0, report.output
     requests = [row["request"] for row in json.loads(report.stdout)]
     assert len(requests) > 3 and sorted(shown) == sorted(requests)
-    single = request_iris(figure(tmp_path, *args))  # one figure: reduced past 120 nodes
+    single = request_iris(figure(runner, tmp_path, *args))  # one figure: reduced past 120 nodes
     assert set(single) <= set(requests)
 
 
-def test_no_split_keeps_one_tall_figure(tmp_path):
+def test_no_split_keeps_one_tall_figure(runner, tmp_path):
     out = tmp_path / "tall.svg"
     result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "--no-split", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -166,19 +164,19 @@ def test_no_split_keeps_one_tall_figure(tmp_path):
     assert placed_height(out.read_text()) > A4_TEXT_HEIGHT_PT
 
 
-def test_a_pdf_gets_one_page_per_figure(tmp_path):
+def test_a_pdf_gets_one_page_per_figure(runner, tmp_path):
     out = tmp_path / "figure.pdf"
     result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o", str(out)])
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     boxes = [tuple(float(v) for v in box.split()) for box in re.findall(rb"/MediaBox \[([^\]]*)\]", data)]
-    svgs = pages(tmp_path, *PAGED["the CSTO and Russia cases"](None))
+    svgs = pages(runner, tmp_path, *PAGED["the CSTO and Russia cases"](None))
     assert len(boxes) == len(svgs) > 1
     for _, _, width, height in boxes:
         assert height * 453.0 / width <= A4_TEXT_HEIGHT_PT + 0.5
 
 
-def test_a_page_that_cannot_be_written_leaves_no_page_behind(tmp_path):
+def test_a_page_that_cannot_be_written_leaves_no_page_behind(runner, tmp_path):
     (tmp_path / "figure-2.svg").mkdir()  # the second page cannot be written
     result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o",
                                  str(tmp_path / "figure.svg")])
@@ -186,7 +184,7 @@ def test_a_page_that_cannot_be_written_leaves_no_page_behind(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figure-2.svg"]
 
 
-def test_a_single_case_too_tall_for_a_page_is_laid_out_again(tmp_path):
+def test_a_single_case_too_tall_for_a_page_is_laid_out_again(runner, tmp_path):
     """A request with fifteen responses: one column of responses is taller than a page, so
     they are set in columns; the figure fits and shows every response."""
     many = tmp_path / "many-responses.ttl"
@@ -194,7 +192,7 @@ def test_a_single_case_too_tall_for_a_page_is_laid_out_again(tmp_path):
         f'ex:q{i} a cg:Response ; rdfs:label "League note {i}" ; cg:respondsTo ex:r1 ; cg:responder ex:League ; '
         f'cg:responseType cg:DiplomaticStatement ; cg:date "2010-04-{i + 1:02d}"^^xsd:date ; dcterms:source ex:src .'
         for i in range(14)) + "\n")
-    tall = figure(tmp_path, "--focus", "Ardia asks the League", many)
+    tall = figure(runner, tmp_path, "--focus", "Ardia asks the League", many)
     assert placed_height(tall) > A4_TEXT_HEIGHT_PT  # as one column
     out = tmp_path / "case.svg"
     result = runner.invoke(app, ["viz", str(many), "--focus", "Ardia asks the League", "-o", str(out)])
@@ -219,7 +217,7 @@ def test_a_device_gets_one_figure_never_pages_beside_it(tmp_path):
     assert not splittable(tmp_path / "folder.svg")
 
 
-def test_pages_of_an_earlier_figure_are_named_not_deleted(tmp_path):
+def test_pages_of_an_earlier_figure_are_named_not_deleted(runner, tmp_path):
     for number in (4, 5):
         (tmp_path / f"figure-{number}.svg").write_text("earlier")
     result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o",

@@ -5,13 +5,11 @@ import json
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.style import FOCUS_RING, HELP_FILL, KIND_FILL, NO_HELP_FILL, STATUS_FILL
 
-runner = CliRunner()
 REQUEST = "https://w3id.org/cstograph/data/request-2022-09-13-Armenia-CSTO"
 
 
@@ -21,7 +19,7 @@ def test_the_ring_colour_is_no_status_or_kind_colour():
 
 
 @pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
-def test_the_figure_rings_the_focus_and_its_legend_says_so(tmp_path):
+def test_the_figure_rings_the_focus_and_its_legend_says_so(runner, tmp_path):
     out = tmp_path / "case.svg"
     assert runner.invoke(app, ["viz", "--focus", REQUEST, "-o", str(out)]).exit_code == 0
     svg = out.read_text()
@@ -29,7 +27,7 @@ def test_the_figure_rings_the_focus_and_its_legend_says_so(tmp_path):
     assert svg.count(f'stroke="{FOCUS_RING}"') >= 2 and "the node this figure is drawn around" in words
 
 
-def test_the_page_rings_the_focus_and_its_legend_says_so(tmp_path):
+def test_the_page_rings_the_focus_and_its_legend_says_so(runner, tmp_path):
     out = tmp_path / "case.html"
     assert runner.invoke(app, ["viz", "--focus", REQUEST, "-o", str(out)]).exit_code == 0
     page = out.read_text()

@@ -28,7 +28,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from cgtest import FIXTURES, REPO
 from cstograph.cli import app
@@ -163,9 +162,9 @@ def mutated(draw, seeds: list[bytes], tokens: list[bytes]) -> bytes:
 # ---------------------------------------------------------------- the checks
 
 
-def check_run(category: str, args: list[str], out: Path | None, folder: Path, inputs: set[str]) -> None:
+def check_run(runner, category: str, args: list[str], out: Path | None, folder: Path, inputs: set[str]) -> None:
     """Run the CLI in this process and check the rules; tally the outcome."""
-    result = CliRunner().invoke(app, args)
+    result = runner.invoke(app, args)
     tally = TALLY[category]
     tally["tried"] += 1
     crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
@@ -196,7 +195,7 @@ SUFFIX = {"ttl": ".ttl", "trig": ".trig", "jsonld": ".jsonld", "rdf": ".rdf", "n
 
 
 @pytest.mark.parametrize("kind", list(SUFFIX))
-def test_rdf_inputs(canary, tmp_path_factory, kind):
+def test_rdf_inputs(runner, canary, tmp_path_factory, kind):
     seeds = rdf_seeds(canary)[kind]
 
     @FUZZ
@@ -210,12 +209,12 @@ def test_rdf_inputs(canary, tmp_path_factory, kind):
             args = ["viz", str(path), "--view", "full", "-o", str(out), "--force"]
         else:
             args = ["validate", "--engine", "oxigraph" if how == "ox" else "rdflib", str(path)]
-        check_run(kind, args, out if how == "viz" else None, folder, {path.name})
+        check_run(runner, kind, args, out if how == "viz" else None, folder, {path.name})
 
     run()
 
 
-def test_sparql_queries(canary, tmp_path_factory):
+def test_sparql_queries(runner, canary, tmp_path_factory):
     seeds = query_seeds(canary)
 
     @FUZZ
@@ -225,7 +224,7 @@ def test_sparql_queries(canary, tmp_path_factory):
         folder = tmp_path_factory.mktemp("rq")
         path = folder / "query.rq"
         path.write_bytes(data)
-        check_run("sparql", ["query", str(path), "--engine", engine, "--force", str(FIXTURES / "mini.trig")],
+        check_run(runner, "sparql", ["query", str(path), "--engine", engine, "--force", str(FIXTURES / "mini.trig")],
                   None, folder, {path.name})
 
     run()
@@ -264,7 +263,7 @@ def structured_dta(draw, rows: list[dict]):
     return columns, table
 
 
-def test_dta_files(canary, tmp_path_factory):
+def test_dta_files(runner, canary, tmp_path_factory):
     seed_folder = tmp_path_factory.mktemp("dta-seed")
     rows = [bf_row(w, n, a, sample=s, multilateral=m, llm=llm, bf=bf, lenient_llm=ll, lenient_bf=lb, types=t)
             for w, n, a, s, m, llm, bf, ll, lb, t in BF_FIXTURE_ROWS]
@@ -278,7 +277,7 @@ def test_dta_files(canary, tmp_path_factory):
         path = folder / "input.dta"
         path.write_bytes(data if isinstance(data, bytes) else write_dta(path, *data).read_bytes())
         out = folder / "out.ttl"
-        check_run("dta", ["import", "reliability", str(path), "-o", str(out), "--quiet"], out, folder, {path.name})
+        check_run(runner, "dta", ["import", "reliability", str(path), "-o", str(out), "--quiet"], out, folder, {path.name})
 
     run()
 
@@ -312,7 +311,7 @@ def cell_mutated(draw, seed: bytes) -> bytes:
     return b"\n".join(b",".join(cells) for cells in lines) + b"\n"
 
 
-def test_atop_csv_files(canary, tmp_path_factory):
+def test_atop_csv_files(runner, canary, tmp_path_factory):
     alliance_seed, member_seed = _atop_seeds(tmp_path_factory.mktemp("atop-seed"))
 
     @FUZZ
@@ -325,7 +324,7 @@ def test_atop_csv_files(canary, tmp_path_factory):
         a.write_bytes(alliances if which != "member" else alliance_seed)
         m.write_bytes(members if which != "alliance" else member_seed)
         out = folder / "atop.ttl"
-        check_run("atop", ["import", "atop", str(a), str(m), "-o", str(out), "--quiet"], out, folder,
+        check_run(runner, "atop", ["import", "atop", str(a), str(m), "-o", str(out), "--quiet"], out, folder,
                   {a.name, m.name})
 
     run()
@@ -399,14 +398,14 @@ def service_candidates(draw, url: str) -> bytes:
     return text.encode("utf-8")
 
 
-def test_guard_candidates_around_service(canary, tmp_path_factory):
+def test_guard_candidates_around_service(runner, canary, tmp_path_factory):
     @FUZZ
     @given(data=service_candidates(canary), engine=st.sampled_from(["oxigraph", "rdflib"]))
     def run(data, engine):
         folder = tmp_path_factory.mktemp("service")
         path = folder / "query.rq"
         path.write_bytes(data)
-        check_run("SERVICE candidates", ["query", str(path), "--engine", engine, "--force", str(FIXTURES / "mini.trig")],
+        check_run(runner, "SERVICE candidates", ["query", str(path), "--engine", engine, "--force", str(FIXTURES / "mini.trig")],
                   None, folder, {path.name})
 
     run()

@@ -263,10 +263,8 @@ def test_names_matching_several_nodes_or_none_build_the_whole_network(bundled):
 
 
 @pytest.mark.parametrize("option", [["--alliance", "CSTO"], ["--focus", "Kazakhstan asks"], ["--focus", "Armenia", "--hops", "1"]])
-def test_viz_asks_the_engine_for_the_part_it_draws(tmp_path, monkeypatch, option):
+def test_viz_asks_the_engine_for_the_part_it_draws(runner, tmp_path, monkeypatch, option):
     """The CLI builds only the part (build_graph gets ``only``), and draws the same figure as before."""
-    from typer.testing import CliRunner
-
     from cstograph.cli import app
     from cstograph.pictures import viz as viz_module
 
@@ -278,7 +276,7 @@ def test_viz_asks_the_engine_for_the_part_it_draws(tmp_path, monkeypatch, option
         return real(*args, **kwargs)
 
     monkeypatch.setattr(viz_module, "build_graph", recording)
-    result = CliRunner().invoke(app, ["viz", *option, "-o", str(tmp_path / "part.json")])
+    result = runner.invoke(app, ["viz", *option, "-o", str(tmp_path / "part.json")])
     assert result.exit_code == 0, result.output
     assert len(calls) == 1 and calls[0] is not None
     drawn = json.loads((tmp_path / "part.json").read_text())

@@ -9,7 +9,6 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from typer.testing import CliRunner
 
 from cgtest import FIXTURES
 from cstograph.cli import app
@@ -78,7 +77,7 @@ def test_the_guard_refuses_every_reaching_query(counter, tmp_path):
     assert hits == []
 
 
-def test_query_command_makes_no_request(counter, tmp_path):
+def test_query_command_makes_no_request(runner, counter, tmp_path):
     base, hits = counter
     secret = tmp_path / "secret.ttl"
     secret.write_text("<urn:secret> <urn:p> <urn:o> .\n")
@@ -86,7 +85,7 @@ def test_query_command_makes_no_request(counter, tmp_path):
         query_file = tmp_path / f"{name}.rq"
         query_file.write_text(text)
         for engine in ("oxigraph", "rdflib"):
-            result = CliRunner().invoke(app, ["query", str(query_file), MINI, "--engine", engine, "-f", "csv"])
+            result = runner.invoke(app, ["query", str(query_file), MINI, "--engine", engine, "-f", "csv"])
             assert result.exit_code == 2, (name, result.output)
             assert "refused" in result.output and "urn:secret" not in result.output
     assert hits == []
@@ -101,12 +100,12 @@ def test_serve_makes_no_request(counter, tmp_path):
     assert hits == []
 
 
-def test_control_allow_network_does_reach_the_counter(counter, tmp_path):
+def test_control_allow_network_does_reach_the_counter(runner, counter, tmp_path):
     """Without this, a broken counter would make the tests above pass vacuously."""
     base, hits = counter
     query_file = tmp_path / "service.rq"
     query_file.write_text(f"SELECT * WHERE {{ SERVICE <{base}/sparql> {{ ?s ?p ?o }} }}")
-    result = CliRunner().invoke(app, ["query", str(query_file), MINI, "--allow-network", "-f", "csv"])
+    result = runner.invoke(app, ["query", str(query_file), MINI, "--allow-network", "-f", "csv"])
     assert result.exit_code == 0, result.output
     assert len(hits) >= 1
 
@@ -124,12 +123,12 @@ def test_the_engine_runs_the_text_the_guard_checked():
     assert str(result.rows[0][0]) == "caf\u00e9"
 
 
-def test_an_escape_that_changes_where_a_string_ends_is_read_one_way(counter, tmp_path):
+def test_an_escape_that_changes_where_a_string_ends_is_read_one_way(runner, counter, tmp_path):
     """Oxigraph reads \\u0022 inside a string as a quote character; resolved first (as SPARQL
     says), it ends the string: the query is a syntax error for the guard and is never run."""
     base, hits = counter
     query_file = tmp_path / "quotes.rq"
     query_file.write_text(f'SELECT * WHERE {{ BIND("\\u0022\\u0022\\u0022" AS ?v) SERVICE <{base}/q3> {{ ?s ?p ?o }} }}')
-    result = CliRunner().invoke(app, ["query", str(query_file), MINI, "-f", "csv"])
+    result = runner.invoke(app, ["query", str(query_file), MINI, "-f", "csv"])
     assert result.exit_code == 2 and "syntax error" in result.stderr
     assert hits == []

@@ -12,7 +12,6 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from typer.testing import CliRunner
 
 import cstograph
 from cgtest import FIXTURES
@@ -73,13 +72,13 @@ def comment_attacks(base: str) -> dict[str, str]:
 ENDS_A_COMMENT = {"cr", "u000D", "U0000000D", "cr-cr"}
 
 
-def test_a_comment_ended_by_a_carriage_return_hides_no_service_from_query_file(listener, tmp_path):
+def test_a_comment_ended_by_a_carriage_return_hides_no_service_from_query_file(runner, listener, tmp_path):
     base, hits = listener
     for name, text in comment_attacks(base).items():
         path = tmp_path / f"{name}.rq"
         path.write_bytes(text.encode("utf-8"))
         for engine in ("oxigraph", "rdflib"):
-            result = CliRunner().invoke(app, ["query", str(path), MINI, "--engine", engine, "-f", "csv"])
+            result = runner.invoke(app, ["query", str(path), MINI, "--engine", engine, "-f", "csv"])
             # a CR ends the comment (SPARQL 19.4): the SERVICE is seen, and refused; other
             # characters leave it inside the comment, where it is nothing
             assert result.exit_code == (2 if name in ENDS_A_COMMENT else 0), (name, engine, result.output)
@@ -116,11 +115,11 @@ def test_a_comment_ended_by_a_carriage_return_hides_no_service_from_serve(listen
     assert hits == []
 
 
-def test_control_the_listener_sees_a_service_call_when_the_network_is_allowed(listener, tmp_path):
+def test_control_the_listener_sees_a_service_call_when_the_network_is_allowed(runner, listener, tmp_path):
     base, hits = listener
     path = tmp_path / "allowed.rq"
     path.write_text(f"SELECT * WHERE {{ SERVICE <{base}/leak> {{ ?a ?b ?c }} }}")
-    result = CliRunner().invoke(app, ["query", str(path), MINI, "--allow-network", "-f", "csv"])
+    result = runner.invoke(app, ["query", str(path), MINI, "--allow-network", "-f", "csv"])
     assert result.exit_code == 0 and "remote" in result.output, result.output
     assert hits
 

@@ -133,13 +133,11 @@ def test_rdf_xml_entities_are_refused_before_any_parser_expands_them(tmp_path, e
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_json_ld_contexts_are_never_fetched_or_read(tmp_path, engine):
+def test_json_ld_contexts_are_never_fetched_or_read(runner, tmp_path, engine):
     """A JSON-LD @context given by URL or file path is refused (rdflib would fetch it); inline
     contexts are read as usual. A counting server on 127.0.0.1 sees no request."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from typer.testing import CliRunner
 
     from cstograph.cli import app
 
@@ -163,11 +161,11 @@ def test_json_ld_contexts_are_never_fetched_or_read(tmp_path, engine):
                         f'[{{"q": "http://x/q"}}, "http://127.0.0.1:{server.server_address[1]}/two"]'):
             data = tmp_path / "data.jsonld"
             data.write_text(f'{{"@context": {context}, "@id": "http://x/a", "http://x/p": "o"}}')
-            result = CliRunner().invoke(app, ["validate", "--engine", engine, str(data)])
+            result = runner.invoke(app, ["validate", "--engine", engine, str(data)])
             assert result.exit_code == 2 and "reads no remote or other file" in result.stderr, result.output
         inline = tmp_path / "inline.jsonld"
         inline.write_text('{"@context": {"p": "http://x/p"}, "@id": "http://x/a", "p": "o"}')
-        assert CliRunner().invoke(app, ["validate", "--engine", engine, str(inline)]).exit_code in (0, 1)
+        assert runner.invoke(app, ["validate", "--engine", engine, str(inline)]).exit_code in (0, 1)
     finally:
         server.shutdown()
         server.server_close()

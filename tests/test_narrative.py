@@ -6,17 +6,15 @@ beside "unmet" is reconciled by the response's label ("... not signed by Armenia
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 
-runner = CliRunner()
 REQUEST = "https://w3id.org/cstograph/data/request-2022-09-13-Armenia-CSTO"
 ASKED = "asked for help, military included"
 OFFER = "not signed by Armenia at the Yerevan summit"
 
 
-def out(*args) -> str:
+def out(runner, *args) -> str:
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.output
     return result.stdout
@@ -27,8 +25,8 @@ def flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_explain(fmt):
-    text = out("explain", REQUEST, "--format", fmt)
+def test_explain(runner, fmt):
+    text = out(runner, "explain", REQUEST, "--format", fmt)
     if fmt == "json":
         data = json.loads(text)
         assert ASKED in data["description"]
@@ -38,8 +36,8 @@ def test_explain(fmt):
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
-def test_report_all(fmt):
-    text = out("report", "--all", "--format", fmt)
+def test_report_all(runner, fmt):
+    text = out(runner, "report", "--all", "--format", fmt)
     if fmt == "json":
         entry = next(v for v in json.loads(text) if v["request"] == REQUEST)
         assert ASKED in entry["description"] and any(OFFER in (r["label"] or "") for r in entry["responses"])
@@ -47,12 +45,12 @@ def test_report_all(fmt):
         assert ASKED in flat(text) and OFFER in flat(text)
 
 
-def test_report_csv_keeps_its_columns():
-    header = out("report", "--all", "--format", "csv").splitlines()[0]
+def test_report_csv_keeps_its_columns(runner):
+    header = out(runner, "report", "--all", "--format", "csv").splitlines()[0]
     assert "description" not in header
 
 
-def test_site_request_page(tmp_path):
+def test_site_request_page(runner, tmp_path):
     site = tmp_path / "site"
     assert runner.invoke(app, ["site", "-o", str(site)]).exit_code == 0
     page = next(p for p in (site / "request").glob("*.html")
@@ -61,7 +59,7 @@ def test_site_request_page(tmp_path):
     assert "What was asked:" in html and ASKED in html and OFFER in html
 
 
-def test_interactive_page(tmp_path):
+def test_interactive_page(runner, tmp_path):
     page = tmp_path / "view.html"
     assert runner.invoke(app, ["viz", "-o", str(page)]).exit_code == 0
     data = json.loads(page.read_text().split('id="graph-data">', 1)[1].split("</script>", 1)[0])

@@ -4,7 +4,6 @@ then every shipped query and the report over HTTP equal the embedded results."""
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
 from cgtest import FIXTURES
 from cstograph.cli import app
@@ -33,14 +32,14 @@ def _paths(request, name):
 
 
 @pytest.fixture(params=GRAPHS)
-def loaded_server(request):
+def loaded_server(runner, request):
     """An in-memory read-write Oxigraph server loaded through `cstograph load --endpoint`."""
     paths = _paths(request, request.param)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     args = [OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}", "--timeout-s", "60"]  # load fills the default graph
     with running(args, base + "/query?query=ASK%7B%7D"):
-        result = CliRunner().invoke(app, ["load", *map(str, paths), "--endpoint", base + "/update"])
+        result = runner.invoke(app, ["load", *map(str, paths), "--endpoint", base + "/update"])
         assert result.exit_code == 0, result.output
         yield paths, base
 
@@ -61,13 +60,12 @@ def test_report_over_http_equals_embedded(loaded_server):
     assert remote or paths[0].name == "bf.ttl"  # the reliability fixture holds no requests
 
 
-def test_report_command_with_endpoint(loaded_server):
+def test_report_command_with_endpoint(runner, loaded_server):
     """The same report, accounts and dates included, whether the server or the files answer:
     load put the undisputed data in the server's default graph and each account in its graph."""
     import json
 
     paths, base = loaded_server
-    runner = CliRunner()
     has_accounts = any(p.is_dir() and (p / "accounts.trig").exists() for p in paths)
     variants = [[], ["--as-of", "2022-09-20"]] + ([["--according-to", "Armenia"],
                                                    ["--according-to", "Armenia", "--as-of", "2021-06-01"]]
@@ -88,7 +86,7 @@ def test_report_command_with_endpoint(loaded_server):
     assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
 
 
-def test_graph_store_protocol_upload_and_a_read_only_server(tmp_path, synth_small):
+def test_graph_store_protocol_upload_and_a_read_only_server(runner, tmp_path, synth_small):
     """gsp upload into a disk-backed server, then the same folder served read-only."""
     path, graph = synth_small
     port = free_port()
@@ -96,7 +94,7 @@ def test_graph_store_protocol_upload_and_a_read_only_server(tmp_path, synth_smal
     location = tmp_path / "oxdb"
     with running([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                  base + "/query?query=ASK%7B%7D"):
-        result = CliRunner().invoke(app, ["load", str(path), "--endpoint", base + "/store", "--method", "gsp"])
+        result = runner.invoke(app, ["load", str(path), "--endpoint", base + "/store", "--method", "gsp"])
         assert result.exit_code == 0, result.output
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -106,8 +104,8 @@ def test_graph_store_protocol_upload_and_a_read_only_server(tmp_path, synth_smal
     assert {v.request: v.status for v in verdicts} == graph.expected
 
 
-def test_an_unreachable_endpoint_is_one_line_and_exit_2():
-    result = CliRunner().invoke(app, ["report", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+def test_an_unreachable_endpoint_is_one_line_and_exit_2(runner):
+    result = runner.invoke(app, ["report", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
     assert result.exit_code == 2
     assert "cannot reach" in result.output and "Traceback" not in result.output
 
@@ -121,18 +119,18 @@ def test_a_server_error_is_an_endpoint_error():
 
 
 @pytest.fixture
-def bundled_server(bundled_graphs):
+def bundled_server(runner, bundled_graphs):
     paths = [bundled_graphs]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with running([OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}", "--timeout-s", "60"],
                  base + "/query?query=ASK%7B%7D"):
-        result = CliRunner().invoke(app, ["load", *map(str, paths), "--endpoint", base + "/update"])
+        result = runner.invoke(app, ["load", *map(str, paths), "--endpoint", base + "/update"])
         assert result.exit_code == 0, result.output
         yield paths, base
 
 
-def test_export_and_site_over_http_equal_the_files(bundled_server, tmp_path):
+def test_export_and_site_over_http_equal_the_files(runner, bundled_server, tmp_path):
     """export and site take --endpoint like report: the same tables and the same request pages
     (verdict and accounts) whether the server or the files answer."""
     import json
@@ -140,7 +138,6 @@ def test_export_and_site_over_http_equal_the_files(bundled_server, tmp_path):
     from site_support import request_page_facts
 
     paths, base = bundled_server
-    runner = CliRunner()
     tables = {}
     for where, source in (("remote", ["--endpoint", base + "/query"]), ("local", list(map(str, paths)))):
         out = tmp_path / f"{where}.json"

@@ -19,7 +19,6 @@ import collections
 from contextlib import contextmanager
 
 import pytest
-from typer.testing import CliRunner
 
 import cstograph
 from cstograph.cli import app
@@ -72,11 +71,11 @@ def test_explain_classifies_its_request_once(monkeypatch):
     assert sum(counts.values()) <= EXPLAIN_BUDGET, (sum(counts.values()), counts)
 
 
-def test_bundled_site_answers_each_question_once(monkeypatch, tmp_path):
+def test_bundled_site_answers_each_question_once(runner, monkeypatch, tmp_path):
     kg = cstograph.open()
     views = 1 + len(kg.accounts)
     with counted_queries(monkeypatch) as counts:
-        result = CliRunner().invoke(app, ["site", "-o", str(tmp_path / "site")])
+        result = runner.invoke(app, ["site", "-o", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert counts["request-parties"] == 0, counts
     assert counts["request-status"] == views, counts

@@ -6,7 +6,6 @@ import collections
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 from cgtest import FIXTURES, REPO
 from cstograph.cli import app
@@ -105,23 +104,23 @@ def test_a_fragment_is_written_with_the_variables_given(tmp_path):
     ("#+ include: no-such-rule\nSELECT * WHERE { ?s ?p ?o {{no-such-rule ?o}} }", "no fragment 'no-such-rule'"),
     ("#+ include: english-or-untagged\nSELECT * WHERE { ?s ?p ?o }", "never uses it"),
 ])
-def test_a_broken_include_is_a_clear_error(tmp_path, text, words):
+def test_a_broken_include_is_a_clear_error(runner, tmp_path, text, words):
     path = tmp_path / "broken.rq"
     path.write_text("#+ summary: x.\n" + text, encoding="utf-8")
     with pytest.raises(QueryError, match=re.escape(words)):
         read_query_file(path, kind="file")
-    result = CliRunner().invoke(app, ["query", str(path), str(FIXTURES / "mini.trig")])
+    result = runner.invoke(app, ["query", str(path), str(FIXTURES / "mini.trig")])
     assert result.exit_code == 2 and words in result.output, result.output
 
 
-def test_cstograph_query_runs_the_expanded_text(tmp_path):
+def test_cstograph_query_runs_the_expanded_text(runner, tmp_path):
     """A user's query file may include a fragment too; the rows follow the rule (mini.trig holds
     a Russian label beside an English one)."""
     path = tmp_path / "labels.rq"
     path.write_text("#+ summary: Labels.\n#+ include: english-or-untagged\n"
                     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                     "SELECT ?label WHERE { ?s rdfs:label ?label {{english-or-untagged ?label}} }\n", encoding="utf-8")
-    everything = CliRunner().invoke(app, ["query", str(path), str(FIXTURES / "mini.trig"), "--format", "csv"])
+    everything = runner.invoke(app, ["query", str(path), str(FIXTURES / "mini.trig"), "--format", "csv"])
     assert everything.exit_code == 0, everything.output
     assert "Альфа" in (FIXTURES / "mini.trig").read_text(encoding="utf-8")
     assert "Alpha" in everything.output and "Альфа" not in everything.output

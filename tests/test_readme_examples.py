@@ -5,11 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 
-runner = CliRunner()
 README = Path(__file__).parents[1] / "README.md"
 
 
@@ -25,7 +23,7 @@ def test_the_python_api_blocks_run():
         exec(compile(block, f"README.md (python block {number})", "exec"), namespace)
 
 
-def test_an_ambiguous_request_lists_short_numbered_names_that_work():
+def test_an_ambiguous_request_lists_short_numbered_names_that_work(runner):
     result = runner.invoke(app, ["explain", "2022-09-13"])
     assert result.exit_code != 0 and "Traceback" not in result.output
     first = result.output.splitlines()[0]
@@ -37,14 +35,14 @@ def test_an_ambiguous_request_lists_short_numbered_names_that_work():
         assert f'"request": "https://w3id.org/cstograph/data/{name}"' in done.stdout
 
 
-def test_the_readme_explain_example_works():
+def test_the_readme_explain_example_works(runner):
     text = README.read_text(encoding="utf-8")
     for wanted in re.findall(r'cstograph explain "([^"]+)"', text):
         assert runner.invoke(app, ["explain", wanted]).exit_code == 0, wanted
 
 
 @pytest.mark.parametrize("width", [100, 120])
-def test_query_tables_keep_identifiers_whole(width):
+def test_query_tables_keep_identifiers_whole(runner, width):
     result = runner.invoke(app, ["query", "members-on-date", "--param", "onDate=2022-09-13", "--param",
                                  "alliance=cgd:CSTO", "--format", "table"], env={"COLUMNS": str(width)})
     assert result.exit_code == 0, result.output

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from html import unescape
 
 import pytest
-from typer.testing import CliRunner
 
 import cstograph.pictures.layout as layout
 from cstograph.cli import app
@@ -21,7 +20,6 @@ from cstograph.pictures.graph_model import (
 from cstograph.pictures.static import STATIC_MAX_NODES
 from helpers import kg_of
 
-runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 
@@ -35,7 +33,7 @@ def drawn_requests(svg: str) -> set[str]:
     return found
 
 
-def figure(tmp_path, name, *args) -> str:
+def figure(runner, tmp_path, name, *args) -> str:
     out = tmp_path / name
     result = runner.invoke(app, ["viz", "--no-split", *args, "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -51,13 +49,13 @@ def telling():
             or help_without_trigger(graph, n)}, {n for n in requests if graph.nodes[n]["contested"]}, requests
 
 
-def test_the_reduced_figure_is_the_same_with_and_without_graphviz(tmp_path, monkeypatch, telling):
+def test_the_reduced_figure_is_the_same_with_and_without_graphviz(runner, tmp_path, monkeypatch, telling):
     every_telling, contested, requests = telling
-    with_graphviz = figure(tmp_path, "graphviz.svg")
-    columns = figure(tmp_path, "columns.svg", "--layout", "columns")
+    with_graphviz = figure(runner, tmp_path, "graphviz.svg")
+    columns = figure(runner, tmp_path, "columns.svg", "--layout", "columns")
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(layout, "wasm_graphviz", lambda: False)
-    without = figure(tmp_path, "without.svg")
+    without = figure(runner, tmp_path, "without.svg")
     kept = drawn_requests(with_graphviz)
     assert kept == drawn_requests(columns) == drawn_requests(without)
     assert contested and contested <= kept

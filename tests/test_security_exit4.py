@@ -8,7 +8,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from typer.testing import CliRunner
 
 import cstograph
 from cgtest import FIXTURES
@@ -39,12 +38,12 @@ def test_out_of_range_numbers(args, tmp_path):
     assert not (tmp_path / "never.ttl").exists()
 
 
-def test_a_regex_python_cannot_compile_on_rdflib(tmp_path):
+def test_a_regex_python_cannot_compile_on_rdflib(runner, tmp_path):
     query = tmp_path / "regex.rq"
     query.write_text('SELECT ?s WHERE { ?s ?p ?o FILTER(REGEX(STR(?s), "(") || REGEX(STR(?s), "mini/A$")) }')
     outputs = {}
     for engine in ("rdflib", "oxigraph"):
-        result = CliRunner().invoke(app, ["query", str(query), MINI, "--engine", engine, "--force", "-f", "csv"])
+        result = runner.invoke(app, ["query", str(query), MINI, "--engine", engine, "--force", "-f", "csv"])
         # both engines match with Oxigraph's regular expressions: a pattern neither can compile
         # is an evaluation error, so its FILTER is false (rdflib's Python re used to raise)
         assert result.exit_code == 0, (engine, result.exception, result.output)
@@ -65,13 +64,13 @@ def test_catastrophic_backtracking_is_linear_on_rdflib(tmp_path):
                                                 "http://example.org/mini/B," + "a" * 40 + "!", "s,r"]
 
 
-def test_rdflib_regex_and_replace_keep_flags_and_language(tmp_path):
+def test_rdflib_regex_and_replace_keep_flags_and_language(runner, tmp_path):
     query = tmp_path / "flags.rq"
     query.write_text('PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?r WHERE { ?s rdfs:label ?l '
                      'FILTER(REGEX(?l, "^ALPHA$", "i")) BIND(REPLACE(?l, "(l)", "$1$1", "i") AS ?r) }')
     outputs = {}
     for engine in ("rdflib", "oxigraph"):
-        result = CliRunner().invoke(app, ["query", str(query), MINI, "--engine", engine, "-f", "json"])
+        result = runner.invoke(app, ["query", str(query), MINI, "--engine", engine, "-f", "json"])
         assert result.exit_code == 0, (engine, result.exception, result.output)
         outputs[engine] = result.output
     assert outputs["rdflib"] == outputs["oxigraph"] and "Allpha" in outputs["rdflib"], outputs
@@ -103,16 +102,16 @@ def test_accounts_beside_a_tag_request_iri(tmp_path, args):
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 @pytest.mark.parametrize("suffix", ["csv", "dta", "json"])
-def test_export_force_with_language_tagged_dates(tmp_path, engine, suffix):
+def test_export_force_with_language_tagged_dates(runner, tmp_path, engine, suffix):
     data = tmp_path / "lang.trig"
     text = (FIXTURES / "mini.trig").read_text(encoding="utf-8")
     changed = text.replace('cg:date "2005-06-01"^^xsd:date', 'cg:date "2005-06-01"@en')
     changed = changed.replace('cg:date "2005-05-06"^^xsd:date', 'cg:date "2005-05-06"@en-GB')
     assert changed.count("@en-GB") == 1 and changed.count('"2005-06-01"@en') == 1
     data.write_text(changed, encoding="utf-8")
-    refused = CliRunner().invoke(app, ["export", str(data), "--engine", engine, "-o", str(tmp_path / f"no.{suffix}")])
+    refused = runner.invoke(app, ["export", str(data), "--engine", engine, "-o", str(tmp_path / f"no.{suffix}")])
     assert refused.exit_code == 1 and not (tmp_path / f"no.{suffix}").exists(), refused.output
-    result = CliRunner().invoke(app, ["export", str(data), "--force", "--engine", engine,
+    result = runner.invoke(app, ["export", str(data), "--force", "--engine", engine,
                                       "-o", str(tmp_path / f"out.{suffix}")])
     assert result.exit_code == 0 and isinstance(result.exception, (SystemExit, type(None))), (result.exception, result.output)
     assert (tmp_path / f"out.{suffix}").stat().st_size > 0
@@ -184,12 +183,12 @@ def test_hostile_endpoint_answers_on_the_command_line(answer, tmp_path):
 
 @pytest.mark.parametrize("answer", ["not-json", "wrong-shape", "xml"])
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_a_service_answer_that_is_not_results(tmp_path, answer, engine):
+def test_a_service_answer_that_is_not_results(runner, tmp_path, answer, engine):
     server = _junk_server(*ANSWERS[answer])
     query = tmp_path / "service.rq"
     query.write_text(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{server.server_address[1]}/x> {{ ?a ?b ?c }} }}")
     try:
-        result = CliRunner().invoke(app, ["query", str(query), MINI, "--allow-network", "--engine", engine])
+        result = runner.invoke(app, ["query", str(query), MINI, "--allow-network", "--engine", engine])
         assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (result.exception, result.output)
     finally:
         server.shutdown()

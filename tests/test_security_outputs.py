@@ -6,7 +6,6 @@ from __future__ import annotations
 import xml.dom.minidom
 
 import pytest
-from typer.testing import CliRunner
 
 from cgtest import FIXTURES
 from cstograph.cli import app
@@ -26,8 +25,8 @@ def hostile_data(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
-def test_report_text_outputs_hold_no_control_characters(hostile_data, fmt):
-    result = CliRunner().invoke(app, ["report", "--all", "-f", fmt, "--force", str(hostile_data)])
+def test_report_text_outputs_hold_no_control_characters(runner, hostile_data, fmt):
+    result = runner.invoke(app, ["report", "--all", "-f", fmt, "--force", str(hostile_data)])
     assert result.exit_code == 0, result.output
     assert "\\x1b" in result.stdout and "pwned" in result.stdout  # the data is shown, made visible
     for char in RAW_CONTROLS:
@@ -36,8 +35,8 @@ def test_report_text_outputs_hold_no_control_characters(hostile_data, fmt):
         assert "[x](javascript" not in result.stdout and "[x\\](javascript" in result.stdout
 
 
-def test_query_tables_hold_no_control_characters(hostile_data):
-    result = CliRunner().invoke(app, ["query", "members-on-date", "--param", "onDate=2022-09-13", "-f", "table",
+def test_query_tables_hold_no_control_characters(runner, hostile_data):
+    result = runner.invoke(app, ["query", "members-on-date", "--param", "onDate=2022-09-13", "-f", "table",
                                       "--force", str(hostile_data)])
     assert result.exit_code == 0, result.output
     for char in RAW_CONTROLS:
@@ -45,10 +44,10 @@ def test_query_tables_hold_no_control_characters(hostile_data):
 
 
 @pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".svg"])
-def test_xml_pictures_stay_well_formed(hostile_data, tmp_path, suffix):
+def test_xml_pictures_stay_well_formed(runner, hostile_data, tmp_path, suffix):
     out = tmp_path / f"figure{suffix}"
     args = ["viz", str(hostile_data), "--view", "full", "-o", str(out), "--force"]
-    result = CliRunner().invoke(app, args)
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     written = sorted(tmp_path.glob(f"figure*{suffix}"))  # with Graphviz, SVG figures may be split in pages
     assert written, result.output
@@ -56,8 +55,8 @@ def test_xml_pictures_stay_well_formed(hostile_data, tmp_path, suffix):
         xml.dom.minidom.parse(str(path))  # raises on NUL, ESC, VT or FF
 
 
-def test_explain_text_holds_no_control_characters(hostile_data):
-    result = CliRunner().invoke(app, ["explain", "http://example.org/mini/r1", "--force", str(hostile_data)])
+def test_explain_text_holds_no_control_characters(runner, hostile_data):
+    result = runner.invoke(app, ["explain", "http://example.org/mini/r1", "--force", str(hostile_data)])
     assert result.exit_code == 0, result.output
     assert "pwned" in result.stdout
     for char in RAW_CONTROLS:
@@ -76,14 +75,14 @@ def test_a_dta_string_is_not_cut_at_an_embedded_nul(width):
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
-def test_site_pages_isolate_data_and_hold_no_bidi_or_control_characters(hostile_data, tmp_path):
+def test_site_pages_isolate_data_and_hold_no_bidi_or_control_characters(runner, hostile_data, tmp_path):
     """An unterminated U+202E in a label used to reverse the site's own sentence after it (the
     verdict's reason names the state): every page carries it as a visible escape, and every
     link text (the labels of requests, states, alliances) sits in its own <bdi>."""
     from site_support import site_pages
 
     folder = tmp_path / "site"
-    result = CliRunner().invoke(app, ["site", str(hostile_data), "-o", str(folder), "--force"])
+    result = runner.invoke(app, ["site", str(hostile_data), "-o", str(folder), "--force"])
     assert result.exit_code == 0, result.output
     pages = site_pages(folder)
     assert pages

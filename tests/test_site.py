@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 from cstograph.output.site import MARKER
@@ -37,28 +36,28 @@ HOSTILE_TEXTS = (  # labels and titles of the fixture, as they must read on the 
 )
 
 
-def build(*args) -> subprocess.CompletedProcess | object:
-    return CliRunner().invoke(app, ["site", *map(str, args)])
+def build(runner, *args) -> subprocess.CompletedProcess | object:
+    return runner.invoke(app, ["site", *map(str, args)])
 
 
-def report(*paths) -> list[dict]:
-    result = CliRunner().invoke(app, ["report", "--all", "--format", "json", *map(str, paths)])
+def report(runner, *paths) -> list[dict]:
+    result = runner.invoke(app, ["report", "--all", "--format", "json", *map(str, paths)])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="module")
-def bundled_site(tmp_path_factory) -> Path:
+def bundled_site(runner, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("bundled") / "site"
-    result = build("-o", folder)
+    result = build(runner, "-o", folder)
     assert result.exit_code == 0, result.output
     return folder
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory) -> Path:
+def hostile_site(runner, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("hostile") / "site"
-    result = build(HOSTILE, "-o", folder)
+    result = build(runner, HOSTILE, "-o", folder)
     assert result.exit_code == 0, result.output
     return folder
 
@@ -76,9 +75,9 @@ def request_pages(site: Path) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("which", ["bundled", "hostile"])
-def test_every_request_has_a_page_with_the_reports_verdict_and_accounts(which, bundled_site, hostile_site):
+def test_every_request_has_a_page_with_the_reports_verdict_and_accounts(runner, which, bundled_site, hostile_site):
     site, paths = (bundled_site, ()) if which == "bundled" else (hostile_site, (HOSTILE,))
-    rows = report(*paths)
+    rows = report(runner, *paths)
     pages = request_pages(site)
     assert sorted(pages) == sorted(r["request"] for r in rows)
     for row in rows:
@@ -88,8 +87,8 @@ def test_every_request_has_a_page_with_the_reports_verdict_and_accounts(which, b
     assert any(row["contested"] for row in rows)  # the accounts are exercised in both data sets
 
 
-def test_the_home_page_counts_what_the_report_counts(bundled_site):
-    rows = report()
+def test_the_home_page_counts_what_the_report_counts(bundled_site, bundled_report):
+    rows = json.loads(bundled_report)
     counted = Counter(r["status"] for r in rows)
     home = (bundled_site / "index.html").read_text(encoding="utf-8")
     for status in ("unmet", "met", "not-triggered"):
@@ -99,13 +98,13 @@ def test_the_home_page_counts_what_the_report_counts(bundled_site):
     assert f"<td>all requests</td><td>{len(rows)}</td>" in home
 
 
-def test_the_reliability_and_selectivity_pages_are_the_reports_tables(bundled_site):
-    result = CliRunner().invoke(app, ["report", "--by-ally", "--format", "json"])
+def test_the_reliability_and_selectivity_pages_are_the_reports_tables(runner, bundled_site):
+    result = runner.invoke(app, ["report", "--by-ally", "--format", "json"])
     expected = [[r["level"], r["name"], r["obligation"], str(r["triggered"]), str(r["honoured"]), f"{r['honoured'] / r['triggered']:.0%}",
                  "" if r["median days to help"] is None else f"{r['median days to help']:g}"]
                 for r in json.loads(result.stdout)["reliability"]]
     assert expected and table_rows(bundled_site / "reliability.html") == expected
-    result = CliRunner().invoke(app, ["report", "--selectivity", "--format", "json"])
+    result = runner.invoke(app, ["report", "--selectivity", "--format", "json"])
     expected = [[c["guarantor"], c["case"], c["date"], c["requester"], c["support delivered"] or "none"]
                 for c in json.loads(result.stdout)]
     assert expected and table_rows(bundled_site / "selectivity.html") == expected
@@ -165,9 +164,9 @@ def test_labels_are_escaped_and_other_schemes_are_text(hostile_site):
     assert ("a", "https://example.org/copy?a=1&b=%222%22") in [(t, a.get("href")) for t, a in request.tags]
 
 
-def test_the_same_data_gives_the_same_bytes(hostile_site, tmp_path):
+def test_the_same_data_gives_the_same_bytes(runner, hostile_site, tmp_path):
     again = tmp_path / "again"
-    assert build(HOSTILE, "-o", again).exit_code == 0
+    assert build(runner, HOSTILE, "-o", again).exit_code == 0
     first = {p.relative_to(hostile_site): p.read_bytes() for p in sorted(hostile_site.rglob("*")) if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in sorted(again.rglob("*")) if p.is_file()}
     assert first == second
@@ -193,35 +192,35 @@ def test_slugs_are_unique_stable_and_stay_in_their_folder():
     assert assign_slugs(["http://x/../../etc/passwd"])["http://x/../../etc/passwd"].startswith("passwd-")
 
 
-def test_a_folder_that_is_not_a_site_is_refused(tmp_path):
+def test_a_folder_that_is_not_a_site_is_refused(runner, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "notes.txt").write_text("keep me")
-    result = build(HOSTILE, "-o", folder, "--replace")
+    result = build(runner, HOSTILE, "-o", folder, "--replace")
     assert result.exit_code == 2
     assert "not a site written by cstograph" in result.stderr
     assert [p.name for p in folder.iterdir()] == ["notes.txt"] and (folder / "notes.txt").read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # no temp folder left beside it
     a_file = tmp_path / "file.html"
     a_file.write_text("x")
-    result = build(HOSTILE, "-o", a_file)
+    result = build(runner, HOSTILE, "-o", a_file)
     assert result.exit_code == 2 and "is not a folder" in result.stderr and a_file.read_text() == "x"
 
 
-def test_a_site_is_replaced_whole_only_with_replace(tmp_path):
+def test_a_site_is_replaced_whole_only_with_replace(runner, tmp_path):
     folder = tmp_path / "site"
     folder.mkdir()  # an empty folder is fine
-    assert build(HOSTILE, "-o", folder).exit_code == 0
+    assert build(runner, HOSTILE, "-o", folder).exit_code == 0
     (folder / "stale.html").write_text("from before")
-    refused = build(HOSTILE, "-o", folder)
+    refused = build(runner, HOSTILE, "-o", folder)
     assert refused.exit_code == 2 and "--replace" in refused.stderr and (folder / "stale.html").exists()
-    assert build(HOSTILE, "-o", folder, "--replace").exit_code == 0
+    assert build(runner, HOSTILE, "-o", folder, "--replace").exit_code == 0
     assert not (folder / "stale.html").exists() and (folder / MARKER).is_file() and (folder / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_violations_write_nothing(tmp_path):
-    result = build(DEFECTS, "-o", tmp_path / "site")
+def test_violations_write_nothing(runner, tmp_path):
+    result = build(runner, DEFECTS, "-o", tmp_path / "site")
     assert result.exit_code == 1 and "nothing published" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
@@ -316,16 +315,10 @@ def test_every_page_loads_offline_and_the_home_page_reaches_every_request(which,
     assert any(url.endswith("/style.css") for url in requested)
 
 
-def test_request_pages_say_which_readings_flip_a_verdict(bundled_site):
+def test_request_pages_say_which_readings_flip_a_verdict(bundled_site, bundled_report):
     """Each request page says whether its verdict is robust, and names the readings that flip it,
     exactly as report --all --format json computes them."""
-    import json
-
-    from typer.testing import CliRunner
-
-    from cstograph.cli import app
-
-    report = json.loads(CliRunner().invoke(app, ["report", "--all", "--format", "json"]).stdout)
+    report = json.loads(bundled_report)
     pages = {path.read_text(encoding="utf-8") for path in (bundled_site / "request").glob("*.html")}
     flipped = [r for r in report if not r["robust"]]
     assert flipped, "the bundled verdicts include some that a reading flips"

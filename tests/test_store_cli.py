@@ -6,35 +6,32 @@ import json
 import subprocess
 import sys
 
-from typer.testing import CliRunner
-
 from cgtest import FIXTURES
 from cstograph.cli import app
 from helpers import _unordered_lists
 
 MINI = str(FIXTURES / "mini.trig")
-runner = CliRunner()
 
 
-def report_rows(args):
+def report_rows(runner, args):
     result = runner.invoke(app, ["report", "--all", "--format", "json", *args])
     assert result.exit_code == 0, result.output
     # reasons as word multisets: GROUP_CONCAT's list order differs even between Oxigraph in memory and on disk
     return sorted((r["request"], r["status"], _unordered_lists(r["reason"])) for r in json.loads(result.stdout))
 
 
-def test_report_from_a_store_equals_report_from_files(tmp_path, synth_small):
+def test_report_from_a_store_equals_report_from_files(runner, tmp_path, synth_small):
     path, graph = synth_small
     store = tmp_path / "store"
     result = runner.invoke(app, ["load", str(path), MINI, "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert "0 violation(s)" in result.stdout
-    from_store = report_rows(["--store", str(store)])
-    assert from_store == report_rows([str(path), MINI])
+    from_store = report_rows(runner, ["--store", str(store)])
+    assert from_store == report_rows(runner, [str(path), MINI])
     assert {r: s for r, s, _ in from_store if r in graph.expected} == graph.expected
 
 
-def test_query_and_validate_on_a_store(tmp_path):
+def test_query_and_validate_on_a_store(runner, tmp_path):
     store = tmp_path / "store"
     assert runner.invoke(app, ["load", MINI, "--store", str(store)]).exit_code == 0
     result = runner.invoke(app, ["query", "members-on-date", "--store", str(store), "-p", "onDate=2005-06-01", "-f", "csv"])
@@ -42,7 +39,7 @@ def test_query_and_validate_on_a_store(tmp_path):
     assert runner.invoke(app, ["validate", "--store", str(store)]).exit_code == 0
 
 
-def test_a_second_load_needs_replace(tmp_path):
+def test_a_second_load_needs_replace(runner, tmp_path):
     store = tmp_path / "store"
     assert runner.invoke(app, ["load", MINI, "--store", str(store)]).exit_code == 0
     again = runner.invoke(app, ["load", MINI, "--store", str(store)])
@@ -50,7 +47,7 @@ def test_a_second_load_needs_replace(tmp_path):
     assert runner.invoke(app, ["load", MINI, "--store", str(store), "--replace"]).exit_code == 0
 
 
-def test_load_refuses_violations_unless_forced_and_report_remembers(tmp_path):
+def test_load_refuses_violations_unless_forced_and_report_remembers(runner, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text(
         "@prefix cg: <https://w3id.org/cstograph/ns#> .\n"
@@ -67,7 +64,7 @@ def test_load_refuses_violations_unless_forced_and_report_remembers(tmp_path):
     assert runner.invoke(app, ["validate", "--store", str(store)]).exit_code == 1
 
 
-def test_bad_input_is_one_line_and_exit_2(tmp_path):
+def test_bad_input_is_one_line_and_exit_2(runner, tmp_path):
     broken = tmp_path / "broken.ttl"
     broken.write_text("<http://example.org/a> <http://example.org/p> \"unterminated .\n")
     for args in (["report", str(broken)], ["load", str(broken), "--store", str(tmp_path / "s")],
@@ -79,20 +76,20 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path):
     assert "broken.ttl" in result.output and "line 1" in result.output
 
 
-def test_synth_command_writes_graph_and_expected(tmp_path):
+def test_synth_command_writes_graph_and_expected(runner, tmp_path):
     out, expected = tmp_path / "s.ttl", tmp_path / "s.json"
     result = runner.invoke(app, ["synth", "--requests", "40", "--seed", "3", "-o", str(out), "--expected", str(expected)])
     assert result.exit_code == 0, result.output
     wanted = json.loads(expected.read_text())
     assert len(wanted) == 40
-    got = {r: s for r, s, _ in report_rows([str(out)])}
+    got = {r: s for r, s, _ in report_rows(runner, [str(out)])}
     assert got == wanted
     again = tmp_path / "again.ttl"
     runner.invoke(app, ["synth", "--requests", "40", "--seed", "3", "-o", str(again)])
     assert again.read_bytes() == out.read_bytes()
 
 
-def test_synth_defects_make_violations(tmp_path):
+def test_synth_defects_make_violations(runner, tmp_path):
     out = tmp_path / "d.ttl"
     assert runner.invoke(app, ["synth", "-n", "50", "--defects", "0.2", "-o", str(out)]).exit_code == 0
     assert runner.invoke(app, ["validate", str(out)]).exit_code == 1
@@ -155,7 +152,7 @@ def test_ill_typed_literals_give_violations_not_tracebacks():
         assert "1990-02-30" in result.stdout
 
 
-def test_validate_on_a_store_lists_warnings_again(tmp_path):
+def test_validate_on_a_store_lists_warnings_again(runner, tmp_path):
     """A conforming store answers `report` from its load-time record, but `validate` runs again
     and lists the warnings (the record keeps only the violation count)."""
     store = tmp_path / "store"

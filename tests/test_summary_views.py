@@ -3,17 +3,14 @@
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 from cstograph.pictures.style import natural_key
 from views_support import placed_font_sizes
 
-runner = CliRunner()
-
 
 @pytest.fixture(scope="module")
-def synth300(tmp_path_factory):
+def synth300(runner, tmp_path_factory):
     path = tmp_path_factory.mktemp("synth") / "s300.ttl"
     result = runner.invoke(app, ["synth", "--requests", "300", "--seed", "3", "-o", str(path)])
     assert result.exit_code == 0, result.output
@@ -21,7 +18,7 @@ def synth300(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def synth3000(tmp_path_factory):
+def synth3000(runner, tmp_path_factory):
     path = tmp_path_factory.mktemp("synth") / "s3000.ttl"
     assert runner.invoke(app, ["synth", "--requests", "3000", "--seed", "3", "-o", str(path)]).exit_code == 0
     return path
@@ -33,7 +30,7 @@ def test_natural_key_orders_numbers_by_value():
 
 
 @pytest.mark.parametrize("command", ["viz", "timeline"])
-def test_many_requests_draw_the_summary_that_says_how_to_reach_the_cases(synth300, tmp_path, command):
+def test_many_requests_draw_the_summary_that_says_how_to_reach_the_cases(runner, synth300, tmp_path, command):
     out = tmp_path / "summary.svg"
     result = runner.invoke(app, [command, str(synth300), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -43,7 +40,7 @@ def test_many_requests_draw_the_summary_that_says_how_to_reach_the_cases(synth30
 
 
 @pytest.mark.slow
-def test_summary_rows_are_in_natural_order_and_count_every_request(synth3000, tmp_path):
+def test_summary_rows_are_in_natural_order_and_count_every_request(runner, synth3000, tmp_path):
     out = tmp_path / "summary.html"
     assert runner.invoke(app, ["viz", str(synth3000), "-o", str(out)]).exit_code == 0
     page = out.read_text()
@@ -55,7 +52,7 @@ def test_summary_rows_are_in_natural_order_and_count_every_request(synth3000, tm
     assert sum(totals) == 3000
 
 
-def test_summary_text_is_at_least_7_pt_at_a4_text_width(synth300, tmp_path):
+def test_summary_text_is_at_least_7_pt_at_a4_text_width(runner, synth300, tmp_path):
     out = tmp_path / "summary.svg"
     assert runner.invoke(app, ["viz", str(synth300), "-o", str(out)]).exit_code == 0
     sizes = placed_font_sizes(out.read_text())
@@ -64,7 +61,7 @@ def test_summary_text_is_at_least_7_pt_at_a4_text_width(synth300, tmp_path):
     assert not small, small[:5]
 
 
-def test_cases_alliance_and_focus_reach_the_cases(synth300, tmp_path):
+def test_cases_alliance_and_focus_reach_the_cases(runner, synth300, tmp_path):
     cases = tmp_path / "cases.json"
     result = runner.invoke(app, ["viz", str(synth300), "-o", str(tmp_path / "cases.svg"), "--cases"])
     assert result.exit_code == 0 and "summary" not in result.output, result.output
@@ -78,7 +75,7 @@ def test_cases_alliance_and_focus_reach_the_cases(synth300, tmp_path):
     assert sum(1 for n in nodes if n["kind"] == "request") == 1
 
 
-def test_alliance_list_of_the_page_is_in_natural_order(synth300, tmp_path):
+def test_alliance_list_of_the_page_is_in_natural_order(runner, synth300, tmp_path):
     import json
 
     out = tmp_path / "page.html"

@@ -37,10 +37,8 @@ def quads(*paths) -> set:
 
 
 @pytest.fixture(scope="module")
-def round_trip(tmp_path_factory):
-    from typer.testing import CliRunner
-
-    runner = CliRunner()
+def round_trip(runner, tmp_path_factory):
+    """The bundled graphs exported to tables and imported back: the folder and the imported file."""
     folder = tmp_path_factory.mktemp("tables")
     exported = folder / "cases.csv"
     result = runner.invoke(app, ["export", "-q", "-o", str(exported)])
@@ -48,18 +46,18 @@ def round_trip(tmp_path_factory):
     imported = folder / "all.trig"
     result = runner.invoke(app, ["import", "cases", str(exported), "--ontology-only", "-o", str(imported)])
     assert result.exit_code == 0, result.output
-    return runner, folder, imported
+    return folder, imported
 
 
-def test_the_tables_carry_the_whole_report(round_trip):
-    runner, _, imported = round_trip
-    original = runner.invoke(app, ["report", "--all", "--format", "json"]).stdout
+def test_the_tables_carry_the_whole_report(runner, round_trip, bundled_report):
+    _, imported = round_trip
+    original = bundled_report
     again = runner.invoke(app, ["report", "--all", "--format", "json", str(imported)]).stdout
     assert json.loads(original) and again == original
 
 
 def test_the_tables_carry_every_triple_of_every_graph(round_trip):
-    _, _, imported = round_trip
+    _, imported = round_trip
     bundled = sorted(p for p in graphs_dir().iterdir() if p.suffix in (".ttl", ".trig"))
     original, again = quads(*bundled), quads(imported)
     assert len(original) > 4000
@@ -99,7 +97,7 @@ def test_the_figures_docs_give_for_the_shipped_state_table_are_counted():
     assert stated == measured, f"docs/import.md says {stated}; {path.name} has {measured[0]} codes, {measured[1]} with Wikidata"
 
 def test_every_kind_has_its_table(round_trip):
-    _, folder, _ = round_trip
+    folder, _ = round_trip
     for name in ("states", "alliances", "memberships", "treaties", "clauses", "events", "changes", "accounts",
                  "sources", "responses"):
         with open(folder / f"cases-{name}.csv", encoding="utf-8") as handle:
@@ -184,7 +182,7 @@ def test_impossible_issued_dates_are_refused(runner, tmp_path, issued):
 
 
 def test_accounts_need_trig(runner, round_trip, tmp_path):
-    _, folder, _ = round_trip
+    folder, _ = round_trip
     result = runner.invoke(app, ["import", "cases", str(folder / "cases.csv"), "--ontology-only",
                                  "-o", str(tmp_path / "all.ttl")])
     assert result.exit_code == 2 and "name the output FILE.trig" in result.output

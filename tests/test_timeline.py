@@ -3,13 +3,10 @@
 import xml.dom.minidom
 
 import pytest
-from typer.testing import CliRunner
 
 from cstograph.cli import app
 from cstograph.pictures.timeline import timeline_lanes, timeline_svg
 from views_support import FIXTURES, THREE, graph_of
-
-runner = CliRunner()
 
 
 def test_lanes_rows_and_waits():
@@ -38,7 +35,7 @@ def test_unanswered_request_is_marked():
     (".svg", lambda b: b"<svg" in b[:200] and b"+18d" in b),
     (".html", lambda b: b"<table>" in b and b"default-src 'none'" in b and b"no help" not in b[:0]),
 ])
-def test_timeline_cli(tmp_path, suffix, check):
+def test_timeline_cli(runner, tmp_path, suffix, check):
     out = tmp_path / f"timeline{suffix}"
     result = runner.invoke(app, ["timeline", str(THREE), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -46,13 +43,13 @@ def test_timeline_cli(tmp_path, suffix, check):
     assert "3 requests" in result.output
 
 
-def test_timeline_png(tmp_path):
+def test_timeline_png(runner, tmp_path):
     out = tmp_path / "timeline.png"
     assert runner.invoke(app, ["timeline", str(THREE), "-o", str(out)]).exit_code == 0
     assert out.read_bytes()[:4] == b"\x89PNG"
 
 
-def test_timeline_focus_and_bad_suffix(tmp_path):
+def test_timeline_focus_and_bad_suffix(runner, tmp_path):
     out = tmp_path / "t.svg"
     result = runner.invoke(app, ["timeline", str(THREE), "-o", str(out), "--focus", "Riots in Borova", "--hops", "1"])
     assert result.exit_code == 0 and "1 requests" in result.output
@@ -60,7 +57,7 @@ def test_timeline_focus_and_bad_suffix(tmp_path):
     assert bad.exit_code == 2 and bad.output.startswith("Error: ") and "timeline format" in bad.output
 
 
-def test_reduced_timeline_keeps_the_telling_requests_and_says_so(tmp_path):
+def test_reduced_timeline_keeps_the_telling_requests_and_says_so(runner, tmp_path):
     out = tmp_path / "t.svg"
     result = runner.invoke(app, ["timeline", str(THREE), "-o", str(out), "--max-requests", "2"])
     assert result.exit_code == 0, result.output
@@ -108,7 +105,7 @@ def test_text_boxes_see_a_collision():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", ["bundled", "synthetic 300"])
-def test_no_two_texts_of_the_timeline_overlap(tmp_path, source):
+def test_no_two_texts_of_the_timeline_overlap(runner, tmp_path, source):
     out = tmp_path / "timeline.svg"
     args = ["timeline", "-o", str(out), "--max-requests", "0", "--no-split"]
     if source != "bundled":

@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from typer.testing import CliRunner
 
 from cgtest import FIXTURES
 from cstograph.cli import app
@@ -113,10 +112,10 @@ def _paths(request, name, tmp_path_factory):
 
 @pytest.fixture(scope="module", params=["mini", "conformance_cases", "bundled_graphs", "synth_small", "unseen", "reliability",
                                         "defects", "suspension"])
-def loaded(request, virtuoso, tmp_path_factory):
+def loaded(runner, request, virtuoso, tmp_path_factory):
     paths = _paths(request, request.param, tmp_path_factory)
     graph = f"urn:cstograph:test:{request.param}"
-    result = CliRunner().invoke(app, ["load", *map(str, paths), "--force", "--endpoint", virtuoso, "--graph", graph])
+    result = runner.invoke(app, ["load", *map(str, paths), "--force", "--endpoint", virtuoso, "--graph", graph])
     assert result.exit_code == 0, result.output
     return request.param, paths, EndpointEngine(virtuoso, default_graph=graph)
 
@@ -186,9 +185,8 @@ def test_set_based_validation_equals_embedded(loaded):
     assert sorted(map(key, validate_with_engine(remote, shapes).issues)) == sorted(map(key, local.issues))
 
 
-def test_report_command_on_virtuoso(virtuoso, conformance_cases):
+def test_report_command_on_virtuoso(runner, virtuoso, conformance_cases):
     graph = "urn:cstograph:test:cli"
-    runner = CliRunner()
     assert runner.invoke(app, ["load", str(conformance_cases), "--endpoint", virtuoso, "--graph", graph]).exit_code == 0
     remote = runner.invoke(app, ["report", "--all", "-f", "csv", "--endpoint", f"{virtuoso}?default-graph-uri={graph}"])
     local = runner.invoke(app, ["report", "--all", "-f", "csv", str(conformance_cases)])
@@ -198,7 +196,7 @@ def test_report_command_on_virtuoso(virtuoso, conformance_cases):
     assert status(remote.stdout) == status(local.stdout)
 
 
-def test_accounts_and_dates_on_virtuoso(virtuoso):
+def test_accounts_and_dates_on_virtuoso(runner, virtuoso):
     """Virtuoso's default graph is the union of all graphs, so the data goes into one graph named
     as the queries' default graph; the accounts keep their own graphs. Contested verdicts, one
     account's view and --as-of then equal the files'."""
@@ -208,7 +206,6 @@ def test_accounts_and_dates_on_virtuoso(virtuoso):
 
     contested = CASES / "accounts" / "contested.trig"
     graph = "urn:cstograph:test:accounts"
-    runner = CliRunner()
     assert runner.invoke(app, ["load", str(contested), "--endpoint", virtuoso, "--graph", graph]).exit_code == 0
     endpoint = f"{virtuoso}?default-graph-uri={graph}"
     for options in ([], ["--according-to", "Arland"], ["--as-of", "2022-12-31"]):

