@@ -17,7 +17,8 @@ GUARD = TESTS.parent / "bench" / "guard.py"
 LIMITS = TESTS.parent / "bench" / "limits.toml"
 
 
-def run_guard(tmp_path, *, time_limit: str, memory_limit: str, query_limit: str = "100000") -> subprocess.CompletedProcess:
+def run_guard(tmp_path, *, time_limit: str, memory_limit: str, query_limit: str = "100000",
+              confirm: int = 0) -> subprocess.CompletedProcess:
     limits = LIMITS.read_text(encoding="utf-8")
     changed = (limits.replace("max_ratio = ", f"max_ratio = {time_limit} # was ")
                .replace("max_versus_ratio = ", f"max_versus_ratio = {time_limit} # was ")
@@ -25,7 +26,8 @@ def run_guard(tmp_path, *, time_limit: str, memory_limit: str, query_limit: str 
                .replace("max_queries = ", f"max_queries = {query_limit} # was "))
     path = tmp_path / f"limits-{time_limit}-{memory_limit}.toml"
     path.write_text(changed, encoding="utf-8")
-    return subprocess.run([sys.executable, str(GUARD), "--requests", "60", "--runs", "1", "--limits", str(path)],
+    return subprocess.run([sys.executable, str(GUARD), "--requests", "60", "--runs", "1", "--confirm", str(confirm),
+                           "--limits", str(path)],
                           capture_output=True, text=True, timeout=600)
 
 
@@ -41,8 +43,10 @@ def test_every_step_has_both_limits():
 
 
 def test_the_guard_fails_past_a_time_limit(tmp_path):
-    done = run_guard(tmp_path, time_limit="0.01", memory_limit="1000000")
+    done = run_guard(tmp_path, time_limit="0.01", memory_limit="1000000", confirm=1)
     assert done.returncode == 1, done.stdout + done.stderr
+    # a step over its limit was measured again before it failed
+    assert "report-store" in done.stdout and "(2 runs)" in done.stdout.split("report-store", 1)[1].splitlines()[0]
     assert "Too slow or too large:" in done.stderr and "report-store:" in done.stderr and "measured" in done.stderr
     assert "peak memory" not in done.stderr
 
@@ -65,3 +69,19 @@ def test_the_guard_passes_under_its_limits(tmp_path):
     done = run_guard(tmp_path, time_limit="1000", memory_limit="1000000")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "every step within its limit" in done.stdout
+
+
+def test_the_ratio_is_the_median_of_each_run_over_the_floor_run_before_it():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("guard", GUARD)
+    guard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guard)
+    # (step CPU, wall, peak, floor CPU): a busy machine slows a pair alike
+    quiet, busy = (1.0, 1.0, 50, 0.5), (1.6, 1.6, 50, 0.8)
+    assert guard.paired_ratio([quiet, busy, busy]) == pytest.approx(2.0)
+    # the fastest step over the fastest floor would say 2.0 here too, but 3.2 for a step slowed
+    # throughout beside one quiet floor run; the pairs keep 2.0
+    assert guard.paired_ratio([busy, busy, (1.6, 1.6, 50, 0.8)]) == pytest.approx(2.0)
+    assert guard.paired_ratio([(1.0, 1, 1, 0.5), (3.0, 1, 1, 0.5)]) == pytest.approx(4.0)  # the median of two
+    assert guard.paired_ratio([(1.0, 1, 1, 0.5), (1.5, 1, 1, 0.5), (9.0, 1, 1, 0.5)]) == pytest.approx(3.0)
