@@ -767,6 +767,24 @@ def synthesize(requests: int, seed: int = 1, *, defects: float = 0.0):
     return synthesize_graph(requests, seed, defects=defects)
 
 
+def write_synthetic(path: str | Path, requests: int, seed: int = 1, *, defects: float = 0.0, on_progress=None):
+    """Write the graph of ``synthesize`` to ``path`` as it is made, never holding its text (a
+    file of 100M triples takes the memory of its states and memberships, not of the file);
+    atomically, as every output. The ``SynthGraph`` returned has the expected statuses, the
+    scenarios and the defects, and an empty ``turtle``. ``on_progress(done, total)`` is called
+    as requests are made. The bytes are those ``synthesize`` gives for the same arguments."""
+    # deferred to the call: keeps cstograph.reading.synth and cstograph.base.write out of `import cstograph`
+    from cstograph.base.write import write_atomic
+    from cstograph.reading.synth import SynthGraph, synthetic_turtle
+
+    graph = SynthGraph("", {})
+    progress = None if on_progress is None else (lambda done: on_progress(done, requests))
+    write_atomic(Path(path), synthetic_turtle(graph, requests, seed, defects=defects, on_request=progress))
+    if on_progress is not None:
+        on_progress(requests, requests)
+    return graph
+
+
 def import_atop(alliance_csv: str | Path, member_csv: str | Path, *, on_progress=None):
     """ATOP's alliance-level and member-level CSV files as a graph (an ``ImportResult``: Turtle
     ``text``, ``counts`` per kind of node, ``triples``); ``on_progress(done, total)`` is called as

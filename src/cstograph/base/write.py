@@ -20,15 +20,15 @@ from pathlib import Path
 from cstograph.errors import OutputError
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
+def write_atomic(path: Path, data: bytes | str | Iterable[bytes | str]) -> None:
     """Write ``data`` (text is written as UTF-8) to ``path`` safely: see the module's docstring.
-    The one file writer of cstograph: outputs, imports, store metadata."""
+    ``data`` may also be an iterable of pieces, written as they come, so that a large output
+    (a synthetic graph of 100M triples) is never held whole; a piece that fails to come (an
+    error while it is made) leaves no file, as any other failure. The one file writer of
+    cstograph: outputs, imports, store metadata."""
     path = Path(path)
-    if isinstance(data, str):
-        try:
-            data = data.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise OutputError(f"{path}: cannot write: {exc.reason}") from exc
+    pieces = (data,) if isinstance(data, (bytes, bytearray, memoryview, str)) else data
+    data = (_encoded(path, piece) for piece in pieces)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
         mode = target.stat().st_mode
@@ -50,7 +50,8 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in data:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, (mode & 0o777) if mode is not None else 0o666 & ~_umask())
@@ -110,11 +111,21 @@ def write_atomic_all(files: list[tuple[Path, bytes]]) -> None:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
 
 
-def _write_through(path: Path, target: Path, data: bytes) -> None:
+def _encoded(path: Path, piece: bytes | str) -> bytes:
+    if not isinstance(piece, str):
+        return piece
+    try:
+        return piece.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.reason}") from exc
+
+
+def _write_through(path: Path, target: Path, data: Iterable[bytes]) -> None:
     """A device, pipe or socket: it cannot be replaced, so write into it."""
     try:
         with open(target, "wb") as stream:
-            stream.write(data)
+            for piece in data:
+                stream.write(piece)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 

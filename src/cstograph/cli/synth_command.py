@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cstograph.api import synthesize
+from cstograph.api import write_synthetic
 from cstograph.base.progress import phase, show_progress
 from cstograph.base.write import write_atomic
 from cstograph.cli.common import fail, user_errors
@@ -38,10 +38,8 @@ def synth(
         for path in (output, expected):  # both folders checked before anything is written
             if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
                 raise OutputError(f"{path}: folder {path.parent} does not exist")
-        with phase("generating graph"):
-            graph = synthesize(requests, seed, defects=defects)
-        with phase("writing"):
-            write_atomic(output, graph.turtle.encode("utf-8"))
+        with phase("generating graph", total=requests, unit="requests") as advance:
+            graph = write_synthetic(output, requests, seed, defects=defects, on_progress=advance)
         if expected is not None:
             write_atomic(expected, (json.dumps(graph.expected, indent=2, sort_keys=True) + "\n").encode("utf-8"))
     counts = graph.counts

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 SYNTH_NS = "http://example.org/synth/"
@@ -71,6 +72,21 @@ def _pick_scenario(rng: random.Random) -> str:
 
 def synthesize(requests: int, seed: int = 1, *, events: int | None = None, defects: float = 0.0) -> SynthGraph:
     """A graph with ``requests`` assistance requests (and ``events`` background events, default 2 per request)."""
+    graph = SynthGraph("", {})
+    graph.turtle = "".join(synthetic_turtle(graph, requests, seed, events=events, defects=defects))
+    return graph
+
+
+CHUNK_LINES = 2_000  # lines of Turtle (about 250 KB) per piece that synthetic_turtle yields
+
+
+def synthetic_turtle(into: SynthGraph, requests: int, seed: int = 1, *, events: int | None = None,
+                     defects: float = 0.0, on_request: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The Turtle text of ``synthesize`` in pieces of ``CHUNK_LINES`` lines, as it is made, so
+    that a file of 100M triples is written without holding it; ``into`` receives the expected
+    statuses, scenarios and defects as the requests are made (complete once the pieces are
+    consumed). ``on_request(done)`` is called every 10,000 requests. What it holds is the
+    states, alliances and memberships (about one state per eight requests), not the text."""
     if requests < 1:
         raise ValueError("requests must be at least 1")
     rng = random.Random(seed)
@@ -85,6 +101,12 @@ def synthesize(requests: int, seed: int = 1, *, events: int | None = None, defec
         "",
     ]
     emit = out.append
+
+    def pieces() -> Iterator[str]:
+        """What ``out`` holds, as one piece, once it has ``CHUNK_LINES`` lines; then empties it."""
+        if len(out) >= CHUNK_LINES:
+            yield "\n".join(out) + "\n"
+            out.clear()
     n_states = max(8, requests // 8)
     n_alliances = max(2, requests // 150)
     n_sources = max(4, requests // 40)
@@ -95,12 +117,14 @@ def synthesize(requests: int, seed: int = 1, *, events: int | None = None, defec
         issued = _between(rng, dt.date(1990, 1, 1), LAST_DAY)
         emit(f'sy:src{i} dcterms:title "Synthetic source {i}" ; foaf:page <{SYNTH_NS}doc/{i}> ; '
              f"dcterms:issued {_date(issued)} .")
+        yield from pieces()
 
     def source() -> str:
         return f"sy:src{rng.randrange(n_sources)}"
 
     for i in range(n_states):
         emit(f'sy:state{i} a cg:State ; rdfs:label "State {i}" .')
+        yield from pieces()
 
     # alliances, treaties, clauses, memberships
     members: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
@@ -129,6 +153,7 @@ def synthesize(requests: int, seed: int = 1, *, events: int | None = None, defec
             emit(f"sy:m{membership_id} a cg:Membership ; cg:member sy:state{s} ; cg:alliance sy:alliance{a} ; "
                  f"cg:startDate {_date(start)}{end_part} ; dcterms:source {source()} .")
             membership_id += 1
+        yield from pieces()
 
     event_id = 0
 
@@ -155,11 +180,10 @@ def synthesize(requests: int, seed: int = 1, *, events: int | None = None, defec
         kind = "ArmedAttack" if rng.random() < 0.4 else "InternalUnrest"
         where = rng.randrange(n_states)
         event(kind, where, day, other_state(where) if kind == "ArmedAttack" else None)
+        yield from pieces()
 
-    expected: dict[str, str] = {}
-    scenarios: Counter = Counter()
+    expected, scenarios = into.expected, into.scenarios
     response_id = 0
-    defects_made = 0
     for r in range(requests):
         scenario = _pick_scenario(rng)
         a = rng.randrange(n_alliances)
@@ -192,7 +216,7 @@ def synthesize(requests: int, seed: int = 1, *, events: int | None = None, defec
         date_text = f'"{day.isoformat()}"' if defect and rng.random() < 0.5 else _date(day)
         source_part = "" if defect and date_text.endswith("date") else f" ; dcterms:source {source()}"
         if defect:
-            defects_made += 1
+            into.defects += 1
         emit(f"{iri} a cg:AssistanceRequest ; cg:requester sy:state{requester} ; cg:addressee {addressee} ; "
              f"cg:invokes sy:{clause}{a} ; cg:concerns {', '.join(concerned)} ; cg:date {date_text}{source_part} .")
         fulfilling = DEFENCE_FULFILS if clause == "defence" else CONSULT_FULFILS
@@ -220,4 +244,7 @@ def synthesize(requests: int, seed: int = 1, *, events: int | None = None, defec
             status = "not-triggered"
         expected[SYNTH_NS + f"req{r}"] = status
         scenarios[scenario] += 1
-    return SynthGraph("\n".join(out) + "\n", expected, scenarios, defects_made)
+        yield from pieces()
+        if on_request is not None and (r + 1) % 10_000 == 0:
+            on_request(r + 1)
+    yield "\n".join(out) + "\n"
