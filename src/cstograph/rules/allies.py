@@ -14,7 +14,7 @@ from cstograph.base.cells import cell_text, sorted_list
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named_text
 from cstograph.rules.infer import materialise
-from cstograph.rules.invocation_record import TYPE_ORDER, kind_of
+from cstograph.rules.invocation_record import OTHER, TYPE_ORDER, kind_of
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def ally_duties(engine: Engine, kinds: dict[str, str] | None = None) -> list[All
             own_responses=sorted_list(r["ownResponses"]),
             direct_fulfilment=None if r["directFulfilment"] is None else str(r["directFulfilment"]),
             alliance_fulfilment=None if r["allianceFulfilment"] is None else str(r["allianceFulfilment"]),
-            alliance_iri=cell_text(r["alliance"]), obligation=kinds.get(cell_text(r["request"]), kind_of(None)),
+            alliance_iri=cell_text(r["alliance"]), obligation=kinds.get(cell_text(r["request"]), OTHER),
         )
         for r in rows
     ]
