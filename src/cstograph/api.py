@@ -239,14 +239,18 @@ class KnowledgeGraph:
 
         return Table(selectivity(self.data.copy(self.viewpoint(according_to, as_of))))
 
-    def ally_tables(self, according_to: str | Account | None = None, as_of: DateLike = None) -> tuple[Table, Table]:
+    def ally_tables(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
+                    invocations: Sequence | None = None) -> tuple[Table, Table]:
         """``allies()`` and ``selectivity()`` at once: both read the verdicts the inference rules
-        derive, here on one copy of the view, inferred once (what the site shows both of)."""
+        derive, here on one copy of the view, inferred once (what the site shows both of);
+        ``invocations``: the result of ``invocations()`` when already computed (their obligation
+        types are then not read again)."""
         # deferred to the call: keeps cstograph.rules.allies out of `import cstograph`
         from cstograph.rules.allies import ally_duties, selectivity
 
+        kinds = None if invocations is None else {case.request: case.kind for case in invocations}
         inferred = self.data.copy(self.viewpoint(according_to, as_of))
-        return Table(ally_duties(inferred)), Table(selectivity(inferred, inferred=True))
+        return Table(ally_duties(inferred, kinds)), Table(selectivity(inferred, inferred=True))
 
     def infer(self, according_to: str | Account | None = None, as_of: DateLike = None):
         """The verdicts as RDF (an ``Inference``: the derived triples, passes, counts per rule)."""

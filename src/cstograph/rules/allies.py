@@ -14,7 +14,7 @@ from cstograph.base.cells import cell_text, sorted_list
 from cstograph.engines.engine import Engine
 from cstograph.engines.queries import run_named_text
 from cstograph.rules.infer import materialise
-from cstograph.rules.invocation_record import TYPE_ORDER, kind_of
+from cstograph.rules.invocation_record import OTHER, TYPE_ORDER, kind_of
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,15 @@ def obligation_kinds(engine: Engine) -> dict[str, str]:
     }
 
 
-def ally_duties(engine: Engine) -> list[AllyDuty]:
-    """Materialise the verdicts in ``engine`` (if not done yet) and list each obliged ally."""
+def ally_duties(engine: Engine, kinds: dict[str, str] | None = None) -> list[AllyDuty]:
+    """Materialise the verdicts in ``engine`` (if not done yet) and list each obliged ally.
+    ``kinds``: request IRI -> obligation type when the caller holds them (the ``kind`` of each
+    ``invocation_record.Invocation``); read from ``engine`` when not, or when a duty's request is
+    not among them."""
     materialise(engine, with_reasons=False, with_graph=False, prove=False)
-    kinds = obligation_kinds(engine)
+    rows = run_named_text(engine, "ally-responses")  # text: no rdflib terms built
+    if kinds is None or any(cell_text(r["request"]) not in kinds for r in rows):
+        kinds = obligation_kinds(engine)
     return [
         AllyDuty(
             request=cell_text(r["request"]), request_date=cell_text(r["requestDate"]), requester=cell_text(r["requesterLabel"] or r["requester"]),
@@ -89,9 +94,9 @@ def ally_duties(engine: Engine) -> list[AllyDuty]:
             own_responses=sorted_list(r["ownResponses"]),
             direct_fulfilment=None if r["directFulfilment"] is None else str(r["directFulfilment"]),
             alliance_fulfilment=None if r["allianceFulfilment"] is None else str(r["allianceFulfilment"]),
-            alliance_iri=cell_text(r["alliance"]), obligation=kinds.get(cell_text(r["request"]), kind_of(None)),
+            alliance_iri=cell_text(r["alliance"]), obligation=kinds.get(cell_text(r["request"]), OTHER),
         )
-        for r in run_named_text(engine, "ally-responses")  # text: no rdflib terms built
+        for r in rows
     ]
 
 

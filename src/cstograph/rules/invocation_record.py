@@ -33,6 +33,7 @@ KNOWN_TYPES = (
 )
 OTHER = "other"
 TYPE_ORDER = tuple(name for _, name in KNOWN_TYPES) + (OTHER,)
+_NAMES = dict(KNOWN_TYPES)
 
 # Eras by the request's date. 1991/1992: the Soviet Union dissolved in December 1991 (the CSTO's
 # treaty was signed in May 1992); 2003: the last year of the Berkemeier-Fuhrmann data, so that
@@ -112,9 +113,10 @@ class RecordRow:
 def kind_of(obligation_type: str | None, broader: Iterable[str] = ()) -> str:
     """The table's name for an obligation type: its own, or that of the first known type it is
     narrower than, or OTHER (an unknown or missing type never fails)."""
-    names = dict(KNOWN_TYPES)
-    if obligation_type in names:
-        return names[obligation_type]
+    if obligation_type in _NAMES:
+        return _NAMES[obligation_type]
+    if not broader:
+        return OTHER
     reached = set(broader)
     return next((name for iri, name in KNOWN_TYPES if iri in reached), OTHER)
 

@@ -101,13 +101,15 @@ def gather(kg, according_to=None, as_of=None) -> SiteData:
         viewpoint = f"According to the account {according_to}."
     if as_of:
         viewpoint += (" " if viewpoint else "") + f"As known on {as_of}."
-    duties, cases = kg.ally_tables(according_to, as_of)  # the inference rules run once for both
+    invocations = list(kg.invocations(according_to, as_of, verdicts=verdicts))
+    # the inference rules run once for both tables; the obligation types are the invocations'
+    duties, cases = kg.ally_tables(according_to, as_of, invocations=invocations)
     data = SiteData(
         verdicts=verdicts, explanations=explanations, treaty_of=treaty_of, labels=labels, kinds=kinds,
         reliability=list(kg.ally_reliability(according_to, as_of, duties=duties)), selectivity=list(cases),
         figures=figures, viewpoint=viewpoint, concordance=list(kg.concordance(according_to, as_of, verdicts=verdicts)),
     )
-    data.invocation_record = gather_invocations(kg, according_to, as_of, verdicts)
+    data.invocation_record = gather_invocations(kg, according_to, as_of, invocations)
     data.slugs = _slugs(data)
     return data
 

@@ -63,8 +63,7 @@ def write_site(folder: Path, files: dict[str, bytes], replace: bool = False) -> 
             if parent not in made:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
-            with open(target, "wb") as out:
-                out.write(data)
+            _write_file(target, data)
         (building / MARKER).write_bytes(MARKER_TEXT)
         _open_permissions(building)
         _swap_in(building, folder)
@@ -73,6 +72,21 @@ def write_site(folder: Path, files: dict[str, bytes], replace: bool = False) -> 
         if isinstance(exc, OSError):
             raise OutputError(f"{folder}: cannot write: {exc.strerror or exc}") from exc
         raise
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """``open(path, "wb").write(data)`` in three system calls: no buffer object, no size or
+    terminal check per file (3,800 files for a site of 3,300 requests)."""
+    descriptor = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    finally:
+        os.close(descriptor)
 
 
 def _open_permissions(root: Path) -> None:

@@ -17,21 +17,32 @@ GROUPS = (  # kind, list page, title of the list, one page's title, the groups a
 STATUSES = ("unmet", "met", "not-triggered")
 
 
-def request_rows(data, verdicts, depth: int) -> list[list[str]]:
+def request_rows(data, verdicts, depth: int, made: dict | None = None) -> list[list[str]]:
+    """A row per verdict; ``made``: the rows made before at this depth (a request is listed on the
+    page of its alliance, treaty, states and year: the row is made once)."""
+    if made is None:
+        made = {}
     rows = []
     for v in verdicts:
-        status = status_badge(v.status)
-        differing = [a for a in v.contested if a.status != v.status]
-        if differing:
-            status += ' <span class="contested">contested: ' + esc("; ".join(
-                f"{a.label or a.account}: {a.status}" for a in differing)) + "</span>"
-        days = v.days_to_first_response
-        rows.append([
-            f'<span class="date">{esc(v.date)}</span>', link(data.href("request", v.request, depth), data.explanations[v.request].label or v.request),
-            esc(v.requester_label or v.requester), esc(v.addressee_label or v.addressee), status,
-            "" if days is None else esc(days),
-        ])
+        row = made.get(id(v))
+        if row is None:
+            row = made[id(v)] = _request_row(data, v, depth)
+        rows.append(row)
     return rows
+
+
+def _request_row(data, v, depth: int) -> list[str]:
+    status = status_badge(v.status)
+    differing = [a for a in v.contested if a.status != v.status]
+    if differing:
+        status += ' <span class="contested">contested: ' + esc("; ".join(
+            f"{a.label or a.account}: {a.status}" for a in differing)) + "</span>"
+    days = v.days_to_first_response
+    return [
+        f'<span class="date">{esc(v.date)}</span>', link(data.href("request", v.request, depth), data.explanations[v.request].label or v.request),
+        esc(v.requester_label or v.requester), esc(v.addressee_label or v.addressee), status,
+        "" if days is None else esc(days),
+    ]
 
 
 REQUEST_COLUMNS = ["date", "request", "requester", "addressee", "status", "days to first response"]
@@ -79,6 +90,7 @@ def index_pages(data) -> dict[str, bytes]:
     files["requests.html"] = page("Every request", table(REQUEST_COLUMNS, request_rows(data, data.verdicts, 0),
                                                          empty="The data holds no requests."),
                                   depth=0, viewpoint=data.viewpoint)
+    made: dict = {}  # the rows of the group pages, each made once
     for kind, list_page, title, one, members in GROUPS:
         grouped: dict[str, list] = {}
         for v in data.verdicts:
@@ -92,7 +104,7 @@ def index_pages(data) -> dict[str, bytes]:
             rows.append([link(data.href(kind, key, 0), name(key))] + [esc(counted[s]) for s in STATUSES + ("contested",)]
                         + [esc(len(grouped[key]))])
             group_body = _count_table(grouped[key]) + "\n<h2>Requests</h2>\n" + table(
-                REQUEST_COLUMNS, request_rows(data, grouped[key], 1))
+                REQUEST_COLUMNS, request_rows(data, grouped[key], 1, made))
             if kind != "year":
                 group_body = f"<p>IRI: <code>{esc(key)}</code></p>\n" + group_body
             files[data.href(kind, key, 0)] = page(f"{one}: {name(key)}", group_body, depth=1, viewpoint=data.viewpoint)

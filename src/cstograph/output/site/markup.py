@@ -56,8 +56,10 @@ def _escaped(text: str) -> str:
 _PLAIN = re.compile("[^&<>\"'" + CONTROL_CHARACTERS.pattern[1:-1] + "]*")
 
 
+@lru_cache(maxsize=1 << 16)
 def _attribute(value: str) -> str:
-    """A URL in an attribute: escaped, not rewritten (a control character there is no text)."""
+    """A URL in an attribute: escaped, not rewritten (a control character there is no text);
+    cached as ``_escaped`` is (the same links on thousands of pages)."""
     return escape(value, quote=True)
 
 
@@ -106,7 +108,7 @@ def facts(rows: list[tuple[str, str]]) -> str:
 def page(title: str, body: str, *, depth: int, viewpoint: str = "") -> bytes:
     """A whole page; ``depth`` is how many folders below the site's root it lives."""
     up = "../" * depth
-    nav = " ".join(link(up + href, text) for href, text in NAVIGATION)
+    nav = _navigation(depth)
     note = f'<p class="viewpoint">{esc(viewpoint)}</p>\n' if viewpoint else ""
     return (
         "<!DOCTYPE html>\n"
@@ -119,6 +121,13 @@ def page(title: str, body: str, *, depth: int, viewpoint: str = "") -> bytes:
         '<footer>Made with cstograph from sourced data; every fact links to its sources.</footer>\n'
         "</body>\n</html>\n"
     ).encode()
+
+
+@lru_cache(maxsize=8)
+def _navigation(depth: int) -> str:
+    """The links every page at ``depth`` starts with (made once per depth, not per page)."""
+    up = "../" * depth
+    return " ".join(link(up + href, text) for href, text in NAVIGATION)
 
 
 STYLESHEET = """\

@@ -24,13 +24,15 @@ class InvocationPageData:
     figure_note: str
 
 
-def gather_invocations(kg, according_to=None, as_of=None, verdicts=None) -> InvocationPageData:
-    """Ask the API what the page shows (one viewpoint)."""
+def gather_invocations(kg, according_to=None, as_of=None, cases=None) -> InvocationPageData:
+    """Ask the API what the page shows (one viewpoint); ``cases``: the result of
+    ``kg.invocations()`` for that viewpoint when the caller holds it."""
     # deferred to the first call: keeps cstograph.pictures.invocation_figure
     # out of importing cstograph.output.site.reliability_page
     from cstograph.pictures.invocation_figure import figure_svg
 
-    cases = kg.invocations(according_to, as_of, verdicts=verdicts)
+    if cases is None:
+        cases = kg.invocations(according_to, as_of)
     manual = kg.readings()[0]
     by_alliance = list(kg.invocation_record(invocations=cases, by=("alliance",)))
     figure, note = None, "No request to draw."
