@@ -18,6 +18,7 @@ from cstograph.reading.rdf_files import expand_paths
 from cstograph.reading.resources import graphs_dir
 
 SMALL = CASES / "queries" / "small.ttl"
+CONTESTED = CASES / "accounts" / "contested.trig"  # two accounts: the store holds several graphs
 
 
 def test_a_symbolic_link_is_followed_and_kept(tmp_path):
@@ -96,8 +97,9 @@ def _store_report(runner, store) -> str:
 
 def test_replacing_a_store_keeps_it_when_the_new_input_is_bad(runner, tmp_path):
     store = tmp_path / "store"
-    assert runner.invoke(app, ["load", "--store", str(store)]).exit_code == 0
+    assert runner.invoke(app, ["load", str(CONTESTED), "--store", str(store)]).exit_code == 0
     before = _store_report(runner, store)
+    assert before.count("\n") > 1  # the requests of the first input
     result = runner.invoke(app, ["load", str(tmp_path / "missing.ttl"), "--store", str(store), "--replace"])
     assert result.exit_code == 2 and "no such file" in result.stderr
     assert _store_report(runner, store) == before

@@ -83,14 +83,23 @@ def test_bundled_site_answers_each_question_once(runner, monkeypatch, tmp_path):
     assert sum(counts.values()) <= SITE_BUDGET, (sum(counts.values()), counts)
 
 
-@pytest.mark.parametrize("bulk", [100, 0])
-def test_bulk_explanations_equal_one_at_a_time(bulk, monkeypatch):
-    """The site's explanations (every request at once, from the held verdicts; bound to the
-    requests, or unbound as above ``BULK`` requests) are the ones ``explain`` gives request by request."""
-    monkeypatch.setattr(explain_module, "BULK", bulk)
+@pytest.fixture(scope="module")
+def one_at_a_time():
+    """The bundled graphs opened once, their verdicts (readings marked), and the explanation
+    ``explain`` gives of every fifth request, one request at a time (each query bound to it)."""
     kg = cstograph.open()
     held = kg.verdicts(readings=True)
+    requests = sorted({v.request for v in held})[::5]
+    return kg, held, {request: kg.explain(request) for request in requests}
+
+
+@pytest.mark.parametrize("bulk", [100, 0])
+def test_bulk_explanations_equal_one_at_a_time(bulk, one_at_a_time, monkeypatch):
+    """The site's explanations (every request at once, from the held verdicts; bound to the
+    requests, or unbound as above ``BULK`` requests) are the ones ``explain`` gives request by request."""
+    kg, held, expected = one_at_a_time
+    monkeypatch.setattr(explain_module, "BULK", bulk)
     bulk = kg.explanations(verdicts=held)
     assert sorted(bulk) == sorted({v.request for v in held})
-    for request in sorted(bulk)[::5]:
-        assert bulk[request] == kg.explain(request), request
+    for request in expected:
+        assert bulk[request] == expected[request], request

@@ -22,6 +22,7 @@ import pytest
 import cstograph
 from cgtest import CASES
 from cstograph.base.words import days_text
+from cstograph.cli import app
 from cstograph.engines.queries import run_named
 from cstograph.output.text_layout import wrap
 
@@ -69,8 +70,24 @@ def plain(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def report_json() -> list[dict]:
-    return json.loads(in_a_pipe(["report", "--all", "-f", "json"]))
+def printed(runner):
+    """printed(*args) -> what the command prints, run in this process once per module: the JSON,
+    CSV and Markdown a screen is compared with (where a pipe is the point, ``in_a_pipe`` runs)."""
+    outputs: dict[tuple, str] = {}
+
+    def run(*args: str) -> str:
+        if args not in outputs:
+            result = runner.invoke(app, list(args))
+            assert result.exit_code == 0, result.output
+            outputs[args] = result.stdout
+        return outputs[args]
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def report_json(bundled_report) -> list[dict]:
+    return json.loads(bundled_report)
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +140,8 @@ def test_colour_in_a_terminal_none_in_a_pipe_or_with_no_color(report_screens):
 
 
 @pytest.mark.parametrize("width", (80, 200))
-def test_by_ally_groups_requests_with_short_names_and_days(width):
-    allies = json.loads(in_a_pipe(["report", "--by-ally", "-f", "json"]))["allies"]
+def test_by_ally_groups_requests_with_short_names_and_days(printed, width):
+    allies = json.loads(printed("report", "--by-ally", "-f", "json"))["allies"]
     lines = plain(in_terminal(["report", "--by-ally"], width))
     assert not [line for line in lines if len(line) > width]
     text = "\n".join(lines)
@@ -142,8 +159,8 @@ def test_by_ally_groups_requests_with_short_names_and_days(width):
 
 
 @pytest.mark.parametrize("width", (80, 120))
-def test_selectivity_never_splits_a_request_or_a_name(width):
-    cases = json.loads(in_a_pipe(["report", "--selectivity", "-f", "json"]))
+def test_selectivity_never_splits_a_request_or_a_name(printed, width):
+    cases = json.loads(printed("report", "--selectivity", "-f", "json"))
     lines = plain(in_terminal(["report", "--selectivity"], width))
     assert not [line for line in lines if len(line) > width]
     text = "\n".join(lines)
@@ -152,10 +169,15 @@ def test_selectivity_never_splits_a_request_or_a_name(width):
         assert any(case["date"] in line and case["requester"] in line for line in lines)
 
 
+@pytest.fixture(scope="module")
+def piped_explanation() -> str:
+    return in_a_pipe(["explain", "cgd:request-2022-09-13-Armenia-CSTO"])
+
+
 @pytest.mark.parametrize("width", (80, 120))
-def test_explain_wraps_with_hanging_indents_and_colour(width):
+def test_explain_wraps_with_hanging_indents_and_colour(printed, piped_explanation, width):
     request = "cgd:request-2022-09-13-Armenia-CSTO"
-    explained = json.loads(in_a_pipe(["explain", request, "-f", "json"]))
+    explained = json.loads(printed("explain", request, "-f", "json"))
     screen = in_terminal(["explain", request], width)
     assert "\x1b[1;31mUNMET\x1b[0m" in screen and "\x1b[32m[+]\x1b[0m" in screen
     lines = plain(screen)
@@ -168,7 +190,7 @@ def test_explain_wraps_with_hanging_indents_and_colour(width):
     for n in numbered:  # continuation lines of a step are indented under its text
         following = lines[n + 1] if n + 1 < len(lines) else ""
         assert following == "" or following.startswith("       ") or re.match(r"\d+\. ", following)
-    piped = in_a_pipe(["explain", request])
+    piped = piped_explanation
     assert "\x1b[" not in piped
     assert len([line for line in piped.splitlines() if re.match(r"\d+\. ", line)]) == len(explained["steps"])
 
@@ -176,8 +198,8 @@ def test_explain_wraps_with_hanging_indents_and_colour(width):
 # ---------------------------------------------------------------- wording of delays
 
 
-def test_delays_are_worded_with_correct_plurals():
-    rows = {r["date"]: r for r in json.loads(in_a_pipe(["report", "--all", "-f", "json", str(DELAYS)]))}
+def test_delays_are_worded_with_correct_plurals(printed):
+    rows = {r["date"]: r for r in json.loads(printed("report", "--all", "-f", "json", str(DELAYS)))}
     assert [rows[d]["daysToFirstResponse"] for d in sorted(rows)] == [1, 0, None]
     lines = plain(in_terminal(["report", "--all", str(DELAYS)], 80))
     line_of = {d: next(line for line in lines if line.startswith(d)) for d in rows}
@@ -185,7 +207,7 @@ def test_delays_are_worded_with_correct_plurals():
     assert line_of["2020-05-01"].endswith("same day")
     assert line_of["2020-07-01"].endswith("none")
     assert not any(re.search(r"\b1 days\b|\b[02-9] day\b", line) for line in lines)
-    markdown = in_a_pipe(["report", "--all", "-f", "markdown", str(DELAYS)])
+    markdown = printed("report", "--all", "-f", "markdown", str(DELAYS))
     header, _, *body = markdown.splitlines()
     columns = [c.strip() for c in header.strip("|").split("|")]
     first = columns.index("First response")
@@ -215,9 +237,9 @@ def test_wrap_never_splits_a_word_that_fits():
 # ---------------------------------------------------------------- CSV and short names
 
 
-def test_csv_has_label_columns_beside_iri_columns():
-    rows = list(csv.DictReader(io.StringIO(in_a_pipe(["report", "--all", "-f", "csv", str(DELAYS)]))))
-    as_json = {r["request"]: r for r in json.loads(in_a_pipe(["report", "--all", "-f", "json", str(DELAYS)]))}
+def test_csv_has_label_columns_beside_iri_columns(printed):
+    rows = list(csv.DictReader(io.StringIO(printed("report", "--all", "-f", "csv", str(DELAYS)))))
+    as_json = {r["request"]: r for r in json.loads(printed("report", "--all", "-f", "json", str(DELAYS)))}
     assert rows and list(rows[0])[:4] == ["request", "date", "requester", "requesterLabel"]
     for row in rows:
         j = as_json[row["request"]]

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -323,12 +323,15 @@ def bind_params(
     return bound
 
 
+@lru_cache(maxsize=512)
 def _where_brace(text: str) -> int:
     """Offset of the '{' that opens the query's outermost WHERE group.
 
     Read from the tokens of ``sparql_text.tokenize`` (comments, IRIs and strings are tokens of
     their own, so no brace inside them counts); for CONSTRUCT the template's braces come first,
-    so the group is the first top-level '{' after the WHERE keyword.
+    so the group is the first top-level '{' after the WHERE keyword. Kept per text (as the
+    sub-select offsets): the catalogue's queries are bound again and again, and reading a
+    query's tokens took most of the time of a one-request question.
     """
     tokens = tokenize(text)
     is_construct = any(t.kind == "word" and t.text.upper() == "CONSTRUCT" for t in tokens)
@@ -383,7 +386,8 @@ def inline_value_list(text: str, name: str, values: Sequence[Node]) -> str:
     return text
 
 
-def _subselect_braces(text: str, name: str, outer: int) -> list[int]:
+@lru_cache(maxsize=1024)
+def _subselect_braces(text: str, name: str, outer: int) -> tuple[int, ...]:
     """Offsets of the '{' opening the WHERE group of each sub-select (inside the outer WHERE
     group at ``outer``) whose projection lists ``?name`` itself (not inside an expression)."""
     tokens = tokenize(text)
@@ -402,7 +406,7 @@ def _subselect_braces(text: str, name: str, outer: int) -> list[int]:
                 depth += 1 if following.text == "(" else -1
             elif following.kind == "var" and depth == 0:
                 plain.append(following.text[1:])
-    return found
+    return tuple(found)
 
 
 def run_query(engine: Engine, spec: QuerySpec, bindings: Mapping[str, Node] | None = None) -> QueryResult:
