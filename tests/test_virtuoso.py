@@ -226,3 +226,22 @@ def test_accounts_and_dates_on_virtuoso(runner, virtuoso):
     unmet = runner.invoke(app, ["report", "-f", "json", "--endpoint", endpoint])
     assert [r["request"].rsplit("/", 1)[1] for r in json.loads(unmet.stdout)] == ["r2"]
 
+
+def test_readings_on_virtuoso_equal_embedded(runner, loaded):
+    """The readings of the coding manual, classified on a copy of the affected requests' facts
+    (engines.data.copy_around) rather than of the server's whole graph, flip the same verdicts."""
+    import json
+
+    name, paths, remote = loaded
+    if name not in ("bundled_graphs", "synth_small", "unseen"):
+        pytest.skip("the readings change requests of the bundled and synthetic graphs")
+    endpoint = f"{remote.url}?default-graph-uri=urn:cstograph:test:{name}"
+    there = runner.invoke(app, ["report", "--all", "-f", "json", "--endpoint", endpoint])
+    here = runner.invoke(app, ["report", "--all", "-f", "json", *map(str, paths)])
+    assert there.exit_code == 0, there.output
+    def keep(out):
+        return sorted((r["request"], r["status"], r["robust"], json.dumps(r["readings"], sort_keys=True))
+                      for r in json.loads(out))
+    assert keep(there.stdout) == keep(here.stdout)
+    if name == "bundled_graphs":
+        assert any(not r["robust"] for r in json.loads(there.stdout))
