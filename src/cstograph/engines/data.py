@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 
 from cstograph.engines.accounts import Account, accounts_in, resolve_account
@@ -186,8 +186,6 @@ class BlankNodeReached(Exception):
 
 
 def _nodes(engine: Engine, template: str, nodes: Sequence[str], *args: str) -> set[str]:
-    from rdflib import BNode
-
     found: set[str] = set()
     ordered = sorted(nodes)
     for start in range(0, len(ordered), NODES_PER_QUERY):
@@ -208,6 +206,7 @@ def copy_around(engine: Engine, requests: Sequence[str]) -> Engine:
     them on the whole graph, and the copy is bound by the requests, not by the graph (an
     endpoint's whole default graph can be more than the server answers in one query, and more
     than the client should hold). Data reached through a blank node falls back to the whole copy."""
+    # deferred to the first call: keeps pyoxigraph out of `import cstograph`
     import pyoxigraph as ox
 
     try:
