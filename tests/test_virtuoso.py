@@ -130,10 +130,14 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {}
 # rdfs:subClassOf* of the trigger rule, evaluated inside a sub-select joined on the request, lost
 # requests in some of the plans Virtuoso 7.2 picks from the statistics of every graph it holds),
 # is compared again since the trigger fragment expands the event classes in a sub-select of their own.
-# Columns Virtuoso gets wrong while the rest of the row is right: the 'reason' sentence of a
-# not-triggered request whose event another request also concerns says "no recorded event"
-# (the GROUP_CONCAT sub-select of request-status.rq loses the shared event), and the 'events' column
-# the sentence quotes is unbound for the same reason; statuses agree.
+# Columns Virtuoso gets wrong while the rest of the row is right: the 'events' column of
+# request-status, and the 'reason' sentence that quotes it ("no recorded event"); statuses agree.
+# Measured on 2026-12-07 on a server holding the conformance cases and the bundled graphs: the
+# events sub-select, joined on the request, is bound for 1 of the 9 and 1 of the 82 requests
+# (embedded Oxigraph: 7 and 77); without its `?eventClass rdfs:subClassOf* cg:Event` path Virtuoso
+# binds it for every request (the same fault as the trigger's path). Tried and still unbound: the
+# closure in a sub-select of its own (DISTINCT or GROUP BY), per event, the path reversed, the path
+# in FILTER EXISTS.
 # The event-type columns of view-nodes and explain-events come from a sub-select over
 # `?class rdfs:subClassOf* cg:Event`; Virtuoso 7.2 leaves them unbound (the rows are right).
 KNOWN_WRONG_COLUMNS = {"request-status": {"reason", "events"}, "view-nodes": {"detail"}, "explain-events": {"types"}}
