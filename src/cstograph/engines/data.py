@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 
 from cstograph.engines.accounts import Account, accounts_in, resolve_account
@@ -163,6 +163,74 @@ def copy_of(engine: Engine, query_name: str | None, bindings: dict | None = None
         named = tuple(str(v) for v in (bindings or {}).values() if isinstance(v, URIRef))
         target.load(engine.construct_ntriples(text, named), format=ox.RdfFormat.N_TRIPLES)
     return OxigraphEngine(target, excluded=frozenset())
+
+
+# What a request's status reads (queries/readings/reading-status.rq), as node look-ups from the
+# requests: the nodes they point at two steps out (requester, addressee, obligation, events; then
+# the treaty, trigger condition, obligation type, event classes, a response's type and stage),
+# the responses to them, the alliances founded on those treaties and the memberships and
+# suspensions in those alliances. Each look-up binds a batch of nodes with VALUES.
+_CG = "https://w3id.org/cstograph/ns#"
+_POINTED_AT = "SELECT DISTINCT ?n WHERE { VALUES ?s { %s } ?s ?p ?n FILTER (!isLITERAL(?n)) }"
+_POINTING = "SELECT DISTINCT ?n WHERE { VALUES ?o { %s } ?n <%s> ?o }"
+# the class hierarchy and what fulfils what, copied whole (the schema, not the data)
+_SCHEMA = ("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+           f"<{_CG}fulfils> <{_CG}countsAsDelivered> <{_CG}requiresEventType> <{_CG}onAnyTerritory> }} ?s ?p ?o }}")
+_FACTS_OF = ("CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { %s } ?s ?p ?o "
+             f"FILTER (?p NOT IN ({', '.join(f'<{iri}>' for iri in _DERIVED)})) }}")
+NODES_PER_QUERY = 500
+
+
+class BlankNodeReached(Exception):
+    """A look-up reached a blank node, which a later query cannot name."""
+
+
+def _nodes(engine: Engine, template: str, nodes: Sequence[str], *args: str) -> set[str]:
+    found: set[str] = set()
+    ordered = sorted(nodes)
+    for start in range(0, len(ordered), NODES_PER_QUERY):
+        values = " ".join(f"<{n}>" for n in ordered[start:start + NODES_PER_QUERY])
+        for row in engine.query(template % ((values,) + args)).rows:
+            if isinstance(row[0], BNode):
+                raise BlankNodeReached
+            if row[0] is not None:
+                found.add(str(row[0]))
+    return found
+
+
+def copy_around(engine: Engine, requests: Sequence[str]) -> Engine:
+    """The facts these requests' statuses read, in an in-memory Oxigraph store: those of the
+    requests, of what they point at two steps out, of their responses, of the alliances founded
+    on their treaties and of those alliances' memberships and suspensions, with the class
+    hierarchy and cg:fulfils whole. reading-status.rq gives these requests the statuses it gives
+    them on the whole graph, and the copy is bound by the requests, not by the graph (an
+    endpoint's whole default graph can be more than the server answers in one query, and more
+    than the client should hold). Data reached through a blank node falls back to the whole copy."""
+    # deferred to the first call: keeps pyoxigraph out of `import cstograph`
+    import pyoxigraph as ox
+
+    try:
+        first = set(requests)
+        first |= _nodes(engine, _POINTED_AT, list(first)) | _nodes(engine, _POINTING, list(requests), _CG + "respondsTo")
+        second = _nodes(engine, _POINTED_AT, list(first - set(requests)))
+        alliances = _nodes(engine, _POINTING, list(second), _CG + "foundedOn")
+        parts = (_nodes(engine, _POINTING, list(alliances), _CG + "alliance")
+                 | _nodes(engine, _POINTING, list(alliances), _CG + "suspendedIn"))
+    except BlankNodeReached:
+        return copy_of(engine, None)
+    nodes = sorted(first | second | alliances | parts)
+    target = ox.Store()
+    target.load(_ntriples(engine, _SCHEMA), format=ox.RdfFormat.N_TRIPLES)
+    for start in range(0, len(nodes), NODES_PER_QUERY):
+        values = " ".join(f"<{n}>" for n in nodes[start:start + NODES_PER_QUERY])
+        target.load(_ntriples(engine, _FACTS_OF % values), format=ox.RdfFormat.N_TRIPLES)
+    return OxigraphEngine(target, excluded=frozenset())
+
+
+def _ntriples(engine: Engine, text: str) -> bytes:
+    if isinstance(engine, RdflibEngine):
+        return engine.query(text).graph.serialize(format="nt", encoding="utf-8")
+    return engine.construct_ntriples(text)
 
 
 ENDPOINT_TIMEOUT_VARIABLE = "CSTOGRAPH_ENDPOINT_TIMEOUT"

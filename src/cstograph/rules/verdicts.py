@@ -15,7 +15,7 @@ from dataclasses import replace
 from rdflib import URIRef
 
 from cstograph.base.progress import phase
-from cstograph.engines.data import Data, Viewpoint, copy_of
+from cstograph.engines.data import Data, Viewpoint, copy_around
 from cstograph.engines.engine import RdflibEngine
 from cstograph.rules.account_assertions import assertions_by_request, counted_accounts
 from cstograph.rules.classify import (
@@ -112,8 +112,8 @@ def statuses_by_reading(data: Data, viewpoint: Viewpoint, requests: Collection[s
         if not affected:
             continue
         if not private and not isinstance(view, RdflibEngine) and not has_reading_graph(view, reading):
-            if copied is None:
-                copied = copy_of(view, None)
+            if copied is None:  # the facts of every request a reading can change, not the whole graph
+                copied = copy_around(view, sorted(set().union(*reached.values())))
             engine = reading_engine(copied, reading, private=True)
         else:
             engine = reading_engine(view, reading, private=private)
