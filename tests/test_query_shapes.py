@@ -1,6 +1,9 @@
 """The query-shape guard: every shipped query runs on a ~100k-triple synthetic graph within a
-generous limit, so a formulation that blows up (FILTER NOT EXISTS around a property path, a
-cross join) fails the build instead of a user's afternoon. Measured here: 0.1-2 s each (timeline returns ~20k rows)."""
+generous limit of CPU time, so a formulation that blows up (FILTER NOT EXISTS around a property
+path, a cross join: minutes, not seconds) fails the build instead of a user's afternoon.
+Measured here: 0.1-1.7 s CPU each (account-view the most; on 2026-12-07 at load average 5-6 the
+wall clock was 2.3x the CPU time, and view-edges passed 5 s of wall clock at load average 12,
+so the limit is on the CPU time of this process, which Oxigraph's evaluation runs in)."""
 
 from __future__ import annotations
 
@@ -44,10 +47,10 @@ def big(tmp_path_factory):
 @pytest.mark.parametrize("spec", shipped_queries(), ids=lambda s: s.name)
 def test_shipped_query_is_fast_on_100k_triples(spec, big):
     data, _ = big
-    started = time.perf_counter()
+    started = time.process_time()
     result = run_query(data.engine, spec, sample_bindings(spec, data.engine))
-    elapsed = time.perf_counter() - started
-    assert elapsed < LIMIT_SECONDS, f"{spec.name} took {elapsed:.1f} s on 100k triples"
+    elapsed = time.process_time() - started
+    assert elapsed < LIMIT_SECONDS, f"{spec.name} took {elapsed:.1f} s CPU on 100k triples"
     if spec.kind != "validation" and spec.name not in NO_ROWS_ON_SYNTHETIC_DATA:
         assert result.rows or result.kind != "select", f"{spec.name} found nothing to time"
 
