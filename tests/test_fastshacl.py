@@ -11,11 +11,20 @@ from cstograph.engines.data import open_data
 from cstograph.engines.queries import bundled_queries
 from cstograph.reading.rdf_files import load_shapes
 from cstograph.reading.synth import synthesize
+from cstograph.rules import shacl_scan
 from cstograph.rules.fastshacl import Unsupported, compile_shapes, validate_with_engine
 from cstograph.rules.validate import validate_store
 from cstograph.rules.validate_data import validate_data
 
 VALIDATE_CASES = CONFORMANCE_CASES.parent.parent / "validate"
+
+
+@pytest.fixture(autouse=True, params=["focus node by focus node", "path by path"])
+def scan_way(request, monkeypatch):
+    """Every test here runs with both scans (``shacl_scan`` chooses by the graph's size; the
+    small graphs here would always take the path-by-path one)."""
+    monkeypatch.setattr(shacl_scan, "by_path", lambda engine: request.param == "path by path")
+    return request.param
 
 
 def key(issue):

@@ -18,6 +18,7 @@ from cstograph.engines.queries import get_query
 from cstograph.reading.rdf_files import load_shapes
 from cstograph.reading.resources import ontology_path
 from cstograph.reading.synth import synthesize
+from cstograph.rules import shacl_scan
 from cstograph.rules.fastshacl import compile_shapes, validate_with_engine
 from cstograph.rules.shacl_scan import LEXICAL_FORMS
 from cstograph.rules.validate import validate_graph
@@ -25,6 +26,14 @@ from cstograph.rules.validate_data import validate_data
 
 CG = Namespace("https://w3id.org/cstograph/ns#")
 EX = Namespace("http://example.org/damage/")
+
+
+@pytest.fixture(autouse=True, params=["focus node by focus node", "path by path"])
+def scan_way(request, monkeypatch):
+    """Every test here runs with both scans (``shacl_scan`` chooses by the graph's size; the
+    small graphs here would always take the path-by-path one)."""
+    monkeypatch.setattr(shacl_scan, "by_path", lambda engine: request.param == "path by path")
+    return request.param
 
 
 BLANK_ID = re.compile(r"[Nn]?[0-9a-f]{16,}(b[0-9]+)?")  # rdflib's and Oxigraph's blank node ids (no value here looks so)

@@ -285,7 +285,8 @@ def open_data(
         from cstograph.engines.store import open_store
 
         oxstore, info = open_store(store)
-        return Data(OxigraphEngine(oxstore, materialised=info.materialised), namespace_manager(info.prefixes),
+        return Data(OxigraphEngine(oxstore, materialised=info.materialised, triples=info.triples),
+                    namespace_manager(info.prefixes),
                     f"the store {store}", "store", store=oxstore,
                     validated_at_load=info.validated_with if info.violations == 0 else None)
 
@@ -301,11 +302,12 @@ def open_data(
     from cstograph.reading.rdf_files import expand_paths
 
     files = expand_paths(paths if paths else [graphs_dir()])
-    if fits_in_memory(files):
+    in_memory = fits_in_memory(files)
+    if in_memory:
         loaded = load_files(files)
         where = "Oxigraph in memory"
     else:  # larger than the memory budget: streamed into a store on disk, read there
         loaded = temporary_store(files)
         where = "Oxigraph on disk (a temporary store: the files exceed the memory budget)"
-    return Data(OxigraphEngine(loaded.store), namespace_manager(loaded.prefixes), where, "files",
-                store=loaded.store)
+    return Data(OxigraphEngine(loaded.store, in_memory=in_memory), namespace_manager(loaded.prefixes), where,
+                "files", store=loaded.store)

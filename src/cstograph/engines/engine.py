@@ -156,7 +156,7 @@ class OxigraphEngine:
 
     def __init__(
         self, source, materialised: dict[str, str] | None = None, excluded: frozenset[str] | None = None,
-        reading: str | None = None,
+        reading: str | None = None, *, in_memory: bool | None = None, triples: int | None = None,
     ) -> None:
         """``materialised`` maps query_key(text) to a SPARQL TSV results file computed when a
         read-only store was loaded: those exact queries are answered from the file (only on the
@@ -164,7 +164,10 @@ class OxigraphEngine:
         ``excluded`` names the named graphs the default graph leaves out; None: the accounts, so
         that the default graph is the undisputed data; an empty set: nothing (every graph).
         ``reading``: the named graph of a reading's copy of the ontology, which then replaces
-        the ontology's graph in the default graph; other readings' graphs are always left out."""
+        the ontology's graph in the default graph; other readings' graphs are always left out.
+        ``in_memory``: the store is held in memory (the files fitted the memory budget): the
+        validation scan may then group values by path (None: only when this engine made the store);
+        ``triples``: how many the store holds, when known without counting (a store's record)."""
         # deferred to the first call: keeps pyoxigraph out of the CLI's start-up
         import pyoxigraph as ox
 
@@ -174,6 +177,8 @@ class OxigraphEngine:
         self.materialised = (materialised or {}) if excluded is None else {}
         self._options: dict | None = None
         self._options_for: frozenset = frozenset()
+        self.in_memory = bool(in_memory) or not isinstance(source, ox.Store)
+        self.triples = triples
         if isinstance(source, ox.Store):
             self.store = source
         else:
@@ -188,13 +193,15 @@ class OxigraphEngine:
     def view(self, excluded: frozenset[str]) -> OxigraphEngine:
         """An engine over the same store whose default graph leaves out the ``excluded`` named
         graphs (used for account views); it shares the store, so ``add`` is seen by both."""
-        return OxigraphEngine(self.store, excluded=frozenset(excluded))
+        return OxigraphEngine(self.store, excluded=frozenset(excluded), in_memory=self.in_memory,
+                              triples=self.triples)
 
     def reading_view(self, reading: str) -> OxigraphEngine:
         """This view with the ontology's graph swapped for a reading's graph (same store; a
         store's answers kept at load time under that reading still answer)."""
         return OxigraphEngine(self.store, self.materialised if self._excluded is None else None,
-                              excluded=self._excluded, reading=reading)
+                              excluded=self._excluded, reading=reading, in_memory=self.in_memory,
+                              triples=self.triples)
 
     def left_out(self) -> frozenset[str]:
         """The named graphs this engine's default graph leaves out (the others are in it, with

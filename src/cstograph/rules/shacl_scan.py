@@ -1,5 +1,6 @@
 """The compiled shapes checked by reading an embedded Oxigraph store from Python, in memory that
-does not grow with the graph.
+does not grow with the graph; ``scan_rows`` hands a graph whose path dicts fit the memory budget
+to the faster path-by-path scan (``shacl_scan_paths``) instead.
 
 The SPARQL form of the checks (``queries/validation``) has Oxigraph join every focus node with
 every constraint of its shape, one index lookup per pair: about 1.5 million lookups, 4 s at 1M
@@ -26,89 +27,25 @@ XPath regular expression.
 from __future__ import annotations
 
 import gc
-import re
-from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Callable, Iterator
 from itertools import chain
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
 
 from cstograph.base.progress import phase
+from cstograph.rules.shacl_checks import (
+    CHUNK,
+    LEXICAL_FORMS,
+    RDF_TYPE,
+    Row,
+    datatype_check,
+    failing_rows,
+    kind_check,
+    shape_number,
+    sparql_value,
+)
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SH = "http://www.w3.org/ns/shacl#"
-
-# The lexical forms datatype.rq accepts (test_fastshacl checks both files say the same)
-_DATE = (r"((-?([1-9][0-9]{3,}|0[0-9]{3})-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
-         r"|02-(0[1-9]|1[0-9]|2[0-8])))|(-?(([0-9]*(0[48]|[2468][048]|[13579][26]))|([0-9]*([02468][048]|[13579][26])00))"
-         r"-02-29))")
-_ZONE = r"(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?"
-LEXICAL_FORMS = {
-    XSD + "date": "^" + _DATE + _ZONE + "$",
-    XSD + "dateTime": "^" + _DATE + r"T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)" + _ZONE + "$",
-    XSD + "integer": "^[+-]?[0-9]+$",
-}
-_LEXICAL = {datatype: re.compile(pattern) for datatype, pattern in LEXICAL_FORMS.items()}
-
-CHUNK = 2000  # candidate rows per VALUES query
-
-Row = tuple[int, object, object | None]  # (constraint number, focus, value): pyoxigraph terms
-
-
-def _number(literal: Node) -> float | None:
-    """A count from the shapes as a number; None when SPARQL could not compare it (no result)."""
-    value = literal.toPython() if isinstance(literal, Literal) else None
-    return None if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) else float(value)
-
-
-def _sparql_value(ox, term) -> bool:
-    """Whether ``term`` can be written in a VALUES block (an IRI or a literal)."""
-    return isinstance(term, (ox.NamedNode, ox.Literal))
-
-
-def _failing(engine, candidates: list, cells: Callable[[tuple], str], variables: str, test: str) -> Iterable[Row]:
-    """The rows of the candidates for which ``test`` holds, asked of the engine in chunks; each
-    candidate is numbered so that blank focus nodes need not be written in the query."""
-    for start in range(0, len(candidates), CHUNK):
-        chunk = candidates[start:start + CHUNK]
-        body = " ".join(f"({start + i} {cells(pair)})" for i, pair in enumerate(chunk))
-        text = f"SELECT ?row WHERE {{ VALUES (?row {variables}) {{ {body} }} {test} }}"
-        for (row,) in engine.query(text).rows:
-            yield candidates[int(row)][0]
-
-
-def _datatype_check(ox, allowed: set) -> Callable[[object], bool]:
-    """Whether a value is a literal of an allowed datatype, with a well-formed lexical form for
-    xsd:date, xsd:dateTime and xsd:integer (what datatype.rq checks)."""
-    literal = ox.Literal
-
-    def check(value) -> bool:
-        if not isinstance(value, literal):
-            return False
-        datatype = value.datatype
-        if datatype not in allowed:
-            return False
-        lexical = _LEXICAL.get(datatype.value)
-        return lexical is None or lexical.fullmatch(value.value) is not None
-
-    return check
-
-
-def _kind_check(ox, kind: str) -> Callable[[object], bool]:
-    """sh:nodeKind as node-kind.rq reads it: anything neither an IRI nor a blank node counts as a
-    literal; an unknown kind fits nothing."""
-    iri, blank = ox.NamedNode, ox.BlankNode
-    checks = {
-        SH + "IRI": lambda v: isinstance(v, iri),
-        SH + "Literal": lambda v: not isinstance(v, (iri, blank)),
-        SH + "BlankNode": lambda v: isinstance(v, blank),
-        SH + "BlankNodeOrIRI": lambda v: isinstance(v, (iri, blank)),
-        SH + "BlankNodeOrLiteral": lambda v: not isinstance(v, iri),
-        SH + "IRIOrLiteral": lambda v: not isinstance(v, blank),
-    }
-    return checks.get(kind, lambda v: False)
+__all__ = ["LEXICAL_FORMS", "scan_rows"]
 
 # The kinds of value checks, in the order the scan tries them (the most frequent first)
 _CLASS, _DATATYPE, _MAX_COUNT, _NODE_KIND, _NODE_MIN_COUNT, _LESS_THAN_OR_EQUALS, _PATTERN = range(7)
@@ -143,24 +80,50 @@ class _Pending:
 
     def flush(self) -> None:
         if self.candidates:
-            self.rows.update(_failing(self.engine, self.candidates, self.cells, self.variables, self.test))
+            self.rows.update(failing_rows(self.engine, self.candidates, self.cells, self.variables, self.test))
             self.candidates = []
+
+
+BY_PATH_BYTES_PER_TRIPLE = 350  # what the path-by-path scan holds: about 300 MB at 1M triples
 
 
 def scan_rows(engine, compiled, closure: dict[URIRef, list[URIRef]]) -> set[Row]:
     """The rows the validation queries would give on ``engine`` (an OxigraphEngine), found by
     reading its store. ``closure`` maps each class the shapes name to it and its subclasses.
-    Progress: the focus nodes checked, with a rate."""
-    # The scan makes small dicts and lists per focus node and no reference cycles: the cyclic
-    # garbage collector, run again and again meanwhile, would find nothing.
+    A graph held in memory, or a store whose path dicts fit the memory budget, is checked path
+    by path (``shacl_scan_paths``: faster, in memory that grows with the graph); any other focus
+    node by focus node, with progress: the focus nodes checked, with a rate."""
+    # The scans make small dicts and lists and no reference cycles: the cyclic garbage
+    # collector, run again and again meanwhile, would find nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
+        if by_path(engine):
+            # deferred to the first call: keeps cstograph.rules.shacl_scan_paths out of importing this module
+            from cstograph.rules.shacl_scan_paths import scan_rows_by_path
+
+            with phase("checking shapes"):
+                return scan_rows_by_path(engine, compiled, closure)
         with phase("checking shapes", unit="nodes") as advance:
             return _scan_rows(engine, compiled, closure, advance)
     finally:
         if enabled:
             gc.enable()
+
+
+def by_path(engine) -> bool:
+    """Whether the path-by-path scan's dicts fit: the data is held in memory already (it fitted
+    the memory budget), or a store's record says how many triples it holds and their dicts fit
+    the budget (``CSTOGRAPH_MEMORY_BUDGET``: up to about 6M triples with the default 2 GiB)."""
+    if getattr(engine, "in_memory", False):
+        return True
+    triples = getattr(engine, "triples", None)
+    if triples is None:
+        return False
+    # deferred to the first call: keeps cstograph.engines.store out of importing this module
+    from cstograph.engines.store import memory_budget
+
+    return triples * BY_PATH_BYTES_PER_TRIPLE <= memory_budget()
 
 
 def _scan_rows(engine, compiled, closure, advance) -> set[Row]:
@@ -188,7 +151,7 @@ def _scan_rows(engine, compiled, closure, advance) -> set[Row]:
             if kind in ("node-min-count-one", "node-min-count", "less-than-or-equals"):
                 extra[0] = node(extra[0])
             elif kind in ("min-count", "max-count"):
-                extra[0] = _number(extra[0])
+                extra[0] = shape_number(extra[0])
                 if extra[0] is None:  # SPARQL cannot compare it: no result
                     continue
             checks.setdefault(shape, []).append((kind, number, node(path), *extra))
@@ -200,7 +163,7 @@ def _scan_rows(engine, compiled, closure, advance) -> set[Row]:
     allowed_datatypes: dict[int, set] = {}
     for number, datatype in compiled.allowed_datatypes:
         allowed_datatypes.setdefault(number, set()).add(node(datatype))
-    well_typed = {number: _datatype_check(ox, allowed) for number, allowed in allowed_datatypes.items()}
+    well_typed = {number: datatype_check(ox, allowed) for number, allowed in allowed_datatypes.items()}
 
     def _plan(shape_checks: list[tuple], paths: set) -> tuple[list[tuple], dict[object, list[tuple]]]:
         """A shape's checks arranged for the scan: the counts every focus node needs, (number,
@@ -218,11 +181,11 @@ def _scan_rows(engine, compiled, closure, advance) -> set[Row]:
             elif kind == "class":
                 by_path[path].append((_CLASS, number, allowed_classes.get(number, frozenset())))
             elif kind == "datatype":
-                by_path[path].append((_DATATYPE, number, well_typed.get(number) or _datatype_check(ox, set())))
+                by_path[path].append((_DATATYPE, number, well_typed.get(number) or datatype_check(ox, set())))
             elif kind == "node-kind":
-                by_path[path].append((_NODE_KIND, number, _kind_check(ox, str(extra[0]))))
+                by_path[path].append((_NODE_KIND, number, kind_check(ox, str(extra[0]))))
             elif kind in ("node-min-count-one", "node-min-count"):
-                least = 1 if kind == "node-min-count-one" else _number(extra[1])
+                least = 1 if kind == "node-min-count-one" else shape_number(extra[1])
                 if least is not None:  # SPARQL cannot compare it: no result
                     by_path[path].append((_NODE_MIN_COUNT, number, (extra[0], least)))
             elif kind == "less-than-or-equals":
@@ -319,7 +282,7 @@ def _scan_rows(engine, compiled, closure, advance) -> set[Row]:
                     elif kind == _LESS_THAN_OR_EQUALS:
                         for v in found:
                             for o in values.get(arg, ()):
-                                if _sparql_value(ox, v) and _sparql_value(ox, o):
+                                if sparql_value(ox, v) and sparql_value(ox, o):
                                     compare.add(((number, focus, v), v, o))
                                 else:  # <= of a blank node (or a quoted triple) is an error: a violation
                                     rows.add((number, focus, v))
@@ -331,7 +294,7 @@ def _scan_rows(engine, compiled, closure, advance) -> set[Row]:
                         for v in found:
                             if isinstance(v, ox.BlankNode):  # SHACL: a blank node never matches
                                 rows.add((number, focus, v))
-                            elif _sparql_value(ox, v):  # STR() of a quoted triple is an error: no result
+                            elif sparql_value(ox, v):  # STR() of a quoted triple is an error: no result
                                 pending.add(((number, focus, v), v))
             done += 1
             if done % PROGRESS_EVERY == 0:
