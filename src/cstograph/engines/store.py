@@ -54,6 +54,10 @@ STORE_FORMAT = 1
 # the store: the store is read-only afterwards, so the answers cannot go stale, and a changed
 # query text (a new cstograph version) simply misses and runs on the store.
 MATERIALISED_QUERIES = ("request-status", "responses", "request-sources", "unmet-obligations")
+# Those a store streamed to disk answers a batch of requests at a time (engines/batched_answers.py):
+# request-status over the whole store grew the load from 339 MB to 2.8 GB at 10M triples; the
+# others peaked at 114-143 MB at 1M (25-44 % of it).
+BATCHED_QUERIES = ("request-status",)
 
 _OX_FORMATS = {
     "turtle": "TURTLE",
@@ -423,7 +427,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate, prepare):
         loaded = load_files(files, disk, bulk=streaming)
         report = validate(loaded.store) if validate is not None else None
         kept = prepare(loaded.store) if prepare is not None else []
-        materialised = _materialise(loaded.store, folder / RESULTS_DIR, kept)
+        materialised = _materialise(loaded.store, folder / RESULTS_DIR, kept, batched=streaming)
         if streaming:
             with phase("counting triples"):
                 triples = len(disk)
@@ -497,11 +501,61 @@ def temporary_store(files: Sequence[Path]):
     folder = Path(tempfile.mkdtemp(prefix="cstograph-data-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     try:
-        store = ox.Store(str(folder))
+        store = ox.Store(str(folder / "store"))
     except OSError as exc:
         raise StoreError(f"{folder}: cannot write a temporary store: {_describe_ox_error(exc)}",
                          hint=f"set TMPDIR to a folder with room, or raise {MEMORY_BUDGET_VARIABLE}") from exc
-    return load_files(files, store, bulk=True)
+    loaded = load_files(files, store, bulk=True)
+    _TEMPORARY_ANSWERS[id(store)] = _AnswersOnDemand(store, folder / RESULTS_DIR)
+    return loaded
+
+
+def temporary_answers(store) -> dict[str, str] | None:
+    """The kept answers of a store made by ``temporary_store`` (computed when first asked for,
+    see ``_AnswersOnDemand``), for ``OxigraphEngine``'s ``materialised``; None for another store."""
+    return _TEMPORARY_ANSWERS.get(id(store))
+
+
+class _AnswersOnDemand(dict):
+    """query_key -> TSV file, for the queries of ``BATCHED_QUERIES`` on a temporary store: each
+    is answered a batch of requests at a time (``engines.batched_answers``) the first time a
+    reader asks for it, into a file in the temporary folder, so that ``report FILE`` past the
+    memory budget holds one batch of request-status's joins instead of the whole store's."""
+
+    def __init__(self, store, folder: Path) -> None:
+        super().__init__()
+        # deferred to the first call: keeps cstograph.engines.engine and cstograph.engines.queries
+        # out of importing cstograph.engines.store
+        from cstograph.engines.engine import query_key
+        from cstograph.engines.queries import get_query
+
+        self.store, self.folder = store, folder
+        self.pending = {query_key(get_query(name).text): name for name in BATCHED_QUERIES}
+
+    def __bool__(self) -> bool:
+        return True
+
+    def get(self, key, default=None):
+        name = self.pending.pop(key, None)
+        if name is not None:
+            # deferred to the first call: keeps pyoxigraph and cstograph.engines.engine out of
+            # importing cstograph.engines.store
+            import pyoxigraph as ox
+
+            from cstograph.engines.batched_answers import write_in_batches
+            from cstograph.engines.engine import OxigraphEngine
+            from cstograph.engines.queries import get_query
+
+            self.folder.mkdir(parents=True, exist_ok=True)
+            text, path = get_query(name).text, self.folder / f"{name}.tsv"
+            engine = OxigraphEngine(self.store, materialised={})
+            if not write_in_batches(engine, text, path):
+                engine.raw_query(text).serialize(str(path), format=ox.QueryResultsFormat.TSV)
+            self[key] = str(path)
+        return super().get(key, default)
+
+
+_TEMPORARY_ANSWERS: dict[int, _AnswersOnDemand] = {}
 
 
 def _swap_into_place(building: Path, directory: Path, existing: bool) -> None:
@@ -592,16 +646,20 @@ def _abandoned(path: Path) -> bool:
     return False
 
 
-def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = ()) -> dict[str, str]:
+def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = (), *,
+                 batched: bool = False) -> dict[str, str]:
     """Answer the report's queries now and keep the answers as TSV files, with the index of
     the requests' names (engines/names.py) and the answers to ``kept`` (graph IRI or None, query
     text) from ``create_store``'s caller. Oxigraph writes each answer straight to its file and the
-    names go to the index row by row, so no answer is held in Python. Progress: the queries
-    answered, with a rate."""
+    names go to the index row by row, so no answer is held in Python. ``batched`` (a store
+    streamed to disk): ``request-status`` is answered a batch of requests at a time
+    (``engines.batched_answers``), in memory that does not grow with the store. Progress: the
+    queries answered, with a rate."""
     # deferred to the first call: keeps pyoxigraph, cstograph.engines.engine, cstograph.engines.names
     # and cstograph.engines.queries out of importing cstograph.engines.store
     import pyoxigraph as ox
 
+    from cstograph.engines.batched_answers import write_in_batches
     from cstograph.engines.engine import OxigraphEngine, query_key
     from cstograph.engines.names import NAME_INDEX_FILE, NAME_INDEX_KEY, NameIndex
     from cstograph.engines.queries import get_query
@@ -612,8 +670,9 @@ def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = (
     total = len(MATERIALISED_QUERIES) + 1 + len(kept)
     with phase("computing answers", total=total, unit="queries") as advance:
         for done, name in enumerate(MATERIALISED_QUERIES, start=1):
-            text = get_query(name).text
-            undisputed.raw_query(text).serialize(str(folder / f"{name}.tsv"), format=ox.QueryResultsFormat.TSV)
+            text, path = get_query(name).text, folder / f"{name}.tsv"
+            if not (batched and name in BATCHED_QUERIES and write_in_batches(undisputed, text, path)):
+                undisputed.raw_query(text).serialize(str(path), format=ox.QueryResultsFormat.TSV)
             written[query_key(text)] = f"{name}.tsv"
             advance(done)
         NameIndex.build(_request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
