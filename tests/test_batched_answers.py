@@ -132,3 +132,25 @@ def test_a_request_that_is_a_blank_node_leaves_the_answer_unbound(tmp_path, synt
     path = tmp_path / "status.tsv"
     assert not batched_answers.write_in_batches(engine, get_query("request-status").text, path, 1)
     assert not path.exists()
+
+
+def test_files_over_the_budget_answer_request_status_from_a_file_made_in_batches(monkeypatch, synth_small):
+    """report FILE past the memory budget reads request-status from the temporary store's kept
+    answer, written batch by batch when first asked for; files within the budget have none."""
+    from pathlib import Path
+
+    from cstograph.engines import store as store_module
+    from cstograph.engines.data import open_data
+    from cstograph.engines.engine import query_key
+
+    path, _ = synth_small
+    key = query_key(get_query("request-status").text)
+    assert not open_data([path]).engine.materialised  # in memory: every query asked of Oxigraph
+    monkeypatch.setenv(store_module.MEMORY_BUDGET_VARIABLE, "0")
+    data = open_data([path])
+    answer = data.engine.materialised.get(key)
+    assert answer is not None and Path(answer).name == "request-status.tsv"
+    unbound = data.engine.raw_query(get_query("request-status").text)
+    written = io.BytesIO()
+    unbound.serialize(written, format=ox.QueryResultsFormat.TSV)
+    assert Path(answer).read_bytes() == written.getvalue()

@@ -307,6 +307,7 @@ def write_in_batches(engine, text: str, path: Path, size: int = ANSWER_BATCH) ->
     """Write the answer of ``text`` to ``path`` as SPARQL TSV, computed ``size`` requests at a
     time (see the module's docstring). Returns False, writing nothing, when the query cannot be
     answered so; the caller then answers it unbound."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.engines.batched_answers
     import pyoxigraph as ox
 
     try:

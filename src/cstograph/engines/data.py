@@ -309,5 +309,5 @@ def open_data(
     else:  # larger than the memory budget: streamed into a store on disk, read there
         loaded = temporary_store(files)
         where = "Oxigraph on disk (a temporary store: the files exceed the memory budget)"
-    return Data(OxigraphEngine(loaded.store, in_memory=in_memory), namespace_manager(loaded.prefixes), where,
-                "files", store=loaded.store)
+    return Data(OxigraphEngine(loaded.store, loaded.answers, in_memory=in_memory), namespace_manager(loaded.prefixes),
+                where, "files", store=loaded.store)

@@ -172,11 +172,6 @@ class OxigraphEngine:
         import pyoxigraph as ox
 
         self._ox = ox
-        if materialised is None and isinstance(source, ox.Store):
-            # deferred to the first call: keeps cstograph.engines.store out of the CLI's start-up
-            from cstograph.engines.store import temporary_answers
-
-            materialised = temporary_answers(source)  # a temporary store's, answered in batches
         self._excluded = None if excluded is None else frozenset(excluded)
         self.reading = reading
         self.materialised = (materialised or {}) if excluded is None else {}

@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import xml.sax
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Dataset
@@ -236,6 +236,7 @@ class LoadedData:
     store: object
     files: list[Path]
     prefixes: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] | None = None  # a temporary store's kept answers, made when first asked for
 
 
 def load_files(paths: Sequence[Path] | None, store=None, *, with_ontology: bool = True,
@@ -506,14 +507,8 @@ def temporary_store(files: Sequence[Path]):
         raise StoreError(f"{folder}: cannot write a temporary store: {_describe_ox_error(exc)}",
                          hint=f"set TMPDIR to a folder with room, or raise {MEMORY_BUDGET_VARIABLE}") from exc
     loaded = load_files(files, store, bulk=True)
-    _TEMPORARY_ANSWERS[id(store)] = _AnswersOnDemand(store, folder / RESULTS_DIR)
-    return loaded
-
-
-def temporary_answers(store) -> dict[str, str] | None:
-    """The kept answers of a store made by ``temporary_store`` (computed when first asked for,
-    see ``_AnswersOnDemand``), for ``OxigraphEngine``'s ``materialised``; None for another store."""
-    return _TEMPORARY_ANSWERS.get(id(store))
+    # its kept answers, for OxigraphEngine's ``materialised`` (computed when first asked for)
+    return replace(loaded, answers=_AnswersOnDemand(store, folder / RESULTS_DIR))
 
 
 class _AnswersOnDemand(dict):
@@ -553,9 +548,6 @@ class _AnswersOnDemand(dict):
                 engine.raw_query(text).serialize(str(path), format=ox.QueryResultsFormat.TSV)
             self[key] = str(path)
         return super().get(key, default)
-
-
-_TEMPORARY_ANSWERS: dict[int, _AnswersOnDemand] = {}
 
 
 def _swap_into_place(building: Path, directory: Path, existing: bool) -> None:
