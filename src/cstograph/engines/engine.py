@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -299,14 +299,15 @@ class OxigraphEngine:
             raise QueryError(f"query failed: {_one_line(exc)}") from exc
         return QueryResult("graph", graph=graph)
 
-    def text_records(self, text: str) -> list[dict[str, str | None]]:
+    def text_records(self, text: str, keep: Callable[[dict], bool] | None = None) -> list[dict[str, str | None]]:
         """The rows of a SELECT query with each cell as ``str()`` of its rdflib term (None when
         unbound), built without the rdflib terms: IRIs and plain or language-tagged literals are
         their text; other literals go through rdflib once per distinct value (it may normalise
-        their lexical form). For callers that only read text, such as the report."""
+        their lexical form). For callers that only read text, such as the report. ``keep``: only
+        the rows it accepts, chosen as they are read (a stored answer is never held whole)."""
         stored = self.materialised.get(query_key(text, self.reading)) if self.materialised else None
         if stored is not None:
-            return read_tsv_texts(stored)
+            return read_tsv_texts(stored, keep)
         result = self.raw_query(text)
         try:
             # serialised as SPARQL TSV by Oxigraph and read as a stored result is: the cells are
@@ -318,16 +319,17 @@ class OxigraphEngine:
         lines = tsv.decode("utf-8").split("\n")
         if lines[-1] == "":
             lines.pop()  # the end of the last row (a row of one unbound cell is an empty line before it)
-        return tsv_rows(lines)
+        return tsv_rows(lines, keep)
 
 
-def text_records(engine: Engine, text: str) -> list[dict[str, str | None]]:
+def text_records(engine: Engine, text: str, keep: Callable[[dict], bool] | None = None) -> list[dict[str, str | None]]:
     """SELECT rows as text (``str()`` of each term, None when unbound), on any engine; Oxigraph
-    skips the rdflib terms (see ``OxigraphEngine.text_records``)."""
+    skips the rdflib terms (see ``OxigraphEngine.text_records``); ``keep``: only the rows it accepts."""
     if isinstance(engine, OxigraphEngine):
-        return engine.text_records(text)
-    return [{name: None if value is None else str(value) for name, value in row.items()}
-            for row in engine.query(text).records()]
+        return engine.text_records(text, keep)
+    rows = ({name: None if value is None else str(value) for name, value in row.items()}
+            for row in engine.query(text).records())
+    return [row for row in rows if keep is None or keep(row)]
 
 
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
@@ -420,15 +422,16 @@ def canonical_as_is(lexical: str, datatype: str) -> bool:
     return bool(check and check(lexical))
 
 
-def read_tsv_texts(path: str) -> list[dict[str, str | None]]:
-    """SELECT results saved as SPARQL TSV as rows of text (see ``OxigraphEngine.text_records``)."""
+def read_tsv_texts(path: str, keep: Callable[[dict], bool] | None = None) -> list[dict[str, str | None]]:
+    """SELECT results saved as SPARQL TSV as rows of text (see ``OxigraphEngine.text_records``),
+    read line by line: with ``keep``, only the rows it accepts are held."""
     with open(path, encoding="utf-8") as handle:
-        return tsv_rows(handle)
+        return tsv_rows(handle, keep)
 
 
-def tsv_rows(lines: Iterable[str]) -> list[dict[str, str | None]]:
+def tsv_rows(lines: Iterable[str], keep: Callable[[dict], bool] | None = None) -> list[dict[str, str | None]]:
     """The lines of SPARQL TSV results as rows of text: each cell ``str()`` of its rdflib term,
-    None when unbound."""
+    None when unbound; ``keep``: only the rows it accepts."""
     lines = iter(lines)
     header = next(lines, "").rstrip("\n")
     variables = [v[1:] for v in header.split("\t")] if header else []
@@ -441,7 +444,9 @@ def tsv_rows(lines: Iterable[str]) -> list[dict[str, str | None]]:
             if text is cache:
                 text = cache[token] = tsv_text(token)
             row.append(text)
-        rows.append(dict(zip(variables, row)))
+        record = dict(zip(variables, row))
+        if keep is None or keep(record):
+            rows.append(record)
     return rows
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -439,12 +439,14 @@ def text_rows_for_values(engine: Engine, name: str, variable: str, values: Seque
         raise QueryError(f"{spec.path.name}: {exc.message}", hint=exc.hint) from exc
 
 
-def run_named_text(engine: Engine, name: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, str | None]]:
+def run_named_text(engine: Engine, name: str, bindings: Mapping[str, Node] | None = None,
+                   keep: Callable[[dict], bool] | None = None) -> list[dict[str, str | None]]:
     """A bundled SELECT query's rows as text (``str()`` of each term, None when unbound): the
-    report reads only text, and on Oxigraph this skips building rdflib terms."""
+    report reads only text, and on Oxigraph this skips building rdflib terms; ``keep``: only
+    the rows it accepts, chosen as they are read."""
     spec = get_query(name)
     try:
-        return text_records(engine, inline_values(spec.text, bindings))
+        return text_records(engine, inline_values(spec.text, bindings), keep)
     except QueryError as exc:
         raise QueryError(f"{spec.path.name}: {exc.message}", hint=exc.hint) from exc
 

@@ -146,9 +146,7 @@ def responses_by_request(engine: Engine, request: URIRef | None = None,
     requests only, when given), by request IRI."""
     grouped: dict[str, list[ResponseRecord]] = {}
     bindings = {"request": request} if request is not None else None
-    for row in run_named_text(engine, "responses", bindings):
-        if wanted is not None and row["request"] not in wanted:
-            continue
+    for row in run_named_text(engine, "responses", bindings, _of_requests(wanted, "request")):
         grouped.setdefault(row["request"], []).append(
             ResponseRecord(
                 response=row["response"] or "",
@@ -181,8 +179,19 @@ def sources_by_request(engine: Engine, request: URIRef | None = None,
                        wanted: Container[str] | None = None) -> dict[str, list[SourceRecord]]:
     """The sources of the requests only (of ``request``, when given; of the ``wanted`` requests
     only, when given): what the report shows, without reading the sources of every other node."""
-    return _sources(run_named_text(engine, "request-sources", {"request": request} if request is not None else None),
-                    "request", wanted)
+    return _sources(run_named_text(engine, "request-sources", {"request": request} if request is not None else None,
+                                   _of_requests(wanted, "request")), "request", wanted)
+
+
+def _of_requests(wanted: Container[str] | None, key: str):
+    """A filter keeping the rows of the ``wanted`` requests as they are read (None: every row)."""
+    if wanted is None:
+        return None
+
+    def keep(row: dict) -> bool:
+        return row[key] in wanted
+
+    return keep
 
 
 def _sources(rows: list[dict[str, str | None]], key: str,
@@ -212,11 +221,19 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
     ``as_of``: the day for the pending window (today when None); ``bindings``: what
     ``request_bindings`` gave for ``request`` when the caller already asked."""
     bindings = bindings if bindings is not None or request is None else request_bindings(engine, request)
-    rows = _with_pending(run_named_text(engine, "request-status", bindings), as_of)
+    keep = None
     if statuses is not None:
         unknown = set(statuses) - set(STATUSES)
         if unknown:
             raise ValueError(f"unknown status {', '.join(sorted(unknown))}: one of {', '.join(STATUSES)}")
+        # the rows that may end with one of ``statuses`` are chosen as they are read (an unmet
+        # request may turn pending below), so a store's 330,000 answers are not all held
+        may_end = set(statuses) | ({"unmet"} if "pending" in statuses else set())
+
+        def keep(row: dict) -> bool:
+            return row["status"] in may_end
+    rows = _with_pending(run_named_text(engine, "request-status", bindings, keep), as_of)
+    if statuses is not None:
         rows = [row for row in rows if row["status"] in statuses]
     wanted = {row["request"] for row in rows} if statuses is not None else None
     responses = responses_by_request(engine, request, wanted)
