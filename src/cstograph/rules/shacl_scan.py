@@ -13,8 +13,8 @@ a state, an obligation or a source named by a million requests is looked up abou
 the failing rows are held: memory is the same at 1M and at 100M triples. (The version before
 grouped every path's values by subject in dicts of terms: 1.5 s instead of 1.8 s at 1M in
 memory, but 3.4 GB at 10M triples.) Each shape's checks are arranged once by path (``_plan``), so
-a focus node pays only for the paths it has: 3.4 s instead of 4.2 s at 1M triples in memory,
-0.26 s instead of 0.35 s at 100k (2026-12-07, the fastest of two and five runs). The rows are the SPARQL queries' rows, term for term
+a focus node pays only for the paths it has (about a fifth less CPU than before; 3.1 s at 1M
+triples in memory, 19.1 s on disk: ``bench/validators.py``, 2026-12-07). The rows are the SPARQL queries' rows, term for term
 (``tests/test_fastshacl.py`` and ``tests/test_shacl_scan.py`` compare both, and pyshacl, on every
 fixture and on damaged graphs).
 

@@ -2,7 +2,7 @@
 memory: each path the shapes name is read once and its values grouped by subject, each check
 looks at each distinct value once (a state or a source that a thousand requests name is checked
 once), and valid data costs nothing per focus node. Faster than the scan focus node by focus
-node (``shacl_scan``): at 1M triples 2.3 s against 3.5 s CPU in memory and 5.4 s against 20.8 s
+node (``shacl_scan``): at 1M triples 1.9 s against 3.1 s CPU in memory and 9.0 s against 19.1 s
 on a store on disk (2026-12-07, ``bench/validators.py``), but its dicts grow with the graph
 (about 300 MB at 1M triples, 3.4 GB at 10M), so ``shacl_scan.scan_rows`` chooses it only up to
 ``shacl_scan.BY_PATH_UP_TO`` triples. The rows are the same, term for term
