@@ -109,6 +109,13 @@ class KnowledgeGraph:
         """The data's prefixes (an rdflib ``NamespaceManager``), to write IRIs as prefixed names."""
         return self.data.namespaces
 
+    @property
+    def stale_answers(self) -> tuple[str, ...]:
+        """For a store: the report's queries whose kept answers were computed for another text of
+        them (the store was loaded by an earlier cstograph); those run on the whole store, which is
+        slower. Loading the store again (``load(..., replace=True)``) computes them anew."""
+        return self.data.stale_answers
+
     # ------------------------------------------------------------ views of the data
 
     @property

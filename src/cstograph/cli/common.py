@@ -162,5 +162,12 @@ EndpointOption = Annotated[
 
 
 def open_graph(paths, engine: str = "oxigraph", store: Path | None = None, endpoint: str | None = None):
-    """The data named by PATH arguments, --store or --endpoint (see cstograph.api.open)."""
-    return open_kg(paths or None, engine=engine, store=store, endpoint=endpoint)
+    """The data named by PATH arguments, --store or --endpoint (see cstograph.api.open); a store
+    whose kept answers are of other versions of the queries is named on stderr."""
+    kg = open_kg(paths or None, engine=engine, store=store, endpoint=endpoint)
+    if kg.stale_answers:
+        typer.echo(f"Warning: {store}: its kept answers to {', '.join(kg.stale_answers)} were computed for other "
+                   "versions of those queries (an earlier cstograph loaded it), so they run on the whole store, "
+                   "which is slower", err=True)
+        typer.echo(f"hint: load it again: cstograph load FILES --store {store} --replace", err=True)
+    return kg

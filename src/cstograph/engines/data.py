@@ -56,6 +56,8 @@ class Data:
     # the validator a store was checked with when it was loaded, when it found no violation
     # (a read-only store cannot change since)
     validated_at_load: str | None = None
+    # the report's queries whose answers a store kept for another text of them (an older load)
+    stale_answers: tuple[str, ...] = ()
     _dataset: object | None = field(default=None, repr=False)  # rdflib Dataset (engine rdflib only)
     _views: dict = field(default_factory=dict, repr=False)
 
@@ -282,13 +284,14 @@ def open_data(
 
     if store:
         # deferred to the first call: keeps cstograph.engines.store out of `import cstograph`
-        from cstograph.engines.store import open_store
+        from cstograph.engines.store import open_store, stale_answers
 
         oxstore, info = open_store(store)
         return Data(OxigraphEngine(oxstore, materialised=info.materialised, triples=info.triples),
                     namespace_manager(info.prefixes),
                     f"the store {store}", "store", store=oxstore,
-                    validated_at_load=info.validated_with if info.violations == 0 else None)
+                    validated_at_load=info.validated_with if info.violations == 0 else None,
+                    stale_answers=stale_answers(info))
 
     if engine == "rdflib":
         # deferred to the first call: keeps cstograph.reading.rdf_files out of `import cstograph`

@@ -362,6 +362,18 @@ def open_store(directory: Path, *, read_only: bool = True):
 
 
 
+def stale_answers(info: StoreInfo) -> tuple[str, ...]:
+    """The report's queries (``MATERIALISED_QUERIES``) whose answers the store does not hold for
+    their text of now: the store was loaded by a version of cstograph whose queries differed, so
+    those are answered on the whole store instead (correct, but slower: the whole store is read)."""
+    # deferred to the first call: keeps cstograph.engines.engine and cstograph.engines.queries
+    # out of importing cstograph.engines.store
+    from cstograph.engines.engine import query_key
+    from cstograph.engines.queries import get_query
+
+    return tuple(name for name in MATERIALISED_QUERIES if query_key(get_query(name).text) not in info.materialised)
+
+
 def create_store(
     directory: Path,
     paths: Sequence[Path] | None,
