@@ -45,3 +45,27 @@ def test_a_loaded_store_passes_its_triples_to_the_scan(tmp_path, monkeypatch):
     assert data.engine.triples > 100 and not data.engine.in_memory and by_path(data.engine)
     monkeypatch.setenv(store_module.MEMORY_BUDGET_VARIABLE, "1K")
     assert not by_path(data.engine)  # the same store past a small budget: the bounded scan
+
+
+def test_the_views_of_the_accounts_reuse_the_answers_about_values(monkeypatch):
+    """<= and REGEX are asked of Oxigraph about values alone; the accounts' views repeat the
+    undisputed data's values, so the first view's answers serve the others."""
+    from cstograph.rules import shacl_checks
+    from cstograph.rules.validate_data import validate_data
+
+    sent = []
+    real = OxigraphEngine.raw_query
+
+    def counting(self, text):
+        if text.startswith("SELECT ?row WHERE { VALUES (?row"):
+            sent.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(OxigraphEngine, "raw_query", counting)
+    monkeypatch.setattr(shacl_checks, "_answers", {})
+    data = open_data()  # the bundled graphs: the undisputed data and each account's view
+    assert len(data.accounts) >= 5
+    first = validate_data(data, "scan", use_recorded=False)
+    assert 1 <= len(sent) <= 2  # one query for <=, one for REGEX, not one of each per view
+    again = validate_data(data, "scan", use_recorded=False)
+    assert len(sent) <= 2 and again.issues == first.issues
