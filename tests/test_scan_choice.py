@@ -69,3 +69,22 @@ def test_the_views_of_the_accounts_reuse_the_answers_about_values(monkeypatch):
     assert 1 <= len(sent) <= 2  # one query for <=, one for REGEX, not one of each per view
     again = validate_data(data, "scan", use_recorded=False)
     assert len(sent) <= 2 and again.issues == first.issues
+
+
+def test_load_tells_the_scan_whether_the_store_it_validates_is_in_memory(tmp_path, monkeypatch):
+    from cstograph.rules import shacl_scan
+
+    seen = []
+    chosen = shacl_scan.by_path
+
+    def recording(engine):
+        seen.append(engine.in_memory)
+        return chosen(engine)
+
+    monkeypatch.setattr(shacl_scan, "by_path", recording)
+    api.load([MINI], store=tmp_path / "in-memory")
+    assert seen and all(seen)  # parsed into memory first, then written to disk
+    seen.clear()
+    monkeypatch.setenv(store_module.MEMORY_BUDGET_VARIABLE, "0")
+    api.load([MINI], store=tmp_path / "streamed")
+    assert seen and not any(seen)  # streamed into the store folder and validated there

@@ -919,8 +919,8 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, *, store: str |
         # deferred to the call: keeps cstograph.rules.readings out of `import cstograph`
         from cstograph.rules.readings import create_store_with_readings as create_store
 
-        def validate_then_check(oxstore):
-            report = validate_oxigraph_store(oxstore)
+        def validate_then_check(oxstore, *, in_memory: bool = False):
+            report = validate_oxigraph_store(oxstore, in_memory=in_memory)
             check(report)
             return report
 
@@ -934,8 +934,9 @@ def load(paths: Sequence[str | Path] | str | Path | None = None, *, store: str |
 
     found = expand_paths(files if files else [graphs_dir()])
     # past the memory budget the files stream through a temporary store on disk first
-    loaded = load_files(found) if fits_in_memory(found) else temporary_store(found)
-    report = validate_oxigraph_store(loaded.store)
+    in_memory = fits_in_memory(found)
+    loaded = load_files(found) if in_memory else temporary_store(found)
+    report = validate_oxigraph_store(loaded.store, in_memory=in_memory)
     check(report)
     summary = upload(loaded.store, endpoint, method=method, graph=graph)
     return Loaded(summary.triples, len(loaded.files), len(report.violations), summary.requests)

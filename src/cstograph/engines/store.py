@@ -384,7 +384,8 @@ def create_store(
 ) -> tuple[StoreInfo, object]:
     """Load files into a new on-disk store in ``directory``.
 
-    ``validate`` is an optional callable taking the store and returning a ValidationReport; its
+    ``validate`` is an optional callable taking the store (and ``in_memory``: whether it is held in
+    memory) and returning a ValidationReport; its
     violation count is recorded so that ``report --store`` can refuse non-conforming data
     without validating again. ``prepare`` is an optional callable taking the validated store:
     it may add graphs to it, and returns (graph IRI or None, query text) pairs whose answers the
@@ -438,7 +439,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate, prepare):
         streaming = not fits_in_memory(files)
         disk = ox.Store(str(folder)) if streaming else None
         loaded = load_files(files, disk, bulk=streaming)
-        report = validate(loaded.store) if validate is not None else None
+        report = validate(loaded.store, in_memory=not streaming) if validate is not None else None
         kept = prepare(loaded.store) if prepare is not None else []
         materialised = _materialise(loaded.store, folder / RESULTS_DIR, kept, batched=streaming)
         if streaming:

@@ -84,8 +84,9 @@ def _compiled_shapes(validator: str):
         return None
 
 
-def validate_oxigraph_store(store, validator: str = "auto") -> ValidationReport:
+def validate_oxigraph_store(store, validator: str = "auto", *, in_memory: bool = False) -> ValidationReport:
     """Validate a pyoxigraph store that holds the data and the ontology (used by ``load``), one
-    view at a time when it holds accounts."""
-    data = Data(OxigraphEngine(store), namespace_manager({}), "the store", "files", store=store)
+    view at a time when it holds accounts; ``in_memory``: the store is held in memory (the files
+    fitted the memory budget), so the scan may read path by path."""
+    data = Data(OxigraphEngine(store, in_memory=in_memory), namespace_manager({}), "the store", "files", store=store)
     return validate_data(data, validator)
