@@ -87,12 +87,13 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
 
     verdicts = kg.verdicts(according_to, as_of, readings=True)  # robust, and the readings that flip a verdict
     engine = kg.engine(according_to, as_of)
-    # rows as text: every cell below is written as text, and on Oxigraph text skips the rdflib terms
-    ids = {r["node"]: r for r in run_named_text(engine, "identifiers")}
-    texts = {r["node"]: r for r in run_named_text(engine, "case-texts")}
+    # rows as text: every cell below is written as text, and on Oxigraph text skips the rdflib terms;
+    # unordered: each is looked up by node (one row per node; a request's events are sorted below)
+    ids = {r["node"]: r for r in run_named_text(engine, "identifiers", ordered=False)}
+    texts = {r["node"]: r for r in run_named_text(engine, "case-texts", ordered=False)}
     treaties: dict[str, str | None] = {}
     events: dict[str, list[str]] = {}
-    for row in run_named_text(engine, "request-details"):
+    for row in run_named_text(engine, "request-details", ordered=False):
         treaties[row["request"]] = row["treaty"]
         if row["event"] is not None:
             events.setdefault(row["request"], []).append(row["event"])

@@ -83,15 +83,20 @@ def csv_bytes(spec: TableSpec, rows: list[dict]) -> bytes:
     A cell a spreadsheet would run as a formula (= + - @ tab CR first) gets a leading apostrophe,
     as in ``report -f csv``; ``import cases`` takes it off again (JSON and .dta keep raw values)."""
     # deferred to the first call: keeps cstograph.output.render out of importing cstograph.output.dataset_files
-    from cstograph.output.render import spreadsheet_safe
+    from cstograph.output.render import FORMULA_START, spreadsheet_safe
+
+    formula_first = frozenset(FORMULA_START)
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)  # a lone CR is not quoted otherwise
-    writer.writerow(spec.names)
+    names = spec.names  # a property that builds its tuple: once, not once a row
+    writer.writerow(names)
     for row in rows:
-        cells = [spreadsheet_safe(_cell(row.get(name))) for name in spec.names]
-        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
+        cells = [_cell(row.get(name)) for name in names]
+        # only a cell that starts as a formula does can change (most cells of a large export do not)
+        cells = [spreadsheet_safe(cell) if cell[:1] in formula_first else cell for cell in cells]
+        (quoted if "\r" in "".join(cells) else writer).writerow(cells)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from cstograph.base.table_cells import Term, cell_text
-from cstograph.base.table_schema import CG, FACT_TABLES, IN_ACCOUNT, OWL, Field, TableSpec
+from cstograph.base.table_schema import CG, FACT_TABLES, IN_ACCOUNT, OWL, XSD, Field, TableSpec
 
 # the quads of every node a table can describe: typed (in some graph) with a kind or a subclass of one,
 # or cited as a source and titled (an untyped source: the import states its class)
@@ -63,6 +63,75 @@ def extra_column_name(prop: str) -> str:
     return f"<{prop}>"
 
 
+# typed literals whose lexical form rdflib would keep as it is (a valid value already in its
+# canonical form, or an invalid one it leaves alone): read without building the rdflib term
+_AS_WRITTEN = {XSD + "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+               XSD + "boolean": re.compile(r"true|false"),
+               XSD + "integer": re.compile(r"0|-?[1-9][0-9]*")}
+XSD_STRING = XSD + "string"
+
+
+def _ox_terms():
+    """A converter of a pyoxigraph object term to its cell ``Term`` (None for a blank node): the
+    ``_term`` of the equal rdflib term, built from the text where that is the same (IRIs, strings,
+    tagged literals, typed ones already canonical), through rdflib otherwise (it may normalise the
+    lexical form); once per distinct term."""
+    # deferred to the first call: keeps pyoxigraph out of importing cstograph.output.fact_tables
+    import pyoxigraph as ox
+
+    from cstograph.engines.engine import ox_to_rdflib
+
+    cache: dict = {}
+
+    def convert(node) -> Term | None:
+        found = cache.get(node)
+        if found is not None or node in cache:
+            return found
+        if isinstance(node, ox.NamedNode):
+            found = Term(node.value, iri=True)
+        elif isinstance(node, ox.BlankNode):
+            found = None
+        elif node.language:
+            found = Term(node.value, None, node.language)
+        else:
+            datatype = node.datatype.value
+            written = _AS_WRITTEN.get(datatype)
+            if datatype == XSD_STRING:
+                found = Term(node.value)
+            elif written is not None and written.fullmatch(node.value):
+                found = Term(node.value, datatype)
+            else:
+                found = _term(ox_to_rdflib(node))
+        cache[node] = found
+        return found
+
+    return convert
+
+
+def _quads(engine, text: str):
+    """(kind, graph, subject, predicate, object Term or None for a blank node) of FACT_QUADS'
+    rows, as text: on Oxigraph read from its terms (at 100k triples building the rdflib terms of
+    every row took most of the fact tables' time), elsewhere from the rdflib terms."""
+    from cstograph.engines.engine import OxigraphEngine
+    from cstograph.errors import QueryError
+
+    if isinstance(engine, OxigraphEngine):  # no store keeps this query's answer: asked of Oxigraph
+        convert = _ox_terms()
+        try:
+            for row in engine.raw_query(text):
+                graph = row["g"]
+                yield (row["kind"].value, "" if graph is None else graph.value, row["s"].value, row["p"].value,
+                       convert(row["o"]))
+        except (OSError, RuntimeError) as exc:  # lazy: errors surface as the rows are read
+            raise QueryError(f"query failed: {exc}") from exc
+        return
+    from rdflib import BNode
+
+    for r in engine.query(text).records():
+        yield (str(r["kind"]), "" if r["g"] is None else str(r["g"]), str(r["s"]), str(r["p"]),
+               None if isinstance(r["o"], BNode) else _term(r["o"]))
+
+
 def _term(node) -> Term:
     # deferred to the first call: keeps rdflib out of importing cstograph.output.fact_tables
     from rdflib import Literal, URIRef
@@ -86,8 +155,6 @@ class FactRows:
 def fact_rows(engine) -> FactRows:
     """Every node of every kind in every graph, as rows (the default graph's rows first)."""
     # deferred to the first call: keeps rdflib, cstograph.namespaces out of importing cstograph.output.fact_tables
-    from rdflib import BNode
-
     from cstograph.namespaces import DERIVED_PREDICATES
 
     derived = {str(p) for p in DERIVED_PREDICATES}
@@ -95,24 +162,20 @@ def fact_rows(engine) -> FactRows:
     found: dict[tuple[str, str, str], dict[str, list[Term]]] = {}
     text = FACT_QUADS % (" ".join(f"<{k}>" for k in kinds), CG)
     seen_kind: dict[str, str] = {}
-    records = engine.query(text).records()
+    records = list(_quads(engine, text))
     # a node typed with two kinds (a request that is also an event?) goes to the first table of FACT_TABLES
     order = {spec.kind: n for n, spec in enumerate(FACT_TABLES)}
-    for r in records:
-        s, kind = str(r["s"]), str(r["kind"])
+    for kind, _, s, _, _ in records:
         if s not in seen_kind or order[kind] < order[seen_kind[s]]:
             seen_kind[s] = kind
     blank = 0
-    for r in records:
-        s = str(r["s"])
-        if str(r["kind"]) != seen_kind[s] or str(r["p"]) in derived:  # derived: recomputed from the rest
+    for kind, graph, s, p, obj in records:
+        if kind != seen_kind[s] or p in derived:  # derived: recomputed from the rest
             continue
-        if isinstance(r["o"], BNode):
+        if obj is None:  # a blank node
             blank += 1
             continue
-        obj = _term(r["o"])
-        graph = "" if r["g"] is None else str(r["g"])
-        found.setdefault((seen_kind[s], graph, s), {}).setdefault(str(r["p"]), []).append(obj)
+        found.setdefault((kind, graph, s), {}).setdefault(p, []).append(obj)
     rows: dict[str, list[dict]] = {spec.name: [] for spec in FACT_TABLES}
     extra: dict[str, list[str]] = {spec.name: [] for spec in FACT_TABLES}
     for (kind, graph, node), properties in sorted(found.items(), key=lambda item: (item[0][1], item[0][2])):

@@ -82,7 +82,7 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
@@ -90,7 +90,7 @@ def spreadsheet_safe(cell) -> str:
     """A cell a spreadsheet will not run as a formula: text starting with = + - @ (a label in
     the data, say) gets a leading apostrophe; numbers stay numbers."""
     text = "" if cell is None else str(cell)
-    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+    if text.startswith(FORMULA_START) and not _NUMBER.match(text):
         return "'" + text
     return text
 

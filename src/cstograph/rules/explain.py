@@ -260,8 +260,9 @@ def _explanation(verdict: Verdict, o: dict, conditions: list, memberships: list,
 
 
 def all_case_texts(engine: Engine) -> dict[str, tuple[str, str]]:
-    """IRI -> (label, description) of every request and response."""
-    return {r["node"]: (r["label"] or "", r["description"] or "") for r in run_named_text(engine, "case-texts")}
+    """IRI -> (label, description) of every request and response (looked up: read unordered)."""
+    return {r["node"]: (r["label"] or "", r["description"] or "")
+            for r in run_named_text(engine, "case-texts", ordered=False)}
 
 
 def case_texts(engine: Engine, node: str) -> tuple[str, str]:
