@@ -177,25 +177,24 @@ def fact_rows(engine) -> FactRows:
             continue
         found.setdefault((kind, graph, s), {}).setdefault(p, []).append(obj)
     rows: dict[str, list[dict]] = {spec.name: [] for spec in FACT_TABLES}
-    extra: dict[str, list[str]] = {spec.name: [] for spec in FACT_TABLES}
+    extra: dict[str, set[str]] = {spec.name: set() for spec in FACT_TABLES}
+    columns_of = {kind: property_columns(spec) for kind, spec in kinds.items()}  # once a kind, not once a node
+    extra_names: dict[str, str] = {}  # an unmapped property's column name, once a property
     for (kind, graph, node), properties in sorted(found.items(), key=lambda item: (item[0][1], item[0][2])):
         spec = kinds[kind]
-        columns = property_columns(spec)
+        columns = columns_of[kind]
         row: dict = {spec.primary_key: node, IN_ACCOUNT: graph or None}
         for prop, terms in properties.items():
             unique = list(dict.fromkeys(terms))
             column = columns.get(prop)
             if column is None:
-                name = extra_column_name(prop)
-                if name not in extra[spec.name]:
-                    extra[spec.name].append(name)
+                name = extra_names.get(prop) or extra_names.setdefault(prop, extra_column_name(prop))
+                extra[spec.name].add(name)
                 row[name] = cell_text(unique, None)
             else:
                 row[column.name] = cell_text(unique, column.fact)
         rows[spec.name].append(row)
-    for names in extra.values():
-        names.sort()
-    return FactRows(rows, extra, blank)
+    return FactRows(rows, {table: sorted(names) for table, names in extra.items()}, blank)
 
 
 def extended(spec: TableSpec, extra: list[str]) -> TableSpec:
