@@ -40,7 +40,7 @@ def engines(synth_small, tmp_path_factory):
     return {"files": open_data(paths).engine, "store": open_data(store=store).engine}
 
 
-@pytest.mark.parametrize("name", ["case-texts", "identifiers", "request-details", "responses"])
+@pytest.mark.parametrize("name", ["case-texts", "identifiers", "request-details", "responses", "sources"])
 @pytest.mark.parametrize("where", ["files", "store"])
 def test_unordered_rows_are_the_rows_of_the_query(engines, name, where):
     engine = engines[where]

@@ -97,7 +97,8 @@ def build_dataset(kg, according_to=None, as_of: dt.date | None = None, *, bundle
         treaties[row["request"]] = row["treaty"]
         if row["event"] is not None:
             events.setdefault(row["request"], []).append(row["event"])
-    node_sources = sources_by_node(engine)
+    # unordered: a node's source ids are sorted below, and a source's record is the same from every node
+    node_sources = sources_by_node(engine, ordered=False)
     account = kg.data.account(according_to) if according_to is not None else None
 
     def ident(prefix: str, iri: str | None, label: str | None = None, atop=False, cow=False) -> dict:
