@@ -429,15 +429,38 @@ def read_tsv_texts(path: str, keep: Callable[[dict], bool] | None = None) -> lis
         return tsv_rows(handle, keep)
 
 
+class RowsAbout:
+    """A ``keep`` filter: the rows whose ``column`` is one of ``values``. For a few values, a
+    line that mentions none of them is passed over before its cells are read: explaining one
+    request of a 10M-triple store read 123,000 rows of a kept answer to keep one."""
+
+    MENTIONS_AT_MOST = 64  # past this, looking for each value in each line costs more than reading it
+
+    def __init__(self, column: str, values: Iterable[str]) -> None:
+        self.column, self.values = column, frozenset(values)
+        self.mentions = sorted(self.values) if len(self.values) <= self.MENTIONS_AT_MOST else None
+
+    def __call__(self, row: dict) -> bool:
+        return row[self.column] in self.values
+
+    def passes_over(self, line: str) -> bool:
+        """True when the line cannot be a kept row: it holds none of the values' texts."""
+        return self.mentions is not None and not any(value in line for value in self.mentions)
+
+
 def tsv_rows(lines: Iterable[str], keep: Callable[[dict], bool] | None = None) -> list[dict[str, str | None]]:
     """The lines of SPARQL TSV results as rows of text: each cell ``str()`` of its rdflib term,
-    None when unbound; ``keep``: only the rows it accepts."""
+    None when unbound; ``keep``: only the rows it accepts (a ``RowsAbout`` also passes over the
+    lines that cannot hold one)."""
     lines = iter(lines)
     header = next(lines, "").rstrip("\n")
     variables = [v[1:] for v in header.split("\t")] if header else []
     cache: dict[str, str | None] = {"": None}
     rows = []
+    passes_over = keep.passes_over if isinstance(keep, RowsAbout) else None
     for line in lines:
+        if passes_over is not None and passes_over(line):
+            continue
         row = []
         for token in line.rstrip("\n").split("\t"):
             text = cache.get(token, cache)

@@ -18,7 +18,7 @@ nodes the reading edits (``affected-requests.rq``, bound with VALUES).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +33,7 @@ from cstograph.engines.engine import (
     Engine,
     OxigraphEngine,
     RdflibEngine,
+    RowsAbout,
     reading_graph_names,
     text_records,
 )
@@ -196,10 +197,10 @@ def affected_by_reading(view: Engine, readings: Sequence[Reading],
     text = _affected_text(readings)
     if text is None:
         return {}
-    reached: dict[str, set[str]] = {}
-    for row in text_records(view, text):
-        reached.setdefault(row["touched"], set()).add(row["request"])
     wanted = None if among is None else set(among)
+    reached: dict[str, set[str]] = {}
+    for row in text_records(view, text, None if wanted is None else RowsAbout("request", wanted)):
+        reached.setdefault(row["touched"], set()).add(row["request"])
     found = {}
     for reading in readings:
         requests = set().union(*(reached.get(str(node), set()) for node in reading.touched))
@@ -225,12 +226,14 @@ def _status_text(requests: Sequence[str]) -> str:
     return inline_value_list(text, "request", [URIRef(r) for r in requests])
 
 
-def statuses_under(engine: Engine, requests: Sequence[str]) -> dict[str, str]:
+def statuses_under(engine: Engine, requests: Sequence[str], shown: Collection[str] | None = None) -> dict[str, str]:
     """Request IRI -> status on ``engine``, for these requests only (reading-status.rq, the
-    status rules of request-status.rq without the reason); filed by request, so read unordered."""
-    wanted = set(requests)
-    return {row["request"]: row["status"] or "" for row in unordered_text_records(engine, _status_text(sorted(wanted)))
-            if row["request"] in wanted}
+    status rules of request-status.rq without the reason); filed by request, so read unordered.
+    ``shown``: of those, only these are kept (the query stays the one for ``requests``, which a
+    store answers from what it kept at load time)."""
+    keep = RowsAbout("request", set(requests) if shown is None else set(shown).intersection(requests))
+    return {row["request"]: row["status"] or ""
+            for row in unordered_text_records(engine, _status_text(sorted(set(requests))), keep)}
 
 
 def reading_queries(undisputed: OxigraphEngine) -> list[tuple[str | None, str]]:

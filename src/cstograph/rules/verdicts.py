@@ -119,7 +119,7 @@ def statuses_by_reading(data: Data, viewpoint: Viewpoint, requests: Collection[s
             engine = reading_engine(view, reading, private=private)
         found[reading.iri] = {
             r: _pending(s, (dates or {}).get(r, ""), viewpoint.as_of)
-            for r, s in statuses_under(engine, affected).items()}
+            for r, s in statuses_under(engine, affected, requests if kept else None).items()}
     return found
 
 
