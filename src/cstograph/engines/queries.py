@@ -453,6 +453,13 @@ def run_named_text(engine: Engine, name: str, bindings: Mapping[str, Node] | Non
         raise QueryError(f"{spec.path.name}: {exc.message}", hint=exc.hint) from exc
 
 
+def answer_kept(engine: Engine, name: str) -> bool:
+    """Whether the store behind ``engine`` kept the answer of the bundled query ``name``, unbound,
+    at load time (then reading that answer's rows about one request beats asking the store)."""
+    stored = getattr(engine, "materialised", None) if isinstance(engine, OxigraphEngine) else None
+    return bool(stored) and query_key(get_query(name).text, engine.reading) in stored
+
+
 def unordered_text_records(engine: Engine, text: str,
                            keep: Callable[[dict], bool] | None = None) -> list[dict[str, str | None]]:
     """``text_records`` of a SELECT query without its final ORDER BY, unless a store kept the

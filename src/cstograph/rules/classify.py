@@ -14,8 +14,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from cstograph.base.cells import sorted_list
-from cstograph.engines.engine import Engine
-from cstograph.engines.queries import run_named, run_named_text, text_rows_for_values
+from cstograph.engines.engine import Engine, RowsAbout
+from cstograph.engines.queries import answer_kept, run_named, run_named_text, text_rows_for_values
 
 STATUSES = ("unmet", "met", "not-triggered", "pending")
 PENDING_DAYS = 30  # a request stays pending this many days after it was made (docs/coding.md)
@@ -145,8 +145,7 @@ def responses_by_request(engine: Engine, request: URIRef | None = None,
     """The responses to every request (to ``request`` only, when given; to the ``wanted``
     requests only, when given), by request IRI."""
     grouped: dict[str, list[ResponseRecord]] = {}
-    bindings = {"request": request} if request is not None else None
-    for row in run_named_text(engine, "responses", bindings, _of_requests(wanted, "request")):
+    for row in _request_rows(engine, "responses", request, None, _of_requests(wanted, "request")):
         grouped.setdefault(row["request"], []).append(
             ResponseRecord(
                 response=row["response"] or "",
@@ -181,8 +180,22 @@ def sources_by_request(engine: Engine, request: URIRef | None = None,
                        wanted: Container[str] | None = None) -> dict[str, list[SourceRecord]]:
     """The sources of the requests only (of ``request``, when given; of the ``wanted`` requests
     only, when given): what the report shows, without reading the sources of every other node."""
-    return _sources(run_named_text(engine, "request-sources", {"request": request} if request is not None else None,
-                                   _of_requests(wanted, "request")), "request", wanted)
+    return _sources(_request_rows(engine, "request-sources", request, None, _of_requests(wanted, "request")),
+                    "request", wanted)
+
+
+def _request_rows(engine: Engine, name: str, request: URIRef | None, bindings: dict | None,
+                  keep=None) -> list[dict[str, str | None]]:
+    """The rows of query ``name`` about ``request`` (every request when None): the store's answer
+    kept at load time, read for that request's rows alone, or the query bound to the request
+    (``bindings``: what to bind; the request alone when None). Bound, request-status asked a
+    10M-triple store 1.8 s of CPU for one request: its sub-selects about states and obligations
+    run over the whole store."""
+    if request is not None and answer_kept(engine, name):
+        return run_named_text(engine, name, None, RowsAbout("request", {str(request)}, also=keep))
+    if request is not None and bindings is None:
+        bindings = {"request": request}
+    return run_named_text(engine, name, bindings, keep)
 
 
 def _of_requests(wanted: Container[str] | None, key: str):
@@ -222,7 +235,6 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
     alone are then read into records: the default report shows the unmet third of them);
     ``as_of``: the day for the pending window (today when None); ``bindings``: what
     ``request_bindings`` gave for ``request`` when the caller already asked."""
-    bindings = bindings if bindings is not None or request is None else request_bindings(engine, request)
     keep = None
     if statuses is not None:
         unknown = set(statuses) - set(STATUSES)
@@ -234,7 +246,7 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
 
         def keep(row: dict) -> bool:
             return row["status"] in may_end
-    rows = _with_pending(run_named_text(engine, "request-status", bindings, keep), as_of)
+    rows = _with_pending(_request_rows(engine, "request-status", request, _bound(engine, request, bindings), keep), as_of)
     if statuses is not None:
         rows = [row for row in rows if row["status"] in statuses]
     wanted = {row["request"] for row in rows} if statuses is not None else None
@@ -263,12 +275,19 @@ def classify_requests(engine: Engine, request: URIRef | None = None,
     return verdicts
 
 
+def _bound(engine: Engine, request: URIRef | None, bindings: dict | None) -> dict | None:
+    """What request-status is bound to for ``request``: its parties (``request_bindings``) unless
+    the caller asked already, or a store kept the unbound answer (then nothing is asked)."""
+    if request is None or bindings is not None or answer_kept(engine, "request-status"):
+        return bindings
+    return request_bindings(engine, request)
+
+
 def request_statuses(engine: Engine, request: URIRef | None = None, as_of: dt.date | None = None,
                      bindings: dict | None = None) -> dict[str, str]:
     """Request IRI -> status, without the responses and sources (for comparing viewpoints);
     ``bindings``: what ``request_bindings`` gave for ``request`` when the caller already asked."""
-    bindings = bindings if bindings is not None or request is None else request_bindings(engine, request)
-    rows = _with_pending(run_named_text(engine, "request-status", bindings), as_of)
+    rows = _with_pending(_request_rows(engine, "request-status", request, _bound(engine, request, bindings)), as_of)
     return {row["request"]: row["status"] or "" for row in rows}
 
 

@@ -37,7 +37,14 @@ from cstograph.engines.engine import (
     reading_graph_names,
     text_records,
 )
-from cstograph.engines.queries import expand_iri, get_query, inline_value_list, run_named, unordered_text_records
+from cstograph.engines.queries import (
+    answer_kept,
+    expand_iri,
+    get_query,
+    inline_value_list,
+    run_named,
+    unordered_text_records,
+)
 from cstograph.engines.store import create_store
 from cstograph.errors import CstographError, UsageError
 from cstograph.namespaces import CG
@@ -232,8 +239,8 @@ def statuses_under(engine: Engine, requests: Sequence[str], shown: Collection[st
     ``shown``: of those, only these are kept (the query stays the one for ``requests``, which a
     store answers from what it kept at load time)."""
     keep = RowsAbout("request", set(requests) if shown is None else set(shown).intersection(requests))
-    return {row["request"]: row["status"] or ""
-            for row in unordered_text_records(engine, _status_text(sorted(set(requests))), keep)}
+    text = get_query("reading-status").text if answer_kept(engine, "reading-status") else _status_text(sorted(set(requests)))
+    return {row["request"]: row["status"] or "" for row in unordered_text_records(engine, text, keep)}
 
 
 def reading_queries(undisputed: OxigraphEngine) -> list[tuple[str | None, str]]:

@@ -16,7 +16,8 @@ from rdflib import URIRef
 
 from cstograph.base.progress import phase
 from cstograph.engines.data import Data, Viewpoint, copy_around
-from cstograph.engines.engine import RdflibEngine
+from cstograph.engines.engine import Engine, RdflibEngine
+from cstograph.engines.queries import answer_kept
 from cstograph.rules.account_assertions import assertions_by_request, counted_accounts
 from cstograph.rules.classify import (
     AccountVerdict,
@@ -30,6 +31,7 @@ from cstograph.rules.classify import (
 from cstograph.rules.readings import (
     Reading,
     affected_by_reading,
+    affected_requests,
     has_reading_graph,
     reading_engine,
     readings_in,
@@ -106,7 +108,7 @@ def statuses_by_reading(data: Data, viewpoint: Viewpoint, requests: Collection[s
     # request: asking for them all reads a file; elsewhere only the requests shown are classified
     kept = bool(getattr(view, "materialised", None))
     readings = readings_in(view)
-    reached = affected_by_reading(view, readings, None if kept else requests)
+    reached = affected_by_reading(view, readings, requests)
     for reading in readings:
         affected = reached.get(reading.iri)
         if not affected:
@@ -119,8 +121,16 @@ def statuses_by_reading(data: Data, viewpoint: Viewpoint, requests: Collection[s
             engine = reading_engine(view, reading, private=private)
         found[reading.iri] = {
             r: _pending(s, (dates or {}).get(r, ""), viewpoint.as_of)
-            for r, s in statuses_under(engine, affected, requests if kept else None).items()}
+            for r, s in statuses_under(engine, _asked_for(view, engine, reading, affected) if kept else affected,
+                                       affected).items()}
     return found
+
+
+def _asked_for(view: Engine, engine: Engine, reading: Reading, affected: list[str]) -> list[str]:
+    """The requests whose statuses a store kept at load time for ``reading``: the answer for
+    every request, read for ``affected`` alone, or, when the reading can change only a few
+    requests, the answer bound to all of those (its key names them)."""
+    return affected if answer_kept(engine, "reading-status") else affected_requests(view, reading)
 
 
 def _pending(status: str, date: str, as_of: dt.date | None) -> str:
