@@ -95,7 +95,9 @@ def test_each_account_is_validated_with_the_undisputed_data(tmp_path):
     }
 
 
-@pytest.mark.parametrize("case", ["contested", "broken", "bundled"])
+# the bundled graphs take pyshacl 10 s: the full suite runs them (the quick subset checks the
+# bundled graphs against pyshacl in test_fastshacl.py, and account views here on the small cases)
+@pytest.mark.parametrize("case", ["contested", "broken", pytest.param("bundled", marks=pytest.mark.slow)])
 def test_account_views_validated_in_the_store_equal_pyshacl(tmp_path, case):
     """validate_data runs the compiled shapes on views of one Oxigraph store; the
     reference is pyshacl on each rdflib view. Same issues, warnings included."""

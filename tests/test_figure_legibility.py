@@ -26,6 +26,31 @@ def figure(runner, tmp_path, *args) -> str:
     return out.read_text()
 
 
+class Drawn:
+    """Each figure drawn once for the tests of this module, which only read its text."""
+
+    def __init__(self, runner, folders):
+        self.runner, self.folders, self._single, self._pages = runner, folders, {}, {}
+
+    def single(self, *args) -> str:
+        key = tuple(map(str, args))
+        if key not in self._single:
+            self._single[key] = figure(self.runner, self.folders.mktemp("single"), *args)
+        return self._single[key]
+
+    def pages(self, *args) -> list[tuple[str, str]]:
+        """(file name, SVG text) of each page written."""
+        key = tuple(map(str, args))
+        if key not in self._pages:
+            self._pages[key] = [(path.name, path.read_text()) for path in pages(self.runner, self.folders.mktemp("pages"), *args)]
+        return list(self._pages[key])
+
+
+@pytest.fixture(scope="module")
+def drawn(runner, tmp_path_factory) -> Drawn:
+    return Drawn(runner, tmp_path_factory)
+
+
 CASES = {
     "three requests": [THREE],
     "the CSTO and Russia cases": [ROOT / f for f in CSTO_FILES],
@@ -36,8 +61,8 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_no_text_under_7_pt_at_a4_text_width(runner, tmp_path, case):
-    sizes = placed_font_sizes(figure(runner, tmp_path, *CASES[case]))
+def test_no_text_under_7_pt_at_a4_text_width(drawn, case):
+    sizes = placed_font_sizes(drawn.single(*CASES[case]))
     assert len(sizes) > 10
     small = sorted((round(size, 2), text) for size, text in sizes if size < 7.0)
     assert not small, small[:5]
@@ -58,8 +83,8 @@ def _x_range(shape) -> tuple[float, float]:
 
 
 @pytest.mark.parametrize("case", ["three requests", "the CSTO and Russia cases"])
-def test_captions_fit_inside_their_boxes(runner, tmp_path, case):
-    root = ET.fromstring(figure(runner, tmp_path, *CASES[case]))
+def test_captions_fit_inside_their_boxes(drawn, case):
+    root = ET.fromstring(drawn.single(*CASES[case]))
     checked = 0
     for node in root.iter(SVG + "g"):
         if "node" not in (node.get("class") or "").split():
@@ -117,14 +142,13 @@ def placed_height(svg_text: str, width_pt: float = 453.0) -> float:
 
 
 @pytest.mark.parametrize("case", PAGED)
-def test_every_figure_fits_an_a4_text_block_at_7_pt(runner, tmp_path, case, synth_graph):
-    written = pages(runner, tmp_path, *PAGED[case](synth_graph))
-    for path in written:
-        text = path.read_text()
-        assert placed_height(text) <= A4_TEXT_HEIGHT_PT + 0.5, (path.name, placed_height(text))
+def test_every_figure_fits_an_a4_text_block_at_7_pt(drawn, case, synth_graph):
+    written = drawn.pages(*PAGED[case](synth_graph))
+    for name, text in written:
+        assert placed_height(text) <= A4_TEXT_HEIGHT_PT + 0.5, (name, placed_height(text))
         sizes = placed_font_sizes(text)
         small = sorted((round(size, 2), words) for size, words in sizes if size < 7.0)
-        assert not small, (path.name, small[:5])
+        assert not small, (name, small[:5])
 
 
 def request_iris(svg_text: str) -> list[str]:
@@ -139,20 +163,20 @@ def request_iris(svg_text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", ["every bundled graph", "the CSTO and Russia cases", "30 synthetic requests"])
-def test_the_pages_show_every_request_exactly_once(runner, tmp_path, case, synth_graph):
+def test_the_pages_show_every_request_exactly_once(runner, drawn, case, synth_graph):
     """Pages are not reduced like one figure (120 nodes): together they show every request of
     the report once (a few dozen at most; above 40 requests the summary is drawn instead)."""
     import json
 
     args = PAGED[case](synth_graph)
-    written = pages(runner, tmp_path, *args)
+    written = drawn.pages(*args)
     assert len(written) > 1  # these figures are taller than a page
-    shown = [iri for path in written for iri in request_iris(path.read_text())]
+    shown = [iri for _, text in written for iri in request_iris(text)]
     report = runner.invoke(app, ["report", "--all", "--format", "json", *map(str, args)])
     assert report.exit_code == 0, report.output
     requests = [row["request"] for row in json.loads(report.stdout)]
     assert len(requests) > 3 and sorted(shown) == sorted(requests)
-    single = request_iris(figure(runner, tmp_path, *args))  # one figure: reduced past 120 nodes
+    single = request_iris(drawn.single(*args))  # one figure: reduced past 120 nodes
     assert set(single) <= set(requests)
 
 
@@ -164,13 +188,13 @@ def test_no_split_keeps_one_tall_figure(runner, tmp_path):
     assert placed_height(out.read_text()) > A4_TEXT_HEIGHT_PT
 
 
-def test_a_pdf_gets_one_page_per_figure(runner, tmp_path):
+def test_a_pdf_gets_one_page_per_figure(runner, drawn, tmp_path):
     out = tmp_path / "figure.pdf"
     result = runner.invoke(app, ["viz", *map(str, PAGED["the CSTO and Russia cases"](None)), "-o", str(out)])
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     boxes = [tuple(float(v) for v in box.split()) for box in re.findall(rb"/MediaBox \[([^\]]*)\]", data)]
-    svgs = pages(runner, tmp_path, *PAGED["the CSTO and Russia cases"](None))
+    svgs = drawn.pages(*PAGED["the CSTO and Russia cases"](None))
     assert len(boxes) == len(svgs) > 1
     for _, _, width, height in boxes:
         assert height * 453.0 / width <= A4_TEXT_HEIGHT_PT + 0.5

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 
@@ -17,8 +18,13 @@ from cstograph.errors import CstographError
 MINI = str(FIXTURES / "mini.trig")
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cstograph", *args], capture_output=True, text=True, timeout=120)
+def cli(runner, *args: str) -> SimpleNamespace:
+    """The command run in this process, its outcome as ``python -m cstograph`` would end: an
+    exception other than SystemExit is the exit code 4 of an internal error (cli.main)."""
+    result = runner.invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        return SimpleNamespace(returncode=4, stderr=f"Internal error: {result.exception!r}\n{result.stderr}")
+    return SimpleNamespace(returncode=result.exit_code, stderr=result.stderr)
 
 
 def assert_one_clean_line(done) -> None:
@@ -88,14 +94,14 @@ mx:account-A { <tag:example.org,2005:r1> cg:concerns mx:e3 . }
 
 @pytest.mark.parametrize("args", [["report", "--engine", "rdflib"], ["validate", "--validator", "pyshacl"],
                                   ["validate", "--engine", "rdflib"]])
-def test_accounts_beside_a_tag_request_iri(tmp_path, args):
+def test_accounts_beside_a_tag_request_iri(runner, tmp_path, args):
     """pyshacl reads a focus node that is not http:, https:, urn: or file: as a prefixed name
     and raised TypeError (exit 4): such an account view is validated whole."""
     data = tmp_path / "tag.trig"
     text = (FIXTURES / "mini.trig").read_text(encoding="utf-8").replace("mx:r1 ", "<tag:example.org,2005:r1> ")
     text = text.replace("cg:respondsTo mx:r1 ;", "cg:respondsTo <tag:example.org,2005:r1> ;")
     data.write_text(text + ACCOUNT_WITH_TAG_REQUEST, encoding="utf-8")
-    done = cli(args[0], str(data), *args[1:])
+    done = cli(runner, args[0], str(data), *args[1:])
     assert done.returncode in (0, 1), (done.returncode, done.stderr)
     assert "Traceback" not in done.stderr and "Internal error" not in done.stderr, done.stderr
 
@@ -168,13 +174,13 @@ def test_hostile_endpoint_answers(answer):
 
 
 @pytest.mark.parametrize("answer", list(ANSWERS))
-def test_hostile_endpoint_answers_on_the_command_line(answer, tmp_path):
+def test_hostile_endpoint_answers_on_the_command_line(runner, answer, tmp_path):
     """The same answers to `report --endpoint` and `export --endpoint`: one line, exit 2, no file."""
     server = _junk_server(*ANSWERS[answer])
     url = f"http://127.0.0.1:{server.server_address[1]}/query"
     try:
-        assert_one_clean_line(cli("report", "--endpoint", url))
-        assert_one_clean_line(cli("export", "--endpoint", url, "-o", str(tmp_path / "out.csv")))
+        assert_one_clean_line(cli(runner, "report", "--endpoint", url))
+        assert_one_clean_line(cli(runner, "export", "--endpoint", url, "-o", str(tmp_path / "out.csv")))
         assert not list(tmp_path.iterdir())
     finally:
         server.shutdown()
