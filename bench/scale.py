@@ -5,6 +5,7 @@ measured in the same run.
     python bench/scale.py --size 100M -o scale-100M.md     # 3,300,000 requests
     python bench/scale.py --size 1M                        # 33,000 requests, a few minutes
     python bench/scale.py --size 1M --budget 0             # every step streams through a store on disk
+    python bench/scale.py --size 1M --budget 0 --folder F --reuse --answers-only   # the kept answers alone
 
 Each step is a real `cstograph` command in its own process; its CPU time (user + system) and
 peak resident memory come from the kernel (os.wait4), its wall clock from this script. The
@@ -12,7 +13,10 @@ floor streams the same file through Oxigraph's parser and counts the triples, ke
 nothing reads the data faster or in less memory. Steps: `load --store` (which streams the file
 into the store folder when it exceeds the memory budget), `report --store`, `explain --store`
 of a known request and of an unknown name, `validate --store` (validates again, not from the
-load-time record) and `report FILE` (through a temporary store past the memory budget). The
+load-time record), `report FILE` (through a temporary store past the memory budget) and the
+load's answer phase alone: every kept answer computed from the loaded store as the load computes
+it (in batches when the budget makes the load stream), into a folder deleted after, in a process
+that does nothing else (``--answers-only``: that step alone, on the store ``--folder`` holds). The
 table is printed and written to ``-o``; the synthetic file and the store are kept in
 ``--folder`` when one is given (a second run then skips generating the file with ``--reuse``).
 """
@@ -36,6 +40,23 @@ import sys, pyoxigraph
 count = sum(1 for _ in pyoxigraph.parse(path=sys.argv[1], format=pyoxigraph.RdfFormat.TURTLE))
 assert count > 0
 print(count)
+"""
+# The load's answer phase alone: the kept answers of an existing store, computed as a load of
+# that store computes them (in batches when the budget makes the load stream).
+ANSWERS = """
+import shutil, sys, tempfile
+from pathlib import Path
+from cstograph.engines.engine import OxigraphEngine
+from cstograph.engines.store import fits_in_memory, materialise_answers, open_store
+from cstograph.rules.readings import reading_queries
+store, info = open_store(Path(sys.argv[1]))
+folder = Path(tempfile.mkdtemp())
+try:
+    streaming = not fits_in_memory([Path(f) for f in info.files])
+    materialise_answers(store, folder, reading_queries(OxigraphEngine(store)), batched=streaming)
+    print(sum(1 for _ in folder.iterdir()))
+finally:
+    shutil.rmtree(folder)
 """
 
 
@@ -67,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="use the synthetic file already in --folder")
     parser.add_argument("--budget", help="CSTOGRAPH_MEMORY_BUDGET for the steps (0: every step streams through a "
                         "store on disk); unset: the default budget")
+    parser.add_argument("--answers-only", action="store_true",
+                        help="measure only the kept answers of the store --folder holds (after a run with --folder)")
     parser.add_argument("-o", "--output", type=Path, help="also write the table (Markdown) to this file")
     options = parser.parse_args(argv)
     if options.budget is not None:
@@ -88,7 +111,13 @@ def main(argv: list[str] | None = None) -> int:
             ("explain --store (an unknown name)", [*cli(), "explain", "Reqest 17 Stat", "--store", str(store)], True),
             ("report FILE", [*cli(), "report", "--format", "json", str(data)], False),
             ("validate --store", [*cli(), "validate", "--store", str(store), "-q"], False),
+            ("kept answers of the store (the load's answer phase alone)",
+             [sys.executable, "-c", ANSWERS, str(store)], False),
         ]
+        if options.answers_only:
+            if not store.is_dir():
+                raise SystemExit(f"{store}: no store; run once with --folder {folder} first")
+            steps = steps[-1:]
         rows = []
         floors = []
         for name, command, fails in steps:

@@ -54,10 +54,10 @@ STORE_FORMAT = 1
 # the store: the store is read-only afterwards, so the answers cannot go stale, and a changed
 # query text (a new cstograph version) simply misses and runs on the store.
 MATERIALISED_QUERIES = ("request-status", "responses", "request-sources", "unmet-obligations")
-# Those a store streamed to disk answers a batch of requests at a time (engines/batched_answers.py):
-# request-status over the whole store grew the load from 339 MB to 2.8 GB at 10M triples; the
-# others peaked at 114-143 MB at 1M (25-44 % of it).
-BATCHED_QUERIES = ("request-status",)
+# Those a store streamed to disk answers a batch of requests at a time (engines/batched_answers.py),
+# with the requests' names of its index: request-status over the whole store grew the load from
+# 339 MB to 2.8 GB at 10M triples, the others (unbound) to 813 MB.
+BATCHED_QUERIES = MATERIALISED_QUERIES
 
 _OX_FORMATS = {
     "turtle": "TURTLE",
@@ -441,7 +441,7 @@ def _build_store(folder: Path, paths: Sequence[Path] | None, validate, prepare):
         loaded = load_files(files, disk, bulk=streaming)
         report = validate(loaded.store, in_memory=not streaming) if validate is not None else None
         kept = prepare(loaded.store) if prepare is not None else []
-        materialised = _materialise(loaded.store, folder / RESULTS_DIR, kept, batched=streaming)
+        materialised = materialise_answers(loaded.store, folder / RESULTS_DIR, kept, batched=streaming)
         if streaming:
             with phase("counting triples"):
                 triples = len(disk)
@@ -525,10 +525,11 @@ def temporary_store(files: Sequence[Path]):
 
 
 class _AnswersOnDemand(dict):
-    """query_key -> TSV file, for the queries of ``BATCHED_QUERIES`` on a temporary store: each
-    is answered a batch of requests at a time (``engines.batched_answers``) the first time a
-    reader asks for it, into a file in the temporary folder, so that ``report FILE`` past the
-    memory budget holds one batch of request-status's joins instead of the whole store's."""
+    """query_key -> TSV file, for the queries of ``BATCHED_QUERIES`` (and the requests' names)
+    on a temporary store: each is answered a batch of requests at a time
+    (``engines.batched_answers``) the first time a reader asks for it, into a file in the
+    temporary folder, so that ``report FILE`` past the memory budget holds one batch of each
+    query's joins instead of the whole store's."""
 
     def __init__(self, store, folder: Path) -> None:
         super().__init__()
@@ -538,7 +539,7 @@ class _AnswersOnDemand(dict):
         from cstograph.engines.queries import get_query
 
         self.store, self.folder = store, folder
-        self.pending = {query_key(get_query(name).text): name for name in BATCHED_QUERIES}
+        self.pending = {query_key(get_query(name).text): name for name in (*BATCHED_QUERIES, "request-labels")}
 
     def __bool__(self) -> bool:
         return True
@@ -651,14 +652,15 @@ def _abandoned(path: Path) -> bool:
     return False
 
 
-def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = (), *,
+def materialise_answers(store, folder: Path, kept: Sequence[tuple[str | None, str]] = (), *,
                  batched: bool = False) -> dict[str, str]:
     """Answer the report's queries now and keep the answers as TSV files, with the index of
     the requests' names (engines/names.py) and the answers to ``kept`` (graph IRI or None, query
     text) from ``create_store``'s caller. Oxigraph writes each answer straight to its file and the
     names go to the index row by row, so no answer is held in Python. ``batched`` (a store
-    streamed to disk): ``request-status`` is answered a batch of requests at a time
-    (``engines.batched_answers``), in memory that does not grow with the store. Progress: the
+    streamed to disk): the report's answers and the names' query are answered a batch of
+    requests at a time (``engines.batched_answers``), in memory that does not grow
+    with the store. Progress: the
     queries answered, with a rate."""
     # deferred to the first call: keeps pyoxigraph, cstograph.engines.engine, cstograph.engines.names
     # and cstograph.engines.queries out of importing cstograph.engines.store
@@ -680,23 +682,44 @@ def _materialise(store, folder: Path, kept: Sequence[tuple[str | None, str]] = (
                 undisputed.raw_query(text).serialize(str(path), format=ox.QueryResultsFormat.TSV)
             written[query_key(text)] = f"{name}.tsv"
             advance(done)
-        NameIndex.build(_request_names(undisputed), folder / NAME_INDEX_FILE).db.close()
+        NameIndex.build(_request_names(undisputed, folder if batched else None), folder / NAME_INDEX_FILE).db.close()
         written[NAME_INDEX_KEY] = NAME_INDEX_FILE
         advance(len(MATERIALISED_QUERIES) + 1)
         for number, (reading, text) in enumerate(kept):  # the report's readings
             engine = undisputed if reading is None else undisputed.reading_view(reading)
+            # unbound: reading-status in batches of a reading's view took about 2 s a batch at 1M
+            # triples and more at 3M (151.7 s against 91.5 s of CPU for the whole phase at 1M)
             engine.raw_query(text).serialize(str(folder / f"reading-{number}.tsv"), format=ox.QueryResultsFormat.TSV)
             written[query_key(text, reading)] = f"reading-{number}.tsv"
             advance(len(MATERIALISED_QUERIES) + 2 + number)
     return written
 
 
-def _request_names(engine) -> Iterator[tuple[str, str, str]]:
+def _request_names(engine, folder: Path | None = None) -> Iterator[tuple[str, str, str]]:
     """(IRI, label, date) of every request, as ``names.request_names`` gives them, one solution
-    at a time."""
-    # deferred to the first call: keeps cstograph.engines.queries out of importing cstograph.engines.store
+    at a time. With ``folder`` (a store streamed to disk) the query is answered in batches into a
+    file there, read back as it goes and then deleted: the same rows in the same order, without
+    Oxigraph grouping and sorting every request's label at once."""
+    # deferred to the first call: keeps pyoxigraph, cstograph.engines.batched_answers and
+    # cstograph.engines.queries out of importing cstograph.engines.store
+    import pyoxigraph as ox
+
+    from cstograph.engines.batched_answers import write_in_batches
     from cstograph.engines.queries import get_query
 
-    for solution in engine.raw_query(get_query("request-labels").text):
+    text = get_query("request-labels").text
+    path = None if folder is None else folder / "request-labels.tsv"
+    if path is not None and write_in_batches(engine, text, path):
+        try:
+            with open(path, "rb") as answer:
+                yield from _names_of(ox.parse_query_results(answer, format=ox.QueryResultsFormat.TSV))
+        finally:
+            path.unlink(missing_ok=True)
+        return
+    yield from _names_of(engine.raw_query(text))
+
+
+def _names_of(solutions) -> Iterator[tuple[str, str, str]]:
+    for solution in solutions:
         request, label, day = solution["request"], solution["label"], solution["date"]
         yield request.value, "" if label is None else label.value, "" if day is None else day.value
