@@ -85,6 +85,7 @@ def external(url: str, text: str | None = None) -> str:
     return isolated(text or url) + (f" <code>{esc(url)}</code>" if text and url else "")
 
 
+@lru_cache(maxsize=64)
 def status_badge(status: str) -> str:
     word = STATUS_WORDS.get(status, status or "no status")
     return f'<span class="status status-{esc(status or "none")}">{esc(word)}</span>'
