@@ -131,6 +131,16 @@ def _navigation(depth: int) -> str:
     return " ".join(link(up + href, text) for href, text in NAVIGATION)
 
 
+def inline_svg(svg: str) -> tuple[str | None, str]:
+    """An SVG file (Graphviz's, vl-convert's) as markup inside HTML: the XML declaration and
+    DOCTYPE before <svg> are not allowed there, and its comments only name internal node ids."""
+    start = svg.find("<svg")
+    if start < 0:
+        return None, "The figure is unavailable: Graphviz returned no SVG."
+    svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.DOTALL)
+    return re.sub(r"<svg\b", '<svg role="img"', svg, count=1), ""
+
+
 STYLESHEET = """\
 /* cstograph site: one local stylesheet, system fonts only */
 body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; margin: 0; color: #1a1a1a;
