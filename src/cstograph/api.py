@@ -249,9 +249,11 @@ class KnowledgeGraph:
     def ally_tables(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
                     invocations: Sequence | None = None) -> tuple[Table, Table]:
         """``allies()`` and ``selectivity()`` at once: both read the verdicts the inference rules
-        derive, here on one copy of the view, inferred once (what the site shows both of);
-        ``invocations``: the result of ``invocations()`` when already computed (their obligation
-        types are then not read again)."""
+        derive, inferred once (what the site shows both of); ``invocations``: the result of
+        ``invocations()`` when already computed (their obligation types are then not read again).
+        Data read from files: the inferred triples sit in a graph of its own store while the two
+        tables are read (other threads asking the same data meanwhile would see them) and are
+        removed before this returns; other data: inferred on one copy of the view."""
         # deferred to the call: keeps cstograph.rules.allies out of `import cstograph`
         from cstograph.rules.allies import ally_duties, selectivity
         from cstograph.rules.infer import derived_beside, materialise
