@@ -249,15 +249,27 @@ class KnowledgeGraph:
     def ally_tables(self, according_to: str | Account | None = None, as_of: DateLike = None, *,
                     invocations: Sequence | None = None) -> tuple[Table, Table]:
         """``allies()`` and ``selectivity()`` at once: both read the verdicts the inference rules
-        derive, here on one copy of the view, inferred once (what the site shows both of);
-        ``invocations``: the result of ``invocations()`` when already computed (their obligation
-        types are then not read again)."""
+        derive, inferred once (what the site shows both of); ``invocations``: the result of
+        ``invocations()`` when already computed (their obligation types are then not read again).
+        Data read from files: the inferred triples sit in a graph of its own store while the two
+        tables are read (other threads asking the same data meanwhile would see them) and are
+        removed before this returns; other data: inferred on one copy of the view."""
         # deferred to the call: keeps cstograph.rules.allies out of `import cstograph`
         from cstograph.rules.allies import ally_duties, selectivity
+        from cstograph.rules.infer import derived_beside, materialise
 
         kinds = None if invocations is None else {case.request: case.kind for case in invocations}
-        inferred = self.data.copy(self.viewpoint(according_to, as_of))
-        return Table(ally_duties(inferred, kinds)), Table(selectivity(inferred, inferred=True))
+        viewpoint = self.viewpoint(according_to, as_of)
+        # files read into this process's own store: the rules' triples go into a graph of it,
+        # removed after the two questions (no copy of the data)
+        if self.data.kind == "files":
+            with derived_beside(self.data.view(viewpoint)) as beside:
+                if beside is not None:
+                    return (Table(ally_duties(beside, kinds, inferred=True)),
+                            Table(selectivity(beside, inferred=True)))
+        inferred = self.data.copy(viewpoint)
+        materialise(inferred, with_reasons=False, with_graph=False, prove=False)
+        return Table(ally_duties(inferred, kinds, inferred=True)), Table(selectivity(inferred, inferred=True))
 
     def infer(self, according_to: str | Account | None = None, as_of: DateLike = None):
         """The verdicts as RDF (an ``Inference``: the derived triples, passes, counts per rule)."""

@@ -78,12 +78,13 @@ def obligation_kinds(engine: Engine) -> dict[str, str]:
     }
 
 
-def ally_duties(engine: Engine, kinds: dict[str, str] | None = None) -> list[AllyDuty]:
+def ally_duties(engine: Engine, kinds: dict[str, str] | None = None, *, inferred: bool = False) -> list[AllyDuty]:
     """Materialise the verdicts in ``engine`` (if not done yet) and list each obliged ally.
     ``kinds``: request IRI -> obligation type when the caller holds them (the ``kind`` of each
     ``invocation_record.Invocation``); read from ``engine`` when not, or when a duty's request is
-    not among them."""
-    materialise(engine, with_reasons=False, with_graph=False, prove=False)
+    not among them. ``inferred``: the rules have run in ``engine`` already (``derived_beside``)."""
+    if not inferred:
+        materialise(engine, with_reasons=False, with_graph=False, prove=False)
     rows = run_named_text(engine, "ally-responses")  # text: no rdflib terms built
     if kinds is None or any(cell_text(r["request"]) not in kinds for r in rows):
         kinds = obligation_kinds(engine)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cstograph.output.site.concordance_page import concordance_page
-from cstograph.output.site.figures import CaseFigures
 from cstograph.output.site.indexes import index_pages
 from cstograph.output.site.markup import STYLESHEET, STYLESHEET_NAME
 from cstograph.output.site.ontology_page import ontology_page
@@ -91,6 +90,10 @@ def gather(kg, according_to=None, as_of=None) -> SiteData:
         kinds.setdefault(v.addressee, "state")
     count = len({v.request for v in verdicts})
     if count <= FIGURES_UP_TO:
+        # deferred to this branch: the figures need networkx (0.07 s to import), which a site
+        # without figures never uses
+        from cstograph.output.site.figures import CaseFigures
+
         drawn = CaseFigures(kg.engine(according_to, as_of), verdicts)
         figures = {v.request: drawn.figure(v.request, explanations[v.request].label or v.request) for v in verdicts}
     else:

@@ -8,9 +8,8 @@ instead of once per page keeps the site's build linear in the number of requests
 
 from __future__ import annotations
 
-import re
-
 from cstograph.errors import ViewError
+from cstograph.output.site.markup import inline_svg
 from cstograph.pictures.graph_model import build_graph, focus_graph, name_members, reduce_graph
 from cstograph.pictures.layout import graphviz_available
 from cstograph.pictures.static import STATIC_MAX_NODES, render_static
@@ -44,13 +43,3 @@ class CaseFigures:
         except ViewError as exc:
             return None, f"The figure is unavailable: {exc.message}"
         return inline_svg(rendered.data.decode("utf-8"))
-
-
-def inline_svg(svg: str) -> tuple[str | None, str]:
-    """Graphviz's SVG file as markup inside HTML: the XML declaration and DOCTYPE before <svg>
-    are not allowed there, and its comments only name internal node ids."""
-    start = svg.find("<svg")
-    if start < 0:
-        return None, "The figure is unavailable: Graphviz returned no SVG."
-    svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.DOTALL)
-    return re.sub(r"<svg\b", '<svg role="img"', svg, count=1), ""

@@ -85,6 +85,7 @@ def external(url: str, text: str | None = None) -> str:
     return isolated(text or url) + (f" <code>{esc(url)}</code>" if text and url else "")
 
 
+@lru_cache(maxsize=64)
 def status_badge(status: str) -> str:
     word = STATUS_WORDS.get(status, status or "no status")
     return f'<span class="status status-{esc(status or "none")}">{esc(word)}</span>'
@@ -128,6 +129,16 @@ def _navigation(depth: int) -> str:
     """The links every page at ``depth`` starts with (made once per depth, not per page)."""
     up = "../" * depth
     return " ".join(link(up + href, text) for href, text in NAVIGATION)
+
+
+def inline_svg(svg: str) -> tuple[str | None, str]:
+    """An SVG file (Graphviz's, vl-convert's) as markup inside HTML: the XML declaration and
+    DOCTYPE before <svg> are not allowed there, and its comments only name internal node ids."""
+    start = svg.find("<svg")
+    if start < 0:
+        return None, "The figure is unavailable: Graphviz returned no SVG."
+    svg = re.sub(r"<!--.*?-->\n?", "", svg[start:], flags=re.DOTALL)
+    return re.sub(r"<svg\b", '<svg role="img"', svg, count=1), ""
 
 
 STYLESHEET = """\

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cstograph.errors import CstographError
-from cstograph.output.site.figures import inline_svg
-from cstograph.output.site.markup import esc, page, table
+from cstograph.output.site.markup import esc, inline_svg, page, table
 
 PAGE = "invocations.html"
 
