@@ -112,6 +112,7 @@ def _quads(engine, text: str):
     """(kind, graph, subject, predicate, object Term or None for a blank node) of FACT_QUADS'
     rows, as text: on Oxigraph read from its terms (at 100k triples building the rdflib terms of
     every row took most of the fact tables' time), elsewhere from the rdflib terms."""
+    # deferred to the first call: keeps cstograph.engines.engine out of importing cstograph.output.fact_tables
     from cstograph.engines.engine import OxigraphEngine
     from cstograph.errors import QueryError
 
