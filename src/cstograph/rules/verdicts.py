@@ -104,8 +104,9 @@ def statuses_by_reading(data: Data, viewpoint: Viewpoint, requests: Collection[s
     private = private_view(data, viewpoint)
     copied = None  # one private copy for every reading, when the view's store cannot take their graphs
     found: dict[str, dict[str, str]] = {}
-    # a store answers the readings' queries from what it kept at load time, for every affected
-    # request: asking for them all reads a file; elsewhere only the requests shown are classified
+    # a store answers the readings' queries from what it kept at load time for every affected
+    # request, and only the rows of the requests shown are read; elsewhere only the requests
+    # shown are classified
     kept = bool(getattr(view, "materialised", None))
     readings = readings_in(view)
     reached = affected_by_reading(view, readings, requests)
