@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from rdflib.namespace import NamespaceManager
 
 from cstograph.reading.rdf_files import load_dataset
@@ -17,6 +18,9 @@ FIXTURES = TESTS / "fixtures"
 # that they equal the suite's own); the suite itself runs in CI against the installed command
 CONFORMANCE = FIXTURES / "conformance"
 CONFORMANCE_CASES = CONFORMANCE / "report" / "cases.ttl"
+# Both engines as a parametrize list: the rdflib runs are `slow` (out of the quick subset, as the
+# README says), the Oxigraph runs quick; CI's full run takes both.
+ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 def expectations(path: Path, keyword: str) -> list[tuple[str, ...]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cgtest import ENGINES
 from cstograph.engines.guard import check_query_is_safe
 from cstograph.errors import GraphLoadError, QueryError, UnsafeQueryError
 from cstograph.reading.rdf_files import expand_paths, load_dataset
@@ -114,7 +115,7 @@ LAUGHS = """<?xml version="1.0"?>
 """
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_rdf_xml_entities_are_refused_before_any_parser_expands_them(tmp_path, engine):
     """A 1 KB file of nested entities expands to a gigabyte: refused with one line, exit 2, on
     every path (files, rdflib, a store)."""
@@ -132,7 +133,7 @@ def test_rdf_xml_entities_are_refused_before_any_parser_expands_them(tmp_path, e
     assert not (tmp_path / "s").exists()
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_json_ld_contexts_are_never_fetched_or_read(runner, tmp_path, engine):
     """A JSON-LD @context given by URL or file path is refused (rdflib would fetch it); inline
     contexts are read as usual. A counting server on 127.0.0.1 sees no request."""

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cgtest import ENGINES
 from cstograph.engines.queries import run_named
 from views_support import EX, loaded
 
@@ -10,7 +11,7 @@ def short(term):
     return None if term is None else str(term).replace(EX, "ex:").replace("https://w3id.org/cstograph/ns#", "cg:")
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_view_nodes_kinds_labels_dates(engine):
     _, eng = loaded(engine=engine)
     rows = {short(r["node"]): r for r in run_named(eng, "view-nodes").records()}
@@ -31,7 +32,7 @@ def test_view_nodes_kinds_labels_dates(engine):
     assert rows["ex:Cazan"]["sources"] is None
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_view_edges_story_relations(engine):
     _, eng = loaded(engine=engine)
     rows = {(short(r["source"]), str(r["relation"]), short(r["target"])): r for r in run_named(eng, "view-edges").records()}
@@ -44,14 +45,14 @@ def test_view_edges_story_relations(engine):
     assert rows[("ex:Ardia", "memberOf", "ex:League")]["endDate"] is None
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_alliance_labels(engine):
     _, eng = loaded(engine=engine)
     rows = [(short(r["alliance"]), str(r["label"]), str(r["altLabel"])) for r in run_named(eng, "alliance-labels").records()]
     assert rows == [("ex:League", "Northern Pact Organisation", "NPO")]
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_case_nodes_is_one_case(engine):
     from rdflib import URIRef
 
@@ -62,7 +63,7 @@ def test_case_nodes_is_one_case(engine):
     assert not list(run_named(eng, "case-nodes", {"request": URIRef(EX + "Borova")}).records())
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_node_names_give_labels_and_the_case_of_requests_and_responses(engine):
     _, eng = loaded(engine=engine)
     rows = {short(r["node"]): r for r in run_named(eng, "node-names").records()}
@@ -72,7 +73,7 @@ def test_node_names_give_labels_and_the_case_of_requests_and_responses(engine):
     assert cases == {"ex:r1": "ex:r1", "ex:r2": "ex:r2", "ex:r3": "ex:r3", "ex:p1": "ex:r1", "ex:p2": "ex:r2", "ex:p3": "ex:r3"}
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_alliance_case_nodes_are_its_cases(engine, tmp_path):
     from rdflib import URIRef
 

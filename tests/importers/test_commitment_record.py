@@ -8,6 +8,7 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
+from cgtest import ENGINES
 from cstograph.cli import app
 from cstograph.engines.engine import make_engine
 from cstograph.engines.queries import run_named
@@ -30,12 +31,12 @@ def rows(engine: str, bindings=None):
     return [tuple("" if v is None else str(v) for v in row) for row in result.rows]
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_war_verdicts_beside_requests(engine):
     assert rows(engine) == EXPECTED
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_one_atop_id(engine):
     assert rows(engine, {"atopId": Literal(4890, datatype=XSD.integer)}) == EXPECTED[3:]
 
@@ -50,7 +51,7 @@ def test_cli_param(runner):
     assert result.stdout.count("violated") == 2 and "Request2021" not in result.stdout
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_promised_help_is_no_fulfilling_response(engine, tmp_path):
     """Help announced, promised or offered fulfils nothing (coding manual, help stages)."""
     text = CASE.read_text(encoding="utf-8")

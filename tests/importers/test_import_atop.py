@@ -7,6 +7,7 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
+from cgtest import ENGINES
 from cstograph.cli import app
 from cstograph.namespaces import CG
 from cstograph.reading.importers.atop import ImportDataError, import_atop
@@ -200,7 +201,7 @@ def test_cli_missing_file_is_a_usage_error(runner, tmp_path):
     assert result.exit_code == 2
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_undertaken_obligations_query_reads_the_conditions(atop_files, tmp_path, engine):
     from cstograph.engines.engine import make_engine
     from cstograph.engines.queries import run_named

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from cgtest import ENGINES
 from cstograph.cli import app
 from cstograph.engines.engine import make_engine
 from cstograph.engines.queries import bind_params, get_query, run_query
@@ -58,7 +59,7 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_fulfilment_table_counts(fixture_graph, engine):
     assert table(fixture_graph, engine) == EXPECTED
 
@@ -136,7 +137,7 @@ EXPECTED_1816_1944 = {
 }
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_one_eras_table(fixture_graph, engine):
     assert table(fixture_graph, engine, str(CG.Period1816to1944)) == EXPECTED_1816_1944
 
@@ -162,7 +163,7 @@ def observations(path, engine="oxigraph", **params):
              str(r["verdict"]).rsplit("#", 1)[1]) for r in rows]
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_war_observations_lists_the_relevant_cases_of_an_era(fixture_graph, engine):
     listed = observations(fixture_graph, engine, period=str(CG.Period1945to2003), coding=str(CG.LLMCoding),
                           relevantOnly="true")
@@ -170,7 +171,7 @@ def test_war_observations_lists_the_relevant_cases_of_an_era(fixture_graph, engi
     assert sorted(listed) == [("3", 3180, "LLMCoding", "Violated"), ("4", 4000, "LLMCoding", "Violated")]
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_war_observations_parameters_narrow_the_list(fixture_graph, engine):
     assert len(observations(fixture_graph, engine)) == 6 * 4  # every observation under four codings
     assert len(observations(fixture_graph, engine, relevantOnly="false")) == 6 * 4
