@@ -48,34 +48,40 @@ def _cpu() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+def _measured(item):
+    """Around one phase of a test: adds its CPU and wall-clock seconds to the item's properties."""
+    cpu, wall = _cpu(), time.perf_counter()
+    yield
+    item.user_properties.append(("cpu-seconds", _cpu() - cpu))
+    item.user_properties.append(("wall-seconds", time.perf_counter() - wall))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
-    start = _cpu()
-    yield
-    item.user_properties.append(("cpu-seconds", _cpu() - start))
+    yield from _measured(item)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
-    start = _cpu()
-    yield
-    item.user_properties.append(("cpu-seconds", _cpu() - start))
+    yield from _measured(item)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    start = _cpu()
-    yield
-    item.user_properties.append(("cpu-seconds", _cpu() - start))
+    yield from _measured(item)
 
 
-_per_test: dict[str, float] = {}
+_per_test: dict[str, dict] = {}
 
 
 def pytest_runtest_logreport(report):
     """In the process that reports (the xdist controller too): the teardown report holds all three phases."""
     if report.when == "teardown":
-        _per_test[report.nodeid] = sum(value for key, value in report.user_properties if key == "cpu-seconds")
+        _per_test[report.nodeid] = {
+            "cpu": sum(value for key, value in report.user_properties if key == "cpu-seconds"),
+            "wall": sum(value for key, value in report.user_properties if key == "wall-seconds"),
+            "worker": getattr(getattr(report, "node", None), "workerinput", {}).get("workerid", "main"),
+        }
 
 
 def pytest_sessionfinish(session):
@@ -110,17 +116,27 @@ def main() -> int:
     cpu = usage.ru_utime + usage.ru_stime
     per_file: dict[str, float] = defaultdict(float)
     counts: dict[str, int] = defaultdict(int)
-    for nodeid, seconds in per_test.items():
-        per_file[nodeid.split("::")[0]] += seconds
+    per_worker: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for nodeid, times in per_test.items():
+        per_file[nodeid.split("::")[0]] += times["cpu"]
         counts[nodeid.split("::")[0]] += 1
+        per_worker[times["worker"]][0] += times["cpu"]
+        per_worker[times["worker"]][1] += times["wall"]
     print(f"\n{len(per_test)} tests in {len(per_file)} files: {wall:.0f} s wall clock, {cpu:.0f} s CPU "
           f"(user {usage.ru_utime:.0f} s, system {usage.ru_stime:.0f} s); limit {args.limit:.0f} s CPU")
+    print("the tests of each process (CPU s, wall s): " + "; ".join(
+        f"{name} {c:.0f}, {w:.0f}" for name, (c, w) in sorted(per_worker.items())))
     print(f"\nthe {args.top} costliest files (CPU s, tests):")
     for name, seconds in sorted(per_file.items(), key=lambda kv: -kv[1])[: args.top]:
         print(f"  {seconds:7.1f}  {counts[name]:4d}  {name}")
     print(f"\nthe {args.top} costliest tests (CPU s, setup and teardown included):")
-    for nodeid, seconds in sorted(per_test.items(), key=lambda kv: -kv[1])[: args.top]:
-        print(f"  {seconds:7.1f}  {nodeid}")
+    for nodeid, times in sorted(per_test.items(), key=lambda kv: -kv[1]["cpu"])[: args.top]:
+        print(f"  {times['cpu']:7.1f}  {nodeid}")
+    # wall clock without CPU: a test that sleeps, polls or waits for a server (on a quiet machine;
+    # on a busy one every test also waits for a core)
+    print(f"\nthe {args.top} tests that wait longest (wall s less CPU s):")
+    for nodeid, times in sorted(per_test.items(), key=lambda kv: kv[1]["cpu"] - kv[1]["wall"])[: args.top]:
+        print(f"  {times['wall'] - times['cpu']:7.1f}  {nodeid}")
     if code != 0:
         print(f"pytest exited {code}", file=sys.stderr)
         return code
