@@ -69,6 +69,9 @@ def test_the_guard_passes_under_its_limits(tmp_path):
     done = run_guard(tmp_path, time_limit="1000", memory_limit="1000000")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "every step within its limit" in done.stdout
+    # the site runs beside report --all, each run into a new folder, in memory where there is one
+    assert "site-file / report-all-file (paired)" in done.stdout
+    assert "the sites written into" in done.stdout
 
 
 def test_the_ratio_is_the_median_of_each_run_over_the_floor_run_before_it():
@@ -85,3 +88,18 @@ def test_the_ratio_is_the_median_of_each_run_over_the_floor_run_before_it():
     assert guard.paired_ratio([busy, busy, (1.6, 1.6, 50, 0.8)]) == pytest.approx(2.0)
     assert guard.paired_ratio([(1.0, 1, 1, 0.5), (3.0, 1, 1, 0.5)]) == pytest.approx(4.0)  # the median of two
     assert guard.paired_ratio([(1.0, 1, 1, 0.5), (1.5, 1, 1, 0.5), (9.0, 1, 1, 0.5)]) == pytest.approx(3.0)
+
+
+def test_a_paired_versus_ratio_is_the_median_of_each_run_over_the_other_step_beside_it():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("guard", GUARD)
+    guard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guard)
+    # (step CPU, wall, peak, floor CPU, the other step's CPU just before): a busy round slows both
+    quiet, busy = (6.0, 6, 1, 0.5, 2.0), (9.0, 9, 1, 0.8, 3.0)
+    assert guard.versus_ratio([quiet, busy, busy]) == pytest.approx(3.0)
+    # the quotient of the two medians to the floor would mix rounds minutes apart; each round
+    # here is its own ratio
+    assert guard.versus_ratio([(4.0, 1, 1, 1, 2.0), (9.0, 1, 1, 1, 3.0), (5.0, 1, 1, 1, 1.0)]) == pytest.approx(3.0)
+    assert guard.versus_ratio([(4.0, 1, 1, 1, 2.0), (6.0, 1, 1, 1, 2.0)]) == pytest.approx(2.5)
