@@ -32,6 +32,7 @@ def test_full_view_has_every_data_triple():
     assert graph.nodes["https://w3id.org/cstograph/ns#MilitaryDeployment"]["label"] == "military deployment"
 
 
+@pytest.mark.slow  # an rdflib-engine run; the quick subset checks the oxigraph graph (the tests above)
 def test_rdflib_and_oxigraph_give_the_same_graph():
     a, b = graph_of("requests", engine="oxigraph"), graph_of("requests", engine="rdflib")
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
@@ -183,7 +184,7 @@ def test_page_edges_are_routed_around_unrelated_boxes(which):
     assert crossings == []
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
 def test_one_case_is_built_from_its_own_nodes_alone(engine):
     """--focus REQUEST on a large graph asks the engine about that case only: the same nodes,
     edges and attributes as cutting the case out of the whole graph (bar the alliances a state
