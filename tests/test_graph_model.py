@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -264,6 +265,12 @@ def test_names_matching_several_nodes_or_none_build_the_whole_network(bundled):
     assert alliance_nodes(engine, "no such alliance") is None
 
 
+# the bundled graphs of the CSTO's and Armenia's cases: a whole network where each option picks a part
+CSTO_FILES = [str(Path(__file__).parents[1] / "graphs" / name) for name in (
+    "csto.ttl", "csto-kyrgyzstan.ttl", "armenia-azerbaijan.ttl", "russia-armenia-1997.ttl", "kazakhstan-2022.ttl",
+    "sources.ttl", "accounts.trig", "links.ttl")]
+
+
 @pytest.mark.parametrize("option", [["--alliance", "CSTO"], ["--focus", "Kazakhstan asks"], ["--focus", "Armenia", "--hops", "1"]])
 def test_viz_asks_the_engine_for_the_part_it_draws(runner, tmp_path, monkeypatch, option):
     """The CLI builds only the part (build_graph gets ``only``), and draws the same figure as before."""
@@ -278,7 +285,7 @@ def test_viz_asks_the_engine_for_the_part_it_draws(runner, tmp_path, monkeypatch
         return real(*args, **kwargs)
 
     monkeypatch.setattr(viz_module, "build_graph", recording)
-    result = runner.invoke(app, ["viz", *option, "-o", str(tmp_path / "part.json")])
+    result = runner.invoke(app, ["viz", *option, *CSTO_FILES, "-o", str(tmp_path / "part.json")])
     assert result.exit_code == 0, result.output
     assert len(calls) == 1 and calls[0] is not None
     drawn = json.loads((tmp_path / "part.json").read_text())
