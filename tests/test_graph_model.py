@@ -157,17 +157,12 @@ def _crossed_boxes(route, boxes):
 
 @pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
 @pytest.mark.parametrize("which", ["fixture", "bundled"])
-def test_page_edges_are_routed_around_unrelated_boxes(which):
-    """The page draws Graphviz's routes: no edge passes through a box other than its own two ends."""
+def test_page_edges_are_routed_around_unrelated_boxes(request, which):
+    """The page draws Graphviz's routes: no edge passes through a box other than its own two ends
+    (boxes are sized by their kind: the module's graph of the bundled requests view serves)."""
     from cstograph.pictures.layout import DEFAULT_SIZE_IN, NODE_SIZE_IN, layout_with_routes
 
-    if which == "fixture":
-        graph = graph_of()
-    else:
-        import cstograph
-
-        kg = cstograph.open()
-        graph = kg.graph()
+    graph = graph_of() if which == "fixture" else request.getfixturevalue("bundled")[2]
     positions, method, routes = layout_with_routes(graph, "auto")
     assert method == "dot" and len(routes) == graph.number_of_edges()
     nodes, boxes = [], []

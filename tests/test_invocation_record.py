@@ -151,7 +151,7 @@ def table_count(rows: list[dict]) -> Counter:
 @pytest.mark.parametrize("by", ["alliance", "alliance,era"])
 def test_the_table_is_an_independent_count_of_the_report(runner, read_once, fixture_graph, where, by):
     paths = [str(fixture_graph)] if where == "fixture" else []
-    shown = cli_json(runner, "reliability", "-f", "json", "--by", by, *paths)
+    shown = read_once("reliability", "-f", "json", "--by", by, *paths)
     assert table_count(shown["invocations"]) == independent_count(read_once, paths, "era" in by)
     for row in shown["invocations"]:  # every rate beside its counts
         assert row["decided"] == row["met"] + row["didNotHelp"] + row["noResponseOnRecord"]
@@ -216,10 +216,10 @@ def svg_texts(svg: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize("where", ["fixture", "bundled"])
-def test_the_figure_labels_every_rate_with_its_counts(runner, fixture_graph, drawn_record, where):
+def test_the_figure_labels_every_rate_with_its_counts(read_once, fixture_graph, drawn_record, where):
     paths = [str(fixture_graph)] if where == "fixture" else []
-    texts = svg_texts(drawn_record(*paths))
-    rows = cli_json(runner, "reliability", "-f", "json", *paths)["invocations"]
+    texts = svg_texts(drawn_record(*paths))  # drawn by alliance, the default grouping
+    rows = read_once("reliability", "-f", "json", "--by", "alliance", *paths)["invocations"]
     manual = [r for r in rows if r["reading"].endswith("ReadingDefault")]
     expected = Counter(f"{r['met']}/{r['decided']}" for r in manual if r["decided"])
     assert Counter(t for t in texts if re.fullmatch(r"\d+/\d+", t)) == expected
