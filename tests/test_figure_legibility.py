@@ -189,7 +189,7 @@ def test_the_pages_show_every_request_exactly_once(runner, drawn, case, synth_gr
         assert report.exit_code == 0, report.output
         text = report.stdout
     else:
-        text = request.getfixturevalue("bundled_report")  # the session's report of the bundled graphs
+        text = request.getfixturevalue("bundled_report")  # the bundled_report fixture (run once)
     requests = [row["request"] for row in json.loads(text)]
     assert len(requests) > 3 and sorted(shown) == sorted(requests)
     single = request_iris(drawn.single(*args))  # one figure: reduced past 120 nodes

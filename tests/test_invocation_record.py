@@ -104,7 +104,7 @@ def era(date: str, with_eras: bool) -> str:
 @pytest.fixture(scope="module")
 def read_once(runner, bundled_report):
     """read_once(*args) -> the JSON a command prints, run once per module (the counts of each
-    grouping read the same report and obligations); the bundled graphs' report is the session's."""
+    grouping read the same report and obligations); the bundled graphs' report is the bundled_report fixture."""
     outputs: dict[tuple, object] = {("report", "--all", "-f", "json"): json.loads(bundled_report)}
 
     def read(*args: str):

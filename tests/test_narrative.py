@@ -4,7 +4,7 @@ JSON), the site's request page and the interactive page. The Armenia 2022 case: 
 beside "unmet" is reconciled by the response's label ("... not signed by Armenia ...").
 
 The commands read the bundled graphs of the CSTO's and Armenia's cases, which hold that case whole
-(a sixth of the time of every bundled graph); the JSON report is the session's of every bundled graph."""
+(a sixth of the time of every bundled graph); the JSON report is the bundled_report fixture (every bundled graph)."""
 
 import json
 
@@ -44,7 +44,7 @@ def test_explain(runner, fmt):
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
 def test_report_all(runner, fmt, bundled_report):
-    # the JSON is the session's `report --all --format json` of the bundled graphs
+    # the JSON is the bundled_report fixture: `report --all --format json` of every bundled graph
     text = bundled_report if fmt == "json" else out(runner, "report", "--all", "--format", fmt, *DATA)
     if fmt == "json":
         entry = next(v for v in json.loads(text) if v["request"] == REQUEST)
