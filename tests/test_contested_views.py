@@ -136,7 +136,8 @@ def test_exports_carry_the_contested_attributes(runner, tmp_path, suffix):
         assert (back.nodes[ACC + request]["contested"], back.nodes[ACC + request]["contestedBy"]) == ("", "")
 
 
-def test_full_view_exports_carry_them_too(graph):
-    every = cstograph.open([CONTESTED], engine="rdflib").graph("full")
+@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+def test_full_view_exports_carry_them_too(engine):
+    every = cstograph.open([CONTESTED], engine=engine).graph("full")
     back = nx.read_graphml(io.BytesIO(export_bytes(every, "graphml")))
     assert back.nodes[ACC + "r1"]["contested"] == R1_TEXT and back.nodes[ACC + "r2"]["contested"] == ""

@@ -94,6 +94,10 @@ def check(engine, svg: str) -> int:
     return checked
 
 
+# a cross-check of a whole bundled output (the cases figure split into 30 pages, 160 Graphviz runs)
+# against the members-on-date query: slow; the quick subset checks the same claims on the Armenia
+# 2022 case's figure (the next test)
+@pytest.mark.slow
 def test_every_page_of_the_bundled_cases_figure(runner, tmp_path, engine):
     result = runner.invoke(app, ["viz", "-o", str(tmp_path / "cases.svg")])
     assert result.exit_code == 0, result.output

@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -32,6 +33,7 @@ def test_full_view_has_every_data_triple():
     assert graph.nodes["https://w3id.org/cstograph/ns#MilitaryDeployment"]["label"] == "military deployment"
 
 
+@pytest.mark.slow  # an rdflib-engine run; the quick subset checks the oxigraph graph (the tests above)
 def test_rdflib_and_oxigraph_give_the_same_graph():
     a, b = graph_of("requests", engine="oxigraph"), graph_of("requests", engine="rdflib")
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
@@ -155,17 +157,12 @@ def _crossed_boxes(route, boxes):
 
 @pytest.mark.skipif(not graphviz_available("dot"), reason="Graphviz (dot) is not installed")
 @pytest.mark.parametrize("which", ["fixture", "bundled"])
-def test_page_edges_are_routed_around_unrelated_boxes(which):
-    """The page draws Graphviz's routes: no edge passes through a box other than its own two ends."""
+def test_page_edges_are_routed_around_unrelated_boxes(request, which):
+    """The page draws Graphviz's routes: no edge passes through a box other than its own two ends
+    (boxes are sized by their kind: the module's graph of the bundled requests view serves)."""
     from cstograph.pictures.layout import DEFAULT_SIZE_IN, NODE_SIZE_IN, layout_with_routes
 
-    if which == "fixture":
-        graph = graph_of()
-    else:
-        import cstograph
-
-        kg = cstograph.open()
-        graph = kg.graph()
+    graph = graph_of() if which == "fixture" else request.getfixturevalue("bundled")[2]
     positions, method, routes = layout_with_routes(graph, "auto")
     assert method == "dot" and len(routes) == graph.number_of_edges()
     nodes, boxes = [], []
@@ -183,7 +180,7 @@ def test_page_edges_are_routed_around_unrelated_boxes(which):
     assert crossings == []
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
 def test_one_case_is_built_from_its_own_nodes_alone(engine):
     """--focus REQUEST on a large graph asks the engine about that case only: the same nodes,
     edges and attributes as cutting the case out of the whole graph (bar the alliances a state
@@ -263,6 +260,12 @@ def test_names_matching_several_nodes_or_none_build_the_whole_network(bundled):
     assert alliance_nodes(engine, "no such alliance") is None
 
 
+# the bundled graphs of the CSTO's and Armenia's cases: a whole network where each option picks a part
+CSTO_FILES = [str(Path(__file__).parents[1] / "graphs" / name) for name in (
+    "csto.ttl", "csto-kyrgyzstan.ttl", "armenia-azerbaijan.ttl", "russia-armenia-1997.ttl", "kazakhstan-2022.ttl",
+    "sources.ttl", "accounts.trig", "links.ttl")]
+
+
 @pytest.mark.parametrize("option", [["--alliance", "CSTO"], ["--focus", "Kazakhstan asks"], ["--focus", "Armenia", "--hops", "1"]])
 def test_viz_asks_the_engine_for_the_part_it_draws(runner, tmp_path, monkeypatch, option):
     """The CLI builds only the part (build_graph gets ``only``), and draws the same figure as before."""
@@ -277,7 +280,7 @@ def test_viz_asks_the_engine_for_the_part_it_draws(runner, tmp_path, monkeypatch
         return real(*args, **kwargs)
 
     monkeypatch.setattr(viz_module, "build_graph", recording)
-    result = runner.invoke(app, ["viz", *option, "-o", str(tmp_path / "part.json")])
+    result = runner.invoke(app, ["viz", *option, *CSTO_FILES, "-o", str(tmp_path / "part.json")])
     assert result.exit_code == 0, result.output
     assert len(calls) == 1 and calls[0] is not None
     drawn = json.loads((tmp_path / "part.json").read_text())

@@ -102,10 +102,10 @@ def era(date: str, with_eras: bool) -> str:
 
 
 @pytest.fixture(scope="module")
-def read_once(runner):
+def read_once(runner, bundled_report):
     """read_once(*args) -> the JSON a command prints, run once per module (the counts of each
-    grouping read the same report and obligations)."""
-    outputs: dict[tuple, object] = {}
+    grouping read the same report and obligations); the bundled graphs' report is the bundled_report fixture."""
+    outputs: dict[tuple, object] = {("report", "--all", "-f", "json"): json.loads(bundled_report)}
 
     def read(*args: str):
         if args not in outputs:
@@ -151,7 +151,7 @@ def table_count(rows: list[dict]) -> Counter:
 @pytest.mark.parametrize("by", ["alliance", "alliance,era"])
 def test_the_table_is_an_independent_count_of_the_report(runner, read_once, fixture_graph, where, by):
     paths = [str(fixture_graph)] if where == "fixture" else []
-    shown = cli_json(runner, "reliability", "-f", "json", "--by", by, *paths)
+    shown = read_once("reliability", "-f", "json", "--by", by, *paths)
     assert table_count(shown["invocations"]) == independent_count(read_once, paths, "era" in by)
     for row in shown["invocations"]:  # every rate beside its counts
         assert row["decided"] == row["met"] + row["didNotHelp"] + row["noResponseOnRecord"]
@@ -193,19 +193,33 @@ def test_reading_option_and_by_type(runner, fixture_graph):
     assert both.exit_code == 2 and "choose one" in both.stderr
 
 
+@pytest.fixture(scope="module")
+def drawn_record(runner, tmp_path_factory):
+    """drawn_record(*paths) -> the SVG ``cstograph reliability -o record.svg`` writes, drawn once
+    per module (the figure's tests and the check of docs/img read the same figure)."""
+    drawn: dict[tuple, bytes] = {}
+
+    def draw(*paths: str) -> bytes:
+        if paths not in drawn:
+            out = tmp_path_factory.mktemp("record") / "record.svg"
+            result = runner.invoke(app, ["reliability", "-o", str(out), *paths])
+            assert result.exit_code == 0, result.output
+            drawn[paths] = out.read_bytes()
+        return drawn[paths]
+
+    return draw
+
+
 def svg_texts(svg: bytes) -> list[str]:
     root = ET.fromstring(svg)
     return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
 
 
 @pytest.mark.parametrize("where", ["fixture", "bundled"])
-def test_the_figure_labels_every_rate_with_its_counts(runner, fixture_graph, tmp_path, where):
+def test_the_figure_labels_every_rate_with_its_counts(read_once, fixture_graph, drawn_record, where):
     paths = [str(fixture_graph)] if where == "fixture" else []
-    out = tmp_path / "record.svg"
-    result = runner.invoke(app, ["reliability", "-o", str(out), *paths])
-    assert result.exit_code == 0, result.output
-    texts = svg_texts(out.read_bytes())
-    rows = cli_json(runner, "reliability", "-f", "json", *paths)["invocations"]
+    texts = svg_texts(drawn_record(*paths))  # drawn by alliance, the default grouping
+    rows = read_once("reliability", "-f", "json", "--by", "alliance", *paths)["invocations"]
     manual = [r for r in rows if r["reading"].endswith("ReadingDefault")]
     expected = Counter(f"{r['met']}/{r['decided']}" for r in manual if r["decided"])
     assert Counter(t for t in texts if re.fullmatch(r"\d+/\d+", t)) == expected
@@ -278,15 +292,14 @@ def test_readme_shows_the_bundled_record(runner):
     assert readme[start:end] == "\n" + record, f"the README's invocation record is stale; run: {REGENERATE}"
 
 
-def test_the_figure_in_docs_is_current(runner, tmp_path):
+def test_the_figure_in_docs_is_current(drawn_record):
     """The figure's texts (names, eras, counts) are those of a figure drawn now; the drawing itself
     may differ by the fonts a machine measures text with."""
-    fresh = tmp_path / "invocations.svg"
-    assert runner.invoke(app, ["reliability", "-o", str(fresh)]).exit_code == 0
+    fresh = drawn_record()
     if regenerate():
-        FIGURE.write_bytes(fresh.read_bytes())
+        FIGURE.write_bytes(fresh)
     assert FIGURE.exists(), f"missing {FIGURE.name}; run: {REGENERATE}"
-    assert svg_texts(FIGURE.read_bytes()) == svg_texts(fresh.read_bytes()), f"{FIGURE.name} is stale; run: {REGENERATE}"
+    assert svg_texts(FIGURE.read_bytes()) == svg_texts(fresh), f"{FIGURE.name} is stale; run: {REGENERATE}"
 
 
 def test_the_site_page_shows_the_record_and_is_linked(runner, fixture_graph, tmp_path):

@@ -46,11 +46,11 @@ def telling():
     graph = build_graph(None, kg.engine(), "requests", list(kg.verdicts()))
     requests = [n for n, d in graph.nodes(data=True) if d["kind"] == "request"]
     return {n for n in requests if graph.nodes[n]["contested"] or graph.nodes[n]["status"] == "unmet"
-            or help_without_trigger(graph, n)}, {n for n in requests if graph.nodes[n]["contested"]}, requests
+            or help_without_trigger(graph, n)}, {n for n in requests if graph.nodes[n]["contested"]}, requests, graph
 
 
 def test_the_reduced_figure_is_the_same_with_and_without_graphviz(runner, tmp_path, monkeypatch, telling):
-    every_telling, contested, requests = telling
+    every_telling, contested, requests, graph = telling
     with_graphviz = figure(runner, tmp_path, "graphviz.svg")
     columns = figure(runner, tmp_path, "columns.svg", "--layout", "columns")
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -61,8 +61,7 @@ def test_the_reduced_figure_is_the_same_with_and_without_graphviz(runner, tmp_pa
     assert contested and contested <= kept
     # the figure holds STATIC_MAX_NODES nodes: the requests whose stories fit there, in telling order
     # (with 65 requests not every unmet one fits); the telling ones come before any routine one
-    graph = build_graph(None, kg_of(None).engine(), "requests", list(kg_of(None).verdicts()))
-    reduced = reduce_graph(graph, STATIC_MAX_NODES).graph
+    reduced = reduce_graph(graph, STATIC_MAX_NODES).graph  # the graph of the fixture: reduce_graph leaves it as it is
     assert kept == {n for n, d in reduced.nodes(data=True) if d["kind"] == "request"}
     assert len(kept) < len(requests) and kept & every_telling
     order = telling_order(graph)
@@ -75,7 +74,7 @@ def test_the_reduced_figure_is_the_same_with_and_without_graphviz(runner, tmp_pa
 
 
 def test_help_without_a_trigger_is_kept(telling):
-    every_telling, _, _ = telling
+    every_telling, _, _, _ = telling
     names = " ".join(every_telling)
     assert "Kyrgyzstan" in names and "Bahrain" in names, names
     assert "help-without-trigger" in REDUCTION_RULE
