@@ -16,6 +16,8 @@ from cstograph.cli import app
 from cstograph.errors import CstographError
 
 MINI = str(FIXTURES / "mini.trig")
+# the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
+ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 def cli(runner, *args: str) -> SimpleNamespace:
@@ -106,7 +108,7 @@ def test_accounts_beside_a_tag_request_iri(runner, tmp_path, args):
     assert "Traceback" not in done.stderr and "Internal error" not in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("suffix", ["csv", "dta", "json"])
 def test_export_force_with_language_tagged_dates(runner, tmp_path, engine, suffix):
     data = tmp_path / "lang.trig"
@@ -188,7 +190,7 @@ def test_hostile_endpoint_answers_on_the_command_line(runner, answer, tmp_path):
 
 
 @pytest.mark.parametrize("answer", ["not-json", "wrong-shape", "xml"])
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_service_answer_that_is_not_results(runner, tmp_path, answer, engine):
     server = _junk_server(*ANSWERS[answer])
     query = tmp_path / "service.rq"
