@@ -1,8 +1,8 @@
 """Inputs at the edges: each is read or refused with one clean line and exit 2 (never exit 4, a
 traceback or a partial output file), and both engines agree on which.
 
-Run in this process, each ending as ``python -m cstograph`` would: an exception other than
-SystemExit is the exit code 4 of an internal error (cli.main)."""
+Run in this process, each ending as ``python -m cstograph`` would (conftest's ``cli_run``: an
+exception other than SystemExit is the exit code 4 of an internal error)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 
 from cgtest import FIXTURES
-from cstograph.cli import app
 from fixture_files import member, write_atop, write_dta
 
 # the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
@@ -19,15 +18,8 @@ ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 @pytest.fixture
-def cstograph(runner):
-    def run(*args) -> SimpleNamespace:
-        result = runner.invoke(app, list(map(str, args)))
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            return SimpleNamespace(returncode=4, stdout=result.stdout,
-                                   stderr=f"Internal error: {result.exception!r}\n{result.stderr}")
-        return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
-
-    return run
+def cstograph(cli_run):
+    return cli_run
 
 
 def assert_clean_error(done: SimpleNamespace, *words: str) -> None:

@@ -16,7 +16,6 @@ from types import SimpleNamespace
 import pytest
 
 from cgtest import CASES, FIXTURES
-from cstograph.cli import app
 from cstograph.engines import store as store_module
 from cstograph.engines.data import open_data
 from cstograph.errors import GraphLoadError, UsageError
@@ -26,10 +25,9 @@ ACCOUNTS = CASES / "accounts" / "contested.trig"
 
 
 @pytest.fixture
-def cstograph(runner, monkeypatch):
-    """cstograph(*args, budget=, tmp=) -> the command run in this process under that memory budget
-    (None: the default) and temporary folder, its outcome as ``python -m cstograph`` would end: an
-    exception other than SystemExit is the exit code 4 of an internal error (cli.main)."""
+def cstograph(cli_run, monkeypatch):
+    """cstograph(*args, budget=, tmp=) -> the command run in this process (conftest's ``cli_run``)
+    under that memory budget (None: the default) and temporary folder."""
 
     def run(*args, budget: str | None = "0", tmp: Path | None = None) -> SimpleNamespace:
         if budget is None:
@@ -37,11 +35,7 @@ def cstograph(runner, monkeypatch):
         else:
             monkeypatch.setenv(store_module.MEMORY_BUDGET_VARIABLE, budget)
         monkeypatch.setattr(tempfile, "tempdir", None if tmp is None else str(tmp))
-        result = runner.invoke(app, list(map(str, args)))
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            return SimpleNamespace(returncode=4, stdout=result.stdout,
-                                   stderr=f"Internal error: {result.exception!r}\n{result.stderr}")
-        return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+        return cli_run(*args)
 
     return run
 
