@@ -1,27 +1,28 @@
 """Inputs at the edges: each is read or refused with one clean line and exit 2 (never exit 4, a
 traceback or a partial output file), and both engines agree on which.
 
-Run as real processes: exit 4 comes from the CLI's own entry point."""
+Run in this process, each ending as ``python -m cstograph`` would (conftest's ``cli_run``: an
+exception other than SystemExit is the exit code 4 of an internal error)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from types import SimpleNamespace
 
 import pytest
 
 from cgtest import FIXTURES
 from fixture_files import member, write_atop, write_dta
 
-ENGINES = ["oxigraph", "rdflib"]
+# the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
+ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
-def cstograph(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cstograph", *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
+@pytest.fixture
+def cstograph(cli_run):
+    return cli_run
 
 
-def assert_clean_error(done: subprocess.CompletedProcess, *words: str) -> None:
+def assert_clean_error(done: SimpleNamespace, *words: str) -> None:
     lines = done.stderr.splitlines()
     assert done.returncode == 2, done.stderr
     assert lines and lines[0].startswith("Error: ") and len(lines) <= 2, done.stderr
@@ -38,7 +39,7 @@ def nested_turtle(depth: int) -> str:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_turtle_nested_to_the_bound_loads_on_both_engines(tmp_path, engine):
+def test_turtle_nested_to_the_bound_loads_on_both_engines(tmp_path, engine, cstograph):
     data = tmp_path / "deep.ttl"
     data.write_text(nested_turtle(200))
     done = cstograph("validate", "--engine", engine, data)
@@ -46,14 +47,14 @@ def test_turtle_nested_to_the_bound_loads_on_both_engines(tmp_path, engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_turtle_nested_1000_deep_is_refused_alike(tmp_path, engine):
+def test_turtle_nested_1000_deep_is_refused_alike(tmp_path, engine, cstograph):
     data = tmp_path / "deep.ttl"
     data.write_text(nested_turtle(1000))
     done = cstograph("validate", "--engine", engine, data)
     assert_clean_error(done, "deep.ttl", "more than 200 levels deep")
 
 
-def test_brackets_inside_strings_and_iris_do_not_count(tmp_path):
+def test_brackets_inside_strings_and_iris_do_not_count(tmp_path, cstograph):
     data = tmp_path / "strings.ttl"
     data.write_text('@prefix : <http://example.org/> .\n:s :p "' + "[(" * 500 + '" , <http://example.org/'
                     + "(" * 300 + "> .\n# " + "[" * 300 + "\n")
@@ -63,7 +64,7 @@ def test_brackets_inside_strings_and_iris_do_not_count(tmp_path):
 
 @pytest.mark.slow  # deeply nested queries through rdflib's parser (the guard), on both engines
 @pytest.mark.parametrize("engine", ENGINES)
-def test_deep_but_valid_sparql_runs_on_both_engines(tmp_path, engine):
+def test_deep_but_valid_sparql_runs_on_both_engines(tmp_path, engine, cstograph):
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     patterns = tmp_path / "patterns.rq"
     patterns.write_text("SELECT (COUNT(*) AS ?n) WHERE { "
@@ -76,14 +77,14 @@ def test_deep_but_valid_sparql_runs_on_both_engines(tmp_path, engine):
         assert done.stdout.split() == [done.stdout.split()[0], answer]
 
 
-def test_sparql_nested_past_the_bound_is_a_clean_error(tmp_path):
+def test_sparql_nested_past_the_bound_is_a_clean_error(tmp_path, cstograph):
     query = tmp_path / "deeper.rq"
     query.write_text("SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }")
     assert_clean_error(cstograph("query", query, FIXTURES / "mini.trig"), "deeper.rq", "nests too deeply")
 
 
 @pytest.mark.slow
-def test_a_literal_over_16_mib(tmp_path):
+def test_a_literal_over_16_mib(tmp_path, cstograph):
     """One term is bounded to 16 MiB on both engines: a clean refusal."""
     data = tmp_path / "big.ttl"
     data.write_text('<http://example.org/s> <http://example.org/p> "' + "a" * (17 * 1024 * 1024) + '" .\n')
@@ -93,7 +94,7 @@ def test_a_literal_over_16_mib(tmp_path):
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("iri", ["http://x/a b", 'http://x/q"uote', "http://x/new\nline"])
-def test_iris_with_a_space_quote_or_line_break_are_refused(tmp_path, engine, iri):
+def test_iris_with_a_space_quote_or_line_break_are_refused(tmp_path, engine, iri, cstograph):
     """RDF/XML attributes keep any character; rdflib kept them and viz crashed writing them."""
     from xml.sax.saxutils import quoteattr
 
@@ -108,20 +109,20 @@ def test_iris_with_a_space_quote_or_line_break_are_refused(tmp_path, engine, iri
 
 
 @pytest.mark.parametrize("value", ['http://x/a"b', "http://x/a b", "http://x/a>b", '"'])
-def test_an_iri_parameter_with_a_quote_is_refused(value):
-    done = cstograph("query", "account-view", "-p", f"account={value}")
+def test_an_iri_parameter_with_a_quote_is_refused(value, cstograph):
+    done = cstograph("query", "account-view", FIXTURES / "mini.trig", "-p", f"account={value}")
     assert_clean_error(done, "account")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_service_with_a_variable_is_refused(tmp_path, engine):
+def test_service_with_a_variable_is_refused(tmp_path, engine, cstograph):
     query = tmp_path / "service.rq"
     query.write_text("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }")
     assert_clean_error(cstograph("query", query, "--engine", engine, FIXTURES / "mini.trig"), "SERVICE")
 
 
 @pytest.mark.parametrize("year", ["12345678901234567890", "1e999", "-5", "10000"])
-def test_atop_years_out_of_range(tmp_path, year):
+def test_atop_years_out_of_range(tmp_path, year, cstograph):
     alliances, members = write_atop(tmp_path, [{"atopid": 1, "begyr": 1990, "begmo": 1, "begday": 1, "bilat": 1}],
                                     [member(1, 2, (1990, 1, 1), None, defense=1)])
     members.write_text(members.read_text().replace("1990", year, 1))
@@ -131,7 +132,7 @@ def test_atop_years_out_of_range(tmp_path, year):
     assert not out.exists()
 
 
-def test_a_dta_without_variables(tmp_path):
+def test_a_dta_without_variables(tmp_path, cstograph):
     out = tmp_path / "r.ttl"
     done = cstograph("import", "reliability", write_dta(tmp_path / "empty.dta", [], []), "-o", out)
     assert_clean_error(done, "empty.dta", "no variables")
@@ -139,7 +140,7 @@ def test_a_dta_without_variables(tmp_path):
 
 
 @pytest.mark.parametrize("day", ["2147483648", "-2147483649"])
-def test_an_atop_day_past_the_c_int_range(tmp_path, day):
+def test_an_atop_day_past_the_c_int_range(tmp_path, day, cstograph):
     """Found by tests/test_fuzz.py: datetime raised OverflowError, not ValueError."""
     alliances, members = write_atop(tmp_path, [{"atopid": 1, "begyr": 1990, "begmo": 5, "begday": 15, "bilat": 1}],
                                     [member(1, 2, (1990, 5, 15), None, defense=1)])

@@ -6,7 +6,6 @@ import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
 
 import pytest
 
@@ -16,15 +15,8 @@ from cstograph.cli import app
 from cstograph.errors import CstographError
 
 MINI = str(FIXTURES / "mini.trig")
-
-
-def cli(runner, *args: str) -> SimpleNamespace:
-    """The command run in this process, its outcome as ``python -m cstograph`` would end: an
-    exception other than SystemExit is the exit code 4 of an internal error (cli.main)."""
-    result = runner.invoke(app, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        return SimpleNamespace(returncode=4, stderr=f"Internal error: {result.exception!r}\n{result.stderr}")
-    return SimpleNamespace(returncode=result.exit_code, stderr=result.stderr)
+# the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
+ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 def assert_one_clean_line(done) -> None:
@@ -38,6 +30,7 @@ def assert_one_clean_line(done) -> None:
                                   ["serve", "--timeout", "nan"], ["serve", "--request-deadline", "inf"],
                                   ["synth", "--requests", "99999999999999999999", "-o", "never.ttl"]])
 def test_out_of_range_numbers(args, tmp_path):
+    # a real process, stopped after 60 s: were a bound not checked, `serve` would start serving
     done = subprocess.run([sys.executable, "-m", "cstograph", *args], capture_output=True, text=True, timeout=60,
                           cwd=tmp_path)
     assert_one_clean_line(done)
@@ -92,21 +85,23 @@ mx:account-A { <tag:example.org,2005:r1> cg:concerns mx:e3 . }
 """
 
 
-@pytest.mark.parametrize("args", [["report", "--engine", "rdflib"], ["validate", "--validator", "pyshacl"],
-                                  ["validate", "--engine", "rdflib"]])
-def test_accounts_beside_a_tag_request_iri(runner, tmp_path, args):
+# the report on the rdflib engine is an rdflib-engine run (slow); `validate --validator pyshacl`
+# and `validate --engine rdflib` validate the same account views with pyshacl in the quick subset
+@pytest.mark.parametrize("args", [pytest.param(["report", "--engine", "rdflib"], marks=pytest.mark.slow),
+                                  ["validate", "--validator", "pyshacl"], ["validate", "--engine", "rdflib"]])
+def test_accounts_beside_a_tag_request_iri(cli_run, tmp_path, args):
     """pyshacl reads a focus node that is not http:, https:, urn: or file: as a prefixed name
     and raised TypeError (exit 4): such an account view is validated whole."""
     data = tmp_path / "tag.trig"
     text = (FIXTURES / "mini.trig").read_text(encoding="utf-8").replace("mx:r1 ", "<tag:example.org,2005:r1> ")
     text = text.replace("cg:respondsTo mx:r1 ;", "cg:respondsTo <tag:example.org,2005:r1> ;")
     data.write_text(text + ACCOUNT_WITH_TAG_REQUEST, encoding="utf-8")
-    done = cli(runner, args[0], str(data), *args[1:])
+    done = cli_run(args[0], str(data), *args[1:])
     assert done.returncode in (0, 1), (done.returncode, done.stderr)
     assert "Traceback" not in done.stderr and "Internal error" not in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("suffix", ["csv", "dta", "json"])
 def test_export_force_with_language_tagged_dates(runner, tmp_path, engine, suffix):
     data = tmp_path / "lang.trig"
@@ -174,13 +169,13 @@ def test_hostile_endpoint_answers(answer):
 
 
 @pytest.mark.parametrize("answer", list(ANSWERS))
-def test_hostile_endpoint_answers_on_the_command_line(runner, answer, tmp_path):
+def test_hostile_endpoint_answers_on_the_command_line(cli_run, answer, tmp_path):
     """The same answers to `report --endpoint` and `export --endpoint`: one line, exit 2, no file."""
     server = _junk_server(*ANSWERS[answer])
     url = f"http://127.0.0.1:{server.server_address[1]}/query"
     try:
-        assert_one_clean_line(cli(runner, "report", "--endpoint", url))
-        assert_one_clean_line(cli(runner, "export", "--endpoint", url, "-o", str(tmp_path / "out.csv")))
+        assert_one_clean_line(cli_run("report", "--endpoint", url))
+        assert_one_clean_line(cli_run("export", "--endpoint", url, "-o", str(tmp_path / "out.csv")))
         assert not list(tmp_path.iterdir())
     finally:
         server.shutdown()
@@ -188,7 +183,7 @@ def test_hostile_endpoint_answers_on_the_command_line(runner, answer, tmp_path):
 
 
 @pytest.mark.parametrize("answer", ["not-json", "wrong-shape", "xml"])
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_service_answer_that_is_not_results(runner, tmp_path, answer, engine):
     server = _junk_server(*ANSWERS[answer])
     query = tmp_path / "service.rq"

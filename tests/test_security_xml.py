@@ -16,6 +16,9 @@ from cstograph.reading.rdf_files import MAX_TERM_BYTES, refuse_xml_entities
 CAP = 3 * 1024 ** 3  # address space of each run: a bomb that expands gets stopped, not the machine
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
+# the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
+ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
+
 
 def _cap() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
@@ -46,7 +49,7 @@ def assert_refused(done: subprocess.CompletedProcess, name: str, words: str) -> 
     assert first.startswith("Error: ") and name in first and words in first, done.stderr
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_billion_laughs_behind_a_70_kb_comment_is_refused(tmp_path, engine):
     bomb = tmp_path / "bomb.rdf"
     bomb.write_text(billion_laughs(9))
@@ -89,7 +92,7 @@ def _long_literal_file(folder: Path, suffix: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("suffix", [".rdf", ".nt"])
 def test_a_term_over_16_mib_is_refused_on_every_engine(tmp_path, engine, suffix):
     path = _long_literal_file(tmp_path, suffix)

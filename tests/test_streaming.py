@@ -9,19 +9,40 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from cgtest import FIXTURES
+from cgtest import CASES, FIXTURES
 from cstograph.engines import store as store_module
 from cstograph.engines.data import open_data
 from cstograph.errors import GraphLoadError, UsageError
 
 MINI = FIXTURES / "mini.trig"
+ACCOUNTS = CASES / "accounts" / "contested.trig"
 
 
-def cstograph(*args, budget: str | None = "0", tmp: Path | None = None) -> subprocess.CompletedProcess:
+@pytest.fixture
+def cstograph(cli_run, monkeypatch):
+    """cstograph(*args, budget=, tmp=) -> the command run in this process (conftest's ``cli_run``)
+    under that memory budget (None: the default) and temporary folder."""
+
+    def run(*args, budget: str | None = "0", tmp: Path | None = None) -> SimpleNamespace:
+        if budget is None:
+            monkeypatch.delenv(store_module.MEMORY_BUDGET_VARIABLE, raising=False)
+        else:
+            monkeypatch.setenv(store_module.MEMORY_BUDGET_VARIABLE, budget)
+        monkeypatch.setattr(tempfile, "tempdir", None if tmp is None else str(tmp))
+        return cli_run(*args)
+
+    return run
+
+
+def subprocess_cstograph(*args, budget: str | None = "0", tmp: Path | None = None) -> subprocess.CompletedProcess:
+    """The command as a real process: where its end is tested (a temporary store is removed when
+    the process ends), and in the slow test against an Oxigraph server."""
     env = {k: v for k, v in os.environ.items() if k != store_module.MEMORY_BUDGET_VARIABLE}
     if budget is not None:
         env[store_module.MEMORY_BUDGET_VARIABLE] = budget
@@ -31,7 +52,7 @@ def cstograph(*args, budget: str | None = "0", tmp: Path | None = None) -> subpr
                           timeout=300, env=env)
 
 
-def test_a_streamed_store_answers_as_one_loaded_in_memory(tmp_path, synth_small):
+def test_a_streamed_store_answers_as_one_loaded_in_memory(tmp_path, synth_small, cstograph):
     path, graph = synth_small
     streamed, in_memory = tmp_path / "streamed", tmp_path / "in-memory"
     assert cstograph("load", path, MINI, "--store", streamed).returncode == 0
@@ -46,18 +67,24 @@ def test_a_streamed_store_answers_as_one_loaded_in_memory(tmp_path, synth_small)
     assert {r: s for r, s in statuses.items() if r in graph.expected} == graph.expected
 
 
-def test_report_file_over_the_budget_goes_through_a_temporary_store(tmp_path):
-    """The bundled graphs (accounts included) give the same report, and the store is removed."""
+# the bundled graphs through a temporary store take 5 s of CPU: the full suite runs them, the quick
+# subset two accounts and a 60-request synthetic graph (the same path, the same comparison)
+@pytest.mark.parametrize("inputs", ["accounts and synthetic", pytest.param("bundled", marks=pytest.mark.slow)])
+def test_report_file_over_the_budget_goes_through_a_temporary_store(tmp_path, cstograph, synth_small, inputs):
+    """The files (accounts included) give the same report, and the store is removed when the
+    process ends."""
+    files = [ACCOUNTS, synth_small[0]] if inputs != "bundled" else []
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    streamed = cstograph("report", "--all", "--format", "json", tmp=scratch)
-    in_memory = cstograph("report", "--all", "--format", "json", budget=None)
+    streamed = subprocess_cstograph("report", "--all", "--format", "json", *files, tmp=scratch)
+    in_memory = cstograph("report", "--all", "--format", "json", *files, budget=None)
     assert streamed.returncode == 0, streamed.stderr
     assert streamed.stdout == in_memory.stdout and len(json.loads(streamed.stdout)) > 10
+    assert any(row["contested"] for row in json.loads(streamed.stdout))  # the accounts were read
     assert list(scratch.iterdir()) == []
 
 
-def test_streamed_load_refuses_bad_input_and_leaves_no_store(tmp_path):
+def test_streamed_load_refuses_bad_input_and_leaves_no_store(tmp_path, cstograph):
     broken = tmp_path / "broken.ttl"
     broken.write_text("@prefix : <http://example.org/> .\n:a :b :c .\n:a :b \"unterminated .\n")
     done = cstograph("load", broken, "--store", tmp_path / "store")
@@ -72,7 +99,7 @@ def test_streamed_load_refuses_bad_input_and_leaves_no_store(tmp_path):
     ("deep.ttl", "@prefix : <http://example.org/> .\n:s :p " + "[ :p " * 300 + ":o" + " ]" * 300 + " .\n",
      ["deep.ttl", "more than 200 levels deep"]),
 ])
-def test_streaming_keeps_the_checks_before_parsing(tmp_path, name, text, words):
+def test_streaming_keeps_the_checks_before_parsing(tmp_path, name, text, words, cstograph):
     data = tmp_path / name
     data.write_text(text)
     for args in (["load", data, "--store", tmp_path / "store"], ["report", data]):
@@ -82,7 +109,7 @@ def test_streaming_keeps_the_checks_before_parsing(tmp_path, name, text, words):
     assert not (tmp_path / "store").exists()
 
 
-def test_a_term_over_the_parsers_buffer_is_refused_while_streaming(tmp_path):
+def test_a_term_over_the_parsers_buffer_is_refused_while_streaming(tmp_path, cstograph):
     """A 17 MiB literal: past Oxigraph's 16 MiB buffer (the file is also past one chunk of the
     nesting check, so that check reads it in chunks)."""
     data = tmp_path / "long.ttl"
@@ -128,7 +155,7 @@ def test_the_memory_budget_is_read_from_the_environment(monkeypatch, text, expec
     assert store_module.memory_budget() == expected
 
 
-def test_a_budget_that_is_not_an_amount_is_a_clean_error():
+def test_a_budget_that_is_not_an_amount_is_a_clean_error(cstograph):
     done = cstograph("report", MINI, budget="lots")
     assert done.returncode == 2 and "CSTOGRAPH_MEMORY_BUDGET" in done.stderr.splitlines()[0], done.stderr
     assert "Traceback" not in done.stderr
@@ -156,9 +183,9 @@ def test_load_endpoint_past_the_budget_uploads_what_an_in_memory_load_uploads(tm
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         with running([oxigraph, "serve", "--bind", f"127.0.0.1:{port}"], base + "/query?query=ASK%7B%7D"):
-            done = cstograph("load", "--endpoint", base + "/update", budget=budget)
+            done = subprocess_cstograph("load", "--endpoint", base + "/update", budget=budget)
             assert done.returncode == 0, done.stderr
-            reports.append(cstograph("report", "--all", "--format", "json", "--endpoint", base + "/query", budget=None))
+            reports.append(subprocess_cstograph("report", "--all", "--format", "json", "--endpoint", base + "/query", budget=None))
     assert reports[0].returncode == 0 and reports[0].stdout == reports[1].stdout
     assert len(json.loads(reports[0].stdout)) > 10
 
@@ -179,7 +206,7 @@ def test_the_endpoint_timeout_is_read_from_the_environment(monkeypatch):
             open_data(endpoint=url)
 
 
-def test_a_streamed_store_validates_as_pyshacl_and_the_in_memory_path(tmp_path):
+def test_a_streamed_store_validates_as_pyshacl_and_the_in_memory_path(tmp_path, cstograph):
     """A fixture that breaches every constraint component, loaded past the budget into a store on
     disk: validate --store reports what pyshacl and the in-memory path report on the file."""
     defects = FIXTURES / "defects.ttl"

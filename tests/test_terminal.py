@@ -91,12 +91,18 @@ def report_json(bundled_report) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
+def bundled():
+    """The bundled graphs opened once for the module (what the screens are compared with)."""
+    return cstograph.open()
+
+
+@pytest.fixture(scope="module")
 def report_screens() -> dict[int, str]:
     return {width: in_terminal(["report", "--all"], width) for width in WIDTHS}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_report_fits_the_terminal_and_keeps_dates_and_names_whole(report_screens, report_json, width):
+def test_report_fits_the_terminal_and_keeps_dates_and_names_whole(report_screens, report_json, bundled, width):
     lines = plain(report_screens[width])
     too_wide = [line for line in lines if len(line) > width]
     assert not too_wide, too_wide[:3]
@@ -110,9 +116,7 @@ def test_report_fits_the_terminal_and_keeps_dates_and_names_whole(report_screens
         for response in row["responses"]:
             assert any(response["date"] in line for line in lines), response["date"]
     # the addressee: its short name (cg:shortName) or its whole label, on the row's line
-    import cstograph
-
-    short = {str(r[1]) for r in cstograph.open().query("short-names").rows}
+    short = {str(r[1]) for r in bundled.query("short-names").rows}
     assert short
     for row, line in zip(report_json, starts):
         assert row["addresseeLabel"] in line or any(s in line for s in short), line
@@ -140,7 +144,7 @@ def test_colour_in_a_terminal_none_in_a_pipe_or_with_no_color(report_screens):
 
 
 @pytest.mark.parametrize("width", (80, 200))
-def test_by_ally_groups_requests_with_short_names_and_days(printed, width):
+def test_by_ally_groups_requests_with_short_names_and_days(printed, bundled, width):
     allies = json.loads(printed("report", "--by-ally", "-f", "json"))["allies"]
     lines = plain(in_terminal(["report", "--by-ally"], width))
     assert not [line for line in lines if len(line) > width]
@@ -148,7 +152,7 @@ def test_by_ally_groups_requests_with_short_names_and_days(printed, width):
     assert "North Atlantic Treaty Organization" not in text and "allies in NATO; request met" in text
     heads = [line for line in lines if re.match(r"\d{4}-\d{2}-\d{2}  ", line)]
     # one head per request and alliance (France's three requests of 1936-03-10 under Locarno are three)
-    duties = cstograph.open().allies()
+    duties = bundled.allies()
     assert len(heads) == len({(d.request, d.alliance) for d in duties})
     assert {(a["date"], a["requester"], a["alliance"]) for a in allies} == {
         (d.request_date, d.requester, d.alliance) for d in duties}
