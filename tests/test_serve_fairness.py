@@ -9,10 +9,16 @@ import socket
 import time
 import urllib.parse
 
+import pytest
+
 from cgtest import FIXTURES
 from test_serve import cstograph_serve, http
 
 MINI = str(FIXTURES / "mini.trig")
+# A heavy query holds each of two server workers (both cores) until its timeout, 4-10 s a test:
+# slow. The quick subset keeps the timeout and the replacement of workers in
+# test_serve.py::test_heavy_queries_past_the_timeout_cannot_lock_the_server_up.
+HOLDS_BOTH_CORES = pytest.mark.slow
 
 
 def _connect(url: str) -> socket.socket:
@@ -86,6 +92,7 @@ def _light_beside_heavy(url: str, heavy_count: int) -> tuple[float, int, list[in
         return took, status, [future.result()[0] for future in heavy]
 
 
+@HOLDS_BOTH_CORES
 def test_a_light_query_does_not_wait_behind_as_many_heavy_queries_as_workers():
     """Two workers busy with heavy queries: the light query used to wait the whole timeout (8 s)
     and get 503; the light lane answers it at once."""
@@ -95,6 +102,7 @@ def test_a_light_query_does_not_wait_behind_as_many_heavy_queries_as_workers():
         assert heavy == [503, 503]
 
 
+@HOLDS_BOTH_CORES
 def test_heavy_queries_cannot_hold_the_light_lane():
     """With more heavy queries than workers, the extra one takes the light worker for
     --light-seconds only, then waits for a general worker; the light query still gets through."""
@@ -104,6 +112,7 @@ def test_heavy_queries_cannot_hold_the_light_lane():
         assert heavy == [503] * 4
 
 
+@HOLDS_BOTH_CORES
 def test_without_a_light_lane_the_light_query_waits():
     """--light-workers 0 is the plain pool, the control: the light query waits until the heavy
     queries time out (4 s after they began) and their workers are replaced."""
