@@ -89,6 +89,8 @@ def test_manual_random_graphs_exercise_every_new_rule(tmp_path):
             stripped += graph
             stripped.remove((None, predicate, None))
             changed_by[name] += sum(base[r] != s for r, s in reference_statuses(stripped).items())
+        if all(changed_by.values()):
+            break  # each rule has changed a status: the later seeds cannot undo that
     assert changed_by["adversary"] > 0 and changed_by["stage"] > 0 and changed_by["suspension"] > 0
 
 
