@@ -209,7 +209,7 @@ def test_one_request_bound_to_its_parties_gives_its_row_of_the_full_report(tmp_p
     from cstograph.reading.synth import synthesize
     from cstograph.rules.classify import request_statuses
 
-    text = synthesize(40, seed=6).turtle
+    text = synthesize(20, seed=6).turtle  # met, unmet and not-triggered requests (checked below)
     twice = "http://example.org/synth/req3"
     text += f"\n<{twice}> <https://w3id.org/cstograph/ns#requester> <http://example.org/synth/state1> .\n"
     path = tmp_path / "synth.ttl"
@@ -219,6 +219,7 @@ def test_one_request_bound_to_its_parties_gives_its_row_of_the_full_report(tmp_p
     assert len([p for p in parties if str(p["request"]) == twice]) == 2
     assert {str(p["request"]) for p in parties} == {v.request for v in classify_requests(engine)}
     every = classify_requests(engine)
+    assert {v.status for v in every} == {"met", "unmet", "not-triggered"}
     statuses = request_statuses(engine)
     for verdict in every:
         assert classify_requests(engine, URIRef(verdict.request)) == [
