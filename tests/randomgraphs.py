@@ -10,6 +10,7 @@ manual's response types, and suspensions between two members (cg:Suspension)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 
 from rdflib import Graph, Literal, Namespace
@@ -138,6 +139,14 @@ def random_graph(seed: int, states: int = 6, alliances: int = 2, requests: int =
     return g
 
 
+@functools.lru_cache(maxsize=1)
+def _ontology() -> Graph:
+    """The ontology, parsed once (parsing it took most of each reference_statuses call)."""
+    from cstograph.reading.resources import ontology_path
+
+    return Graph().parse(ontology_path())
+
+
 def reference_statuses(data: Graph, edit=None) -> dict[str, str]:
     """Request IRI -> status by the rules of the contract and the coding manual, in Python over
     rdflib (not SPARQL): the membership, suspension (cg:Suspension between the requester and
@@ -145,14 +154,14 @@ def reference_statuses(data: Graph, edit=None) -> dict[str, str]:
     ``edit``: a function that changes the ontology graph first (a reading, done by hand)."""
     from rdflib import Literal as Lit
 
-    from cstograph.reading.resources import ontology_path
-
-    ontology = Graph().parse(ontology_path())
-    if edit is not None:
-        ontology = edit(ontology)
     g = Graph()
     g += data
-    g += ontology
+    if edit is None:
+        g += _ontology()
+    else:  # the edit changes a copy: the parsed ontology is shared
+        copy = Graph()
+        copy += _ontology()
+        g += edit(copy)
     true = Lit(True)
 
     def types_of(node):

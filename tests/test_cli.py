@@ -118,6 +118,7 @@ def test_report_fail_on_unmet(runner):
     assert invoke(runner, "report", "--fail-on-unmet", str(met_only)).exit_code == 0
 
 
+@pytest.mark.slow  # an rdflib-engine run; the quick subset runs the report on Oxigraph in the tests above
 def test_report_with_rdflib_engine_matches_oxigraph(runner):
     ox = invoke(runner, "report", "--all", "-f", "json", SMALL)
     rd = invoke(runner, "report", "--all", "-f", "json", "--engine", "rdflib", SMALL)

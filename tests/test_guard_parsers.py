@@ -72,17 +72,20 @@ def comment_attacks(base: str) -> dict[str, str]:
 ENDS_A_COMMENT = {"cr", "u000D", "U0000000D", "cr-cr"}
 
 
-def test_a_comment_ended_by_a_carriage_return_hides_no_service_from_query_file(runner, listener, tmp_path):
+# the rdflib-engine case is slow (the README's slow marker covers the rdflib-engine runs): the
+# guard judges the one canonical text every engine is handed, and the Oxigraph case checks it in
+# the quick subset (Oxigraph ends the comment at a CR: a SERVICE the guard missed would be sent)
+@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+def test_a_comment_ended_by_a_carriage_return_hides_no_service_from_query_file(runner, listener, tmp_path, engine):
     base, hits = listener
     for name, text in comment_attacks(base).items():
         path = tmp_path / f"{name}.rq"
         path.write_bytes(text.encode("utf-8"))
-        for engine in ("oxigraph", "rdflib"):
-            result = runner.invoke(app, ["query", str(path), MINI, "--engine", engine, "-f", "csv"])
-            # a CR ends the comment (SPARQL 19.4): the SERVICE is seen, and refused; other
-            # characters leave it inside the comment, where it is nothing
-            assert result.exit_code == (2 if name in ENDS_A_COMMENT else 0), (name, engine, result.output)
-            assert "remote" not in result.output
+        result = runner.invoke(app, ["query", str(path), MINI, "--engine", engine, "-f", "csv"])
+        # a CR ends the comment (SPARQL 19.4): the SERVICE is seen, and refused; other
+        # characters leave it inside the comment, where it is nothing
+        assert result.exit_code == (2 if name in ENDS_A_COMMENT else 0), (name, engine, result.output)
+        assert "remote" not in result.output
     assert hits == []
 
 

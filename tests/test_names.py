@@ -5,26 +5,25 @@ store (the index kept at load time)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
+from cstograph.cli import app
 from cstograph.engines.names import NAME_INDEX_FILE, NameIndex
 
 DATA = "https://w3id.org/cstograph/data/"
 
 
-def cstograph(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cstograph", *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+def cstograph(runner, *args):
+    """The command run in this process (what is tested is its answer, not the process)."""
+    return runner.invoke(app, [str(arg) for arg in args])
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def store(runner, tmp_path_factory):
     folder = tmp_path_factory.mktemp("names") / "store"
-    done = cstograph("load", "--store", folder)
-    assert done.returncode == 0, done.stderr
+    done = cstograph(runner, "load", "--store", folder)
+    assert done.exit_code == 0, done.stderr
     return folder
 
 
@@ -44,21 +43,21 @@ def listed(stderr: str) -> list[str]:
     ("Polnd France 1939", DATA + "request-1939-09-02-Poland-France"),
     ("ANZUS artcle IV", DATA + "request-2001-09-14-ANZUS-Article4"),
 ])
-def test_an_unknown_name_lists_the_closest_names_first(store, wanted, first):
-    from_files, from_store = cstograph("explain", wanted), cstograph("explain", wanted, "--store", store)
+def test_an_unknown_name_lists_the_closest_names_first(runner, store, wanted, first):
+    from_files, from_store = cstograph(runner, "explain", wanted), cstograph(runner, "explain", wanted, "--store", store)
     for done in (from_files, from_store):
-        assert done.returncode == 2 and "matches no request; the closest names" in done.stderr, done.stderr
+        assert done.exit_code == 2 and "matches no request; the closest names" in done.stderr, done.stderr
         assert listed(done.stderr)[0] == first
         assert 1 <= len(listed(done.stderr)) <= 12
     assert from_files.stderr == from_store.stderr
     assert (store / "results" / NAME_INDEX_FILE).is_file() or any(store.resolve().glob(f"results/{NAME_INDEX_FILE}"))
 
 
-def test_a_part_of_a_label_names_one_request_or_lists_those_that_have_it(store):
-    one = cstograph("explain", "MiG-31 incursion", "--store", store, "--format", "json")
-    assert one.returncode == 0 and DATA + "request-2025-09-19-Estonia-NATO" in one.stdout
-    several = cstograph("explain", "Article 4 consultations", "--store", store)
-    assert several.returncode == 2 and "matches " in several.stderr and " requests:" in several.stderr
+def test_a_part_of_a_label_names_one_request_or_lists_those_that_have_it(runner, store):
+    one = cstograph(runner, "explain", "MiG-31 incursion", "--store", store, "--format", "json")
+    assert one.exit_code == 0 and DATA + "request-2025-09-19-Estonia-NATO" in one.stdout
+    several = cstograph(runner, "explain", "Article 4 consultations", "--store", store)
+    assert several.exit_code == 2 and "matches " in several.stderr and " requests:" in several.stderr
     assert all("NATO" in iri for iri in listed(several.stderr))
 
 

@@ -206,7 +206,6 @@ def _triples_of(engine_name: str, query: str, bindings) -> set:
     return {(str(s), str(p), str(o)) for s, p, o in result.graph}
 
 
-@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
 def test_as_of_leaves_out_what_was_dated_later(engine_name):
     """'as-of' on the fixture: r3 (2023-01-02) and its response go, and so does every triple
     that mentions them; r1, dated before the day, stays."""
@@ -220,7 +219,6 @@ def test_as_of_leaves_out_what_was_dated_later(engine_name):
     assert not any(t[1].endswith("#status") for t in before)  # derived verdicts never come along
 
 
-@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
 def test_account_view_adds_one_account_graph(engine_name):
     ex = "http://example.org/acc/"
     territory = "https://w3id.org/cstograph/ns#onTerritoryOf"

@@ -31,7 +31,7 @@ def flips(paths, engine="oxigraph"):
     return found
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
 def test_each_reading_flips_what_it_edits(engine):
     assert flips([CLASSIFY / "action-against-attacker.ttl"], engine) == {
         "rOffensive": {"ReadingHelpToAllyOnly": "unmet"},

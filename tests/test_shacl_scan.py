@@ -4,6 +4,7 @@ account views, and on the corners where SPARQL's own meaning decides (<=, REGEX,
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 
@@ -46,11 +47,28 @@ def key(issue):
     return (issue.severity, focus, issue.path or "", issue.message, value, issue.component or "")
 
 
+@functools.lru_cache(maxsize=1)
+def bundled_shapes():
+    """The bundled shapes and their compiled form, built once (compiling took a third of this
+    file's time when each validation compiled them again)."""
+    shapes = load_shapes()
+    return shapes, compile_shapes(shapes)
+
+
+def scanned(engine, shapes=None, compiled=None) -> list:
+    if shapes is None:
+        shapes, compiled = bundled_shapes()
+    return sorted(map(key, validate_with_engine(engine, shapes, compiled, method="scan").issues))
+
+
+def queried(engine, shapes=None, compiled=None) -> list:
+    if shapes is None:
+        shapes, compiled = bundled_shapes()
+    return sorted(map(key, validate_with_engine(engine, shapes, compiled, method="sparql").issues))
+
+
 def both(engine, shapes=None, compiled=None):
-    shapes = shapes if shapes is not None else load_shapes()
-    scan = validate_with_engine(engine, shapes, compiled, method="scan")
-    queries = validate_with_engine(engine, shapes, compiled, method="sparql")
-    return sorted(map(key, scan.issues)), sorted(map(key, queries.issues))
+    return scanned(engine, shapes, compiled), queried(engine, shapes, compiled)
 
 
 def damage(graph: Graph, rng: random.Random, share: float) -> Graph:
@@ -103,25 +121,33 @@ def store_engine(dataset_text: str, fmt: str) -> OxigraphEngine:
     return OxigraphEngine(store)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_damaged_graphs_give_the_queries_results_and_pyshacls(seed):
+@functools.lru_cache(maxsize=None)
+def damaged_case(seed: int):
+    """A damaged synthetic graph in a store, the validation queries' rows and pyshacl's: what
+    does not depend on the scan is computed once for both scans (pyshacl took half this file's time)."""
     import pyoxigraph as ox
 
     rng = random.Random(seed)
     clean = Graph().parse(data=synthesize(40, seed=seed).turtle, format="turtle")
     damaged = damage(clean, rng, share=0.08)
     engine = store_engine(damaged.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
-    scan, queries = both(engine)
-    assert scan == queries
     reference = validate_graph(damaged + Graph().parse(ontology_path(), format="turtle"), load_shapes())
-    assert scan == sorted(map(key, reference.issues))
+    return engine, queried(engine), sorted(map(key, reference.issues))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_damaged_graphs_give_the_queries_results_and_pyshacls(seed):
+    engine, queries, reference = damaged_case(seed)
+    scan = scanned(engine)
+    assert scan == queries
+    assert scan == reference
     assert len({row[-1] for row in scan}) >= 5  # the damage reached several constraint components
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_named_graphs_and_account_views(seed):
-    """Facts spread over named graphs (the same triple in two of them counts once) and accounts
-    whose graphs each view leaves out or takes in: scan and queries agree view by view."""
+@functools.lru_cache(maxsize=None)
+def views_case(seed: int):
+    """A damaged graph spread over named graphs and accounts, its views, and the validation
+    queries' rows of each view (computed once for both scans)."""
     import pyoxigraph as ox
 
     rng = random.Random(100 + seed)
@@ -142,9 +168,17 @@ def test_named_graphs_and_account_views(seed):
         else:
             dataset.graph(accounts[where - 4]).add(triple)
     engine = store_engine(dataset.serialize(format="nquads"), ox.RdfFormat.N_QUADS)
-    assert engine.left_out() == {str(a) for a in accounts}
     views = [engine, engine.view(frozenset()), *(engine.view(frozenset({str(a)})) for a in accounts)]
-    results = [both(view) for view in views]
+    return engine, {str(a) for a in accounts}, [(view, queried(view)) for view in views]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_named_graphs_and_account_views(seed):
+    """Facts spread over named graphs (the same triple in two of them counts once) and accounts
+    whose graphs each view leaves out or takes in: scan and queries agree view by view."""
+    engine, accounts, views = views_case(seed)
+    assert engine.left_out() == accounts
+    results = [(scanned(view), queries) for view, queries in views]
     for scan, queries in results:
         assert scan == queries
     assert len({tuple(scan) for scan, _ in results}) > 1  # the views differ: the test can tell them apart
@@ -292,10 +326,8 @@ def test_the_scans_bounded_caches_and_chunks_change_no_row(monkeypatch, seed):
     rng = random.Random(300 + seed)
     damaged = damage(Graph().parse(data=synthesize(40, seed=seed).turtle, format="turtle"), rng, share=0.08)
     engine = store_engine(damaged.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
-    shapes = load_shapes()
-    default = validate_with_engine(engine, shapes, method="scan")
+    default = scanned(engine)
     monkeypatch.setattr(shacl_scan, "CACHE_LIMIT", 2)
     monkeypatch.setattr(shacl_scan, "CHUNK", 3)
-    small = validate_with_engine(engine, shapes, method="scan")
-    assert sorted(map(key, small.issues)) == sorted(map(key, default.issues))
-    assert len({issue.component for issue in default.issues}) >= 5
+    assert scanned(engine) == default
+    assert len({row[-1] for row in default}) >= 5  # (the last column of a key is the component)

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from cstograph.base.table_schema import OWL
 from cstograph.engines.engine import OxigraphEngine
-from cstograph.engines.queries import run_named
+from cstograph.engines.queries import run_named_text
 from cstograph.engines.store import load_file
 from cstograph.reading.importers import turtle as t
 from cstograph.reading.importers.cases import Reference
@@ -23,15 +23,16 @@ def reference_from(kg_or_engine, prefixes: dict[str, str] | None = None) -> Refe
     else:
         engine = kg_or_engine
     reference = Reference(prefixes={**(prefixes or {}), **t.PREFIXES, "owl": OWL})
-    for row in run_named(engine, "vocabulary-terms").records():
-        term = str(row["term"])
+    # the rows as text (what the reference keeps): no rdflib term is built for them
+    for row in run_named_text(engine, "vocabulary-terms"):
+        term = row["term"]
         reference.terms.add(term)
         if row["super"] is not None:
-            reference.supers.setdefault(term, {term}).add(str(row["super"]))
-    for row in run_named(engine, "referable-nodes").records():
-        reference.add(str(row["node"]), str(row["class"]), None if row["label"] is None else str(row["label"]))
-    for row in run_named(engine, "account-nodes").records():
-        reference.in_graph.add((str(row["g"]), str(row["node"])))
+            reference.supers.setdefault(term, {term}).add(row["super"])
+    for row in run_named_text(engine, "referable-nodes"):
+        reference.add(row["node"], row["class"], row["label"])
+    for row in run_named_text(engine, "account-nodes"):
+        reference.in_graph.add((row["g"], row["node"]))
     return reference
 
 
