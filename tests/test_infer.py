@@ -71,7 +71,7 @@ def test_random_graphs_with_the_coding_manual(seed, tmp_path, engine_name):
     assert explained == triggering
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def contract_graph_report(seed: int) -> tuple:
     """A random contract graph and the report's statuses on Oxigraph, computed once for the two
     tests below that read them."""

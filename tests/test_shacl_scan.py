@@ -121,7 +121,7 @@ def store_engine(dataset_text: str, fmt: str) -> OxigraphEngine:
     return OxigraphEngine(store)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def damaged_case(seed: int):
     """A damaged synthetic graph in a store, the validation queries' rows and pyshacl's: what
     does not depend on the scan is computed once for both scans (pyshacl took half this file's time)."""
@@ -144,7 +144,7 @@ def test_damaged_graphs_give_the_queries_results_and_pyshacls(seed):
     assert len({row[-1] for row in scan}) >= 5  # the damage reached several constraint components
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def views_case(seed: int):
     """A damaged graph spread over named graphs and accounts, its views, and the validation
     queries' rows of each view (computed once for both scans)."""
