@@ -8,7 +8,7 @@ import json
 import pytest
 
 import cstograph
-from cgtest import CASES
+from cgtest import CASES, ENGINES
 from cstograph.cli import app
 from cstograph.rules.account_assertions import assertions_by_request
 
@@ -135,7 +135,7 @@ ex:assembly {
 """
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_membership_only_an_account_records_is_what_it_disputes(tmp_path, engine):
     """A contested accession (coding manual 1.1): the membership is in the claimant's account only;
     on the undisputed data the request is not triggered, the account's view is met, and what the

@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 
 import cstograph
+from cgtest import ENGINES
 from cstograph.cli import app
 from cstograph.pictures.export import export_bytes
 from cstograph.pictures.graph_model import account_verdicts, build_graph
@@ -136,7 +137,7 @@ def test_exports_carry_the_contested_attributes(runner, tmp_path, suffix):
         assert (back.nodes[ACC + request]["contested"], back.nodes[ACC + request]["contestedBy"]) == ("", "")
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_full_view_exports_carry_them_too(engine):
     every = cstograph.open([CONTESTED], engine=engine).graph("full")
     back = nx.read_graphml(io.BytesIO(export_bytes(every, "graphml")))

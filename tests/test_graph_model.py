@@ -8,6 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from cgtest import ENGINES
 from cstograph.errors import ViewError
 from cstograph.pictures.export import export_bytes
 from cstograph.pictures.graph_model import build_graph, focus_graph, reduce_graph
@@ -180,7 +181,7 @@ def test_page_edges_are_routed_around_unrelated_boxes(request, which):
     assert crossings == []
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_one_case_is_built_from_its_own_nodes_alone(engine):
     """--focus REQUEST on a large graph asks the engine about that case only: the same nodes,
     edges and attributes as cutting the case out of the whole graph (bar the alliances a state

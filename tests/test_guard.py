@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from cgtest import FIXTURES
+from cgtest import ENGINES, FIXTURES
 from cstograph.cli import app
 from cstograph.engines.guard import check_query_is_safe
 from cstograph.errors import UnsafeQueryError
@@ -79,7 +79,7 @@ def test_the_guard_refuses_every_reaching_query(counter, tmp_path):
 
 # the rdflib-engine case is slow (the README's slow marker covers the rdflib-engine runs): the
 # guard runs before either engine sees the query, and the Oxigraph case checks it in the quick subset
-@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_query_command_makes_no_request(runner, counter, tmp_path, engine):
     base, hits = counter
     secret = tmp_path / "secret.ttl"

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import cstograph
-from cgtest import FIXTURES
+from cgtest import ENGINES, FIXTURES
 from cstograph.cli import app
 from cstograph.engines.guard import check_query_is_safe
 from cstograph.engines.sparql_text import tokenize
@@ -75,7 +75,7 @@ ENDS_A_COMMENT = {"cr", "u000D", "U0000000D", "cr-cr"}
 # the rdflib-engine case is slow (the README's slow marker covers the rdflib-engine runs): the
 # guard judges the one canonical text every engine is handed, and the Oxigraph case checks it in
 # the quick subset (Oxigraph ends the comment at a CR: a SERVICE the guard missed would be sent)
-@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_comment_ended_by_a_carriage_return_hides_no_service_from_query_file(runner, listener, tmp_path, engine):
     base, hits = listener
     for name, text in comment_attacks(base).items():

@@ -10,11 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from cgtest import FIXTURES
+from cgtest import ENGINES, FIXTURES
 from fixture_files import member, write_atop, write_dta
 
 # the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
-ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import json
 import pytest
 from rdflib import Graph, Literal
 
-from cgtest import CASES
+from cgtest import CASES, ENGINES
 from cstograph.cli import app
 from cstograph.engines.data import open_data
 from cstograph.namespaces import CG
@@ -31,7 +31,7 @@ def flips(paths, engine="oxigraph"):
     return found
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_each_reading_flips_what_it_edits(engine):
     assert flips([CLASSIFY / "action-against-attacker.ttl"], engine) == {
         "rOffensive": {"ReadingHelpToAllyOnly": "unmet"},

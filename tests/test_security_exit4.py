@@ -10,13 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import cstograph
-from cgtest import FIXTURES
+from cgtest import ENGINES, FIXTURES
 from cstograph.cli import app
 from cstograph.errors import CstographError
 
 MINI = str(FIXTURES / "mini.trig")
 # the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
-ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 def assert_one_clean_line(done) -> None:

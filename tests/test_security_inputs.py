@@ -8,10 +8,10 @@ import sys
 import pytest
 
 import cstograph
+from cgtest import ENGINES
 from cstograph.errors import CstographError
 
 # the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
-ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 def cli(*args: str, cwd=None) -> subprocess.CompletedProcess:

@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from cgtest import FIXTURES
+from cgtest import ENGINES, FIXTURES
 from cstograph.engines.sandbox import DEFAULT_MEMORY, parse_memory
 from cstograph.errors import UsageError
 from test_serve import cstograph_serve, http
@@ -19,7 +19,6 @@ from test_serve import cstograph_serve, http
 MINI = str(FIXTURES / "mini.trig")
 
 # the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
-ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 def doubling_query(times: int = 40) -> str:

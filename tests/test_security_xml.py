@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cgtest import ENGINES
 from cstograph.errors import GraphLoadError
 from cstograph.reading.rdf_files import MAX_TERM_BYTES, refuse_xml_entities
 
@@ -17,7 +18,6 @@ CAP = 3 * 1024 ** 3  # address space of each run: a bomb that expands gets stopp
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 # the rdflib-engine runs are slow (README); the full suite runs them, the quick subset the oxigraph case
-ENGINES = ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)]
 
 
 def _cap() -> None:
